@@ -1,0 +1,50 @@
+"""Typed errors. Each message says what was wrong and how to fix it, on one line."""
+
+from __future__ import annotations
+
+
+class Form4Error(Exception):
+    """Base class: a problem with the input, reported as one line, never a traceback."""
+
+    code = "E000"
+
+    def __init__(self, message: str, source: str | None = None) -> None:
+        self.source = source
+        super().__init__(message)
+
+    def one_line(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        text = " ".join(str(self).split())
+        return f"{where}error {self.code}: {text}"
+
+
+class EmptyInputError(Form4Error):
+    code = "E001"
+
+
+class BinaryInputError(Form4Error):
+    code = "E002"
+
+
+class NotAForm4Error(Form4Error):
+    code = "E003"
+
+
+class TruncatedFilingError(Form4Error):
+    code = "E004"
+
+
+class InputNotFoundError(Form4Error):
+    code = "E005"
+
+
+class GoldFormatError(Form4Error):
+    code = "E006"
+
+
+class XMLFormatError(Form4Error):
+    code = "E007"
+
+
+class ModelNotFoundError(Form4Error):
+    code = "E008"

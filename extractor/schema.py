@@ -1,0 +1,195 @@
+"""The record schema: frozen, typed mirrors of the SEC ownershipDocument.
+
+This is the JSON contract other tools read (``form4 extract --format json``).
+Keys are snake_case mirrors of the XML elements; dates are ISO ``YYYY-MM-DD``;
+numbers are JSON numbers; a value the filing does not show is ``null``.
+Extend it, never rename.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+SCHEMA_VERSION = "1.0"
+
+
+def _number_out(value: float | None) -> int | float | None:
+    """Whole numbers print as JSON integers (``45551``), others as decimals."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+Number = Annotated[float, PlainSerializer(_number_out, return_type=Optional[float])]
+Date = dt.date
+AD = Literal["A", "D"]
+DI = Literal["D", "I"]
+FootnoteIds = tuple[str, ...]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Issuer(_Frozen):
+    name: Optional[str] = None
+    trading_symbol: Optional[str] = None
+    cik: Optional[str] = None
+
+
+class ReportingOwner(_Frozen):
+    name: Optional[str] = None
+    street1: Optional[str] = None
+    street2: Optional[str] = None
+    city: Optional[str] = None
+    state: Optional[str] = None
+    zip_code: Optional[str] = None
+    is_director: Optional[bool] = None
+    is_officer: Optional[bool] = None
+    is_ten_percent_owner: Optional[bool] = None
+    is_other: Optional[bool] = None
+    officer_title: Optional[str] = None
+    other_text: Optional[str] = None
+
+
+class NonDerivativeTransaction(_Frozen):
+    security_title: Optional[str] = None
+    transaction_date: Optional[Date] = None
+    deemed_execution_date: Optional[Date] = None
+    transaction_code: Optional[str] = None
+    equity_swap_involved: Optional[bool] = None
+    shares: Optional[Number] = None
+    price_per_share: Optional[Number] = None
+    acquired_disposed: Optional[AD] = None
+    shares_owned_following: Optional[Number] = None
+    direct_or_indirect: Optional[DI] = None
+    nature_of_ownership: Optional[str] = None
+    footnote_ids: FootnoteIds = ()
+
+
+class NonDerivativeHolding(_Frozen):
+    security_title: Optional[str] = None
+    shares_owned_following: Optional[Number] = None
+    direct_or_indirect: Optional[DI] = None
+    nature_of_ownership: Optional[str] = None
+    footnote_ids: FootnoteIds = ()
+
+
+class DerivativeTransaction(_Frozen):
+    security_title: Optional[str] = None
+    conversion_or_exercise_price: Optional[Number] = None
+    transaction_date: Optional[Date] = None
+    deemed_execution_date: Optional[Date] = None
+    transaction_code: Optional[str] = None
+    equity_swap_involved: Optional[bool] = None
+    shares: Optional[Number] = None
+    acquired_disposed: Optional[AD] = None
+    exercise_date: Optional[Date] = None
+    expiration_date: Optional[Date] = None
+    underlying_security_title: Optional[str] = None
+    underlying_security_shares: Optional[Number] = None
+    price_per_share: Optional[Number] = None
+    shares_owned_following: Optional[Number] = None
+    direct_or_indirect: Optional[DI] = None
+    nature_of_ownership: Optional[str] = None
+    footnote_ids: FootnoteIds = ()
+
+
+class DerivativeHolding(_Frozen):
+    security_title: Optional[str] = None
+    conversion_or_exercise_price: Optional[Number] = None
+    exercise_date: Optional[Date] = None
+    expiration_date: Optional[Date] = None
+    underlying_security_title: Optional[str] = None
+    underlying_security_shares: Optional[Number] = None
+    shares_owned_following: Optional[Number] = None
+    direct_or_indirect: Optional[DI] = None
+    nature_of_ownership: Optional[str] = None
+    footnote_ids: FootnoteIds = ()
+
+
+class Footnote(_Frozen):
+    id: str
+    text: Optional[str] = None
+
+
+class Signature(_Frozen):
+    name: Optional[str] = None
+    date: Optional[Date] = None
+
+
+class Record(_Frozen):
+    """One Form 4 filing."""
+
+    source: Optional[str] = None
+    document_type: Optional[Literal["4", "4/A"]] = None
+    period_of_report: Optional[Date] = None
+    date_of_original_submission: Optional[Date] = None
+    not_subject_to_section16: Optional[bool] = None
+    aff10b5_one: Optional[bool] = None
+    issuer: Issuer = Field(default_factory=Issuer)
+    reporting_owners: tuple[ReportingOwner, ...] = ()
+    non_derivative_transactions: tuple[NonDerivativeTransaction, ...] = ()
+    non_derivative_holdings: tuple[NonDerivativeHolding, ...] = ()
+    derivative_transactions: tuple[DerivativeTransaction, ...] = ()
+    derivative_holdings: tuple[DerivativeHolding, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
+    remarks: Optional[str] = None
+    signatures: tuple[Signature, ...] = ()
+    confidence: dict[str, float] = Field(
+        default_factory=dict,
+        description="JSON pointer of every non-null leaf -> confidence in [0, 1]",
+    )
+    warnings: tuple[str, ...] = ()
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_json_dict(), indent=indent, ensure_ascii=False)
+
+
+#: The table models by their key in the record, in the order the form prints them.
+TABLES: dict[str, type[_Frozen]] = {
+    "non_derivative_transactions": NonDerivativeTransaction,
+    "non_derivative_holdings": NonDerivativeHolding,
+    "derivative_transactions": DerivativeTransaction,
+    "derivative_holdings": DerivativeHolding,
+}
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of :class:`Record` as ``extract --format json`` prints it."""
+    schema = Record.model_json_schema(mode="serialization")
+    schema["$id"] = f"https://form4.invalid/schema/record-{SCHEMA_VERSION}.json"
+    return schema
+
+
+def iter_leaves(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """(JSON pointer, value) of every non-null leaf of a dumped record.
+
+    ``confidence``, ``warnings`` and ``source`` are metadata, not leaves.
+
+    >>> iter_leaves({"issuer": {"name": "X", "cik": None}, "footnotes": [{"id": "F1"}]})
+    [('/issuer/name', 'X'), ('/footnotes/0/id', 'F1')]
+    """
+    out: list[tuple[str, Any]] = []
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if not prefix and key in ("confidence", "warnings", "source", "unrecoverable"):
+                continue
+            out.extend(iter_leaves(value, f"{prefix}/{_escape(str(key))}"))
+    elif isinstance(obj, (list, tuple)):
+        for i, value in enumerate(obj):
+            out.extend(iter_leaves(value, f"{prefix}/{i}"))
+    elif obj is not None:
+        out.append((prefix, obj))
+    return out
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
