@@ -1,0 +1,328 @@
+"""Entities -> record: normalise, repair with the form's arithmetic, validate, score.
+
+The assembler is deterministic. It takes the entities of each section (from
+rules or the model), parses each into its typed value, uses the form's own
+rules to choose between readings of damaged numbers (the shares-owned-following
+chain), fills what the form implies (the A/D side of a code), and gives every
+non-null leaf a confidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+from . import fields as F
+from .entities import Entity
+from .footer import Footer
+from .header import HeaderEntities
+from .normalize import clean_text, parse_date, parse_number
+from .rows import Candidate, RowEntities
+from .schema import (
+    DerivativeHolding,
+    DerivativeTransaction,
+    Footnote,
+    Issuer,
+    NonDerivativeHolding,
+    NonDerivativeTransaction,
+    Record,
+    ReportingOwner,
+    Signature,
+    iter_leaves,
+)
+from .validate import validate
+
+
+@dataclass
+class Value:
+    """A field's value under construction, with its confidence and origin."""
+
+    value: Any
+    confidence: float
+    raw: str | None = None
+    alternatives: tuple[Candidate, ...] = ()
+    derived: bool = False
+
+
+@dataclass
+class RowDraft:
+    table: str  # "I" | "II"
+    values: dict[str, Value] = field(default_factory=dict)
+    footnote_ids: tuple[str, ...] = ()
+
+    def get(self, name: str) -> Any:
+        v = self.values.get(name)
+        return v.value if v else None
+
+    @property
+    def is_transaction(self) -> bool:
+        return any(self.get(F.ROW_LABELS[label][0]) is not None for label in F.TRANSACTION_ONLY_LABELS) or any(
+            F.ROW_LABELS[label][0] in self.values for label in (F.TXN_DATE, F.TXN_CODE, F.ACQ_DISP)
+        )
+
+
+_PARSERS: dict[F.Kind, Callable[[str], Any]] = {
+    F.Kind.TEXT: lambda s: clean_text(s).value,
+    F.Kind.DATE: lambda s: parse_date(s).value,
+    F.Kind.NUMBER: lambda s: parse_number(s).value,
+    F.Kind.LETTER: lambda s: (clean_text(s).value or "").strip()[:1].upper() or None,
+}
+
+
+def typed_value(entity: Entity, kind: F.Kind) -> Value:
+    raw = entity.value_source
+    parsed = _PARSERS[kind](raw) if raw is not None else None
+    confidence = entity.score if parsed is not None else min(entity.score, 0.3)
+    return Value(parsed, confidence, raw)
+
+
+# ---------------------------------------------------------------- rows
+def draft_row(row: RowEntities) -> RowDraft:
+    draft = RowDraft(row.table, footnote_ids=row.footnote_ids)
+    for entity in row.entities:
+        if entity.label not in F.ROW_LABELS:
+            continue
+        name, kind = F.ROW_LABELS[entity.label]
+        if name in draft.values and draft.values[name].value is not None:
+            continue
+        value = typed_value(entity, kind)
+        value.alternatives = row.alternatives.get(entity.label, ())
+        draft.values[name] = value
+    return draft
+
+
+def _chain_key(draft: RowDraft) -> tuple[str, ...]:
+    return (draft.table, str(draft.get("security_title")).lower(), str(draft.get("direct_or_indirect")), str(draft.get("nature_of_ownership")))
+
+
+def _expected(prev_following: float, shares: float, side: str | None) -> float | None:
+    if side == "A":
+        return prev_following + shares
+    if side == "D":
+        return prev_following - shares
+    return None
+
+
+def _readings(v: Value | None) -> list[float]:
+    if v is None:
+        return []
+    out = [v.value] if v.value is not None else []
+    for cand in v.alternatives:
+        n = parse_number(cand.text).value
+        if n is not None and n not in out:
+            out.append(n)
+    return out
+
+
+def repair_chains(drafts: list[RowDraft], warnings: list[str]) -> None:
+    """Use following[i] = following[i-1] ± shares[i] to fix damaged readings and A/D sides."""
+    last: dict[tuple[str, ...], RowDraft] = {}
+    for draft in drafts:
+        if not draft.is_transaction:
+            continue
+        key = _chain_key(draft)
+        prev = last.get(key)
+        last[key] = draft
+        if prev is None:
+            continue
+        prev_f, cur_f = prev.values.get("shares_owned_following"), draft.values.get("shares_owned_following")
+        shares = draft.get("shares")
+        if prev_f is None or cur_f is None or shares is None:
+            continue
+        side_v = draft.values.get("acquired_disposed")
+        sides = [side_v.value] if side_v and side_v.value else ["A", "D"]
+        for side in sides:
+            if _consistent(prev_f, cur_f, shares, side):
+                if not side_v or not side_v.value:
+                    draft.values["acquired_disposed"] = Value(side, 0.85, None, derived=True)
+                break
+        else:
+            _repair(prev_f, cur_f, shares, sides[0] if len(sides) == 1 else None, warnings)
+
+
+def _consistent(prev_f: Value, cur_f: Value, shares: float, side: str) -> bool:
+    for p in _readings(prev_f):
+        for c in _readings(cur_f):
+            exp = _expected(p, shares, side)
+            if exp is not None and abs(exp - c) < 1e-6:
+                if p != prev_f.value:
+                    prev_f.value, prev_f.confidence = p, 0.75
+                if c != cur_f.value:
+                    cur_f.value, cur_f.confidence = c, 0.75
+                return True
+    return False
+
+
+def _repair(prev_f: Value, cur_f: Value, shares: float, side: str | None, warnings: list[str]) -> None:
+    """No reading fits: rebuild the less certain of the two from the other."""
+    if side is None or prev_f.value is None or cur_f.value is None:
+        return
+    prev_damaged = bool(prev_f.alternatives) or prev_f.confidence < 0.9
+    cur_damaged = bool(cur_f.alternatives) or cur_f.confidence < 0.9
+    if prev_damaged and (not cur_damaged or cur_f.confidence > prev_f.confidence):
+        rebuilt = cur_f.value - shares if side == "A" else cur_f.value + shares
+        warnings.append(
+            f"shares owned following {prev_f.raw!r} was unreadable; rebuilt as {rebuilt:,.0f} from the next row's holdings arithmetic"
+        )
+        prev_f.value, prev_f.confidence, prev_f.derived = rebuilt, 0.6, True
+    elif cur_damaged:
+        rebuilt = _expected(prev_f.value, shares, side)
+        if rebuilt is not None:
+            warnings.append(
+                f"shares owned following {cur_f.raw!r} was unreadable; rebuilt as {rebuilt:,.0f} from the previous row's holdings arithmetic"
+            )
+            cur_f.value, cur_f.confidence, cur_f.derived = rebuilt, 0.6, True
+
+
+def fill_implied(drafts: list[RowDraft], period: dt.date | None, warnings: list[str]) -> None:
+    """What the form implies: the A/D side of a code; the earliest date for a lost first date."""
+    first_transaction = True
+    for draft in drafts:
+        if not draft.is_transaction:
+            continue
+        code = draft.get("transaction_code")
+        if draft.get("acquired_disposed") is None and code:
+            table = F.DERIVATIVE_CODE_DIRECTION if draft.table == "II" else F.CODE_DIRECTION
+            if code in table:
+                draft.values["acquired_disposed"] = Value(table[code], 0.6, None, derived=True)
+        if draft.get("transaction_date") is None and first_transaction and period is not None:
+            draft.values["transaction_date"] = Value(period, 0.5, None, derived=True)
+            warnings.append(
+                "the first transaction date was unreadable; took box 3 (date of earliest transaction)"
+            )
+        first_transaction = False
+
+
+_MODELS = {
+    ("I", True): NonDerivativeTransaction,
+    ("I", False): NonDerivativeHolding,
+    ("II", True): DerivativeTransaction,
+    ("II", False): DerivativeHolding,
+}
+_TABLE_KEYS = {
+    NonDerivativeTransaction: "non_derivative_transactions",
+    NonDerivativeHolding: "non_derivative_holdings",
+    DerivativeTransaction: "derivative_transactions",
+    DerivativeHolding: "derivative_holdings",
+}
+
+
+def _build_row(draft: RowDraft):
+    model = _MODELS[(draft.table, draft.is_transaction)]
+    allowed = model.model_fields
+    kwargs = {k: v.value for k, v in draft.values.items() if k in allowed and v.value is not None}
+    kwargs["footnote_ids"] = draft.footnote_ids
+    conf = {k: v.confidence for k, v in draft.values.items() if k in allowed and v.value is not None}
+    return model(**kwargs), conf
+
+
+# ---------------------------------------------------------------- header
+def _owner(header: HeaderEntities, warnings: list[str]) -> tuple[ReportingOwner, dict[str, float]]:
+    values: dict[str, Value] = {}
+    for entity in header.owner:
+        name, kind = F.HEADER_LABELS[entity.label]
+        if name not in values:
+            values[name] = typed_value(entity, kind)
+    rel = dict(header.relationship)
+    if not any(checked for checked, _ in rel.values()) and values.get("officer_title"):
+        rel["is_officer"] = (True, 0.6)
+        warnings.append("no relationship box read as checked; an officer title is printed, so took Officer")
+    if not rel.get("is_officer", (False, 0))[0] and rel.get("is_other", (False, 0))[0] and "officer_title" in values:
+        values["other_text"] = values.pop("officer_title")
+    kwargs = {k: v.value for k, v in values.items() if v.value is not None}
+    conf = {k: v.confidence for k, v in values.items() if v.value is not None}
+    for name, (checked, score) in rel.items():
+        kwargs[name] = checked
+        conf[name] = score
+    return ReportingOwner(**kwargs), conf
+
+
+def assemble(
+    header: HeaderEntities,
+    rows: list[RowEntities],
+    footer: Footer,
+    source: str | None = None,
+) -> Record:
+    warnings: list[str] = []
+    confidence: dict[str, float] = {}
+
+    owner, owner_conf = _owner(header, warnings)
+    confidence.update({f"/reporting_owners/0/{k}": v for k, v in owner_conf.items()})
+
+    issuer_kwargs = {}
+    for entity in header.issuer:
+        name, kind = F.HEADER_LABELS[entity.label]
+        v = typed_value(entity, kind)
+        if v.value is not None:
+            issuer_kwargs[name] = v.value
+            confidence[f"/issuer/{name}"] = v.confidence
+    top: dict[str, Any] = {}
+    for entity in header.dates:
+        name, kind = F.HEADER_LABELS[entity.label]
+        v = typed_value(entity, kind)
+        if v.value is not None:
+            top[name] = v.value
+            confidence[f"/{name}"] = v.confidence
+    top["document_type"] = "4/A" if top.get("date_of_original_submission") else "4"
+    confidence["/document_type"] = 0.9
+    for name in ("not_subject_to_section16", "aff10b5_one"):
+        got = getattr(header, name)
+        if got is not None:
+            top[name], confidence[f"/{name}"] = got
+
+    drafts = [draft_row(r) for r in rows]
+    fill_implied(drafts, top.get("period_of_report"), warnings)
+    repair_chains(drafts, warnings)
+    tables: dict[str, list[Any]] = {key: [] for key in _TABLE_KEYS.values()}
+    for draft in drafts:
+        model, conf = _build_row(draft)
+        key = _TABLE_KEYS[type(model)]
+        index = len(tables[key])
+        tables[key].append(model)
+        confidence.update({f"/{key}/{index}/{k}": v for k, v in conf.items()})
+        for j, _ in enumerate(draft.footnote_ids):
+            confidence[f"/{key}/{index}/footnote_ids/{j}"] = 0.9
+
+    footnotes = tuple(Footnote(id=f.id, text=f.text) for f in footer.footnotes)
+    for i in range(len(footnotes)):
+        confidence[f"/footnotes/{i}/id"] = 0.95
+        confidence[f"/footnotes/{i}/text"] = 0.85
+    remarks = clean_text(footer.remarks.value_source).value if footer.remarks else None
+    if remarks:
+        confidence["/remarks"] = footer.remarks.score
+    signatures = []
+    for i, group in enumerate(footer.signatures):
+        kwargs = {}
+        for entity in group:
+            name, kind = F.SIGNATURE_LABELS[entity.label]
+            v = typed_value(entity, kind)
+            if v.value is not None:
+                kwargs[name] = v.value
+                confidence[f"/signatures/{i}/{name}"] = v.confidence
+        signatures.append(Signature(**kwargs))
+
+    record = Record(
+        source=source,
+        issuer=Issuer(**issuer_kwargs),
+        reporting_owners=(owner,),
+        footnotes=footnotes,
+        remarks=remarks,
+        signatures=tuple(signatures),
+        **top,
+        **{k: tuple(v) for k, v in tables.items()},
+    )
+    breaches = validate(record)
+    for breach in breaches:
+        warnings.append(breach.message)
+        for pointer in breach.pointers:
+            if pointer in confidence:
+                confidence[pointer] = round(confidence[pointer] * 0.7, 4)
+    return replace_meta(record, confidence, warnings)
+
+
+def replace_meta(record: Record, confidence: dict[str, float], warnings: list[str]) -> Record:
+    """Attach confidence (every non-null leaf, nothing else) and warnings."""
+    leaves = iter_leaves(record.to_json_dict())
+    final = {pointer: round(min(1.0, max(0.0, confidence.get(pointer, 0.5))), 4) for pointer, _ in leaves}
+    return record.model_copy(update={"confidence": final, "warnings": tuple(dict.fromkeys(warnings))})

@@ -1,0 +1,123 @@
+"""The field vocabulary: one source of truth for entity labels and where they land.
+
+Labels are *roles*: in a noisy row position decides meaning, so a number is
+``SHARES``, ``PRICE`` or ``OWNED_FOLLOWING``, never just "amount". The rules
+(today) and the NER model (trained on the same labels) both emit these labels;
+the assembler maps them onto record fields with the tables below.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Kind(str, Enum):
+    TEXT = "text"
+    DATE = "date"
+    NUMBER = "number"
+    LETTER = "letter"
+
+
+# ---------------------------------------------------------------- header labels
+OWNER_NAME = "OWNER_NAME"
+OWNER_STREET1 = "OWNER_STREET1"
+OWNER_STREET2 = "OWNER_STREET2"
+OWNER_CITY = "OWNER_CITY"
+OWNER_STATE = "OWNER_STATE"
+OWNER_ZIP = "OWNER_ZIP"
+ISSUER_NAME = "ISSUER_NAME"
+TICKER = "TICKER"
+PERIOD_DATE = "PERIOD_DATE"
+ORIGINAL_DATE = "ORIGINAL_DATE"
+OFFICER_TITLE = "OFFICER_TITLE"
+OTHER_TEXT = "OTHER_TEXT"
+
+# ---------------------------------------------------------------- table-row labels
+SECURITY_TITLE = "SECURITY_TITLE"
+CONV_PRICE = "CONV_PRICE"
+TXN_DATE = "TXN_DATE"
+DEEMED_DATE = "DEEMED_DATE"
+TXN_CODE = "TXN_CODE"
+SHARES = "SHARES"
+ACQ_DISP = "ACQ_DISP"
+PRICE = "PRICE"
+EXERCISE_DATE = "EXERCISE_DATE"
+EXPIRATION_DATE = "EXPIRATION_DATE"
+UNDERLYING_TITLE = "UNDERLYING_TITLE"
+UNDERLYING_SHARES = "UNDERLYING_SHARES"
+OWNED_FOLLOWING = "OWNED_FOLLOWING"
+OWNERSHIP_FORM = "OWNERSHIP_FORM"
+NATURE = "NATURE"
+
+# ---------------------------------------------------------------- footer labels
+SIGNER_NAME = "SIGNER_NAME"
+SIGNATURE_DATE = "SIGNATURE_DATE"
+
+HEADER_LABELS: dict[str, tuple[str, Kind]] = {
+    # label -> (record field, kind). Owner fields live on reporting_owners[i].
+    OWNER_NAME: ("name", Kind.TEXT),
+    OWNER_STREET1: ("street1", Kind.TEXT),
+    OWNER_STREET2: ("street2", Kind.TEXT),
+    OWNER_CITY: ("city", Kind.TEXT),
+    OWNER_STATE: ("state", Kind.TEXT),
+    OWNER_ZIP: ("zip_code", Kind.TEXT),
+    OFFICER_TITLE: ("officer_title", Kind.TEXT),
+    OTHER_TEXT: ("other_text", Kind.TEXT),
+    ISSUER_NAME: ("name", Kind.TEXT),
+    TICKER: ("trading_symbol", Kind.TEXT),
+    PERIOD_DATE: ("period_of_report", Kind.DATE),
+    ORIGINAL_DATE: ("date_of_original_submission", Kind.DATE),
+}
+
+ROW_LABELS: dict[str, tuple[str, Kind]] = {
+    SECURITY_TITLE: ("security_title", Kind.TEXT),
+    CONV_PRICE: ("conversion_or_exercise_price", Kind.NUMBER),
+    TXN_DATE: ("transaction_date", Kind.DATE),
+    DEEMED_DATE: ("deemed_execution_date", Kind.DATE),
+    TXN_CODE: ("transaction_code", Kind.LETTER),
+    SHARES: ("shares", Kind.NUMBER),
+    ACQ_DISP: ("acquired_disposed", Kind.LETTER),
+    PRICE: ("price_per_share", Kind.NUMBER),
+    EXERCISE_DATE: ("exercise_date", Kind.DATE),
+    EXPIRATION_DATE: ("expiration_date", Kind.DATE),
+    UNDERLYING_TITLE: ("underlying_security_title", Kind.TEXT),
+    UNDERLYING_SHARES: ("underlying_security_shares", Kind.NUMBER),
+    OWNED_FOLLOWING: ("shares_owned_following", Kind.NUMBER),
+    OWNERSHIP_FORM: ("direct_or_indirect", Kind.LETTER),
+    NATURE: ("nature_of_ownership", Kind.TEXT),
+}
+
+SIGNATURE_LABELS: dict[str, tuple[str, Kind]] = {
+    SIGNER_NAME: ("name", Kind.TEXT),
+    SIGNATURE_DATE: ("date", Kind.DATE),
+}
+
+#: Every entity label, in a stable order (the NER model's label set).
+LABELS: tuple[str, ...] = tuple(HEADER_LABELS) + tuple(ROW_LABELS) + tuple(SIGNATURE_LABELS)
+
+#: Labels that mark a row as a transaction (a row without them is a holding).
+TRANSACTION_ONLY_LABELS = frozenset({TXN_DATE, DEEMED_DATE, TXN_CODE, SHARES, ACQ_DISP, PRICE})
+
+#: Transaction codes of the form (SEC Form 4 General Instructions, item 8).
+TRANSACTION_CODES = frozenset("PSVAGDFIMCEHOXLWZJKU")
+
+#: The usual acquired/disposed side of a code, where the code decides it.
+CODE_DIRECTION: dict[str, str] = {
+    "P": "A",
+    "S": "D",
+    "F": "D",
+    "G": "D",
+    "D": "D",
+    "M": "A",
+    "X": "A",
+    "C": "A",
+    "A": "A",
+    "L": "A",
+    "W": "A",
+    "I": "A",
+}
+#: In Table II, exercising or converting a derivative disposes of the derivative.
+DERIVATIVE_CODE_DIRECTION: dict[str, str] = {**CODE_DIRECTION, "M": "D", "X": "D", "C": "D"}
+
+#: Fields the printed form never shows: not expected from text, not scored on text.
+NOT_PRINTED: frozenset[str] = frozenset({"issuer/cik", "*/equity_swap_involved"})

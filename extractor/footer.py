@@ -1,0 +1,121 @@
+"""Explanation of Responses, Remarks and the signature block -> footnotes, remarks, signatures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import fields as F
+from .entities import Entity
+from .normalize import DATE_IN_TEXT, clean_text
+from .sections import ANCHORS, Sections, Span
+
+_FOOTNOTE_START = re.compile(
+    r"^[ \t]*(?:[-*•][ \t]*)?(?:\\?\(\s*(\d{1,2})\s*\\?\)|(\d{1,2})\s*[.)]|<sup>\s*\(?(\d{1,2})\)?\s*</sup>)[ \t]+",
+    re.M,
+)
+
+
+@dataclass(frozen=True)
+class FootnoteText:
+    id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Footer:
+    footnotes: tuple[FootnoteText, ...]
+    remarks: Entity | None
+    signatures: tuple[tuple[Entity, ...], ...]
+
+
+def _body(text: str, span: Span, anchor: str) -> tuple[int, int]:
+    m = ANCHORS[anchor].search(text, span.start, span.end) if span else None
+    start = m.end() if m else span.start
+    return start, span.end
+
+
+def read_footnotes(text: str, span: Span) -> tuple[FootnoteText, ...]:
+    if not span:
+        return ()
+    start, end = _body(text, span, "explanation")
+    marks = list(_FOOTNOTE_START.finditer(text, start, end))
+    out: list[FootnoteText] = []
+    expected = 1
+    kept = []
+    for m in marks:  # keep marks that count up 1, 2, 3 ... (a "2." inside a note is text)
+        number = int(next(g for g in m.groups() if g))
+        if number == expected:
+            kept.append((m, number))
+            expected += 1
+    for k, (m, number) in enumerate(kept):
+        body_end = kept[k + 1][0].start() if k + 1 < len(kept) else end
+        raw = text[m.end() : body_end]
+        value = clean_text(raw.replace("\\$", "$")).value
+        value = value.rstrip("#* ").strip() if value else None
+        if value:
+            out.append(FootnoteText(f"F{number}", m.end(), m.end() + len(raw.rstrip()), value))
+    return tuple(out)
+
+
+_JUNK = re.compile(r"^[\s*_#:\\]*$")
+
+
+def read_remarks(text: str, span: Span) -> Entity | None:
+    if not span:
+        return None
+    start, end = _body(text, span, "remarks")
+    raw = text[start:end]
+    value = clean_text(raw.replace("\\", "")).value
+    if value is None or _JUNK.match(value):
+        return None
+    value = value.strip("* ").strip() or None
+    if value is None:
+        return None
+    lead = len(raw) - len(raw.lstrip(" \t\n*:\\#"))
+    return Entity("REMARKS", start + lead, start + len(raw.rstrip()), raw.strip(), 0.85, value_text=value)
+
+
+_SIG_SPLIT = re.compile(r"(?=(?:^|\s)(?:\\?/s\\?/))", re.I)
+
+
+def read_signatures(text: str, span: Span) -> tuple[tuple[Entity, ...], ...]:
+    """One (name, date) group per ``/s/`` signature; without ``/s/`` the block is one signature."""
+    if not span:
+        return ()
+    label = ANCHORS["signature_label"].search(text, span.start, span.end)
+    end = label.start() if label else span.end
+    block = text[span.start : end]
+    starts = [m.start() for m in re.finditer(r"\\?/s\\?/", block, re.I)] or [0]
+    groups = []
+    for k, s in enumerate(starts):
+        e = starts[k + 1] if k + 1 < len(starts) else len(block)
+        groups.append(_signature(text, span.start + s, span.start + e))
+    return tuple(g for g in groups if g)
+
+
+def _signature(text: str, start: int, end: int) -> tuple[Entity, ...]:
+    chunk = text[start:end]
+    date = DATE_IN_TEXT.search(chunk)
+    name_end = start + (date.start() if date else len(chunk))
+    name_raw = text[start:name_end]
+    name = clean_text(name_raw.replace("\\/", "/").replace("\\", "")).value
+    out = []
+    if name:
+        name = name.strip(" *")
+        lead = len(name_raw) - len(name_raw.lstrip())
+        out.append(Entity(F.SIGNER_NAME, start + lead, start + len(name_raw.rstrip()), name_raw.strip(), 0.9, value_text=name))
+    if date:
+        out.append(Entity(F.SIGNATURE_DATE, start + date.start(), start + date.end(), date.group(0), 0.95))
+    return tuple(out)
+
+
+def read_footer(sections: Sections) -> Footer:
+    text = sections.text
+    return Footer(
+        footnotes=read_footnotes(text, sections.explanation),
+        remarks=read_remarks(text, sections.remarks),
+        signatures=read_signatures(text, sections.signature),
+    )

@@ -1,0 +1,351 @@
+"""Header boxes 1-6 -> entities (rules).
+
+Converters interleave the three header columns on one line (tabs, pipes,
+runs of spaces). We cut the header into cells, give every cell to a box (by
+its printed label, by the box's own anchor words, else by the box above it in
+the same column), then read each box's joined text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import fields as F
+from .entities import Entity
+from .layout import split_lines
+from .normalize import DATE_IN_TEXT, parse_checkbox
+from .sections import ANCHORS, Sections
+
+BOXES = ("box1", "box2", "box3", "box4", "box5", "box6")
+_BOX1_WORDS = re.compile(r"\((?:Last|First|Middle|Street|City|State|Zip|;ate)\)", re.I)
+_BOX5_WORDS = re.compile(
+    r"Direc|10%\s*O|Officer|Other\s*\(|\bbelow\b|specify|give\s+title|Check\s+all|applicable\)", re.I
+)
+_BOX6_WORDS = re.compile(r"Form\s+filed\s+by|Joint/Group|Reporting\s+Person\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A part of a box: ``text[start:end]``, in reading order."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class Boxes:
+    pieces: dict[str, list[Piece]] = field(default_factory=lambda: {b: [] for b in BOXES})
+
+
+@dataclass(frozen=True)
+class HeaderEntities:
+    owner: tuple[Entity, ...]
+    issuer: tuple[Entity, ...]
+    dates: tuple[Entity, ...]
+    relationship: dict[str, tuple[bool, float]]  # field -> (checked, evidence score)
+    not_subject_to_section16: tuple[bool, float] | None
+    aff10b5_one: tuple[bool, float] | None
+
+
+def _label_hits(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    hits = []
+    for box in BOXES:
+        for m in ANCHORS[box].finditer(text, start, end):
+            # include a leading "N." box number in the label
+            s = m.start()
+            pre = text[max(start, s - 4) : s]
+            if re.search(r"\d\.\s*$", pre):
+                s -= len(pre) - re.search(r"\d\.\s*$", pre).start()
+            hits.append((s, box))
+    return sorted(hits)
+
+
+def cut_boxes(sections: Sections) -> Boxes:
+    text = sections.text
+    boxes = Boxes()
+    column_box: dict[int, str] = {}
+    for line in split_lines(text, sections.header.start, sections.header.end):
+        for cell in line.cells:
+            if not cell.text:
+                continue
+            hits = _label_hits(text, cell.start, cell.end)
+            if hits:
+                if hits[0][0] > cell.start:
+                    _assign_unlabelled(text, boxes, column_box, cell.column, cell.start, hits[0][0])
+                bounds = [h[0] for h in hits] + [cell.end]
+                for (s, box), e in zip(hits, bounds[1:]):
+                    boxes.pieces[box].append(Piece(s, e))
+                column_box[cell.column] = hits[-1][1]
+            else:
+                _assign_unlabelled(text, boxes, column_box, cell.column, cell.start, cell.end)
+    return boxes
+
+
+def _assign_unlabelled(text: str, boxes: Boxes, column_box: dict[int, str], column: int, s: int, e: int) -> None:
+    chunk = text[s:e]
+    if _BOX1_WORDS.search(chunk):
+        box = "box1"
+    elif _BOX6_WORDS.search(chunk):
+        box = "box6"
+    elif _BOX5_WORDS.search(chunk):
+        box = "box5"
+    else:
+        box = column_box.get(column)
+        if box is None:
+            return
+        if not boxes.pieces[box]:
+            return
+    boxes.pieces[box].append(Piece(s, e))
+    column_box[column] = box
+
+
+# ---------------------------------------------------------------- reading boxes
+_TOKEN = re.compile(r"<br\s*/?>|<[^>]+>|[^\s<]+", re.I)
+
+
+def _box_tokens(text: str, pieces: list[Piece]) -> list[tuple[int, int, str]]:
+    """Word tokens of a box with offsets; line breaks (cell ends, <br>, </u>) become "\\n"."""
+    out: list[tuple[int, int, str]] = []
+    for piece in pieces:
+        for m in _TOKEN.finditer(text, piece.start, piece.end):
+            tok = m.group(0)
+            if tok.startswith("<"):
+                low = tok.lower()
+                if low.startswith("<br") or low.startswith("</u") or low.startswith("<u"):
+                    out.append((m.start(), m.start(), "\n"))
+                elif "checked" in low:
+                    out.append((m.start(), m.end(), "X"))
+                continue
+            out.append((m.start(), m.end(), tok))
+        out.append((piece.end, piece.end, "\n"))
+        # a new line of the source text is a break too
+    return out
+
+
+def _entity(label: str, toks: list[tuple[int, int, str]], text: str, score: float, value: str | None = None) -> Entity | None:
+    words = [t for t in toks if t[2] != "\n"]
+    if not words:
+        return None
+    start, end = words[0][0], words[-1][1]
+    joined = " ".join(t[2] for t in words)
+    return Entity(label, start, end, text[start:end], score, value_text=value if value is not None else joined)
+
+
+def _clean_words(toks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop junk tokens (no letter or digit) and trailing markdown emphasis."""
+    return [t for t in toks if t[2] == "\n" or re.search(r"[A-Za-z0-9&]", t[2])]
+
+
+def _index_of(toks: list[tuple[int, int, str]], pattern: re.Pattern[str]) -> int | None:
+    for i, t in enumerate(toks):
+        if pattern.fullmatch(t[2]):
+            return i
+    return None
+
+
+_LAST = re.compile(r"\(Last\)", re.I)
+_MIDDLE = re.compile(r"\(Middle\)", re.I)
+_STREET = re.compile(r"\(Street\)", re.I)
+_CITY_ANCHOR = re.compile(r"\((?:City|State|Zip)\)|\(?[;:]?(?:St)?ate\)|\([;:]", re.I)
+_LABEL_END = re.compile(r"Person\*?|Person\(s\)\*?", re.I)
+
+
+def read_box1(text: str, pieces: list[Piece]) -> list[Entity]:
+    toks = _box_tokens(text, pieces)
+    i_label = _index_of(toks, _LABEL_END)
+    i_last = _index_of(toks, _LAST)
+    i_middle = _index_of(toks, _MIDDLE)
+    i_street = _index_of(toks, _STREET)
+    i_city = _index_of(toks, _CITY_ANCHOR)
+    out: list[Entity] = []
+    begin = (i_label + 1) if i_label is not None else 0
+    name_toks = _clean_words(toks[begin : i_last if i_last is not None else len(toks)])
+    if e := _entity(F.OWNER_NAME, name_toks, text, 0.9):
+        out.append(e)
+    after_names = (i_middle + 1) if i_middle is not None else ((i_last + 1) if i_last is not None else None)
+    if after_names is not None and i_street is not None and i_street > after_names:
+        out.extend(_street_entities(text, _clean_words(toks[after_names:i_street])))
+    if i_street is not None:
+        end = i_city if i_city is not None and i_city > i_street else len(toks)
+        out.extend(_city_entities(text, _clean_words(toks[i_street + 1 : end])))
+    return out
+
+
+def _split_on_breaks(toks: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+    parts: list[list[tuple[int, int, str]]] = [[]]
+    for t in toks:
+        if t[2] == "\n":
+            if parts[-1]:
+                parts.append([])
+        else:
+            parts[-1].append(t)
+    return [p for p in parts if p]
+
+
+def _street_entities(text: str, toks: list[tuple[int, int, str]]) -> list[Entity]:
+    parts = _split_on_breaks(toks)
+    if len(parts) == 1 and re.match(r"C/O\b|ATTN|c/o", parts[0][0][2]):
+        # "C/O QUALYS, INC. 919 E. HILLSDALE BLVD.": the street starts at the first number
+        words = parts[0]
+        for i in range(1, len(words)):
+            if re.match(r"\d", words[i][2]):
+                parts = [words[:i], words[i:]]
+                break
+    out = []
+    if parts:
+        out.append(_entity(F.OWNER_STREET1, parts[0], text, 0.85))
+    if len(parts) > 1:
+        out.append(_entity(F.OWNER_STREET2, [t for p in parts[1:] for t in p], text, 0.8))
+    return [e for e in out if e]
+
+
+_ZIP = re.compile(r"\d{5}(?:-\d{4})?")
+_STATE = re.compile(r"[A-Z]{2}")
+
+
+def _city_entities(text: str, toks: list[tuple[int, int, str]]) -> list[Entity]:
+    words = [t for t in toks if t[2] != "\n"]
+    out: list[Entity] = []
+    if words and _ZIP.fullmatch(words[-1][2]):
+        out.append(_entity(F.OWNER_ZIP, [words[-1]], text, 0.9))
+        words = words[:-1]
+    elif words and re.fullmatch(r"[\d.\-]+", words[-1][2]):
+        words = words[:-1]  # a broken zip: leave it unread
+    if words and _STATE.fullmatch(words[-1][2]):
+        out.append(_entity(F.OWNER_STATE, [words[-1]], text, 0.9))
+        words = words[:-1]
+    if words:
+        out.append(_entity(F.OWNER_CITY, words, text, 0.85))
+    return [e for e in out if e]
+
+
+_TICKER_TOKS = re.compile(r"\[\s*([A-Za-z0-9.\-]{1,10})\s*\]")
+
+
+def read_box2(text: str, pieces: list[Piece]) -> list[Entity]:
+    out: list[Entity] = []
+    for piece in pieces:
+        chunk = text[piece.start : piece.end]
+        m = ANCHORS["box2"].search(chunk)
+        body_start = piece.start + (m.end() if m else 0)
+        label_tail = re.match(r"[\s\w]*?Symbol", text[body_start : piece.end])
+        if label_tail:
+            body_start += label_tail.end()
+        t = _TICKER_TOKS.search(text, body_start, piece.end)
+        if not t:
+            continue
+        name_toks = _clean_words(
+            [(s, e, w) for s, e, w in _box_tokens(text, [Piece(body_start, t.start())]) if w != "\n"]
+        )
+        if e := _entity(F.ISSUER_NAME, name_toks, text, 0.9):
+            out.append(e)
+        out.append(Entity(F.TICKER, t.start(1), t.end(1), t.group(1), 0.95, value_text=t.group(1).upper()))
+        break
+    return out
+
+
+def _first_date(text: str, pieces: list[Piece], label: str) -> Entity | None:
+    for piece in pieces:
+        if m := DATE_IN_TEXT.search(text, piece.start, piece.end):
+            return Entity(label, m.start(), m.end(), m.group(0), 0.95)
+    return None
+
+
+# ---------------------------------------------------------------- box 5: relationship
+_REL_LABELS = {
+    "is_director": re.compile(r"Direc\w*", re.I),
+    "is_ten_percent_owner": re.compile(r"10%\s*O\w*", re.I),
+    "is_officer": re.compile(r"Officer\s*\(give", re.I),
+    "is_other": re.compile(r"Other\s*\(spec", re.I),
+}
+_MARK_BEFORE = re.compile(r"(?:<input[^>]*checked[^>]*>|(?<![A-Za-z])[Xx✓✔☒](?![A-Za-z])|\[\s*[Xx]\s*\])[\s_*|]*$")
+_TITLE_AFTER = re.compile(r"(?:below\)?|specify\s*below\)?)", re.I)
+
+
+def read_box5(text: str, pieces: list[Piece]) -> tuple[dict[str, tuple[bool, float]], list[Entity]]:
+    joined_spans = [(p.start, p.end) for p in pieces]
+    rel: dict[str, tuple[bool, float]] = {}
+    for field_name, pattern in _REL_LABELS.items():
+        found = None
+        for s, e in joined_spans:
+            if m := pattern.search(text, s, e):
+                found = m
+                break
+        if found is None:
+            rel[field_name] = (False, 0.5)
+            continue
+        before = text[max(0, found.start() - 60) : found.start()]
+        before = before.split("\n")[-1]
+        checked = bool(_MARK_BEFORE.search(re.sub(r"</?(?:u|b|strong|span)[^>]*>", " ", before)))
+        rel[field_name] = (checked, 0.95 if checked else 0.85)
+    return rel, _titles(text, pieces)
+
+
+_VOCAB = re.compile(
+    r"^(?:\(?Check|all|app\w*|applicable\)|Direc\w*|10%|Ow\w*|Ov\w*|vner|Officer|\(give|title|below\)?|"
+    r"Other|\(s\w*|\(spec\w*|specify|\(below\)|Relationship|of|Reporting|Person\(s\)|Perso|ng|on\(s\)|to|Is\w*|Issuer|X|x|,|•|\(\))$",
+    re.I,
+)
+
+
+def _titles(text: str, pieces: list[Piece]) -> list[Entity]:
+    """Officer title / other text: the words after a "(... below)" label that are not label words."""
+    best: list[tuple[int, int, str]] = []
+    for piece in pieces:
+        chunk = text[piece.start : piece.end]
+        hits = list(_TITLE_AFTER.finditer(chunk))
+        if not hits:
+            continue
+        after = piece.start + hits[-1].end()
+        toks = [t for t in _box_tokens(text, [Piece(after, piece.end)]) if t[2] != "\n"]
+        # the title is the first run of non-label words
+        run: list[tuple[int, int, str]] = []
+        for t in toks:
+            if _VOCAB.match(t[2]) and not run:
+                continue
+            if _VOCAB.match(t[2]) and t[2] in {"X", "x", "•"}:
+                break
+            run.append(t)
+        if len(" ".join(w for _, _, w in run)) > len(" ".join(w for _, _, w in best)):
+            best = run
+    ent = _entity(F.OFFICER_TITLE, _clean_words(best), text, 0.85)
+    return [ent] if ent else []
+
+
+# ---------------------------------------------------------------- whole header
+_SECTION16 = re.compile(r"no\s+longer\s+subject\s+to\s+Section\s*16", re.I)
+_AFF10B5 = re.compile(r"10b5-1\s*\(c\)|Rule\s+10b5-1", re.I)
+
+
+def _checkbox_near(text: str, m: re.Match[str] | None, window: int = 220) -> tuple[bool, float] | None:
+    if m is None:
+        return None
+    sentence_start = text.rfind("\n", 0, m.start()) + 1
+    lead = text[max(sentence_start, m.start() - window) : m.start()]
+    return (parse_checkbox(lead.split("Check this box")[0] if "Check this box" in lead else lead).value or False, 0.8)
+
+
+def read_header(sections: Sections) -> HeaderEntities:
+    text = sections.text
+    boxes = cut_boxes(sections)
+    owner = read_box1(text, boxes.pieces["box1"])
+    issuer = read_box2(text, boxes.pieces["box2"])
+    dates = [
+        e
+        for e in (
+            _first_date(text, boxes.pieces["box3"], F.PERIOD_DATE),
+            _first_date(text, boxes.pieces["box4"], F.ORIGINAL_DATE),
+        )
+        if e
+    ]
+    rel, titles = read_box5(text, boxes.pieces["box5"])
+    header = text[sections.header.start : sections.header.end]
+    return HeaderEntities(
+        owner=tuple(owner + titles),
+        issuer=tuple(issuer),
+        dates=tuple(dates),
+        relationship=rel,
+        not_subject_to_section16=_checkbox_near(header, _SECTION16.search(header)),
+        aff10b5_one=_checkbox_near(text, _AFF10B5.search(text, 0, sections.table1.start)),
+    )

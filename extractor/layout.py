@@ -1,0 +1,156 @@
+"""Lines, cells and atoms of flattened text, every piece with offsets into the original.
+
+Converters separate table cells with tabs (pdf-to-text), pipes (markdown),
+runs of spaces (``pdftotext -layout``) and ``<br>`` inside a cell. This module
+turns all of them into one shape: ``Line`` -> ``Cell`` -> ``Atom``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from .normalize import split_footnotes
+
+
+@dataclass(frozen=True)
+class Cell:
+    start: int
+    end: int
+    text: str
+    column: int
+
+    @property
+    def plain(self) -> str:
+        """Cell text without tags, ``<br>`` as a newline."""
+        text = _BR.sub("\n", self.text)
+        text = _TAG.sub(" ", text)
+        return text.replace("\\$", "$").replace("\\*", "*").strip()
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int
+    end: int
+    text: str
+    cells: tuple[Cell, ...]
+
+    @property
+    def is_markdown_rule(self) -> bool:
+        return bool(_MD_RULE.match(self.text))
+
+
+_BR = re.compile(r"<br\s*/?>", re.I)
+_TAG = re.compile(r"<(?!input)/?[a-zA-Z][^>]*>")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*$")
+_CELL_SPLIT = re.compile(r"\t+| {2,}")
+
+
+def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
+    """Lines of ``text[start:end]`` with their cells.
+
+    >>> [c.text for c in split_lines("a\\tb  c\\n| d | e |")[1].cells]
+    ['d', 'e']
+    """
+    end = len(text) if end is None else end
+    lines: list[Line] = []
+    pos = start
+    for raw in text[start:end].split("\n"):
+        line_end = pos + len(raw)
+        lines.append(Line(pos, line_end, raw, tuple(_cells(raw, pos))))
+        pos = line_end + 1
+    return lines
+
+
+def _cells(raw: str, offset: int) -> list[Cell]:
+    stripped = raw.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        if _MD_RULE.match(raw):
+            return []
+        pieces = _split_keep_offsets(raw, re.compile(r"(?<!\\)\|"))
+    else:
+        pieces = _split_keep_offsets(raw, _CELL_SPLIT)
+    cells = []
+    for column, (s, e) in enumerate(pieces):
+        chunk = raw[s:e]
+        lead = len(chunk) - len(chunk.lstrip())
+        trail = len(chunk.rstrip())
+        cells.append(Cell(offset + s + lead, offset + s + trail, chunk.strip(), column))
+    # Leading/trailing pipes give empty first/last pieces: drop those two only.
+    if stripped.startswith("|") and cells and not cells[0].text:
+        cells = cells[1:]
+    if stripped.endswith("|") and cells and not cells[-1].text:
+        cells = cells[:-1]
+    return [Cell(c.start, c.end, c.text, i) for i, c in enumerate(cells)]
+
+
+def _split_keep_offsets(raw: str, sep: re.Pattern[str]) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for m in sep.finditer(raw):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(raw)))
+    return spans
+
+
+# ---------------------------------------------------------------- atoms
+class AtomKind(str, Enum):
+    DATE = "date"
+    NUMBER = "number"
+    LETTER = "letter"
+    FOOTNOTE = "footnote"  # a footnote mark standing alone: the value is only a footnote
+    DOLLAR = "dollar"  # a lone "$" (the number follows in the next cell)
+    DASH = "dash"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Atom:
+    kind: AtomKind
+    start: int
+    end: int
+    text: str  # raw text, footnote marks included
+    cell: int  # index of the cell in its line
+    footnote_ids: tuple[str, ...] = ()
+
+    @property
+    def bare(self) -> str:
+        """Text without footnote marks and markup."""
+        return split_footnotes(_TAG.sub(" ", self.text).replace("\\$", "$"))[0]
+
+
+_FOOT = r"(?:<sup>\s*\(?\d{1,2}\)?\s*</sup>|\(\d{1,2}\)|⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}⁾)"
+_ATOM = re.compile(
+    rf"(?P<date>\d{{1,2}}/\d{{1,2}}/\d{{2,4}}(?:\s*{_FOOT})*)"
+    rf"|(?P<number>(?:\\?\$\s?)?[-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:\s*{_FOOT})*)"
+    rf"|(?P<footnote>{_FOOT}(?:\s*{_FOOT})*)"
+    r"|(?P<dollar>\\?\$)"
+    r"|(?P<tag><[^>]*>)"
+    r"|(?P<dash>[-–—]+(?=\s|$))"
+    r"|(?P<word>[^\s<|]+)"
+)
+
+
+def atoms_of(text: str, cells: tuple[Cell, ...]) -> list[Atom]:
+    """Atoms of the given cells of ``text`` (offsets into ``text``).
+
+    >>> t = "Common Stock\\t10/26/2023\\tA\\t45,551 ⁽¹⁾\\t\\\\$0.00"
+    >>> [(a.kind.value, a.bare) for a in atoms_of(t, split_lines(t)[0].cells)]
+    [('text', 'Common'), ('text', 'Stock'), ('date', '10/26/2023'), ('letter', 'A'), ('number', '45,551'), ('number', '$0.00')]
+    """
+    out: list[Atom] = []
+    for cell in cells:
+        for m in _ATOM.finditer(text, cell.start, cell.end):
+            kind = m.lastgroup
+            if kind == "tag":
+                continue
+            raw = m.group(0)
+            start, end = m.start(), m.end()
+            _, ids = split_footnotes(raw)
+            if kind == "word":
+                atom_kind = AtomKind.LETTER if re.fullmatch(r"[A-Z]", raw) else AtomKind.TEXT
+            else:
+                atom_kind = AtomKind(kind)
+            out.append(Atom(atom_kind, start, end, raw, cell.column, ids))
+    return out

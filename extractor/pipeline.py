@@ -1,0 +1,44 @@
+"""Text -> record, in one walk: sections -> entities -> assembler -> record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .assemble import assemble
+from .errors import BinaryInputError, EmptyInputError, Form4Error
+from .footer import read_footer
+from .header import read_header
+from .rows import find_rows
+from .schema import Record
+from .sections import find_sections
+
+
+def decode(data: bytes, source: str | None = None) -> str:
+    """Bytes -> text; typed errors for empty and binary input."""
+    if not data.strip():
+        raise EmptyInputError("the input is empty; pass the text of a Form 4 filing", source)
+    head = data[:8192]
+    if b"\x00" in head or head.startswith(b"%PDF"):
+        hint = " (a PDF: flatten it to text first, e.g. `pdftotext -layout FILE.pdf`)" if head.startswith(b"%PDF") else ""
+        raise BinaryInputError(f"the input is binary, not text{hint}; pass a text file", source)
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") > max(10, len(text) // 50):
+        raise BinaryInputError("the input is not UTF-8 text; convert it to UTF-8 text first", source)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def extract_text(text: str, source: str | None = None) -> Record:
+    """Extract one filing from its flattened text (rules only)."""
+    try:
+        sections = find_sections(text)
+    except Form4Error as err:
+        err.source = err.source or source
+        raise
+    header = read_header(sections)
+    rows = find_rows(sections)
+    footer = read_footer(sections)
+    return assemble(header, rows, footer, source=source)
+
+
+def extract_file(path: Path, source: str | None = None) -> Record:
+    return extract_text(decode(path.read_bytes(), str(path)), source or str(path))

@@ -1,0 +1,159 @@
+"""Rule-based anchors: where the header, the tables and the footer of a filing are.
+
+Every section is a span of offsets into the original text. Anchors are
+tolerant regular expressions over the form's printed labels, so they survive
+tabs, markdown and HTML tables, ``<br>``, OCR-broken words and garbage repeats
+(the first plausible occurrence wins, in form order).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import EmptyInputError, NotAForm4Error, TruncatedFilingError
+
+_SP = r"[\s*_|#<>/bru]*"  # what converters put between the words of a label
+
+
+def _words(*words: str) -> str:
+    return _SP.join(words)
+
+
+ANCHORS: dict[str, re.Pattern[str]] = {
+    "box1": re.compile(_words("Name", "and", "Address", "of", "Reporting", r"Pers\w*"), re.I),
+    "box2": re.compile(_words("Issuer", "Name", "and", "Ticker"), re.I),
+    "box3": re.compile(_words("Date", "of", "Earliest", r"Trans\w*"), re.I),
+    "box4": re.compile(_words("If", "Amendment"), re.I),
+    "box5": re.compile(
+        _words(r"Relationship", "of", "Reporting") + r"|Check\s+all\s+app\w*", re.I
+    ),
+    "box6": re.compile(_words("Individual", "or", "Joint"), re.I),
+    "table1": re.compile(r"Table\s*I\s*[-–—:]\s*Non[-\s]*Derivative", re.I),
+    "table2": re.compile(r"Table\s*II\s*[-–—:]\s*Derivative", re.I),
+    "explanation": re.compile(_words("Explanation", "of", "Responses"), re.I),
+    "remarks": re.compile(r"(?<![A-Za-z])Remarks\s*:", re.I),
+    "signature_label": re.compile(r"\*?\s*\\?\*?\s*Signature\s+of\s+Reporting\s+Person", re.I),
+}
+
+SECTION_NAMES = ("header", "table1", "table2", "explanation", "remarks", "signature")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def slice(self, text: str) -> str:
+        return text[self.start : self.end]
+
+    def __bool__(self) -> bool:
+        return self.end > self.start
+
+
+@dataclass(frozen=True)
+class Sections:
+    """Spans of one filing. A missing section is an empty span at its place."""
+
+    text: str
+    header: Span
+    table1: Span
+    table2: Span
+    explanation: Span
+    remarks: Span
+    signature: Span
+    box_anchors: dict[str, int]
+
+    def get(self, name: str) -> Span:
+        return getattr(self, name)
+
+
+_EVIDENCE = (
+    re.compile(r"BENEFICIAL\s+OWNERSHIP", re.I),
+    re.compile(r"Section\s*16", re.I),
+    ANCHORS["table1"],
+    ANCHORS["box1"],
+    ANCHORS["box2"],
+    ANCHORS["explanation"],
+    re.compile(r"Form\s*4\b", re.I),
+)
+
+
+def _first(name: str, text: str, start: int = 0) -> re.Match[str] | None:
+    return ANCHORS[name].search(text, start)
+
+
+def find_sections(text: str) -> Sections:
+    """Locate the sections; raise a typed error when ``text`` is no Form 4.
+
+    >>> s = find_sections(open(__file__.replace("extractor/sections.py", "samples/000_46eb1dd4f8015172.txt")).read())
+    >>> s.table1.slice(s.text).split("\\n")[0]
+    'Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned'
+    """
+    if not text.strip():
+        raise EmptyInputError("the input is empty; pass the text of a Form 4 filing")
+    hits = sum(bool(p.search(text)) for p in _EVIDENCE)
+    t1 = _first("table1", text)
+    if hits < 3:
+        raise NotAForm4Error(
+            "this does not look like a Form 4 (no 'Table I - Non-Derivative Securities', "
+            "'Name and Address of Reporting Person' or 'Statement of Changes in Beneficial "
+            "Ownership' found); pass the text of a Form 4 filing"
+        )
+    if t1 is None:
+        raise TruncatedFilingError(
+            "the filing ends before Table I (Non-Derivative Securities); "
+            "the text looks truncated: pass the whole filing"
+        )
+    t2 = _first("table2", text, t1.end())
+    after_tables = t2.end() if t2 else t1.end()
+    expl = _first("explanation", text, after_tables)
+    rem = _first("remarks", text, expl.end() if expl else after_tables)
+    sig_label = _first("signature_label", text, (rem or expl or t2 or t1).end())
+    end = len(text)
+    if expl is None and rem is None and sig_label is None:
+        raise TruncatedFilingError(
+            "the filing stops inside its tables (no 'Explanation of Responses', 'Remarks' "
+            "or signature found after Table I); the text looks truncated: pass the whole filing"
+        )
+    table1_end = t2.start() if t2 else (expl or rem or sig_label).start()
+    table2 = Span(t2.start(), (expl or rem or sig_label).start()) if t2 else Span(table1_end, table1_end)
+    footer_start = (expl or rem or sig_label).start()
+    sig_end = sig_label.start() if sig_label else end
+    explanation = Span(expl.start(), (rem or sig_label).start() if (rem or sig_label) else end) if expl else Span(footer_start, footer_start)
+    remarks = Span(rem.start(), sig_end) if rem else Span(explanation.end, explanation.end)
+    signature_start = _signature_start(text, remarks if rem else explanation, sig_end)
+    remarks = Span(remarks.start, min(remarks.end, signature_start)) if rem else remarks
+    explanation = Span(explanation.start, min(explanation.end, signature_start)) if not rem else explanation
+    signature = Span(signature_start, sig_label.end() if sig_label else end)
+    header = Span(0, t1.start())
+    boxes = {name: m.start() for name in ("box1", "box2", "box3", "box4", "box5", "box6") if (m := _first(name, text[: t1.start()]))}
+    return Sections(
+        text=text,
+        header=header,
+        table1=Span(t1.start(), table1_end),
+        table2=table2,
+        explanation=explanation,
+        remarks=remarks,
+        signature=signature,
+        box_anchors=boxes,
+    )
+
+
+_SIGNATURE_START = re.compile(r"^[ \t>*\-]*(?:/s/|\\?/s\\?/|s/\s)", re.I | re.M)
+_DATE_LINE = re.compile(r"^\W*\d{1,2}/\d{1,2}/\d{2,4}\W*$", re.M)
+
+
+def _signature_start(text: str, before: Span, sig_end: int) -> int:
+    """Where the signature block begins: the first ``/s/`` line, else the trailing date/name lines."""
+    if m := _SIGNATURE_START.search(text, before.start, sig_end):
+        return m.start()
+    # No "/s/": take the last non-empty lines before the label (name line and/or date line).
+    body = text[before.start : sig_end]
+    lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", body)]
+    if len(lines) <= 1:
+        return sig_end if not lines else before.start + lines[-1].start()
+    start_idx = len(lines) - 1
+    if _DATE_LINE.match(lines[start_idx].group(0)) and start_idx >= 2:
+        start_idx -= 1
+    return before.start + lines[start_idx].start()
