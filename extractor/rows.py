@@ -199,12 +199,11 @@ def _dates(text: str, cur: _Cursor, labels: Sequence[str]) -> list[Entity]:
             and re.fullmatch(r"\d{1,3}", nxt.bare)
             and nxt.cell != a.cell
         ):
-            cands = [c for c in join_candidates([bare, nxt.bare]) if parse_date(c.text).value]
-            joined = [bare + nxt.bare[1:]] if bare[-1] == nxt.bare[0] else [bare + nxt.bare]
-            joined = [j for j in joined if parse_date(j).value]
-            if joined and not cands:
+            # "02/06/20" + "023": the year was split over two cells, its boundary digit doubled
+            joined = bare + nxt.bare[1:] if bare[-1] == nxt.bare[0] else bare + nxt.bare
+            if parse_date(joined).value:
                 cur.take()
-                out.append(_ent(label, [a, nxt], text, joined[0], 0.7, ("date re-joined across cells",)))
+                out.append(_ent(label, [a, nxt], text, joined, 0.7, ("date re-joined across cells",)))
                 continue
         out.append(_ent(label, [a], text, bare, 0.95))
     return out
@@ -280,10 +279,8 @@ def parse_row(table: TableName, text: str, atoms: list[Atom]) -> RowEntities | N
     if title is None:
         return None
     rest = atoms[cur.i :]
-    has_code = any(_is_code(a) and a.kind is AtomKind.LETTER for a in rest)
-    has_date = any(a.kind is AtomKind.DATE for a in rest)
     parse = _parse_table1 if table == "I" else _parse_table2
-    ents, alts = parse(text, cur, has_code or (table == "I" and has_date))
+    ents, alts = parse(text, cur, _looks_like_transaction(table, rest))
     entities = (title, *ents)
     ids: list[str] = []
     for a in atoms:
@@ -291,6 +288,20 @@ def parse_row(table: TableName, text: str, atoms: list[Atom]) -> RowEntities | N
             if fid not in ids:
                 ids.append(fid)
     return RowEntities(table, atoms[0].start, atoms[-1].end, tuple(e for e in entities if e), tuple(ids), alts)
+
+
+def _looks_like_transaction(table: TableName, rest: list[Atom]) -> bool:
+    """A transaction row has a code letter followed by an amount (holdings have neither)."""
+    dates = [i for i, a in enumerate(rest) if a.kind is AtomKind.DATE]
+    codes = [i for i, a in enumerate(rest) if a.kind is AtomKind.LETTER and a.bare in F.TRANSACTION_CODES]
+    for i in codes:
+        after = rest[i + 1 :]
+        if any(a.kind is AtomKind.NUMBER for a in after) and (
+            table == "II" or any(a.kind is AtomKind.LETTER and a.bare in {"A", "D"} for a in after)
+        ):
+            if table == "I" or dates and dates[0] < i:
+                return True
+    return table == "I" and bool(dates)
 
 
 def _code(text: str, cur: _Cursor) -> Entity | None:

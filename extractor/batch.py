@@ -1,0 +1,146 @@
+"""Batches: collect inputs, extract each, keep going past bad files, write outputs."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .errors import Form4Error, InputNotFoundError
+from .pipeline import decode, extract_text
+from .schema import TABLES, Record
+
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Input:
+    """One filing to read: a path (or stdin) and its name relative to what the user gave."""
+
+    path: Path | None  # None for stdin
+    relative: Path
+    source: str
+
+
+@dataclass
+class BatchResult:
+    records: list[tuple[Input, Record]] = field(default_factory=list)
+    failures: list[tuple[Input, Form4Error]] = field(default_factory=list)
+
+
+def collect_inputs(args: Iterable[str]) -> list[Input]:
+    """Files, directories (recursive, hidden files skipped) and ``-`` for stdin."""
+    out: list[Input] = []
+    for arg in args:
+        if arg == STDIN:
+            out.append(Input(None, Path("stdin.txt"), STDIN))
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                rel = child.relative_to(path)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue
+                out.append(Input(child, rel, str(child)))
+        elif path.exists():
+            out.append(Input(path, Path(path.name), str(path)))
+        else:
+            out.append(Input(path, Path(path.name), str(path)))  # reported as a failure
+    return out
+
+
+Extractor = Callable[[str, str], Record]
+
+
+def read_input(item: Input) -> str:
+    if item.path is None:
+        return decode(sys.stdin.buffer.read(), STDIN)
+    if not item.path.exists():
+        raise InputNotFoundError("no such file or directory; check the path", item.source)
+    return decode(item.path.read_bytes(), item.source)
+
+
+def run_batch(items: list[Input], extract: Extractor = extract_text, progress: Callable[[Iterable[Input]], Iterator[Input]] | None = None) -> BatchResult:
+    result = BatchResult()
+    iterator = progress(items) if progress else iter(items)
+    for item in iterator:
+        try:
+            text = read_input(item)
+            result.records.append((item, extract(text, item.source)))
+        except Form4Error as err:
+            err.source = err.source or item.source
+            result.failures.append((item, err))
+    return result
+
+
+# ---------------------------------------------------------------- writing
+def transaction_table(records: Iterable[Record]):
+    """All table rows of all records as one pandas DataFrame (one row per table row)."""
+    import pandas as pd
+
+    rows = []
+    for record in records:
+        owner = record.reporting_owners[0].name if record.reporting_owners else None
+        for key in TABLES:
+            for index, row in enumerate(getattr(record, key)):
+                data = row.model_dump(mode="json")
+                data["footnote_ids"] = " ".join(data["footnote_ids"])
+                rows.append(
+                    {
+                        "source": record.source,
+                        "issuer_name": record.issuer.name,
+                        "trading_symbol": record.issuer.trading_symbol,
+                        "reporting_owner": owner,
+                        "period_of_report": record.period_of_report.isoformat() if record.period_of_report else None,
+                        "table": key,
+                        "row": index,
+                        **data,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def render(records: list[Record], fmt: str) -> str | bytes:
+    if fmt == "json":
+        if len(records) == 1:
+            return records[0].to_json() + "\n"
+        return json.dumps([r.to_json_dict() for r in records], indent=2, ensure_ascii=False) + "\n"
+    if fmt == "jsonl":
+        return "".join(r.to_json(indent=None) + "\n" for r in records)
+    if fmt == "csv":
+        return transaction_table(records).to_csv(index=False)
+    if fmt == "parquet":
+        buffer = io.BytesIO()
+        transaction_table(records).to_parquet(buffer, index=False)
+        return buffer.getvalue()
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def write_outputs(result: BatchResult, fmt: str, output: Path | None, several: bool) -> list[Path]:
+    """Write records; return the files written (none when printing to stdout)."""
+    records = [r for _, r in result.records]
+    if output is None:
+        data = render(records, fmt)
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return []
+    if fmt == "json" and (several or output.is_dir()):
+        written = []
+        for item, record in result.records:
+            target = output / item.relative.with_suffix(".json") if several else output / f"{item.relative.stem}.json"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(record.to_json() + "\n", encoding="utf-8")
+            written.append(target)
+        return written
+    output.parent.mkdir(parents=True, exist_ok=True)
+    data = render(records, fmt)
+    if isinstance(data, bytes):
+        output.write_bytes(data)
+    else:
+        output.write_text(data, encoding="utf-8")
+    return [output]

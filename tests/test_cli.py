@@ -1,0 +1,108 @@
+"""The form4 command, bad inputs included, through the real console script."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SEED = SAMPLES / "000_46eb1dd4f8015172.txt"
+
+
+def form4(*args, stdin: bytes | None = None, cwd: Path | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "extractor", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+@pytest.fixture()
+def bad_dir(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.bin").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)))
+    (tmp_path / "letter.txt").write_text("Dear shareholder, our annual meeting is on May 5.")
+    text = SEED.read_text()
+    (tmp_path / "truncated.txt").write_text(text[: text.index("Table II")])
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "seed.txt").write_text(text)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "name,code",
+    [("empty.txt", "E001"), ("binary.bin", "E002"), ("scan.pdf", "E002"), ("letter.txt", "E003"), ("truncated.txt", "E004"), ("missing.txt", "E005")],
+)
+def test_bad_input_one_line_nonzero(bad_dir, name, code):
+    out = form4("extract", bad_dir / name)
+    assert out.returncode == 1
+    lines = out.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and code in lines[0] and name in lines[0]
+    assert "Traceback" not in out.stderr.decode()
+    assert out.stdout == b""
+
+
+def test_batch_continues_past_bad_files(bad_dir, tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp("out")
+    out = form4("extract", bad_dir, "--output", out_dir)
+    assert out.returncode == 1
+    err = out.stderr.decode()
+    assert "5 of 6 inputs failed" in err and "Traceback" not in err
+    written = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*.json"))
+    assert written == ["good/seed.json"]  # the input tree is mirrored
+    record = json.loads((out_dir / "good" / "seed.json").read_text())
+    assert record["issuer"]["trading_symbol"] == "QLYS"
+
+
+def test_single_file_json_matches_contract():
+    out = form4("extract", SEED)
+    assert out.returncode == 0, out.stderr
+    record = json.loads(out.stdout)
+    for key in ("document_type", "period_of_report", "issuer", "reporting_owners", "non_derivative_transactions",
+                "non_derivative_holdings", "derivative_transactions", "derivative_holdings", "footnotes",
+                "remarks", "signatures", "confidence", "warnings", "source"):
+        assert key in record
+    assert record["period_of_report"] == "2023-10-26"
+    assert record["non_derivative_transactions"][0]["shares"] == 45551
+    assert record["remarks"] is None
+
+
+def test_stdin_and_jsonl():
+    out = form4("extract", "-", "--format", "jsonl", stdin=SEED.read_bytes())
+    assert out.returncode == 0
+    lines = out.stdout.decode().splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["source"] == "-"
+
+
+def test_directory_to_stdout_is_a_json_array():
+    out = form4("extract", SAMPLES)
+    assert out.returncode == 0
+    records = json.loads(out.stdout)
+    assert len(records) == 5
+
+
+def test_csv_transactions(tmp_path):
+    out = form4("extract", SAMPLES, "--format", "csv", "--output", tmp_path / "t.csv")
+    assert out.returncode == 0
+    rows = (tmp_path / "t.csv").read_text().splitlines()
+    assert rows[0].startswith("source,") and len(rows) == 1 + 7
+
+
+def test_schema_command():
+    out = form4("schema")
+    schema = json.loads(out.stdout)
+    assert "reporting_owners" in schema["properties"] and "confidence" in schema["properties"]
+
+
+def test_score_command_on_seeds():
+    out = form4("score", "--gold", ROOT / "annotations" / "gold", "--input", SAMPLES, "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["documents"] == 5 and report["overall"]["f1"] == 1.0

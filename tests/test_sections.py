@@ -1,0 +1,50 @@
+"""The sectioner on every sample format."""
+
+from pathlib import Path
+
+import pytest
+
+from extractor.errors import EmptyInputError, NotAForm4Error, TruncatedFilingError
+from extractor.sections import find_sections
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SEEDS = sorted(SAMPLES.glob("*.txt"))
+
+
+@pytest.mark.parametrize("sample", SEEDS, ids=[p.stem[:3] for p in SEEDS])
+def test_sections_in_order(sample):
+    text = sample.read_text()
+    s = find_sections(text)
+    assert s.header.start == 0 < s.header.end == s.table1.start
+    assert s.table1.end == s.table2.start <= s.explanation.start <= s.remarks.start <= s.signature.start
+    assert "Table I" in s.table1.slice(text)
+    assert "Derivative" in s.table2.slice(text)
+    assert "Explanation of Responses" in s.explanation.slice(text)
+    assert "Signature of Reporting Person" in s.signature.slice(text)
+    assert "/s/" in s.signature.slice(text)
+    assert {"box1", "box2", "box3"} <= set(s.box_anchors)
+
+
+def test_scrambled_repeats_do_not_move_anchors():
+    """Seed 004 repeats 'Table I - Non-Derivative' dozens of times inside Table II's garbage."""
+    text = (SAMPLES / "004_6f1bfb28d9774b22.txt").read_text()
+    s = find_sections(text)
+    assert text.count("Table I - Non-Derivative") > 5
+    assert s.table1.start == text.index("Table I - Non-Derivative")
+    assert s.explanation.start == text.index("Explanation of Responses")
+
+
+@pytest.mark.parametrize(
+    "text,error",
+    [("", EmptyInputError), ("   \n", EmptyInputError), ("a shopping list: eggs, milk", NotAForm4Error)],
+    ids=["empty", "blank", "not-form4"],
+)
+def test_bad_text(text, error):
+    with pytest.raises(error):
+        find_sections(text)
+
+
+def test_truncated():
+    text = (SAMPLES / "000_46eb1dd4f8015172.txt").read_text()
+    with pytest.raises(TruncatedFilingError):
+        find_sections(text[: text.index("Table II")])
