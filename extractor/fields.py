@@ -121,3 +121,42 @@ DERIVATIVE_CODE_DIRECTION: dict[str, str] = {**CODE_DIRECTION, "M": "D", "X": "D
 
 #: Fields the printed form never shows: not expected from text, not scored on text.
 NOT_PRINTED: frozenset[str] = frozenset({"issuer/cik", "*/equity_swap_involved"})
+
+
+# ---------------------------------------------------------------- pointer <-> label
+_TABLE_FIELD_LABEL = {name: label for label, (name, _) in ROW_LABELS.items()}
+_OWNER_FIELD_LABEL = {
+    "name": OWNER_NAME,
+    "street1": OWNER_STREET1,
+    "street2": OWNER_STREET2,
+    "city": OWNER_CITY,
+    "state": OWNER_STATE,
+    "zip_code": OWNER_ZIP,
+    "officer_title": OFFICER_TITLE,
+    "other_text": OTHER_TEXT,
+}
+_TOP_FIELD_LABEL = {
+    ("issuer", "name"): ISSUER_NAME,
+    ("issuer", "trading_symbol"): TICKER,
+    ("period_of_report",): PERIOD_DATE,
+    ("date_of_original_submission",): ORIGINAL_DATE,
+}
+TABLE_KEYS = ("non_derivative_transactions", "non_derivative_holdings", "derivative_transactions", "derivative_holdings")
+
+
+def label_for_pointer(pointer: str) -> str | None:
+    """The entity label whose span prints the value at ``pointer`` (None: not a span).
+
+    >>> label_for_pointer("/non_derivative_transactions/0/shares"), label_for_pointer("/reporting_owners/1/name")
+    ('SHARES', 'OWNER_NAME')
+    >>> label_for_pointer("/signatures/0/date"), label_for_pointer("/footnotes/0/text") is None
+    ('SIGNATURE_DATE', True)
+    """
+    parts = pointer.strip("/").split("/")
+    if parts[0] in TABLE_KEYS and len(parts) == 3:
+        return _TABLE_FIELD_LABEL.get(parts[2])
+    if parts[0] == "reporting_owners" and len(parts) == 3:
+        return _OWNER_FIELD_LABEL.get(parts[2])
+    if parts[0] == "signatures" and len(parts) == 3:
+        return {"name": SIGNER_NAME, "date": SIGNATURE_DATE}.get(parts[2])
+    return _TOP_FIELD_LABEL.get(tuple(parts))
