@@ -57,6 +57,7 @@ FORM4_TYPES = ("4", "4/A")
 WRAPPER_SUFFIXES = (".xml", ".txt", ".nc", ".yaml", ".yml")
 
 _DOC_RE = re.compile(r"<ownershipDocument\b.*?</ownershipDocument\s*>", re.S)
+_BETWEEN_TAGS = re.compile(r">\s+<")
 _DATE_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 _TRUE = frozenset({"1", "true"})
 _FALSE = frozenset({"0", "false"})
@@ -520,7 +521,7 @@ def decode_yaml_double_quoted(text: str, start: int) -> tuple[str, int]:
     and escapes; enough for VCR cassettes without a YAML library).
 
     >>> decode_yaml_double_quoted('"a\\n  b\n   c\\\n   d\\ "', 0)[0]
-    'a\n  b c d '
+    'a\n  b cd '
     """
     out: list[str] = []
     raw_ws = 0  # unescaped spaces/tabs at the end of ``out`` (stripped before a fold)
@@ -598,7 +599,9 @@ def _decode_bytes(data: bytes) -> str:
 
 
 def _content_hash(xml: str) -> str:
-    return hashlib.sha1(" ".join(xml.split()).encode("utf-8")).hexdigest()
+    """Hash of the document with layout whitespace (between tags, runs) folded away."""
+    canonical = " ".join(_BETWEEN_TAGS.sub("><", xml).split())
+    return hashlib.sha1(canonical.encode("utf-8")).hexdigest()
 
 
 def _candidate_files(path: Path) -> list[tuple[Path, str]]:
@@ -650,8 +653,8 @@ def iter_ownership_documents(path: Path) -> Iterator[tuple[str, Record]]:
     ``path`` is a file or a directory (searched recursively, sorted) of ``.xml``,
     ``.txt``/``.nc`` (SEC submission wrappers), or ``.yaml`` (VCR cassettes whose
     bodies are escaped YAML strings). The source id is the path relative to the
-    directory, with ``#<n>`` for the n-th document of a wrapper. Duplicates (same
-    whitespace-folded XML) are skipped, Form 3/5 silently, broken documents with
+    directory, with ``#<n>`` for the n-th document of a wrapper. Duplicates (same XML
+    up to layout whitespace) are skipped, Form 3/5 silently, broken documents with
     a warning on this module's logger.
     """
     for source, parsed in iter_parsed_documents(path):

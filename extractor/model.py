@@ -1,0 +1,78 @@
+"""The NER model: where it lives, what text it reads, and its entities.
+
+The model reads only the *regions* the anchors found (header, Table I, Table II,
+signature block): training cuts the same regions, so what the model sees at run
+time is what it was trained on.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from .entities import Entity
+from .errors import Form4Error, ModelNotFoundError
+from .sections import Sections, find_sections
+
+MODEL_NAME = "form4-ner"
+ENV_VAR = "FORM4_MODEL"
+
+
+def regions(sections: Sections) -> list[tuple[int, int]]:
+    """The spans the model reads, in text order."""
+    sig_start = sections.remarks.start if sections.remarks else sections.signature.start
+    spans = [
+        (sections.header.start, sections.header.end),
+        (sections.table1.start, sections.table1.end),
+        (sections.table2.start, sections.table2.end),
+        (sig_start, sections.signature.end),
+    ]
+    return [(s, e) for s, e in spans if e > s]
+
+
+def text_regions(text: str) -> list[tuple[int, int]]:
+    """Regions of a raw text; the whole text when the anchors cannot be found."""
+    try:
+        return regions(find_sections(text))
+    except Form4Error:
+        return [(0, len(text))]
+
+
+def model_path() -> Path | None:
+    """The shipped pipeline: $FORM4_MODEL, the package's copy, or the clone's ``models/``."""
+    candidates = []
+    if os.environ.get(ENV_VAR):
+        candidates.append(Path(os.environ[ENV_VAR]))
+    here = Path(__file__).resolve().parent
+    candidates += [here / "model" / MODEL_NAME, here.parent / "models" / MODEL_NAME]
+    for path in candidates:
+        if (path / "meta.json").exists():
+            return path
+    return None
+
+
+@lru_cache(maxsize=2)
+def load(path: str | None = None):
+    import spacy
+
+    from . import tokenizer  # noqa: F401  (registers form4_tokenizer.v1)
+
+    target = Path(path) if path else model_path()
+    if target is None:
+        raise ModelNotFoundError(
+            f"no trained model found (looked in $FORM4_MODEL, extractor/model/{MODEL_NAME} and models/{MODEL_NAME}); "
+            "run `form4 train`, or use --no-model for rules only"
+        )
+    return spacy.load(target)
+
+
+def predict(nlp, sections: Sections) -> list[Entity]:
+    """Model entities over the regions of one filing, with offsets into the whole text."""
+    text = sections.text
+    spans = regions(sections)
+    out: list[Entity] = []
+    for (start, _), doc in zip(spans, nlp.pipe(text[s:e] for s, e in spans)):
+        for ent in doc.ents:
+            out.append(Entity(ent.label_, start + ent.start_char, start + ent.end_char, ent.text, 0.9, source="model"))
+    return out
