@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .errors import Form4Error, InputNotFoundError
-from .pipeline import decode, extract_text
+from .pipeline import RULES_ONLY, decode
 from .schema import TABLES, Record
 
 STDIN = "-"
@@ -63,7 +63,7 @@ def read_input(item: Input) -> str:
     return decode(item.path.read_bytes(), item.source)
 
 
-def run_batch(items: list[Input], extract: Extractor = extract_text, progress: Callable[[Iterable[Input]], Iterator[Input]] | None = None) -> BatchResult:
+def run_batch(items: list[Input], extract: Extractor = RULES_ONLY, progress: Callable[[Iterable[Input]], Iterator[Input]] | None = None) -> BatchResult:
     result = BatchResult()
     iterator = progress(items) if progress else iter(items)
     for item in iterator:

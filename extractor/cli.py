@@ -47,18 +47,38 @@ def _progress(total: int):
     return wrap
 
 
+def _settings(no_model: bool, model: Path | None):
+    """The extractor to use: the model when there is one (a warning when falling back to rules)."""
+    from .model import load, model_path
+    from .pipeline import RULES_ONLY, Extractor
+
+    if no_model:
+        return RULES_ONLY
+    if model is None and model_path() is None:
+        typer.echo("warning: no trained model found (run `form4 train`); using rules only", err=True)
+        return RULES_ONLY
+    try:
+        return Extractor(nlp=load(str(model) if model else None))
+    except (OSError, Form4Error) as err:
+        msg = err.one_line() if isinstance(err, Form4Error) else f"error E008: cannot load the model at {model}: {err}"
+        _fail(msg, 2)
+
+
 @app.command()
 def extract(
     inputs: List[str] = typer.Argument(..., help="Text files, directories (read recursively) or - for stdin."),
     fmt: Format = typer.Option(Format.json, "--format", "-f", help="json (one record, or an array), jsonl, csv or parquet (transaction tables)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="File, or directory for one <input name>.json per input."),
+    no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),
+    model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline directory (default: the shipped models/form4-ner)."),
 ) -> None:
     """Extract Form 4 records from flattened text."""
+    settings = _settings(no_model, model)
     items = collect_inputs(inputs)
     if not items:
         _fail("error E005: no input files found; pass files, a directory or - for stdin", 2)
     several = len(items) > 1 or any(Path(a).is_dir() for a in inputs if a != "-")
-    result = run_batch(items, progress=_progress(len(items)))
+    result = run_batch(items, settings, progress=_progress(len(items)))
     for _, err in result.failures:
         typer.echo(err.one_line(), err=True)
     if fmt is Format.parquet and output is None:
@@ -106,3 +126,74 @@ def schema() -> None:
 
 def main() -> None:  # pragma: no cover
     app()
+
+
+corpus_app = typer.Typer(help="Build the labelled corpus from real EDGAR XML.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("build")
+def corpus_build(
+    raw: Path = typer.Option(None, "--raw", help="Folder of ownershipDocument XML (default: ../shared/data/form4-raw)."),
+    out: Path = typer.Option(Path("corpus"), "--out", help="Where to write the corpus."),
+    workers: int = typer.Option(2, "--workers", help="Processes for rendering and flattening."),
+    seed: int = typer.Option(13, "--seed", help="Seed of the owner split and the noise."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N filings (for a quick look)."),
+    noise: bool = typer.Option(True, "--noise/--no-noise", help="Add the synthetic noise variants."),
+) -> None:
+    """Render every Form 4 XML like EDGAR, print it, flatten it with real converters, align the values."""
+    from training.corpus import DEFAULT_RAW, build, coverage_table
+
+    raw = raw or DEFAULT_RAW
+    if not raw.is_dir():
+        _fail(f"error E011: {raw} is not a folder; pass --raw with the folder of Form 4 XML (see ../shared/data/form4-raw)", 2)
+    report = build(raw=raw, out=out, workers=workers, seed=seed, limit=limit, noise=noise)
+    typer.echo(f"{report.filings} filings -> {report.documents} labelled texts in {report.seconds:.0f} s ({report.split_counts})")
+    typer.echo(coverage_table(report.to_dict()))
+    for doc_id, error in report.errors.items():
+        typer.echo(f"warning: {doc_id}: {error}", err=True)
+
+
+@app.command()
+def train(
+    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="A corpus built by `form4 corpus build`."),
+    output: Path = typer.Option(Path("models"), "--output", help="Where to write the trained pipeline (form4-ner/)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="spaCy config (default: training/config.cfg)."),
+    overrides: List[str] = typer.Option([], "--set", help="Config overrides, e.g. --set training.max_steps=500."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Use only the first N annotated texts per split."),
+) -> None:
+    """Train the NER model from the corpus (and the seeds' annotations); write it to models/."""
+    from training.train import CONFIG, train_model
+
+    if not (corpus / "train.jsonl.gz").exists():
+        _fail(f"error E012: no {corpus}/train.jsonl.gz; build the corpus first: `form4 corpus build --out {corpus}`", 2)
+    settings = {}
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep:
+            _fail(f"error E013: --set takes key=value, got {item!r}", 2)
+        settings[key] = _config_value(value)
+    result = train_model(corpus=corpus, output=output, config=config or CONFIG, overrides=settings, limit=limit)
+    typer.echo(f"trained in {result.seconds:.0f} s -> {result.model_dir}")
+    typer.echo(f"dev: P {result.dev_scores['ents_p']:.3f}  R {result.dev_scores['ents_r']:.3f}  F {result.dev_scores['ents_f']:.3f}")
+    for label, s in sorted((result.dev_scores.get("per_label") or {}).items()):
+        typer.echo(f"  {label:<20} P {s['p']:.3f}  R {s['r']:.3f}  F {s['f']:.3f}")
+
+
+def _config_value(text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+@app.command()
+def evaluate(
+    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="A corpus built by `form4 corpus build`."),
+    split: str = typer.Option("dev", "--split", help="Which side of the owner split to score."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most N filings per converter."),
+) -> None:
+    """Field F1, rules only vs model, per converter on the dev split and on the seeds (a markdown table)."""
+    from training.evaluate import evaluate_table
+
+    typer.echo(evaluate_table(corpus, split=split, limit=limit))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .assemble import assemble
+from .combine import merge_footer, merge_header, merge_rows, model_rows
 from .errors import BinaryInputError, EmptyInputError, Form4Error
 from .footer import read_footer
 from .header import read_header
+from .model import predict
 from .rows import find_rows
 from .schema import Record
 from .sections import find_sections
@@ -27,8 +31,23 @@ def decode(data: bytes, source: str | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def extract_text(text: str, source: str | None = None) -> Record:
-    """Extract one filing from its flattened text (rules only)."""
+@dataclass(frozen=True)
+class Extractor:
+    """Extraction settings: the NER model (None: rules only) and who wins a conflict."""
+
+    nlp: Any = None
+    prefer_model_rows: bool = True
+    prefer_model_header: bool = False
+
+    def __call__(self, text: str, source: str | None = None) -> Record:
+        return extract_text(text, source, self)
+
+
+RULES_ONLY = Extractor()
+
+
+def extract_text(text: str, source: str | None = None, settings: Extractor = RULES_ONLY) -> Record:
+    """Extract one filing from its flattened text: sections -> entities -> assembler -> record."""
     try:
         sections = find_sections(text)
     except Form4Error as err:
@@ -37,8 +56,13 @@ def extract_text(text: str, source: str | None = None) -> Record:
     header = read_header(sections)
     rows = find_rows(sections)
     footer = read_footer(sections)
+    if settings.nlp is not None:
+        entities = predict(settings.nlp, sections)
+        rows = merge_rows(rows, model_rows(sections, entities), settings.prefer_model_rows)
+        header = merge_header(header, entities, sections, settings.prefer_model_header)
+        footer = merge_footer(footer, entities, sections, settings.prefer_model_header)
     return assemble(header, rows, footer, source=source)
 
 
-def extract_file(path: Path, source: str | None = None) -> Record:
-    return extract_text(decode(path.read_bytes(), str(path)), source or str(path))
+def extract_file(path: Path, source: str | None = None, settings: Extractor = RULES_ONLY) -> Record:
+    return extract_text(decode(path.read_bytes(), str(path)), source or str(path), settings)

@@ -41,7 +41,7 @@ def bad_dir(tmp_path):
     [("empty.txt", "E001"), ("binary.bin", "E002"), ("scan.pdf", "E002"), ("letter.txt", "E003"), ("truncated.txt", "E004"), ("missing.txt", "E005")],
 )
 def test_bad_input_one_line_nonzero(bad_dir, name, code):
-    out = form4("extract", bad_dir / name)
+    out = form4("extract", "--no-model", bad_dir / name)
     assert out.returncode == 1
     lines = out.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and code in lines[0] and name in lines[0]
@@ -51,7 +51,7 @@ def test_bad_input_one_line_nonzero(bad_dir, name, code):
 
 def test_batch_continues_past_bad_files(bad_dir, tmp_path_factory):
     out_dir = tmp_path_factory.mktemp("out")
-    out = form4("extract", bad_dir, "--output", out_dir)
+    out = form4("extract", "--no-model", bad_dir, "--output", out_dir)
     assert out.returncode == 1
     err = out.stderr.decode()
     assert "5 of 6 inputs failed" in err and "Traceback" not in err

@@ -1,0 +1,190 @@
+"""Model entities + rule entities -> the entities the assembler reads.
+
+The model labels spans inside the regions; here its row labels are grouped
+into rows (a row is the run of lines holding one set of amounts; wrapped text
+fragments join the nearest row), then merged with the rule rows they overlap:
+for each field the model's reading wins, the rules fill what the model missed,
+and agreement raises the evidence score. Header and signature entities merge
+the same way, field by field.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, replace
+
+from . import fields as F
+from .entities import Entity
+from .footer import Footer
+from .header import HeaderEntities
+from .layout import AtomKind, atoms_of, split_lines
+from .rows import RowEntities
+from .sections import Sections
+
+ANCHOR_LABELS = frozenset(
+    {
+        F.TXN_DATE,
+        F.DEEMED_DATE,
+        F.TXN_CODE,
+        F.SHARES,
+        F.ACQ_DISP,
+        F.PRICE,
+        F.OWNED_FOLLOWING,
+        F.OWNERSHIP_FORM,
+        F.CONV_PRICE,
+        F.EXERCISE_DATE,
+        F.EXPIRATION_DATE,
+        F.UNDERLYING_SHARES,
+    }
+)
+TEXT_LABELS = frozenset({F.SECURITY_TITLE, F.NATURE, F.UNDERLYING_TITLE})
+AGREE, MODEL_ONLY, RULE_ONLY, DISAGREE = 0.97, 0.85, 0.8, 0.6
+
+
+@dataclass
+class _Row:
+    first_line: int
+    last_line: int
+    entities: list[Entity]
+
+    def labels(self) -> set[str]:
+        return {e.label for e in self.entities}
+
+
+class _Lines:
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+
+def model_rows(sections: Sections, entities: list[Entity]) -> list[RowEntities]:
+    """Group the model's row-label entities of each table into rows."""
+    text = sections.text
+    lines = _Lines(text)
+    out: list[RowEntities] = []
+    for table, span in (("I", sections.table1), ("II", sections.table2)):
+        ents = sorted((e for e in entities if span.start <= e.start < span.end and e.label in F.ROW_LABELS), key=lambda e: e.start)
+        rows: list[_Row] = []
+        for e in ents:
+            if e.label not in ANCHOR_LABELS:
+                continue
+            line = lines.of(e.start)
+            current = rows[-1] if rows else None
+            if current is None or e.label in current.labels() or line > current.last_line + 1:
+                rows.append(_Row(line, line, [e]))
+            else:
+                current.entities.append(e)
+                current.last_line = max(current.last_line, line)
+        if not rows:
+            continue
+        for e in ents:
+            if e.label in ANCHOR_LABELS:
+                continue
+            line = lines.of(e.start)
+            best = min(rows, key=lambda r: (0 if r.first_line <= line <= r.last_line else min(abs(line - r.first_line), abs(line - r.last_line)), r.first_line < line))
+            best.entities.append(e)
+        for row in rows:
+            out.append(_row_entities(table, text, lines, row))
+    return out
+
+
+def _row_entities(table: str, text: str, lines: _Lines, row: _Row) -> RowEntities:
+    merged: dict[str, list[Entity]] = {}
+    for e in sorted(row.entities, key=lambda e: e.start):
+        merged.setdefault(e.label, []).append(e)
+    entities = []
+    for label, parts in merged.items():
+        if len(parts) == 1:
+            entities.append(parts[0])
+        else:  # fragments of one wrapped value: join them in reading order
+            joined = " ".join(p.text.strip() for p in parts)
+            entities.append(Entity(label, parts[0].start, parts[-1].end, text[parts[0].start : parts[-1].end], min(p.score for p in parts), "model", value_text=joined))
+    start = min(e.start for e in entities)
+    end = max(e.end for e in entities)
+    line_start = lines.starts[row.first_line]
+    line_end = lines.starts[row.last_line + 1] - 1 if row.last_line + 1 < len(lines.starts) else len(text)
+    ids: list[str] = []
+    for line in split_lines(text, line_start, line_end):
+        for atom in atoms_of(text, line.cells):
+            for fid in atom.footnote_ids:
+                if fid not in ids:
+                    ids.append(fid)
+    return RowEntities(table, start, end, tuple(entities), tuple(ids))  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- merging
+def _same(a: Entity, b: Entity) -> bool:
+    return " ".join(a.value_source.split()).lower() == " ".join(b.value_source.split()).lower()
+
+
+def merge_entities(model: list[Entity], rules: list[Entity], prefer_model: bool = True) -> list[Entity]:
+    """Per label: agreement -> high score; one source -> its reading; conflict -> the preferred one, lower score."""
+    by_label: dict[str, Entity] = {}
+    for e in rules:
+        by_label.setdefault(e.label, e)
+    out: list[Entity] = []
+    seen = set()
+    for m in model:
+        if m.label in seen:
+            continue
+        seen.add(m.label)
+        r = by_label.get(m.label)
+        if r is None:
+            out.append(replace(m, score=MODEL_ONLY))
+        elif _same(m, r):
+            out.append(replace(r, score=max(AGREE, r.score), source="model+rule"))
+        else:
+            chosen = m if prefer_model else r
+            out.append(replace(chosen, score=DISAGREE, notes=chosen.notes + ("model and rules disagree",)))
+    out += [r for label, r in by_label.items() if label not in seen]
+    return out
+
+
+def merge_rows(rule_rows: list[RowEntities], rows_from_model: list[RowEntities], prefer_model: bool = True) -> list[RowEntities]:
+    if not rows_from_model:
+        return rule_rows
+    out: list[RowEntities] = []
+    used: set[int] = set()
+    for m in rows_from_model:
+        match = next(
+            (i for i, r in enumerate(rule_rows) if i not in used and r.table == m.table and r.start < m.end and m.start < r.end),
+            None,
+        )
+        if match is None:
+            out.append(m)
+            continue
+        used.add(match)
+        r = rule_rows[match]
+        entities = merge_entities(list(m.entities), list(r.entities), prefer_model)
+        ids = tuple(dict.fromkeys(m.footnote_ids + r.footnote_ids))
+        out.append(RowEntities(m.table, min(m.start, r.start), max(m.end, r.end), tuple(entities), ids, r.alternatives))
+    out += [r for i, r in enumerate(rule_rows) if i not in used and _has_amounts(r)]
+    return sorted(out, key=lambda r: (r.table, r.start))
+
+
+def _has_amounts(row: RowEntities) -> bool:
+    return any(e.label in ANCHOR_LABELS for e in row.entities)
+
+
+def merge_header(header: HeaderEntities, model: list[Entity], sections: Sections, prefer_model: bool = False) -> HeaderEntities:
+    in_header = [e for e in model if sections.header.start <= e.start < sections.header.end and e.label in F.HEADER_LABELS]
+    owner_labels = {F.OWNER_NAME, F.OWNER_STREET1, F.OWNER_STREET2, F.OWNER_CITY, F.OWNER_STATE, F.OWNER_ZIP, F.OFFICER_TITLE, F.OTHER_TEXT}
+    issuer_labels = {F.ISSUER_NAME, F.TICKER}
+    pick = lambda labels: [e for e in in_header if e.label in labels]  # noqa: E731
+    return replace(
+        header,
+        owner=tuple(merge_entities(pick(owner_labels), list(header.owner), prefer_model)),
+        issuer=tuple(merge_entities(pick(issuer_labels), list(header.issuer), prefer_model)),
+        dates=tuple(merge_entities(pick({F.PERIOD_DATE, F.ORIGINAL_DATE}), list(header.dates), prefer_model)),
+    )
+
+
+def merge_footer(footer: Footer, model: list[Entity], sections: Sections, prefer_model: bool = False) -> Footer:
+    sig = [e for e in model if e.label in F.SIGNATURE_LABELS and e.start >= sections.signature.start - 2000]
+    if not sig or len(footer.signatures) > 1:
+        return footer
+    first = list(footer.signatures[0]) if footer.signatures else []
+    merged = tuple(merge_entities(sig, first, prefer_model))
+    return replace(footer, signatures=(merged,) + tuple(footer.signatures[1:]))

@@ -1,0 +1,76 @@
+"""Rules only vs model: field F1 per converter on a split of the corpus and on the seeds.
+
+``form4 evaluate`` prints the markdown table the README quotes. The dev split
+holds only filings of reporting owners never seen in training.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from extractor.errors import Form4Error
+from extractor.pipeline import RULES_ONLY, Extractor, extract_text
+from extractor.score import Gold, Report, load_gold, score_document
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _score_texts(items: list[tuple[Gold, str, str, str]], extractor: Extractor) -> Report:
+    report = Report()
+    for gold, text, group, name in items:
+        try:
+            pred = extract_text(text, name, extractor).to_json_dict()
+        except Form4Error:
+            pred = {}
+        report.docs.append(score_document(gold, pred, group, name))
+    return report
+
+
+def corpus_items(corpus: Path, split: str, limit: int | None = None) -> list[tuple[Gold, str, str, str]]:
+    golds: dict[str, Gold] = {}
+    items = []
+    per_converter: dict[str, int] = defaultdict(int)
+    for path in sorted((corpus / "text" / split).glob("*.txt")):
+        doc_id, converter = path.stem.split(".", 1)
+        if limit and per_converter[converter] >= limit:
+            continue
+        if doc_id not in golds:
+            data = json.loads((corpus / "gold" / f"{doc_id}.json").read_text(encoding="utf-8"))
+            golds[doc_id] = Gold(data, frozenset(), doc_id)
+        per_converter[converter] += 1
+        items.append((golds[doc_id], path.read_text(encoding="utf-8"), converter, path.stem))
+    return items
+
+
+def seed_items() -> list[tuple[Gold, str, str, str]]:
+    items = []
+    for path in sorted((ROOT / "samples").glob("*.txt")):
+        gold = load_gold(ROOT / "annotations" / "gold" / f"{path.stem}.json")
+        items.append((gold, path.read_text(encoding="utf-8"), "seeds", path.stem))
+    return items
+
+
+def compare(items: list[tuple[Gold, str, str, str]], model: Extractor) -> tuple[Report, Report]:
+    return _score_texts(items, RULES_ONLY), _score_texts(items, model)
+
+
+def evaluate_table(corpus: Path, split: str = "dev", limit: int | None = None, model: Extractor | None = None) -> str:
+    from extractor.model import load
+
+    model = model or Extractor(nlp=load())
+    rows = ["| converter | filings | rules-only F1 | model F1 | rules exact | model exact |", "|---|---|---|---|---|---|"]
+    for title, items in ((f"{split} split", corpus_items(corpus, split, limit)), ("seeds", seed_items())):
+        rules, with_model = compare(items, model)
+        for group in rules.groups():
+            n = sum(d.group == group for d in rules.docs)
+            rows.append(
+                f"| {group} | {n} | {rules.total(group).f1:.3f} | {with_model.total(group).f1:.3f} | "
+                f"{rules.exact_rate(group):.0%} | {with_model.exact_rate(group):.0%} |"
+            )
+        rows.append(
+            f"| **all {title}** | {len({d.name.split('.')[0] for d in rules.docs})} | {rules.total().f1:.3f} | "
+            f"{with_model.total().f1:.3f} | {rules.exact_rate():.0%} | {with_model.exact_rate():.0%} |"
+        )
+    return "\n".join(rows)
