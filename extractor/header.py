@@ -62,27 +62,48 @@ def _label_hits(text: str, start: int, end: int) -> list[tuple[int, str]]:
 
 
 def cut_boxes(sections: Sections) -> Boxes:
+    """Give every header cell to a box.
+
+    Tab and pipe tables keep a box in the same column index; ``pdftotext -layout``
+    keeps it at the same horizontal position, so there a cell belongs to the
+    nearest box label at or left of it.
+    """
     text = sections.text
     boxes = Boxes()
     column_box: dict[int, str] = {}
+    x_labels: dict[int, str] = {}
     for line in split_lines(text, sections.header.start, sections.header.end):
+        by_position = "\t" not in line.text and "|" not in line.text
         for cell in line.cells:
             if not cell.text:
                 continue
+            x = cell.start - line.start
             hits = _label_hits(text, cell.start, cell.end)
             if hits:
                 if hits[0][0] > cell.start:
-                    _assign_unlabelled(text, boxes, column_box, cell.column, cell.start, hits[0][0])
+                    _assign_unlabelled(text, boxes, _column_of(column_box, x_labels, cell.column, x, by_position), cell.start, hits[0][0])
                 bounds = [h[0] for h in hits] + [cell.end]
                 for (s, box), e in zip(hits, bounds[1:]):
                     boxes.pieces[box].append(Piece(s, e))
+                    if by_position:
+                        x_labels[s - line.start] = box
                 column_box[cell.column] = hits[-1][1]
             else:
-                _assign_unlabelled(text, boxes, column_box, cell.column, cell.start, cell.end)
+                box = _assign_unlabelled(text, boxes, _column_of(column_box, x_labels, cell.column, x, by_position), cell.start, cell.end)
+                if box:
+                    column_box[cell.column] = box
     return boxes
 
 
-def _assign_unlabelled(text: str, boxes: Boxes, column_box: dict[int, str], column: int, s: int, e: int) -> None:
+def _column_of(column_box: dict[int, str], x_labels: dict[int, str], column: int, x: int, by_position: bool) -> str | None:
+    if by_position and x_labels:
+        left = [lx for lx in x_labels if lx <= x + 3]
+        if left:
+            return x_labels[max(left)]
+    return column_box.get(column)
+
+
+def _assign_unlabelled(text: str, boxes: Boxes, column: str | None, s: int, e: int) -> str | None:
     chunk = text[s:e]
     if _BOX1_WORDS.search(chunk):
         box = "box1"
@@ -91,13 +112,11 @@ def _assign_unlabelled(text: str, boxes: Boxes, column_box: dict[int, str], colu
     elif _BOX5_WORDS.search(chunk):
         box = "box5"
     else:
-        box = column_box.get(column)
-        if box is None:
-            return
-        if not boxes.pieces[box]:
-            return
+        box = column
+        if box is None or not boxes.pieces[box]:
+            return None
     boxes.pieces[box].append(Piece(s, e))
-    column_box[column] = box
+    return box
 
 
 # ---------------------------------------------------------------- reading boxes

@@ -25,7 +25,7 @@ TableName = Literal["I", "II"]
 _HEADER_LINE = re.compile(
     r"Instr\.|\(Month/Day/Y|Title\s+of|Beneficially\s+Own|Transaction\s+Code|Amount\s+or\s+Num|"
     r"Date\s+Exercisable|Expiration\s+Date|Ownership\s+Form|Code\s+V\b|\(A\)\s*or\s*\(D\)|"
-    r"Table\s+I|Derivative\s+Secur|Acquired|puts,\s*calls",
+    r"Table\s+I|Derivative\s+Secur|Acquired|puts,\s*calls|\(A\)\s*or\b|\bor\s*\(D\)|^\s*\(?Instr",
     re.I,
 )
 
@@ -167,7 +167,7 @@ def _title(text: str, cur: _Cursor) -> Entity | None:
             taken.append(cur.take())
         else:
             break
-    if not taken:
+    if not taken or taken[0].text.startswith("("):
         return None
     words = " ".join(t.bare for t in taken)
     words = re.sub(r"[)\]]\d*$", "", words).strip()

@@ -29,8 +29,9 @@ ANCHORS: dict[str, re.Pattern[str]] = {
         _words(r"Relationship", "of", "Reporting") + r"|Check\s+all\s+app\w*", re.I
     ),
     "box6": re.compile(_words("Individual", "or", "Joint"), re.I),
-    "table1": re.compile(r"Table\s*I\s*[-–—:]\s*Non[-\s]*Derivative", re.I),
-    "table2": re.compile(r"Table\s*II\s*[-–—:]\s*Derivative", re.I),
+    # OCR reads the roman numerals as "|", "l", "1" or "]"
+    "table1": re.compile(r"Table\s*[I|l1\]!]\s*[-–—~:.]+\s*Non[-–\s]*Deriv", re.I),
+    "table2": re.compile(r"Table\s*[I|l1\]!]{2}\s*[-–—~:.]+\s*Deriv", re.I),
     "explanation": re.compile(_words("Explanation", "of", "Responses"), re.I),
     "remarks": re.compile(r"(?<![A-Za-z])Remarks\s*:", re.I),
     "signature_label": re.compile(r"\*?\s*\\?\*?\s*Signature\s+of\s+Reporting\s+Person", re.I),
