@@ -49,8 +49,8 @@ def _progress(total: int):
 
 def _settings(no_model: bool, model: Path | None):
     """The extractor to use: the model when there is one (a warning when falling back to rules)."""
-    from .model import load, model_path
-    from .pipeline import RULES_ONLY, Extractor
+    from .model import model_path
+    from .pipeline import RULES_ONLY, model_extractor
 
     if no_model:
         return RULES_ONLY
@@ -58,7 +58,7 @@ def _settings(no_model: bool, model: Path | None):
         typer.echo("warning: no trained model found (run `form4 train`); using rules only", err=True)
         return RULES_ONLY
     try:
-        return Extractor(nlp=load(str(model) if model else None))
+        return model_extractor(str(model) if model else None)
     except (OSError, Form4Error) as err:
         msg = err.one_line() if isinstance(err, Form4Error) else f"error E008: cannot load the model at {model}: {err}"
         _fail(msg, 2)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .assemble import assemble
+from .calibration import Calibrator
 from .combine import merge_footer, merge_header, merge_rows, model_rows
 from .errors import BinaryInputError, EmptyInputError, Form4Error
 from .footer import read_footer
@@ -38,6 +39,7 @@ class Extractor:
     nlp: Any = None
     prefer_model_rows: bool = True
     prefer_model_header: bool = False
+    calibrator: Calibrator | None = None
 
     def __call__(self, text: str, source: str | None = None) -> Record:
         return extract_text(text, source, self)
@@ -61,8 +63,19 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
         rows = merge_rows(rows, model_rows(sections, entities), settings.prefer_model_rows)
         header = merge_header(header, entities, sections, settings.prefer_model_header)
         footer = merge_footer(footer, entities, sections, settings.prefer_model_header)
-    return assemble(header, rows, footer, source=source)
+    record = assemble(header, rows, footer, source=source)
+    return settings.calibrator.apply(record) if settings.calibrator else record
 
 
 def extract_file(path: Path, source: str | None = None, settings: Extractor = RULES_ONLY) -> Record:
     return extract_text(decode(path.read_bytes(), str(path)), source or str(path), settings)
+
+
+def model_extractor(path: str | None = None) -> Extractor:
+    """The shipped model (or the one at ``path``) with its calibrator, if it has one."""
+    from .model import load, model_path
+
+    nlp = load(path)
+    where = Path(path) if path else model_path()
+    calibrator = Calibrator.load(where / "calibration.json") if where else None
+    return Extractor(nlp=nlp, calibrator=calibrator)

@@ -57,9 +57,9 @@ def compare(items: list[tuple[Gold, str, str, str]], model: Extractor) -> tuple[
 
 
 def evaluate_table(corpus: Path, split: str = "dev", limit: int | None = None, model: Extractor | None = None) -> str:
-    from extractor.model import load
+    from extractor.pipeline import model_extractor
 
-    model = model or Extractor(nlp=load())
+    model = model or model_extractor()
     rows = ["| converter | filings | rules-only F1 | model F1 | rules exact | model exact |", "|---|---|---|---|---|---|"]
     for title, items in ((f"{split} split", corpus_items(corpus, split, limit)), ("seeds", seed_items())):
         rules, with_model = compare(items, model)
