@@ -154,3 +154,48 @@ def atoms_of(text: str, cells: tuple[Cell, ...]) -> list[Atom]:
                 atom_kind = AtomKind(kind)
             out.append(Atom(atom_kind, start, end, raw, cell.column, ids))
     return out
+
+
+# ---------------------------------------------------------------- HTML tables in text
+_HTML_TABLE_TAG = re.compile(r"</?(?:table|tbody|thead|tfoot|tr|td|th|colgroup|col|span|em|strong|div|p)\b[^>]*>", re.I)
+_ROW_OPEN = re.compile(r"<tr\b", re.I)
+_CELL_OPEN = re.compile(r"<t[dh]\b", re.I)
+
+
+def flatten_html_tables(text: str) -> str:
+    """A same-length view of ``text`` in which raw HTML tables read as lines of tab-separated cells.
+
+    Converters such as pandoc leave complex tables as HTML. Each ``<tr>`` starts a line,
+    each ``<td>``/``<th>`` a tab-separated cell, other structural tags become spaces and
+    line breaks inside a row become spaces. Offsets are unchanged, so every span found in
+    the view is a span of the original text. ``<u>``, ``<sup>``, ``<br>`` and
+    ``<input>`` stay: they carry meaning.
+
+    >>> html = "<tr>\\n<td>Common Stock</td>\\n<td>10/26/2023</td><td>A</td>\\n</tr>"
+    >>> v = flatten_html_tables(html)
+    >>> len(v) == len(html), v.split(), v.index("Common") == html.index("Common")
+    (True, ['Common', 'Stock', '10/26/2023', 'A'], True)
+    """
+    if len(_CELL_OPEN.findall(text)) < 3:
+        return text
+    out = list(text)
+    depth = 0
+    pos = 0
+    for m in _HTML_TABLE_TAG.finditer(text):
+        if depth > 0:  # inside a row: its line breaks are spaces
+            for i in range(pos, m.start()):
+                if out[i] == "\n":
+                    out[i] = " "
+        tag = m.group(0)
+        fill = [" "] * len(tag)
+        low = tag.lower()
+        if low.startswith("<tr"):
+            fill[0] = "\n"
+            depth += 1
+        elif low.startswith("</tr"):
+            depth = max(0, depth - 1)
+        elif _CELL_OPEN.match(tag):
+            fill[0] = "\t"
+        out[m.start() : m.end()] = fill
+        pos = m.end()
+    return "".join(out)

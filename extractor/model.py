@@ -69,7 +69,7 @@ def load(path: str | None = None):
 
 def predict(nlp, sections: Sections) -> list[Entity]:
     """Model entities over the regions of one filing, with offsets into the whole text."""
-    text = sections.text
+    text = sections.raw or sections.text
     spans = regions(sections)
     out: list[Entity] = []
     for (start, _), doc in zip(spans, nlp.pipe(text[s:e] for s, e in spans)):

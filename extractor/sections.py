@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import EmptyInputError, NotAForm4Error, TruncatedFilingError
+from .layout import flatten_html_tables
 
 _SP = r"[\s*_|#<>/bru]*"  # what converters put between the words of a label
 
@@ -56,7 +57,7 @@ class Span:
 class Sections:
     """Spans of one filing. A missing section is an empty span at its place."""
 
-    text: str
+    text: str  # the view the rules read (raw HTML tables flattened; same offsets as raw)
     header: Span
     table1: Span
     table2: Span
@@ -64,6 +65,7 @@ class Sections:
     remarks: Span
     signature: Span
     box_anchors: dict[str, int]
+    raw: str = ""  # the text as given (what the model reads)
 
     def get(self, name: str) -> Span:
         return getattr(self, name)
@@ -93,6 +95,7 @@ def find_sections(text: str) -> Sections:
     """
     if not text.strip():
         raise EmptyInputError("the input is empty; pass the text of a Form 4 filing")
+    raw, text = text, flatten_html_tables(text)
     hits = sum(bool(p.search(text)) for p in _EVIDENCE)
     t1 = _first("table1", text)
     if hits < 3:
@@ -138,6 +141,7 @@ def find_sections(text: str) -> Sections:
         remarks=remarks,
         signature=signature,
         box_anchors=boxes,
+        raw=raw,
     )
 
 
