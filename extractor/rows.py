@@ -96,18 +96,34 @@ def _best(parts: Sequence[str]) -> Candidate | None:
 def find_rows(sections: Sections) -> list[RowEntities]:
     rows: list[RowEntities] = []
     for name, span in (("I", sections.table1), ("II", sections.table2)):
+        pending: list[Atom] = []  # a title printed on its own line(s) above its values
         for line in split_lines(sections.text, span.start, span.end):
-            if not line.cells or line.is_markdown_rule or _HEADER_LINE.search(line.text):
+            if not line.cells or line.is_markdown_rule:
+                continue
+            if _HEADER_LINE.search(line.text):
+                pending = []
                 continue
             atoms = atoms_of(sections.text, line.cells)
-            if not atoms or atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER):
+            if not atoms:
                 continue
-            if not any(a.kind in (AtomKind.NUMBER, AtomKind.DATE) for a in atoms):
+            has_values = any(a.kind in (AtomKind.NUMBER, AtomKind.DATE) for a in atoms)
+            if not has_values:
+                pending = (pending + atoms)[-12:] if atoms[0].kind is AtomKind.TEXT or pending else []
                 continue
+            if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER):
+                if not pending:
+                    continue
+                atoms = [_retag(a, -1) for a in pending] + atoms
+            pending = []
             row = parse_row(name, sections.text, atoms)  # type: ignore[arg-type]
             if row is not None:
                 rows.append(row)
     return rows
+
+
+def _retag(atom: Atom, cell: int) -> Atom:
+    """Put an atom of a title line into a cell of its own (so it stays a title)."""
+    return Atom(atom.kind, atom.start, atom.end, atom.text, cell, atom.footnote_ids)
 
 
 # ---------------------------------------------------------------- the grammar
