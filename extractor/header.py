@@ -9,7 +9,7 @@ the same column), then read each box's joined text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import fields as F
 from .entities import Entity
@@ -264,6 +264,22 @@ def read_box2(text: str, pieces: list[Piece]) -> list[Entity]:
     return out
 
 
+def _issuer_anywhere(text: str, sections: Sections) -> list[Entity]:
+    """The first "NAME [ TICKER ]" of the header, the name being the words before it on its line."""
+    m = _TICKER_TOKS.search(text, sections.header.start, sections.header.end)
+    if not m:
+        return []
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    words = [t for t in _box_tokens(text, [Piece(line_start, m.start())]) if t[2] != "\n"]
+    while words and not re.search(r"[A-Za-z0-9]", words[0][2]):
+        words = words[1:]
+    out = []
+    if e := _entity(F.ISSUER_NAME, words[-6:], text, 0.6):
+        out.append(e)
+    out.append(Entity(F.TICKER, m.start(1), m.end(1), m.group(1), 0.8, value_text=m.group(1).upper()))
+    return out
+
+
 def _first_date(text: str, pieces: list[Piece], label: str) -> Entity | None:
     for piece in pieces:
         if m := DATE_IN_TEXT.search(text, piece.start, piece.end):
@@ -349,15 +365,15 @@ def read_header(sections: Sections) -> HeaderEntities:
     text = sections.text
     boxes = cut_boxes(sections)
     owner = read_box1(text, boxes.pieces["box1"])
-    issuer = read_box2(text, boxes.pieces["box2"])
-    dates = [
-        e
-        for e in (
-            _first_date(text, boxes.pieces["box3"], F.PERIOD_DATE),
-            _first_date(text, boxes.pieces["box4"], F.ORIGINAL_DATE),
-        )
-        if e
-    ]
+    header_piece = [Piece(sections.header.start, sections.header.end)]
+    # OCR loses the columns: fall back to the first "[ TICKER ]" / date after the label anywhere
+    issuer = read_box2(text, boxes.pieces["box2"]) or _issuer_anywhere(text, sections)
+    period = _first_date(text, boxes.pieces["box3"], F.PERIOD_DATE)
+    if period is None:
+        after_label = [Piece(sections.box_anchors.get("box3", sections.header.start), sections.header.end)]
+        fallback = _first_date(text, after_label, F.PERIOD_DATE) or _first_date(text, header_piece, F.PERIOD_DATE)
+        period = replace(fallback, score=0.7) if fallback else None
+    dates = [e for e in (period, _first_date(text, boxes.pieces["box4"], F.ORIGINAL_DATE)) if e]
     rel, titles = read_box5(text, boxes.pieces["box5"])
     header = text[sections.header.start : sections.header.end]
     return HeaderEntities(

@@ -1,190 +1,287 @@
 """Project gold values onto flattened text: character-offset span annotations.
 
-For every non-null gold leaf that the printed form shows as a span (see
-``extractor.fields.label_for_pointer``), find where the flattened text prints it:
+The values to find are the strings the rendered page prints
+(:func:`training.render.render_values`) that carry an entity label
+(:func:`extractor.fields.label_for_pointer`); a leaf the page does not print
+(the issuer CIK, a false flag, a derivative row's (A)/(D) code, which only the
+column shows) is not expected. For each of them the aligner finds where the
+flattened text prints it:
 
-* the search is confined to the value's section (header, Table I, Table II,
-  signature block) found by the product's own anchors, and for table values to
-  the text line of the gold row (rows are matched to lines in order, by how many
-  of the row's numbers and dates the line holds), so a repeated number lands in
-  the right row and column;
-* values are tried in the forms the form prints them (``45,551``, ``45551``,
-  ``10/26/2023``, ``$0.00`` -> ``0.00``), then on an OCR-tolerant view of the
-  text (case, spaces and confusable characters folded: ``Conversio n``,
-  ``O``/``0``, ``S``/``5``), then within a small edit distance;
-* within a row, values are placed left to right in column order, so a number
-  printed twice (shares = owned following) gets its role from its position.
+* every search is confined to the value's region (header, Table I, Table II,
+  the extra reporting owners' blocks after Table II, the signature block);
+* table rows: the row's numbers, dates and code letters are matched as one
+  monotone chain over the whole table (rows in order, cells in column order),
+  so a number printed twice in a row (shares = owned following) gets its role
+  from its position. Converters that print a table column by column (pdfminer)
+  are matched column by column instead, whichever chain holds more;
+* the matched cells give each row a window (and, for layout text, its main
+  line); text values (titles, nature of ownership) are searched inside it as
+  token sequences that may wrap: a value printed over several lines becomes
+  several fragments, one per line, in reading order, each fragment a span with
+  the value's label;
+* tokens are compared exactly, then case-folded, then on an OCR-tolerant view
+  (``O``/``0``, ``S``/``5``, ``l``/``1``, split words such as ``Conversio n``),
+  then within a small edit distance; the fuzzy search only runs inside a row's
+  window.
 
-Values that cannot be placed, or only ambiguously, are reported per field and
-never passed through as spans.
+Every span starts and ends on a token boundary of
+:class:`extractor.tokenizer.FilingTokenizer` (the search works on its tokens).
+Spans never overlap. Values that cannot be placed are reported per field
+(status ``missing``) and never become spans.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import bisect
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from functools import cached_property
+from typing import Callable, Iterable, Iterator, Sequence
 
 from extractor import fields as F
 from extractor.errors import Form4Error
-from extractor.layout import split_lines
-from extractor.schema import Record, iter_leaves
-from extractor.sections import Sections, Span, find_sections
+from extractor.schema import Record
+from extractor.sections import ANCHORS, find_sections
+from extractor.tokenizer import TOKEN
 
-# ---------------------------------------------------------------- printed forms
+from .render import _TABLE1, _TABLE2, render_values
+
+Kind = F.Kind
+
+# ---------------------------------------------------------------- expected values
+_KINDS: dict[str, Kind] = {
+    label: kind for table in (F.HEADER_LABELS, F.ROW_LABELS, F.SIGNATURE_LABELS) for label, (_, kind) in table.items()
+}
 
 
-def number_forms(value: float) -> list[str]:
-    """The ways a form prints a number, most likely first.
+@dataclass(frozen=True)
+class Expected:
+    """One printed, labelled gold value: where it lives and the exact string the page shows."""
 
-    >>> number_forms(45551.0)
-    ['45,551', '45551']
-    >>> number_forms(0.0)[:3]
-    ['0.00', '0', '0.0']
-    >>> number_forms(110.2893)
-    ['110.2893']
+    pointer: str
+    label: str
+    printed: str
+    kind: Kind
+
+    @property
+    def parts(self) -> list[str]:
+        return self.pointer.strip("/").split("/")
+
+    @property
+    def needle(self) -> str:
+        """The string to look for: a price without its ``$`` (the tokenizer splits it off)."""
+        return self.printed[1:] if self.kind is Kind.NUMBER and self.printed.startswith("$") else self.printed
+
+    @property
+    def is_atom(self) -> bool:
+        """Numbers, dates and code letters are single tokens; text values are token sequences."""
+        return self.kind is not Kind.TEXT
+
+
+def expected_values(record: Record) -> list[Expected]:
+    """The labelled values the rendered page prints, in page-independent record order.
+
+    >>> from extractor.schema import Issuer
+    >>> [e.printed for e in expected_values(Record(issuer=Issuer(name="X Corp", cik="1")))]
+    ['X Corp']
     """
-    if float(value).is_integer():
-        n = int(value)
-        if n == 0:
-            return ["0.00", "0", "0.0", "0.000", "0.0000"]
-        forms = [f"{n:,}", str(n)]
-        forms += [f"{n:,}.00", f"{n:,}.0"]
-        return list(dict.fromkeys(forms[:2] + (forms[2:] if abs(n) < 10000 else [])))
-    text = repr(float(value))
-    decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 4
-    forms = [f"{value:,.{d}f}" for d in range(max(2, decimals), 7)]
-    forms += [f"{value:.{d}f}" for d in range(max(2, decimals), 7)]
-    return [f for f in dict.fromkeys(forms) if float(f.replace(",", "")) == round(value, 6)] or [f"{value:,}"]
+    out = []
+    for pointer, printed in render_values(record):
+        label = F.label_for_pointer(pointer)
+        if label:
+            out.append(Expected(pointer, label, printed, _KINDS[label]))
+    return out
 
 
-def date_forms(value: dt.date) -> list[str]:
+def atom_forms(exp: Expected) -> list[str]:
+    """The printed string first, then how other printers show the same number.
+
+    >>> atom_forms(Expected("/x/0/price_per_share", F.PRICE, "$1,250.50", Kind.NUMBER))
+    ['1,250.50', '1250.50', '1,250.5', '1250.5']
+    >>> atom_forms(Expected("/x/0/shares", F.SHARES, "45,551", Kind.NUMBER))
+    ['45,551', '45551', '45,551.00', '45551.00']
     """
-    >>> date_forms(dt.date(2023, 2, 6))[:3]
-    ['02/06/2023', '2/6/2023', '02/06/23']
-    """
-    return list(
-        dict.fromkeys(
-            [
-                value.strftime("%m/%d/%Y"),
-                f"{value.month}/{value.day}/{value.year}",
-                value.strftime("%m/%d/%y"),
-                f"{value.month}/{value.day}/{value.strftime('%y')}",
-                value.strftime("%B %d, %Y").replace(" 0", " "),
-                value.strftime("%Y-%m-%d"),
-            ]
-        )
-    )
-
-
-def value_forms(value: Any) -> list[str]:
-    if isinstance(value, bool):
-        return []
-    if isinstance(value, (int, float)):
-        return number_forms(float(value))
-    if isinstance(value, str):
-        try:
-            return date_forms(dt.date.fromisoformat(value))
-        except ValueError:
-            return [value.strip()]
-    return []
+    needle = exp.needle
+    if exp.kind is not Kind.NUMBER:
+        return [needle]
+    forms = [needle]
+    if "." in needle:
+        whole, decimals = needle.split(".")
+        short = decimals.rstrip("0")
+        forms.append(f"{whole}.{short}" if short else whole)
+    else:
+        forms.append(f"{needle}.00")
+    forms = [g for f in forms for g in (f, f.replace(",", ""))]
+    return list(dict.fromkeys(forms))
 
 
 # ---------------------------------------------------------------- an OCR-tolerant view
-_CONFUSABLE = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "i": "1", "|": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "G": "6", "T": "7"})
+_CONFUSABLE = str.maketrans({"o": "0", "q": "0", "l": "1", "i": "1", "|": "1", "!": "1", "s": "5", "$": "5", "b": "8", "z": "2", "g": "6", "t": "7", ",": ".", "’": "'", "`": "'"})
 
 
-def _fold(ch: str) -> str:
-    return ch.lower().translate(_CONFUSABLE) if ch.isalnum() or ch == "|" else ch
+def fold(text: str) -> str:
+    """Lower case with OCR-confusable characters mapped together.
+
+    >>> fold("Conversion"), fold("1O/26/2O23"), fold("45.551") == fold("45,551")
+    ('c0nver510n', '10/26/2023', True)
+    """
+    return text.lower().translate(_CONFUSABLE)
 
 
-@dataclass(frozen=True)
-class Folded:
-    """``text[start:end]`` without white space, folded; ``index[i]`` maps back to the text."""
+def edit_distance(a: str, b: str, limit: int) -> int | None:
+    """Levenshtein distance of ``a`` and ``b`` if it is at most ``limit``.
 
-    chars: str
-    index: tuple[int, ...]
+    >>> edit_distance("restricted", "restrcisted", 2), edit_distance("stock", "option", 2)
+    (1, None)
+    """
+    if abs(len(a) - len(b)) > limit:
+        return None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+        if min(current) > limit:
+            return None
+        previous = current
+    return previous[-1] if previous[-1] <= limit else None
+
+
+# ---------------------------------------------------------------- the text's tokens
+_BREAK_TAG = re.compile(r"<br\s*/?>", re.I)
+
+
+@dataclass
+class TextIndex:
+    """The non-space tokens of a text (``FilingTokenizer`` boundaries) with their lines.
+
+    ``line`` counts visual lines: a newline or a ``<br>`` starts a new one; ``rank``
+    numbers only the lines that hold tokens, so ``rank`` differences count the
+    non-empty lines in between; ``col`` is the offset from the physical line start.
+    """
+
+    text: str
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    toks: list[str] = field(default_factory=list)
+    line: list[int] = field(default_factory=list)
+    rank: list[int] = field(default_factory=list)
+    col: list[int] = field(default_factory=list)
 
     @classmethod
-    def of(cls, text: str, start: int, end: int) -> "Folded":
-        chars, index = [], []
-        for i in range(start, end):
-            ch = text[i]
-            if ch.isspace() or ch in "\\*_`":
+    def of(cls, text: str) -> "TextIndex":
+        ix = cls(text)
+        line, rank, last_line, line_start = 0, -1, -1, 0
+        for m in TOKEN.finditer(text):
+            tok = m.group(0)
+            if tok.isspace():
+                newlines = tok.count("\n")
+                if newlines:
+                    line += newlines
+                    line_start = m.start() + tok.rindex("\n") + 1
                 continue
-            chars.append(_fold(ch))
+            if _BREAK_TAG.fullmatch(tok):
+                line += 1
+                continue
+            if line != last_line:
+                rank, last_line = rank + 1, line
+            ix.starts.append(m.start())
+            ix.ends.append(m.end())
+            ix.toks.append(tok)
+            ix.line.append(line)
+            ix.rank.append(rank)
+            ix.col.append(m.start() - line_start)
+        return ix
+
+    @cached_property
+    def start_set(self) -> frozenset[int]:
+        return frozenset(self.starts)
+
+    @cached_property
+    def end_set(self) -> frozenset[int]:
+        return frozenset(self.ends)
+
+    @cached_property
+    def by_token(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, tok in enumerate(self.toks):
+            out.setdefault(tok, []).append(i)
+        return out
+
+    @cached_property
+    def by_fold(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, tok in enumerate(self.toks):
+            out.setdefault(fold(tok), []).append(i)
+        return out
+
+    @cached_property
+    def folded(self) -> tuple[str, list[int]]:
+        """The text folded, without spaces and tabs (newlines stay as barriers); offsets back."""
+        chars, index = [], []
+        for i, ch in enumerate(self.text):
+            if ch in " \t\xa0\\*_`":
+                continue
+            chars.append("\n" if ch == "\n" else fold(ch)[:1] or ch)
             index.append(i)
-        return cls("".join(chars), tuple(index))
+        return "".join(chars), index
+
+    def span(self, lo: int, hi: int) -> range:
+        """Token indices wholly inside ``text[lo:hi]``."""
+        return range(bisect.bisect_left(self.starts, lo), bisect.bisect_right(self.ends, hi))
+
+    def token_at(self, offset: int) -> int:
+        """Index of the token starting at ``offset`` (which must be a token start)."""
+        return bisect.bisect_left(self.starts, offset)
+
+    def aligned(self, start: int, end: int) -> bool:
+        return start in self.start_set and end in self.end_set and start < end
 
 
-def _fold_value(value: str) -> str:
-    return "".join(_fold(c) for c in value if not (c.isspace() or c in "\\*_`"))
+# ---------------------------------------------------------------- spans already taken
+class Taken:
+    """Non-overlapping ``[start, end)`` intervals, sorted."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def free(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._starts, start)
+        if i and self._ends[i - 1] > start:
+            return False
+        return i == len(self._starts) or self._starts[i] >= end
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
 
 
-def _edit_search(hay: str, needle: str, max_errors: int) -> int | None:
-    """Start of the best approximate occurrence of ``needle`` in ``hay`` (same length windows)."""
-    n = len(needle)
-    best: tuple[int, int] | None = None
-    for start in range(0, max(0, len(hay) - n) + 1):
-        window = hay[start : start + n]
-        errors = sum(a != b for a, b in zip(window, needle))
-        if errors <= max_errors and (best is None or errors < best[0]):
-            best = (errors, start)
-            if errors == 0:
-                break
-    return best[1] if best else None
+# ---------------------------------------------------------------- results
+Fragment = tuple[int, int]
 
 
-# ---------------------------------------------------------------- placing one value
-_BOUNDARY_BEFORE = r"(?<![\w.,/])"
-_BOUNDARY_AFTER = r"(?![\w/]|[.,]\d)"
-
-
-@dataclass(frozen=True)
-class Hit:
-    start: int
-    end: int
-    how: str  # exact | folded | fuzzy
-
-
-def find_value(text: str, forms: list[str], start: int, end: int, fuzzy: bool = True) -> Hit | None:
-    """The first place in ``text[start:end]`` that prints one of ``forms``."""
-    best: Hit | None = None
-    for form in forms:
-        pattern = re.escape(form).replace(r"\ ", r"\s+")
-        m = re.compile(_BOUNDARY_BEFORE + pattern + _BOUNDARY_AFTER, re.I).search(text, start, end)
-        if m and (best is None or m.start() < best.start):
-            best = Hit(m.start(), m.end(), "exact")
-    if best or not fuzzy:
-        return best
-    folded = Folded.of(text, start, end)
-    for form in forms:
-        needle = _fold_value(form)
-        if len(needle) < 2:
-            continue
-        pos = folded.chars.find(needle)
-        how = "folded"
-        if pos < 0 and len(needle) >= 5:
-            pos = _edit_search(folded.chars, needle, max(1, len(needle) // 8)) or -1
-            how = "fuzzy"
-        if pos >= 0:
-            s, e = folded.index[pos], folded.index[pos + len(needle) - 1] + 1
-            if best is None or s < best.start:
-                best = Hit(s, e, how)
-    return best
-
-
-# ---------------------------------------------------------------- the document
 @dataclass(frozen=True)
 class Placement:
+    """Where one expected value landed: ``placed`` (with its fragments), ``missing`` or ``ambiguous``."""
+
     pointer: str
     label: str
-    status: str  # placed | missing | overlap
-    start: int = -1
-    end: int = -1
+    value: str
+    status: str
+    fragments: tuple[Fragment, ...] = ()
     how: str = ""
+
+    @property
+    def start(self) -> int:
+        return self.fragments[0][0] if self.fragments else -1
+
+    @property
+    def end(self) -> int:
+        return self.fragments[-1][1] if self.fragments else -1
 
 
 @dataclass
@@ -193,139 +290,714 @@ class Alignment:
     placements: list[Placement] = field(default_factory=list)
 
     @property
-    def spans(self) -> list[dict[str, Any]]:
-        placed = sorted((p for p in self.placements if p.status == "placed"), key=lambda p: p.start)
-        return [{"start": p.start, "end": p.end, "label": p.label} for p in placed]
+    def spans(self) -> list[dict[str, object]]:
+        """One span per fragment of every placed value, in text order."""
+        spans = [(s, e, p.label) for p in self.placements if p.status == "placed" for s, e in p.fragments]
+        return [{"start": s, "end": e, "label": label} for s, e, label in sorted(spans)]
 
     def counts(self) -> Counter:
-        return Counter((F.label_for_pointer(p.pointer), p.status) for p in self.placements)
+        return Counter((p.label, p.status) for p in self.placements)
 
 
-def _section_span(sections: Sections | None, name: str, text: str) -> Span:
-    if sections is None:
-        return Span(0, len(text))
-    if name == "signature":
-        return Span(sections.remarks.start if sections.remarks else sections.signature.start, sections.signature.end)
-    return sections.get(name)
+# ---------------------------------------------------------------- finding single-token values
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    quality: float  # 1 exact printed form, .9 other form, .8 OCR-folded, .6 fuzzy
+    how: str
 
 
-def align_record(record: Record, text: str) -> Alignment:
-    """Place every printable gold leaf of ``record`` in ``text``."""
-    try:
-        sections: Sections | None = find_sections(text)
-    except Form4Error:
-        sections = None
-    out = Alignment(text)
-    taken: list[tuple[int, int]] = []
-    leaves = [(p, v) for p, v in iter_leaves(record.to_json_dict()) if F.label_for_pointer(p)]
-    by_group: dict[str, list[tuple[str, Any]]] = {}
-    for pointer, value in leaves:
-        parts = pointer.strip("/").split("/")
-        group = "/".join(parts[:2]) if parts[0] in F.TABLE_KEYS else ("signature" if parts[0] == "signatures" else "header")
-        by_group.setdefault(group, []).append((pointer, value))
-
-    # header and signature values: search their section, in order
-    header = _section_span(sections, "header", text)
-    # longest values first: "C/O QUALYS, INC." must claim its place before "QUALYS, INC."
-    header_values = sorted(by_group.pop("header", []), key=lambda pv: -len(str(pv[1])))
-    for pointer, value in header_values:
-        out.placements.append(_place(text, pointer, value, header.start, header.end, taken))
-    sig = _section_span(sections, "signature", text)
-    cursor = sig.start
-    for pointer, value in by_group.pop("signature", []):
-        placement = _place(text, pointer, value, cursor, sig.end, taken)
-        if placement.status == "placed":
-            cursor = placement.end
-        out.placements.append(placement)
-
-    # table rows: match each gold row to a line, then place its values left to right
-    for key in F.TABLE_KEYS:
-        rows = [g for g in by_group if g.split("/")[0] == key]
-        rows.sort(key=lambda g: int(g.split("/")[1]))
-        table = _section_span(sections, "table1" if key.startswith("non_") else "table2", text)
-        out.placements.extend(_place_rows(text, table, [by_group[g] for g in rows], taken))
-    return out
+def _digit_share(text: str) -> float:
+    digits = sum(c.isdigit() for c in text)
+    return digits / max(1, sum(c.isalnum() for c in text))
 
 
-def _overlaps(taken: list[tuple[int, int]], s: int, e: int) -> bool:
-    return any(s < te and ts < e for ts, te in taken)
+def atom_hits(ix: TextIndex, exp: Expected, lo: int, hi: int, fuzzy: bool = False) -> list[Hit]:
+    """Every token-aligned place in ``text[lo:hi]`` that prints ``exp`` (a number, date or letter)."""
+    found: dict[tuple[int, int], Hit] = {}
+
+    def add(hit: Hit) -> None:
+        key = (hit.start, hit.end)
+        if key not in found or found[key].quality < hit.quality:
+            found[key] = hit
+
+    forms = atom_forms(exp)
+    for rank, form in enumerate(forms):
+        for i in _in_range(ix.by_token.get(form, ()), ix, lo, hi):
+            add(Hit(ix.starts[i], ix.ends[i], 1.0 if rank == 0 else 0.9, "exact"))
+    if exp.kind is Kind.LETTER:
+        for i in _in_range(ix.by_fold.get(fold(forms[0]), ()), ix, lo, hi):
+            add(Hit(ix.starts[i], ix.ends[i], 0.8, "folded"))
+        return sorted(found.values(), key=lambda h: h.start)
+    chars, index = ix.folded
+    a, b = bisect.bisect_left(index, lo), bisect.bisect_left(index, hi)
+    for form in forms[:2]:
+        needle = fold(form).replace(" ", "")
+        for pos in _find_all(chars, needle, a, b):
+            _add_stream_hit(ix, index, pos, len(needle), 0.8, "folded", add)
+        if fuzzy and not found and len(needle) >= 5:
+            for pos in _hamming_all(chars, needle, a, b, max(1, len(needle) // 8)):
+                _add_stream_hit(ix, index, pos, len(needle), 0.6, "fuzzy", add)
+    return sorted(found.values(), key=lambda h: h.start)
 
 
-def _place(text: str, pointer: str, value: Any, start: int, end: int, taken: list[tuple[int, int]]) -> Placement:
-    label = F.label_for_pointer(pointer) or ""
-    forms = value_forms(value)
-    search_from = start
-    while search_from < end:
-        hit = find_value(text, forms, search_from, end)
-        if hit is None:
+def _in_range(indices: Sequence[int], ix: TextIndex, lo: int, hi: int) -> Iterator[int]:
+    first = bisect.bisect_left(indices, bisect.bisect_left(ix.starts, lo))
+    for i in indices[first:]:
+        if ix.ends[i] > hi:
             break
-        if not _overlaps(taken, hit.start, hit.end):
-            taken.append((hit.start, hit.end))
-            return Placement(pointer, label, "placed", hit.start, hit.end, hit.how)
-        search_from = hit.end
-    return Placement(pointer, label, "missing")
+        yield i
 
 
-_ANCHOR_KINDS = (float, int)
+def _find_all(chars: str, needle: str, a: int, b: int) -> Iterator[int]:
+    pos = chars.find(needle, a, b)
+    while pos >= 0:
+        yield pos
+        pos = chars.find(needle, pos + 1, b)
 
 
-def _row_lines(text: str, table: Span) -> list[tuple[int, int]]:
-    return [(line.start, line.end) for line in split_lines(text, table.start, table.end) if line.text.strip()]
-
-
-def _place_rows(text: str, table: Span, rows: list[list[tuple[str, Any]]], taken: list[tuple[int, int]]) -> list[Placement]:
-    lines = _row_lines(text, table)
-    out: list[Placement] = []
-    next_line = 0
-    for row in rows:
-        anchors = [(p, v) for p, v in row if isinstance(v, _ANCHOR_KINDS) or _is_date(v)]
-        best, best_score = None, 0
-        for i in range(next_line, len(lines)):
-            s, e = lines[i]
-            score = sum(1 for _, v in anchors if find_value(text, value_forms(v), s, e, fuzzy=False))
-            if score > best_score:
-                best, best_score = i, score
-            if anchors and score == len(anchors):
-                break
-        if best is None:  # no line holds any of the row's numbers: search the whole table
-            window = (table.start, table.end)
-        else:
-            next_line = best + 1
-            lo = max(0, best - 2)
-            hi = min(len(lines) - 1, best + 2)
-            window = (lines[lo][0], lines[hi][1])
-            main = lines[best]
-        cursor = main[0] if best is not None else window[0]
-        for pointer, value in row:
-            label = F.label_for_pointer(pointer) or ""
-            placed = None
-            # column order on the row's own line first, then anywhere in the window
-            for s, e in ((cursor, main[1]) if best is not None else (cursor, window[1]), window):
-                p = _place(text, pointer, value, s, e, taken)
-                if p.status == "placed":
-                    placed = p
+def _hamming_all(chars: str, needle: str, a: int, b: int, limit: int) -> Iterator[int]:
+    """Starts of same-length windows of ``chars[a:b]`` within ``limit`` substitutions of ``needle``."""
+    n = len(needle)
+    for start in range(a, max(a, b - n + 1)):
+        errors = 0
+        for x, y in zip(chars[start : start + n], needle):
+            if x != y:
+                errors += 1
+                if errors > limit or x == "\n":
                     break
-            if placed is None:
-                out.append(Placement(pointer, label, "missing"))
+        else:
+            yield start
+
+
+def _add_stream_hit(ix: TextIndex, index: list[int], pos: int, n: int, quality: float, how: str, add: Callable[[Hit], None]) -> None:
+    start, end = index[pos], index[pos + n - 1] + 1
+    if ix.aligned(start, end) and "\n" not in ix.text[start:end] and _digit_share(ix.text[start:end]) >= 0.5:
+        add(Hit(start, end, quality, how))
+
+
+# ---------------------------------------------------------------- finding text values (possibly wrapped)
+@dataclass(frozen=True)
+class Phrase:
+    """A text value as tokens; ``glued[j]``: token ``j`` follows token ``j-1`` without a space."""
+
+    toks: tuple[str, ...]
+    glued: tuple[bool, ...]
+
+    @classmethod
+    def of(cls, value: str) -> "Phrase":
+        toks, glued, last_end = [], [], None
+        for m in TOKEN.finditer(value):
+            if m.group(0).isspace():
                 continue
-            if best is not None and main[0] <= placed.start <= main[1]:
-                cursor = placed.end
-            out.append(placed)
+            toks.append(m.group(0))
+            glued.append(last_end == m.start())
+            last_end = m.end()
+        return cls(tuple(toks), tuple(glued))
+
+    @property
+    def words(self) -> int:
+        return sum(any(c.isalnum() for c in t) for t in self.toks) or 1
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    fragments: tuple[Fragment, ...]
+    cost: float
+    how: str
+
+
+#: ``piece_ok(start, end, token_index)`` -> may a fragment occupy ``text[start:end]``?
+PieceCheck = Callable[[int, int, int], bool]
+
+
+def _token_cost(value_tok: str, text_tok: str) -> float | None:
+    """How far a text token is from a value token (None: no match)."""
+    if value_tok == text_tok:
+        return 0.0
+    if value_tok.lower() == text_tok.lower():
+        return 0.2
+    a, b = fold(value_tok), fold(text_tok)
+    if a == b:
+        return 0.4
+    if len(a) >= 4 and a[0].isalnum():
+        d = edit_distance(a, b, 1 if len(a) < 8 else 2)
+        if d is not None:
+            return 0.6 + 0.3 * (d - 1)
+    return None
+
+
+_INLINE_GAP = re.compile(r"[ \xa0]{0,2}")
+
+
+class PhraseFinder:
+    """Finds a :class:`Phrase` in a token range as fragments on successive lines.
+
+    A fragment is a run of text tokens matching consecutive value tokens, the
+    tokens separated by at most two spaces on one line. The next fragment
+    continues the value on a later line (at most ``max_skip`` non-empty lines
+    further). Cost: token distances, +1 per extra fragment, +0.5 per skipped
+    line, +0.5 per fragment not under its predecessor (layout text).
+    """
+
+    def __init__(self, ix: TextIndex, max_skip: int = 2) -> None:
+        self.ix = ix
+        self.max_skip = max_skip
+
+    def find(self, phrase: Phrase, tokens: range, piece_ok: PieceCheck, centre: int | None = None) -> PhraseMatch | None:
+        ix, n = self.ix, len(phrase.toks)
+        if not n or not tokens:
+            return None
+        starts = self._starts(phrase, tokens)
+        # reach[j]: best (cost, last token, chain) for fragments covering value tokens [0, j)
+        reach: list[dict[int, tuple[float, tuple[tuple[int, int], ...]]]] = [dict() for _ in range(n + 1)]
+        reach[0][-1] = (0.0, ())
+        for j in range(n):
+            for prev, (cost, chain) in sorted(reach[j].items()):
+                for i in starts[j]:
+                    if prev >= 0 and not self._follows(prev, i):
+                        continue
+                    for j_end, i_end, piece_cost in self._pieces(phrase, j, i, tokens.stop, piece_ok):
+                        total = cost + piece_cost + self._link_cost(chain, prev, i)
+                        best = reach[j_end + 1].get(i_end)
+                        if best is None or total < best[0]:
+                            reach[j_end + 1][i_end] = (total, chain + ((i, i_end),))
+        if not reach[n]:
+            return None
+        cost, chain = min(reach[n].values(), key=lambda v: (v[0] + self._centre_cost(v[1], centre), v[1][0][0]))
+        cost += self._centre_cost(chain, centre)
+        if cost > 0.45 * phrase.words + 1.0 * (len(chain) - 1) + 0.5:
+            return None
+        frags = tuple((ix.starts[a], ix.ends[b]) for a, b in chain)
+        return PhraseMatch(frags, cost, "exact" if cost == 0 else "fuzzy")
+
+    def _starts(self, phrase: Phrase, tokens: range) -> list[list[int]]:
+        """Per value token, the text tokens in range that may start a fragment with it."""
+        ix = self.ix
+        out: list[list[int]] = []
+        for tok in phrase.toks:
+            cands = set()
+            for i in _in_token_range(ix.by_fold.get(fold(tok), ()), tokens):
+                cands.add(i)
+            if len(tok) >= 4 and any(c.isalpha() for c in tok):
+                for i in tokens:
+                    t = ix.toks[i]
+                    if i not in cands and abs(len(t) - len(tok)) <= 3 and _token_cost(tok, t) is not None:
+                        cands.add(i)
+                    elif i + 1 < tokens.stop and _split_word(ix, tok, i):
+                        cands.add(i)
+            out.append(sorted(cands))
+        return out
+
+    def _follows(self, prev: int, i: int) -> bool:
+        ix = self.ix
+        return i > prev and ix.line[i] > ix.line[prev] and ix.rank[i] - ix.rank[prev] - 1 <= self.max_skip
+
+    def _link_cost(self, chain: tuple[tuple[int, int], ...], prev: int, i: int) -> float:
+        if prev < 0:
+            return 0.0
+        ix = self.ix
+        a, b = chain[-1]
+        cost = 1.0 + 0.5 * (ix.rank[i] - ix.rank[prev] - 1)
+        left, right = ix.col[a], ix.col[b] + len(ix.toks[b])
+        if ix.col[i] > right + 2 or ix.col[i] + len(ix.toks[i]) < left - 2 and ix.col[i] < left - 6:
+            cost += 0.5
+        return cost
+
+    def _centre_cost(self, chain: tuple[tuple[int, int], ...], centre: int | None) -> float:
+        """Layout rows: a wrapped cell is vertically centred on the row's main line."""
+        if centre is None:
+            return 0.0
+        first, last = self.ix.line[chain[0][0]], self.ix.line[chain[-1][1]]
+        return 0.3 * max(0.0, abs((first + last) / 2 - centre) - 1)
+
+    def _pieces(self, phrase: Phrase, j: int, i: int, stop: int, piece_ok: PieceCheck) -> Iterator[tuple[int, int, float]]:
+        """(last value token, last text token, cost) of every fragment starting with value token j at text token i."""
+        ix = self.ix
+        cost, subs = 0.0, 0
+        first, piece_start = True, i
+        while j < len(phrase.toks) and i < stop:
+            step = self._step(phrase, j, i, first, stop)
+            if step is None:
+                return
+            dj, di, c = step
+            cost += c
+            subs += c >= 1.0
+            if subs > max(0, phrase.words // 3):
+                return
+            j_end, i_end = j + dj - 1, i + di - 1
+            if not piece_ok(ix.starts[piece_start], ix.ends[i_end], i_end):
+                return
+            yield j_end, i_end, cost
+            first = False
+            j, i = j_end + 1, i_end + 1
+            if i >= stop or j >= len(phrase.toks) or not self._inline(i - 1, i, phrase.glued[j]):
+                return
+
+    def _inline(self, a: int, b: int, glued: bool) -> bool:
+        ix = self.ix
+        if ix.line[a] != ix.line[b]:
+            return False
+        gap = ix.text[ix.ends[a] : ix.starts[b]]
+        return gap == "" or bool(_INLINE_GAP.fullmatch(gap))
+
+    def _step(self, phrase: Phrase, j: int, i: int, first: bool, stop: int) -> tuple[int, int, float] | None:
+        """Match value token j at text token i: (value tokens used, text tokens used, cost)."""
+        ix = self.ix
+        tok, text_tok = phrase.toks[j], ix.toks[i]
+        c = _token_cost(tok, text_tok)
+        if c is not None:
+            return 1, 1, c
+        if i + 1 < stop and _split_word(ix, tok, i):  # OCR split: "Conversio n"
+            return 1, 2, 0.5
+        if j + 1 < len(phrase.toks) and fold(tok + phrase.toks[j + 1]) == fold(text_tok):  # OCR merge
+            return 2, 1, 0.5
+        if first:
+            return None
+        if not tok[0].isalnum() and j + 1 < len(phrase.toks):  # OCR dropped a comma or a dot
+            c = _token_cost(phrase.toks[j + 1], text_tok)
+            if c is not None:
+                return 2, 1, c + 0.3
+        if tok[0].isalnum() and text_tok[0].isalnum() and j + 1 < len(phrase.toks):  # a garbled word
+            return 1, 1, 1.0
+        return None
+
+
+def _split_word(ix: TextIndex, tok: str, i: int) -> bool:
+    """Is value token ``tok`` printed as text tokens i and i+1 split by one space?"""
+    if i + 1 >= len(ix.toks) or ix.line[i] != ix.line[i + 1] or not ix.toks[i][:1].isalpha():
+        return False
+    if ix.starts[i + 1] - ix.ends[i] > 1:
+        return False
+    return fold(ix.toks[i] + ix.toks[i + 1]) == fold(tok)
+
+
+def _in_token_range(indices: Sequence[int], tokens: range) -> Iterator[int]:
+    first = bisect.bisect_left(indices, tokens.start)
+    for i in indices[first:]:
+        if i >= tokens.stop:
+            break
+        yield i
+
+
+# ---------------------------------------------------------------- regions of the page
+_TABLE1_HEAD = re.compile(r"Table\s*[I1l|]\s*[-–—~:.]*\s*Non[-\s]*Deriv", re.I)
+_TABLE2_HEAD = re.compile(r"Table\s*[I1l|]{2}\s*[-–—~:.]*\s*Deriv", re.I)
+_EXPLANATION = re.compile(r"Explanation\s*of\s*Respon", re.I)
+
+
+@dataclass(frozen=True)
+class Regions:
+    """Character ranges of the page's parts; ``owners[k]`` holds reporting owner ``k + 1``."""
+
+    header: tuple[int, int]
+    table1: tuple[int, int]
+    table2: tuple[int, int]
+    owners: tuple[tuple[int, int], ...]
+    signature: tuple[int, int]
+
+
+def find_regions(text: str, extra_owners: int) -> Regions:
+    """The product's own sections, with OCR-tolerant fallbacks for the table headings."""
+    end = len(text)
+    try:
+        s = find_sections(text)
+        t1 = (s.table1.start, s.table1.end)
+        t2 = (s.table2.start, s.table2.end) if s.table2 else None
+        footer = s.explanation.start if s.explanation else (s.remarks.start if s.remarks else s.signature.start)
+        sig_start = s.remarks.start if s.remarks else s.signature.start
+        signature = (min(sig_start, s.signature.start), s.signature.end if s.signature else end)
+    except Form4Error:
+        m1 = _TABLE1_HEAD.search(text)
+        t1 = (m1.start(), end) if m1 else (0, end)
+        t2 = None
+        ex = _EXPLANATION.search(text, t1[0])
+        footer = ex.start() if ex else end
+        signature = (footer, end)
+    if t2 is None:  # "Table Il" and friends
+        m2 = _TABLE2_HEAD.search(text, t1[0] + 1)
+        if m2 and m2.start() < footer:
+            t1, t2 = (t1[0], m2.start()), (m2.start(), footer)
+        else:
+            t1, t2 = (t1[0], footer), (footer, footer)
+    owner_starts = [m.start() for m in ANCHORS["box1"].finditer(text, t2[0], t2[1])] if extra_owners else []
+    owners: list[tuple[int, int]] = []
+    if owner_starts:
+        bounds = owner_starts + [t2[1]]
+        owners = [(bounds[k], bounds[k + 1]) for k in range(len(owner_starts))]
+        t2 = (t2[0], owner_starts[0])
+    return Regions((0, t1[0]), t1, t2, tuple(owners), signature)
+
+
+# ---------------------------------------------------------------- table columns
+def _columns(layout: Sequence) -> dict[str, int]:
+    """field -> column index in the printed table (a derivative amount: its (A) column)."""
+    out: dict[str, int] = {}
+    for index, column in enumerate(layout):
+        for name in column.fields[:1]:
+            out.setdefault(name, index)
     return out
 
 
-def _is_date(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        dt.date.fromisoformat(value)
-        return True
-    except ValueError:
-        return False
+_TABLE_COLUMNS = {"table1": _columns(_TABLE1), "table2": _columns(_TABLE2)}
+_TABLES = {"table1": ("non_derivative_transactions", "non_derivative_holdings"), "table2": ("derivative_transactions", "derivative_holdings")}
+_ATOM_WEIGHT = {Kind.DATE: 10.0, Kind.NUMBER: 10.0, Kind.LETTER: 2.0}
+#: Column labels whose digits look like values: "(Instr. 3, 4 and 5)", "10. Ownership", "8)".
+_HEADING_NUMBERS = re.compile(r"\(\s*Instr\.[^)]{0,20}\)?|(?<![\w,.])\d{1,2}A?\.(?=\s)|(?<![\w,.])\d\)|Month/Day/Year")
 
 
+@dataclass
+class Cell:
+    """One printed value of a table row."""
+
+    row: int
+    col: int
+    exp: Expected
+    hits: list[Hit] = field(default_factory=list)
+
+
+def _table_cells(expected: list[Expected], table: str) -> list[list[Cell]]:
+    """The table's rows (printed order: transactions, then holdings), cells in column order."""
+    keys = _TABLES[table]
+    columns = _TABLE_COLUMNS[table]
+    rows: dict[tuple[int, int], list[Cell]] = {}
+    for exp in expected:
+        parts = exp.parts
+        if parts[0] not in keys:
+            continue
+        key = (keys.index(parts[0]), int(parts[1]))
+        col = columns.get(parts[2], 0)
+        rows.setdefault(key, []).append(Cell(-1, col, exp))
+    out = []
+    for r, key in enumerate(sorted(rows)):
+        cells = sorted(rows[key], key=lambda c: c.col)
+        for c in cells:
+            c.row = r
+        out.append(cells)
+    return out
+
+
+# ---------------------------------------------------------------- the heaviest monotone chain
+def heaviest_chain(cells: Sequence[Cell], blocked: Callable[[Hit], bool] = lambda h: False) -> dict[int, Hit]:
+    """Match ``cells`` (in this order) to hits at strictly increasing, non-overlapping positions.
+
+    Maximises the summed weight (kind weight x hit quality); ties go to earlier
+    positions. Returns cell position -> hit.
+    """
+    events = sorted(
+        ((h.start, -k, k, h) for k, cell in enumerate(cells) for h in cell.hits if not blocked(h)),
+        key=lambda e: (e[0], e[1]),
+    )
+    size = len(cells)
+    tree = [-1] * (size + 1)  # Fenwick tree of node ids, prefix maximum by node value
+    nodes: list[tuple[float, int, Hit, int]] = []  # (value, cell position, hit, predecessor node)
+    pending: list[tuple[int, int]] = []  # (hit end, node) not yet usable as predecessors
+
+    def better(a: int, b: int) -> bool:
+        return b < 0 or (a >= 0 and nodes[a][0] > nodes[b][0])
+
+    def update(pos: int, node: int) -> None:
+        pos += 1
+        while pos <= size:
+            if better(node, tree[pos]):
+                tree[pos] = node
+            pos += pos & -pos
+
+    def query(pos: int) -> int:  # best node among cell positions < pos
+        best = -1
+        while pos > 0:
+            if better(tree[pos], best):
+                best = tree[pos]
+            pos -= pos & -pos
+        return best
+
+    for start, _, k, hit in events:
+        while pending and pending[0][0] <= start:
+            _, node = heapq.heappop(pending)
+            update(nodes[node][1], node)
+        pred = query(k)
+        weight = _ATOM_WEIGHT[cells[k].exp.kind] * hit.quality
+        nodes.append(((nodes[pred][0] if pred >= 0 else 0.0) + weight, k, hit, pred))
+        heapq.heappush(pending, (hit.end, len(nodes) - 1))
+    best = max(range(len(nodes)), key=lambda n: (nodes[n][0], -nodes[n][2].start), default=-1)
+    out: dict[int, Hit] = {}
+    while best >= 0:
+        _, k, hit, best = nodes[best]
+        out[k] = hit
+    return out
+
+
+# ---------------------------------------------------------------- placing a table
+@dataclass
+class RowState:
+    """What is known about one row while its values are placed."""
+
+    cells: list[Cell]
+    placed: dict[int, tuple[Fragment, ...]] = field(default_factory=dict)  # col -> fragments
+    main_line: int | None = None
+
+    def spans(self) -> list[tuple[int, int, int]]:
+        """(start, end, col) of every placed fragment."""
+        return [(s, e, col) for col, frags in self.placed.items() for s, e in frags]
+
+
+class TablePlacer:
+    """Places the values of one table's rows inside the table's region."""
+
+    def __init__(self, ix: TextIndex, taken: Taken, finder: PhraseFinder) -> None:
+        self.ix = ix
+        self.taken = taken
+        self.finder = finder
+
+    def place(self, rows: list[list[Cell]], lo: int, hi: int) -> list[Placement]:
+        if not rows:
+            return []
+        noise = _heading_noise(self.ix.text, lo, hi)
+        for row in rows:
+            for cell in row:
+                if cell.exp.is_atom:
+                    cell.hits = [h for h in atom_hits(self.ix, cell.exp, lo, hi) if not _inside(h, noise)]
+        row_major = [c for row in rows for c in row if c.exp.is_atom]
+        by_rows = heaviest_chain(row_major)
+        by_columns = self._column_chains(rows)
+        rw = sum(_ATOM_WEIGHT[row_major[k].exp.kind] * h.quality for k, h in by_rows.items())
+        cw = sum(_ATOM_WEIGHT[c.exp.kind] * h.quality for c, h in by_columns.items())
+        states = [RowState(row) for row in rows]
+        if cw > 1.15 * rw:
+            return self._place_by_columns(states, by_columns, lo, hi)
+        for k, hit in by_rows.items():
+            cell = row_major[k]
+            self._take(states[cell.row], cell, ((hit.start, hit.end),))
+        return self._place_by_rows(states, lo, hi)
+
+    # -------------------------------------------------------- row by row
+    def _place_by_rows(self, states: list[RowState], lo: int, hi: int) -> list[Placement]:
+        for state in states:
+            state.main_line = self._main_line(state)
+        out = []
+        for r, state in enumerate(states):
+            w_lo = max([lo] + [e for s in states[:r] for _, e, _ in s.spans()])
+            w_hi = min([hi] + [s0 for s in states[r + 1 :] for s0, _, _ in s.spans()])
+            for cell in state.cells:
+                if cell.col in state.placed:
+                    continue
+                frags = self._find_in_row(state, cell, w_lo, w_hi)
+                if frags:
+                    self._take(state, cell, frags)
+            out += [self._placement(state, cell, "row") for cell in state.cells]
+        return out
+
+    def _main_line(self, state: RowState) -> int | None:
+        """The line holding (nearly) all the row's numbers, dates and letters: layout text."""
+        lines = [self.ix.line[self.ix.token_at(s)] for s, _, _ in state.spans()]
+        if len(lines) < 2:
+            return None
+        line, count = Counter(lines).most_common(1)[0]
+        return line if count >= 0.8 * len(lines) else None
+
+    def _find_in_row(self, state: RowState, cell: Cell, w_lo: int, w_hi: int) -> tuple[Fragment, ...] | None:
+        ix = self.ix
+        ok = self._row_check(state, cell.col)
+        if cell.exp.is_atom:
+            for hit in atom_hits(ix, cell.exp, w_lo, w_hi, fuzzy=True):
+                i = ix.token_at(hit.start)
+                if self.taken.free(hit.start, hit.end) and ok(hit.start, hit.end, i):
+                    if state.main_line is None or ix.line[i] == state.main_line:
+                        return ((hit.start, hit.end),)
+            return None
+        match = self.finder.find(Phrase.of(cell.exp.printed), ix.span(w_lo, w_hi), ok, state.main_line)
+        return match.fragments if match else None
+
+    def _row_check(self, state: RowState, col: int) -> PieceCheck:
+        """A fragment of column ``col``: free, in column order against the row's placed cells
+        (on its own line for layout rows, in text order otherwise), near the main line."""
+        ix, taken, spans = self.ix, self.taken, state.spans()
+        main = state.main_line
+        reach = len(state.cells) + 2
+
+        def ok(start: int, end: int, i: int) -> bool:
+            if not taken.free(start, end):
+                return False
+            if main is not None and abs(ix.line[i] - main) > reach:
+                return False
+            for s, e, c in spans:
+                if main is not None and ix.line[ix.token_at(s)] != ix.line[i]:
+                    continue
+                if (c < col and start < e) or (c > col and end > s):
+                    return False
+            return True
+
+        return ok
+
+    # -------------------------------------------------------- column by column (pdfminer)
+    def _column_chains(self, rows: list[list[Cell]]) -> dict[Cell, Hit]:
+        """Each column's cells matched in row order, columns in turn (no shared hits)."""
+        used: set[tuple[int, int]] = set()
+        out: dict[Cell, Hit] = {}
+        columns = sorted({c.col for row in rows for c in row if c.exp.is_atom})
+        for col in columns:
+            cells = [c for row in rows for c in row if c.col == col and c.exp.is_atom]
+            chain = heaviest_chain(cells, lambda h: (h.start, h.end) in used or any(h.start < e and s < h.end for s, e in used))
+            for k, hit in chain.items():
+                out[cells[k]] = hit
+                used.add((hit.start, hit.end))
+        return out
+
+    def _place_by_columns(self, states: list[RowState], chains: dict[Cell, Hit], lo: int, hi: int) -> list[Placement]:
+        for cell, hit in chains.items():
+            self._take(states[cell.row], cell, ((hit.start, hit.end),))
+        columns = sorted({c.col for s in states for c in s.cells if not c.exp.is_atom})
+        for col in columns:
+            cursor = lo
+            for state in states:
+                cell = next((c for c in state.cells if c.col == col), None)
+                if cell is None:
+                    continue
+                match = self.finder.find(Phrase.of(cell.exp.printed), self.ix.span(cursor, hi), lambda s, e, i: self.taken.free(s, e))
+                if match:
+                    self._take(state, cell, match.fragments)
+                    cursor = match.fragments[-1][1]
+        return [self._placement(state, cell, "column") for state in states for cell in state.cells]
+
+    # -------------------------------------------------------- bookkeeping
+    def _take(self, state: RowState, cell: Cell, frags: tuple[Fragment, ...]) -> None:
+        for s, e in frags:
+            self.taken.add(s, e)
+        state.placed[cell.col] = frags
+
+    def _placement(self, state: RowState, cell: Cell, how: str) -> Placement:
+        frags = state.placed.get(cell.col)
+        status = "placed" if frags else "missing"
+        return Placement(cell.exp.pointer, cell.exp.label, cell.exp.printed, status, frags or (), how if frags else "")
+
+
+def _heading_noise(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _HEADING_NUMBERS.finditer(text, lo, hi)]
+
+
+def _inside(hit: Hit, spans: list[tuple[int, int]]) -> bool:
+    i = bisect.bisect_right(spans, (hit.start, 1 << 60)) - 1
+    return i >= 0 and spans[i][0] <= hit.start and hit.end <= spans[i][1]
+
+
+# ---------------------------------------------------------------- header, owners, signatures
+class FreePlacer:
+    """Places header, owner and signature values: anywhere in a region, not overlapping."""
+
+    def __init__(self, ix: TextIndex, taken: Taken, finder: PhraseFinder) -> None:
+        self.ix = ix
+        self.taken = taken
+        self.finder = finder
+
+    def place(self, exp: Expected, lo: int, hi: int) -> Placement:
+        frags = self.find(exp, lo, hi)
+        if not frags:
+            return Placement(exp.pointer, exp.label, exp.printed, "missing")
+        for s, e in frags:
+            self.taken.add(s, e)
+        return Placement(exp.pointer, exp.label, exp.printed, "placed", frags, "free")
+
+    def find(self, exp: Expected, lo: int, hi: int) -> tuple[Fragment, ...] | None:
+        if lo >= hi:
+            return None
+        if exp.is_atom:
+            hits = [h for h in atom_hits(self.ix, exp, lo, hi) if self.taken.free(h.start, h.end)]
+            if not hits:
+                hits = [h for h in atom_hits(self.ix, exp, lo, hi, fuzzy=hi - lo < 20000) if self.taken.free(h.start, h.end)]
+            best = max(hits, key=lambda h: (h.quality, -h.start), default=None)
+            return ((best.start, best.end),) if best else None
+        match = self.finder.find(Phrase.of(exp.printed), self.ix.span(lo, hi), lambda s, e, i: self.taken.free(s, e))
+        return match.fragments if match else None
+
+
+def _owner_index(exp: Expected) -> int | None:
+    parts = exp.parts
+    return int(parts[1]) if parts[0] == "reporting_owners" else None
+
+
+def _place_header(free: FreePlacer, values: list[Expected], lo: int, hi: int) -> list[Placement]:
+    """Longest values first ("C/O QUALYS, INC." before "QUALYS, INC."); the ticker after the issuer."""
+    out: dict[str, Placement] = {}
+    ticker = [e for e in values if e.label == F.TICKER]
+    for exp in sorted((e for e in values if e.label != F.TICKER), key=lambda e: -len(e.printed)):
+        out[exp.pointer] = free.place(exp, lo, hi)
+    issuer = next((p for p in out.values() if p.label == F.ISSUER_NAME and p.status == "placed"), None)
+    for exp in ticker:
+        after = issuer.end if issuer else lo
+        placement = free.place(exp, after, min(hi, after + 200)) if issuer else free.place(exp, lo, hi)
+        out[exp.pointer] = placement if placement.status == "placed" else free.place(exp, lo, hi)
+    return [out[e.pointer] for e in values]
+
+
+def _place_signatures(free: FreePlacer, values: list[Expected], lo: int, hi: int) -> list[Placement]:
+    """Signer names in order; each date after its signer's first line."""
+    out: list[Placement] = []
+    cursor = lo
+    text = free.ix.text
+    by_sig: dict[str, list[Expected]] = {}
+    for exp in values:
+        by_sig.setdefault(exp.parts[1], []).append(exp)
+    for key in sorted(by_sig, key=int):
+        names = [e for e in by_sig[key] if e.label == F.SIGNER_NAME]
+        dates = [e for e in by_sig[key] if e.label == F.SIGNATURE_DATE]
+        line_start = cursor
+        for exp in names:
+            p = free.place(exp, cursor, hi)
+            out.append(p)
+            if p.status == "placed":
+                line_start = text.rfind("\n", lo, p.start) + 1 or lo
+                cursor = p.end
+        for exp in dates:
+            p = free.place(exp, max(lo, line_start), hi)
+            out.append(p)
+            if p.status == "placed":
+                cursor = max(cursor, p.end)
+    return out
+
+
+# ---------------------------------------------------------------- the document
+def align_record(record: Record, text: str) -> Alignment:
+    """Place every printed, labelled gold value of ``record`` in ``text``."""
+    expected = expected_values(record)
+    ix = TextIndex.of(text)
+    taken = Taken()
+    finder = PhraseFinder(ix)
+    extra_owners = max((_owner_index(e) or 0 for e in expected), default=0)
+    regions = find_regions(text, extra_owners)
+    placements: dict[str, Placement] = {}
+
+    tables = TablePlacer(ix, taken, finder)
+    for name, (lo, hi) in (("table1", regions.table1), ("table2", regions.table2)):
+        for p in tables.place(_table_cells(expected, name), lo, hi):
+            placements[p.pointer] = p
+
+    free = FreePlacer(ix, taken, finder)
+    header = [e for e in expected if e.parts[0] in ("issuer", "period_of_report", "date_of_original_submission") or _owner_index(e) == 0]
+    for p in _place_header(free, header, *regions.header):
+        placements[p.pointer] = p
+    for k in range(1, extra_owners + 1):
+        lo, hi = regions.owners[k - 1] if k - 1 < len(regions.owners) else (regions.table2[0], regions.signature[0])
+        for p in _place_header(free, [e for e in expected if _owner_index(e) == k], lo, hi):
+            placements[p.pointer] = p
+    signatures = [e for e in expected if e.parts[0] == "signatures"]
+    for p in _place_signatures(free, signatures, *regions.signature):
+        placements[p.pointer] = p
+
+    ordered = [placements.get(e.pointer) or Placement(e.pointer, e.label, e.printed, "missing") for e in expected]
+    return Alignment(text, [_checked(ix, p) for p in ordered])
+
+
+def _checked(ix: TextIndex, p: Placement) -> Placement:
+    """A placement whose fragments are not all token-aligned is not emitted."""
+    if p.status == "placed" and not all(ix.aligned(s, e) for s, e in p.fragments):
+        return Placement(p.pointer, p.label, p.value, "misaligned", p.fragments, p.how)
+    return p
+
+
+# ---------------------------------------------------------------- reporting
 def coverage(alignments: Iterable[tuple[str, Alignment]]) -> dict[str, dict[str, tuple[int, int]]]:
-    """converter -> label -> (placed, total)."""
+    """converter -> label -> (placed, printed)."""
     table: dict[str, dict[str, list[int]]] = {}
     for converter, alignment in alignments:
         per = table.setdefault(converter, {})
