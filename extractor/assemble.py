@@ -218,13 +218,15 @@ def _build_row(draft: RowDraft):
 
 
 # ---------------------------------------------------------------- header
-def _owner(header: HeaderEntities, warnings: list[str]) -> tuple[ReportingOwner, dict[str, float]]:
+def _owner(
+    entities: tuple[Entity, ...], relationship: dict[str, tuple[bool, float]], warnings: list[str]
+) -> tuple[ReportingOwner, dict[str, float]]:
     values: dict[str, Value] = {}
-    for entity in header.owner:
+    for entity in entities:
         name, kind = F.HEADER_LABELS[entity.label]
         if name not in values:
             values[name] = typed_value(entity, kind)
-    rel = dict(header.relationship)
+    rel = dict(relationship)
     if not any(checked for checked, _ in rel.values()) and values.get("officer_title"):
         rel["is_officer"] = (True, 0.6)
         warnings.append("no relationship box read as checked; an officer title is printed, so took Officer")
@@ -247,8 +249,11 @@ def assemble(
     warnings: list[str] = []
     confidence: dict[str, float] = {}
 
-    owner, owner_conf = _owner(header, warnings)
-    confidence.update({f"/reporting_owners/0/{k}": v for k, v in owner_conf.items()})
+    owners = []
+    for i, (entities, relationship) in enumerate(((header.owner, header.relationship), *header.more_owners)):
+        owner, owner_conf = _owner(entities, relationship, warnings)
+        owners.append(owner)
+        confidence.update({f"/reporting_owners/{i}/{k}": v for k, v in owner_conf.items()})
 
     issuer_kwargs = {}
     for entity in header.issuer:
@@ -305,7 +310,7 @@ def assemble(
     record = Record(
         source=source,
         issuer=Issuer(**issuer_kwargs),
-        reporting_owners=(owner,),
+        reporting_owners=tuple(owners),
         footnotes=footnotes,
         remarks=remarks,
         signatures=tuple(signatures),

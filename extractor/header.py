@@ -15,7 +15,7 @@ from . import fields as F
 from .entities import Entity
 from .layout import split_lines
 from .normalize import DATE_IN_TEXT, parse_checkbox
-from .sections import ANCHORS, Sections
+from .sections import ANCHORS, Sections, Span
 
 BOXES = ("box1", "box2", "box3", "box4", "box5", "box6")
 _BOX1_WORDS = re.compile(r"\((?:Last|First|Middle|Street|City|State|Zip|;ate)\)", re.I)
@@ -44,6 +44,7 @@ class HeaderEntities:
     issuer: tuple[Entity, ...]
     dates: tuple[Entity, ...]
     relationship: dict[str, tuple[bool, float]]  # field -> (checked, evidence score)
+    more_owners: tuple[tuple[tuple[Entity, ...], dict[str, tuple[bool, float]]], ...]
     not_subject_to_section16: tuple[bool, float] | None
     aff10b5_one: tuple[bool, float] | None
 
@@ -61,7 +62,7 @@ def _label_hits(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return sorted(hits)
 
 
-def cut_boxes(sections: Sections) -> Boxes:
+def cut_boxes(sections: Sections, span: "Span | None" = None) -> Boxes:
     """Give every header cell to a box.
 
     Tab and pipe tables keep a box in the same column index; ``pdftotext -layout``
@@ -72,7 +73,8 @@ def cut_boxes(sections: Sections) -> Boxes:
     boxes = Boxes()
     column_box: dict[int, str] = {}
     x_labels: dict[int, str] = {}
-    for line in split_lines(text, sections.header.start, sections.header.end):
+    span = span or sections.header
+    for line in split_lines(text, span.start, span.end):
         by_position = "\t" not in line.text and "|" not in line.text
         for cell in line.cells:
             if not cell.text:
@@ -87,11 +89,11 @@ def cut_boxes(sections: Sections) -> Boxes:
                     boxes.pieces[box].append(Piece(s, e))
                     if by_position:
                         x_labels[s - line.start] = box
-                column_box[cell.column] = hits[-1][1]
+                column_box[cell.column] = column_box[-1] = hits[-1][1]
             else:
                 box = _assign_unlabelled(text, boxes, _column_of(column_box, x_labels, cell.column, x, by_position), cell.start, cell.end)
                 if box:
-                    column_box[cell.column] = box
+                    column_box[cell.column] = column_box[-1] = box
     return boxes
 
 
@@ -100,7 +102,8 @@ def _column_of(column_box: dict[int, str], x_labels: dict[int, str], column: int
         left = [lx for lx in x_labels if lx <= x + 3]
         if left:
             return x_labels[max(left)]
-    return column_box.get(column)
+    # unknown column (HTML read in document order): the box read last
+    return column_box.get(column, column_box.get(-1))
 
 
 def _assign_unlabelled(text: str, boxes: Boxes, column: str | None, s: int, e: int) -> str | None:
@@ -348,6 +351,21 @@ def _titles(text: str, pieces: list[Piece]) -> list[Entity]:
     return [ent] if ent else []
 
 
+def read_more_owners(sections: Sections) -> list[tuple[tuple[Entity, ...], dict[str, tuple[bool, float]]]]:
+    """The 2nd, 3rd ... owners: one name/address block and one relationship block each."""
+    text = sections.text
+    span = sections.more_owners
+    starts = [m.start() for m in ANCHORS["box1"].finditer(text, span.start, span.end)]
+    out = []
+    for k, start in enumerate(starts):
+        block = Span(text.rfind("\n", 0, start) + 1, starts[k + 1] if k + 1 < len(starts) else span.end)
+        boxes = cut_boxes(sections, block)
+        owner = read_box1(text, boxes.pieces["box1"])
+        rel, titles = read_box5(text, boxes.pieces["box5"])
+        out.append((tuple(owner + titles), rel))
+    return out
+
+
 # ---------------------------------------------------------------- whole header
 _SECTION16 = re.compile(r"no\s+longer\s+subject\s+to\s+Section\s*16", re.I)
 _AFF10B5 = re.compile(r"10b5-1\s*\(c\)|Rule\s+10b5-1", re.I)
@@ -381,6 +399,7 @@ def read_header(sections: Sections) -> HeaderEntities:
         issuer=tuple(issuer),
         dates=tuple(dates),
         relationship=rel,
+        more_owners=tuple(read_more_owners(sections)),
         not_subject_to_section16=_checkbox_near(header, _SECTION16.search(header)),
         aff10b5_one=_checkbox_near(text, _AFF10B5.search(text, 0, sections.table1.start)),
     )

@@ -26,6 +26,7 @@ def regions(sections: Sections) -> list[tuple[int, int]]:
         (sections.header.start, sections.header.end),
         (sections.table1.start, sections.table1.end),
         (sections.table2.start, sections.table2.end),
+        (sections.more_owners.start, sections.more_owners.end),
         (sig_start, sections.signature.end),
     ]
     return [(s, e) for s, e in spans if e > s]

@@ -65,6 +65,7 @@ class Sections:
     remarks: Span
     signature: Span
     box_anchors: dict[str, int]
+    more_owners: Span = Span(0, 0)  # blocks of the 2nd, 3rd ... reporting owner (after Table II)
     raw: str = ""  # the text as given (what the model reads)
 
     def get(self, name: str) -> Span:
@@ -120,9 +121,12 @@ def find_sections(text: str) -> Sections:
             "the filing stops inside its tables (no 'Explanation of Responses', 'Remarks' "
             "or signature found after Table I); the text looks truncated: pass the whole filing"
         )
-    table1_end = t2.start() if t2 else (expl or rem or sig_label).start()
-    table2 = Span(t2.start(), (expl or rem or sig_label).start()) if t2 else Span(table1_end, table1_end)
     footer_start = (expl or rem or sig_label).start()
+    extra = ANCHORS["box1"].search(text, (t2 or t1).end(), footer_start)
+    tables_end = text.rfind("\n", 0, extra.start()) + 1 if extra else footer_start
+    more_owners = Span(tables_end, footer_start) if extra else Span(footer_start, footer_start)
+    table1_end = t2.start() if t2 else tables_end
+    table2 = Span(t2.start(), tables_end) if t2 else Span(table1_end, table1_end)
     sig_end = sig_label.start() if sig_label else end
     explanation = Span(expl.start(), (rem or sig_label).start() if (rem or sig_label) else end) if expl else Span(footer_start, footer_start)
     remarks = Span(rem.start(), sig_end) if rem else Span(explanation.end, explanation.end)
@@ -141,6 +145,7 @@ def find_sections(text: str) -> Sections:
         remarks=remarks,
         signature=signature,
         box_anchors=boxes,
+        more_owners=more_owners,
         raw=raw,
     )
 

@@ -41,9 +41,7 @@ from functools import cached_property
 from typing import Callable, Iterable, Iterator, Sequence
 
 from extractor import fields as F
-from extractor.errors import Form4Error
 from extractor.schema import Record
-from extractor.sections import ANCHORS, find_sections
 from extractor.tokenizer import TOKEN
 
 from .render import _TABLE1, _TABLE2, render_values
@@ -211,10 +209,14 @@ class TextIndex:
         return out
 
     @cached_property
+    def folded_toks(self) -> list[str]:
+        return [fold(tok) for tok in self.toks]
+
+    @cached_property
     def by_fold(self) -> dict[str, list[int]]:
         out: dict[str, list[int]] = {}
-        for i, tok in enumerate(self.toks):
-            out.setdefault(fold(tok), []).append(i)
+        for i, tok in enumerate(self.folded_toks):
+            out.setdefault(tok, []).append(i)
         return out
 
     @cached_property
@@ -475,17 +477,19 @@ class PhraseFinder:
     def _starts(self, phrase: Phrase, tokens: range) -> list[list[int]]:
         """Per value token, the text tokens in range that may start a fragment with it."""
         ix = self.ix
+        folded = ix.folded_toks
         out: list[list[int]] = []
         for tok in phrase.toks:
-            cands = set()
-            for i in _in_token_range(ix.by_fold.get(fold(tok), ()), tokens):
-                cands.add(i)
-            if len(tok) >= 4 and any(c.isalpha() for c in tok):
+            f = fold(tok)
+            cands = set(_in_token_range(ix.by_fold.get(f, ()), tokens))
+            if len(f) >= 4 and tok[0].isalpha():
                 for i in tokens:
-                    t = ix.toks[i]
-                    if i not in cands and abs(len(t) - len(tok)) <= 3 and _token_cost(tok, t) is not None:
+                    t = folded[i]
+                    if i in cands or not t[:1].isalnum():
+                        continue
+                    if len(t) < len(f) and f.startswith(t) and _split_word(ix, tok, i):
                         cands.add(i)
-                    elif i + 1 < tokens.stop and _split_word(ix, tok, i):
+                    elif abs(len(t) - len(f)) <= 2 and (t[0] == f[0] or t[-1] == f[-1]) and _token_cost(tok, ix.toks[i]) is not None:
                         cands.add(i)
             out.append(sorted(cands))
         return out
@@ -582,9 +586,11 @@ def _in_token_range(indices: Sequence[int], tokens: range) -> Iterator[int]:
 
 
 # ---------------------------------------------------------------- regions of the page
-_TABLE1_HEAD = re.compile(r"Table\s*[I1l|]\s*[-–—~:.]*\s*Non[-\s]*Deriv", re.I)
-_TABLE2_HEAD = re.compile(r"Table\s*[I1l|]{2}\s*[-–—~:.]*\s*Deriv", re.I)
-_EXPLANATION = re.compile(r"Explanation\s*of\s*Respon", re.I)
+_TABLE1_HEAD = re.compile(r"Table\W{0,6}[I1l|]\W+Non\W{0,3}Deriv", re.I)
+_TABLE2_HEAD = re.compile(r"Table\W{0,6}[I1l|]{2}\W+Deriv", re.I)
+_EXPLANATION = re.compile(r"Explanation\W*of\W*Respon", re.I)
+_SIGNATURE_LABEL = re.compile(r"Signature\W*of\W*Reporting", re.I)
+_OWNER_HEAD = re.compile(r"Name\W*and\W*Address\W*of\W*Reporting", re.I)
 
 
 @dataclass(frozen=True)
@@ -598,36 +604,35 @@ class Regions:
     signature: tuple[int, int]
 
 
-def find_regions(text: str, extra_owners: int) -> Regions:
-    """The product's own sections, with OCR-tolerant fallbacks for the table headings."""
+def find_regions(text: str, extra_owners: int = 0) -> Regions:
+    """Header, tables, extra owners and signature block, by the form's printed headings.
+
+    Tolerant of OCR (``Table Il``) and of markup between words; a heading that
+    is missing collapses its region onto the next one found.
+
+    >>> r = find_regions("Name\\nTable I - Non-Derivative x\\nTable II - Derivative y\\nExplanation of Responses: z\\n/s/ A\\n** Signature of Reporting Person")
+    >>> r.header, r.table1, r.table2
+    ((0, 5), (5, 29), (29, 50))
+    """
     end = len(text)
-    try:
-        s = find_sections(text)
-        t1 = (s.table1.start, s.table1.end)
-        t2 = (s.table2.start, s.table2.end) if s.table2 else None
-        footer = s.explanation.start if s.explanation else (s.remarks.start if s.remarks else s.signature.start)
-        sig_start = s.remarks.start if s.remarks else s.signature.start
-        signature = (min(sig_start, s.signature.start), s.signature.end if s.signature else end)
-    except Form4Error:
-        m1 = _TABLE1_HEAD.search(text)
-        t1 = (m1.start(), end) if m1 else (0, end)
-        t2 = None
-        ex = _EXPLANATION.search(text, t1[0])
-        footer = ex.start() if ex else end
-        signature = (footer, end)
-    if t2 is None:  # "Table Il" and friends
-        m2 = _TABLE2_HEAD.search(text, t1[0] + 1)
-        if m2 and m2.start() < footer:
-            t1, t2 = (t1[0], m2.start()), (m2.start(), footer)
-        else:
-            t1, t2 = (t1[0], footer), (footer, footer)
-    owner_starts = [m.start() for m in ANCHORS["box1"].finditer(text, t2[0], t2[1])] if extra_owners else []
+    m1 = _TABLE1_HEAD.search(text)
+    t1 = m1.start() if m1 else 0
+    m2 = _TABLE2_HEAD.search(text, t1 + 1)
+    ex = _EXPLANATION.search(text, m2.end() if m2 else t1 + 1)
+    sig = None
+    for sig in _SIGNATURE_LABEL.finditer(text, ex.end() if ex else t1 + 1):
+        pass  # the last one: footnotes may quote the label
+    footer = ex.start() if ex else (sig.start() if sig else end)
+    t2 = m2.start() if m2 and m2.start() < footer else footer
+    table2_end = footer
     owners: list[tuple[int, int]] = []
-    if owner_starts:
-        bounds = owner_starts + [t2[1]]
-        owners = [(bounds[k], bounds[k + 1]) for k in range(len(owner_starts))]
-        t2 = (t2[0], owner_starts[0])
-    return Regions((0, t1[0]), t1, t2, tuple(owners), signature)
+    if extra_owners:
+        starts = [m.start() for m in _OWNER_HEAD.finditer(text, t2, footer)]
+        bounds = starts + [footer]
+        owners = [(bounds[k], bounds[k + 1]) for k in range(len(starts))]
+        table2_end = starts[0] if starts else footer
+    signature = (footer, sig.end() if sig else end)
+    return Regions((0, t1), (t1, t2), (t2, table2_end), tuple(owners), signature)
 
 
 # ---------------------------------------------------------------- table columns
@@ -647,7 +652,7 @@ _ATOM_WEIGHT = {Kind.DATE: 10.0, Kind.NUMBER: 10.0, Kind.LETTER: 2.0}
 _HEADING_NUMBERS = re.compile(r"\(\s*Instr\.[^)]{0,20}\)?|(?<![\w,.])\d{1,2}A?\.(?=\s)|(?<![\w,.])\d\)|Month/Day/Year")
 
 
-@dataclass
+@dataclass(eq=False)
 class Cell:
     """One printed value of a table row."""
 
@@ -890,22 +895,23 @@ class FreePlacer:
         self.taken = taken
         self.finder = finder
 
-    def place(self, exp: Expected, lo: int, hi: int) -> Placement:
-        frags = self.find(exp, lo, hi)
+    def place(self, exp: Expected, lo: int, hi: int, last: bool = False) -> Placement:
+        frags = self.find(exp, lo, hi, last)
         if not frags:
             return Placement(exp.pointer, exp.label, exp.printed, "missing")
         for s, e in frags:
             self.taken.add(s, e)
         return Placement(exp.pointer, exp.label, exp.printed, "placed", frags, "free")
 
-    def find(self, exp: Expected, lo: int, hi: int) -> tuple[Fragment, ...] | None:
+    def find(self, exp: Expected, lo: int, hi: int, last: bool = False) -> tuple[Fragment, ...] | None:
+        """The best free occurrence in ``text[lo:hi]``: the first one, or the ``last`` one."""
         if lo >= hi:
             return None
         if exp.is_atom:
             hits = [h for h in atom_hits(self.ix, exp, lo, hi) if self.taken.free(h.start, h.end)]
             if not hits:
                 hits = [h for h in atom_hits(self.ix, exp, lo, hi, fuzzy=hi - lo < 20000) if self.taken.free(h.start, h.end)]
-            best = max(hits, key=lambda h: (h.quality, -h.start), default=None)
+            best = max(hits, key=lambda h: (h.quality, h.start if last else -h.start), default=None)
             return ((best.start, best.end),) if best else None
         match = self.finder.find(Phrase.of(exp.printed), self.ix.span(lo, hi), lambda s, e, i: self.taken.free(s, e))
         return match.fragments if match else None
@@ -949,7 +955,7 @@ def _place_signatures(free: FreePlacer, values: list[Expected], lo: int, hi: int
                 line_start = text.rfind("\n", lo, p.start) + 1 or lo
                 cursor = p.end
         for exp in dates:
-            p = free.place(exp, max(lo, line_start), hi)
+            p = free.place(exp, max(lo, line_start), hi, last=not names or out[-1].status != "placed")
             out.append(p)
             if p.status == "placed":
                 cursor = max(cursor, p.end)
