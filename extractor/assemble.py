@@ -78,6 +78,27 @@ def typed_value(entity: Entity, kind: F.Kind) -> Value:
 
 
 # ---------------------------------------------------------------- rows
+#: Letters a field may hold, and what OCR prints for them.
+_ALLOWED_LETTERS = {
+    "acquired_disposed": ("AD", {"0": "D", "O": "D", "4": "A"}),
+    "direct_or_indirect": ("DI", {"1": "I", "L": "I", "|": "I", "0": "D", "O": "D"}),
+    "transaction_code": ("".join(sorted(F.TRANSACTION_CODES)), {"5": "S", "$": "S", "0": "D", "1": "I"}),
+}
+
+
+def _allowed_letter(name: str, value: Value) -> Value:
+    rule = _ALLOWED_LETTERS.get(name)
+    if rule is None or value.value is None:
+        return value
+    allowed, confusions = rule
+    letter = str(value.value).upper()
+    if letter in allowed:
+        return value
+    if letter in confusions:
+        return Value(confusions[letter], min(value.confidence, 0.6), value.raw)
+    return Value(None, 0.2, value.raw)
+
+
 def draft_row(row: RowEntities) -> RowDraft:
     draft = RowDraft(row.table, footnote_ids=row.footnote_ids)
     for entity in row.entities:
@@ -86,7 +107,7 @@ def draft_row(row: RowEntities) -> RowDraft:
         name, kind = F.ROW_LABELS[entity.label]
         if name in draft.values and draft.values[name].value is not None:
             continue
-        value = typed_value(entity, kind)
+        value = _allowed_letter(name, typed_value(entity, kind))
         value.alternatives = row.alternatives.get(entity.label, ())
         draft.values[name] = value
     return draft

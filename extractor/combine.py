@@ -17,7 +17,7 @@ from . import fields as F
 from .entities import Entity
 from .footer import Footer
 from .header import HeaderEntities
-from .layout import AtomKind, atoms_of, split_lines
+from .layout import atoms_of, split_lines
 from .rows import RowEntities
 from .sections import Sections
 
@@ -119,7 +119,7 @@ def _same(a: Entity, b: Entity) -> bool:
     return " ".join(a.value_source.split()).lower() == " ".join(b.value_source.split()).lower()
 
 
-def merge_entities(model: list[Entity], rules: list[Entity], prefer_model: bool = True) -> list[Entity]:
+def merge_entities(model: list[Entity], rules: list[Entity], model_wins: frozenset[str]) -> list[Entity]:
     """Per label: agreement -> high score; one source -> its reading; conflict -> the preferred one, lower score."""
     by_label: dict[str, Entity] = {}
     for e in rules:
@@ -136,13 +136,13 @@ def merge_entities(model: list[Entity], rules: list[Entity], prefer_model: bool 
         elif _same(m, r):
             out.append(replace(r, score=max(AGREE, r.score), source="model+rule"))
         else:
-            chosen = m if prefer_model else r
+            chosen = m if m.label in model_wins else r
             out.append(replace(chosen, score=DISAGREE, notes=chosen.notes + ("model and rules disagree",)))
     out += [r for label, r in by_label.items() if label not in seen]
     return out
 
 
-def merge_rows(rule_rows: list[RowEntities], rows_from_model: list[RowEntities], prefer_model: bool = True) -> list[RowEntities]:
+def merge_rows(rule_rows: list[RowEntities], rows_from_model: list[RowEntities], model_wins: frozenset[str]) -> list[RowEntities]:
     if not rows_from_model:
         return rule_rows
     out: list[RowEntities] = []
@@ -157,7 +157,7 @@ def merge_rows(rule_rows: list[RowEntities], rows_from_model: list[RowEntities],
             continue
         used.add(match)
         r = rule_rows[match]
-        entities = merge_entities(list(m.entities), list(r.entities), prefer_model)
+        entities = merge_entities(list(m.entities), list(r.entities), model_wins)
         ids = tuple(dict.fromkeys(m.footnote_ids + r.footnote_ids))
         out.append(RowEntities(m.table, min(m.start, r.start), max(m.end, r.end), tuple(entities), ids, r.alternatives))
     out += [r for i, r in enumerate(rule_rows) if i not in used and _has_amounts(r)]
@@ -168,23 +168,23 @@ def _has_amounts(row: RowEntities) -> bool:
     return any(e.label in ANCHOR_LABELS for e in row.entities)
 
 
-def merge_header(header: HeaderEntities, model: list[Entity], sections: Sections, prefer_model: bool = False) -> HeaderEntities:
+def merge_header(header: HeaderEntities, model: list[Entity], sections: Sections, model_wins: frozenset[str]) -> HeaderEntities:
     in_header = [e for e in model if sections.header.start <= e.start < sections.header.end and e.label in F.HEADER_LABELS]
     owner_labels = {F.OWNER_NAME, F.OWNER_STREET1, F.OWNER_STREET2, F.OWNER_CITY, F.OWNER_STATE, F.OWNER_ZIP, F.OFFICER_TITLE, F.OTHER_TEXT}
     issuer_labels = {F.ISSUER_NAME, F.TICKER}
     pick = lambda labels: [e for e in in_header if e.label in labels]  # noqa: E731
     return replace(
         header,
-        owner=tuple(merge_entities(pick(owner_labels), list(header.owner), prefer_model)),
-        issuer=tuple(merge_entities(pick(issuer_labels), list(header.issuer), prefer_model)),
-        dates=tuple(merge_entities(pick({F.PERIOD_DATE, F.ORIGINAL_DATE}), list(header.dates), prefer_model)),
+        owner=tuple(merge_entities(pick(owner_labels), list(header.owner), model_wins)),
+        issuer=tuple(merge_entities(pick(issuer_labels), list(header.issuer), model_wins)),
+        dates=tuple(merge_entities(pick({F.PERIOD_DATE, F.ORIGINAL_DATE}), list(header.dates), model_wins)),
     )
 
 
-def merge_footer(footer: Footer, model: list[Entity], sections: Sections, prefer_model: bool = False) -> Footer:
+def merge_footer(footer: Footer, model: list[Entity], sections: Sections, model_wins: frozenset[str]) -> Footer:
     sig = [e for e in model if e.label in F.SIGNATURE_LABELS and e.start >= sections.signature.start - 2000]
     if not sig or len(footer.signatures) > 1:
         return footer
     first = list(footer.signatures[0]) if footer.signatures else []
-    merged = tuple(merge_entities(sig, first, prefer_model))
+    merged = tuple(merge_entities(sig, first, model_wins))
     return replace(footer, signatures=(merged,) + tuple(footer.signatures[1:]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from .assemble import assemble
 from .calibration import Calibrator
 from .combine import merge_footer, merge_header, merge_rows, model_rows
+from .fields import ROW_LABELS
 from .errors import BinaryInputError, EmptyInputError, Form4Error
 from .footer import read_footer
 from .header import read_header
@@ -37,8 +39,7 @@ class Extractor:
     """Extraction settings: the NER model (None: rules only) and who wins a conflict."""
 
     nlp: Any = None
-    prefer_model_rows: bool = True
-    prefer_model_header: bool = False
+    model_wins: frozenset[str] = frozenset(ROW_LABELS)  # labels where the model's reading beats the rules'
     calibrator: Calibrator | None = None
 
     def __call__(self, text: str, source: str | None = None) -> Record:
@@ -60,9 +61,9 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
     footer = read_footer(sections)
     if settings.nlp is not None:
         entities = predict(settings.nlp, sections)
-        rows = merge_rows(rows, model_rows(sections, entities), settings.prefer_model_rows)
-        header = merge_header(header, entities, sections, settings.prefer_model_header)
-        footer = merge_footer(footer, entities, sections, settings.prefer_model_header)
+        rows = merge_rows(rows, model_rows(sections, entities), settings.model_wins)
+        header = merge_header(header, entities, sections, settings.model_wins)
+        footer = merge_footer(footer, entities, sections, settings.model_wins)
     record = assemble(header, rows, footer, source=source)
     return settings.calibrator.apply(record) if settings.calibrator else record
 
@@ -78,4 +79,7 @@ def model_extractor(path: str | None = None) -> Extractor:
     nlp = load(path)
     where = Path(path) if path else model_path()
     calibrator = Calibrator.load(where / "calibration.json") if where else None
+    wins_path = where / "arbitration.json" if where else None
+    if wins_path and wins_path.exists():
+        return Extractor(nlp=nlp, calibrator=calibrator, model_wins=frozenset(json.loads(wins_path.read_text())["model_wins"]))
     return Extractor(nlp=nlp, calibrator=calibrator)

@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import html
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -149,15 +151,29 @@ def edit_distance(a: str, b: str, limit: int) -> int | None:
 
 # ---------------------------------------------------------------- the text's tokens
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.I)
+#: Tags that may sit inside a value (``ONE <u>MICROSOFT WAY</u>``); a value is split around them.
+_INLINE_TAG = re.compile(r"</?(?:u|b|i|em|strong|span|font|a)\b[^<>]*>", re.I)
+
+
+def _heading_vocabulary() -> frozenset[str]:
+    """Folded tokens of the tables' printed headings: lines made only of them are page furniture."""
+    from .render import render_html
+
+    page = render_html(Record())
+    page = page[page.index("Table I -") : page.index("Explanation of")]
+    words = TOKEN.findall(html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    return frozenset(fold(w) for w in words if not w.isspace())
 
 
 @dataclass
 class TextIndex:
     """The non-space tokens of a text (``FilingTokenizer`` boundaries) with their lines.
 
-    ``line`` counts visual lines: a newline or a ``<br>`` starts a new one; ``rank``
-    numbers only the lines that hold tokens, so ``rank`` differences count the
-    non-empty lines in between; ``col`` is the offset from the physical line start.
+    ``line`` counts visual lines: a newline or a ``<br>`` starts a new one. ``rank``
+    numbers the content lines: lines that hold tokens other than table-heading
+    words (a table heading repeated after a page break is furniture), so a
+    ``rank`` difference counts the content lines in between. ``col`` is the
+    offset from the physical line start; ``tag`` marks inline markup tokens.
     """
 
     text: str
@@ -167,11 +183,12 @@ class TextIndex:
     line: list[int] = field(default_factory=list)
     rank: list[int] = field(default_factory=list)
     col: list[int] = field(default_factory=list)
+    tag: list[bool] = field(default_factory=list)
 
     @classmethod
     def of(cls, text: str) -> "TextIndex":
         ix = cls(text)
-        line, rank, last_line, line_start = 0, -1, -1, 0
+        line, line_start = 0, 0
         for m in TOKEN.finditer(text):
             tok = m.group(0)
             if tok.isspace():
@@ -183,15 +200,26 @@ class TextIndex:
             if _BREAK_TAG.fullmatch(tok):
                 line += 1
                 continue
-            if line != last_line:
-                rank, last_line = rank + 1, line
             ix.starts.append(m.start())
             ix.ends.append(m.end())
             ix.toks.append(tok)
             ix.line.append(line)
-            ix.rank.append(rank)
             ix.col.append(m.start() - line_start)
+            ix.tag.append(tok[0] == "<" and bool(_INLINE_TAG.fullmatch(tok)))
+        ix.rank = ix._content_ranks()
         return ix
+
+    def _content_ranks(self) -> list[int]:
+        furniture: dict[int, bool] = {}
+        for line, tok in zip(self.line, self.folded_toks):
+            furniture[line] = furniture.get(line, True) and (tok in _HEADINGS or tok.startswith("<"))
+        ranks, rank, last = [], -1, -1
+        for line in self.line:
+            if line != last and not furniture[line]:
+                rank += 1
+            last = line
+            ranks.append(max(rank, 0))
+        return ranks
 
     @cached_property
     def start_set(self) -> frozenset[int]:
@@ -241,6 +269,8 @@ class TextIndex:
     def aligned(self, start: int, end: int) -> bool:
         return start in self.start_set and end in self.end_set and start < end
 
+
+_HEADINGS = _heading_vocabulary()
 
 # ---------------------------------------------------------------- spans already taken
 class Taken:
@@ -458,10 +488,11 @@ class PhraseFinder:
         for j in range(n):
             for prev, (cost, chain) in sorted(reach[j].items()):
                 for i in starts[j]:
-                    if prev >= 0 and not self._follows(prev, i):
+                    link = self._link(chain, prev, i)
+                    if link is None:
                         continue
                     for j_end, i_end, piece_cost in self._pieces(phrase, j, i, tokens.stop, piece_ok):
-                        total = cost + piece_cost + self._link_cost(chain, prev, i)
+                        total = cost + piece_cost + link
                         best = reach[j_end + 1].get(i_end)
                         if best is None or total < best[0]:
                             reach[j_end + 1][i_end] = (total, chain + ((i, i_end),))
@@ -494,26 +525,36 @@ class PhraseFinder:
             out.append(sorted(cands))
         return out
 
-    def _follows(self, prev: int, i: int) -> bool:
-        ix = self.ix
-        return i > prev and ix.line[i] > ix.line[prev] and ix.rank[i] - ix.rank[prev] - 1 <= self.max_skip
+    def _link(self, chain: tuple[tuple[int, int], ...], prev: int, i: int) -> float | None:
+        """Cost of continuing a value at token ``i`` after a fragment ending at ``prev`` (None: not allowed).
 
-    def _link_cost(self, chain: tuple[tuple[int, int], ...], prev: int, i: int) -> float:
+        The next fragment starts on a later line (+1, +0.5 per content line skipped,
+        +0.5 when it is not under its predecessor), or on the same line right after
+        inline markup (+0.1: ``ONE <u>MICROSOFT WAY</u>``).
+        """
+        ix = self.ix
         if prev < 0:
             return 0.0
-        ix = self.ix
+        if i <= prev:
+            return None
+        if ix.line[i] == ix.line[prev]:
+            between = range(prev + 1, i)
+            return 0.1 if between and all(ix.tag[k] for k in between) else None
+        skipped = ix.rank[i] - ix.rank[prev] - 1
+        if skipped > self.max_skip:
+            return None
+        cost = 1.0 + 0.5 * max(0, skipped)
         a, b = chain[-1]
-        cost = 1.0 + 0.5 * (ix.rank[i] - ix.rank[prev] - 1)
         left, right = ix.col[a], ix.col[b] + len(ix.toks[b])
-        if ix.col[i] > right + 2 or ix.col[i] + len(ix.toks[i]) < left - 2 and ix.col[i] < left - 6:
+        if ix.col[i] > right + 2 or (ix.col[i] + len(ix.toks[i]) < left - 2 and ix.col[i] < left - 6):
             cost += 0.5
         return cost
 
     def _centre_cost(self, chain: tuple[tuple[int, int], ...], centre: int | None) -> float:
-        """Layout rows: a wrapped cell is vertically centred on the row's main line."""
+        """Layout rows: a wrapped cell is vertically centred on the row's main line (a content rank)."""
         if centre is None:
             return 0.0
-        first, last = self.ix.line[chain[0][0]], self.ix.line[chain[-1][1]]
+        first, last = self.ix.rank[chain[0][0]], self.ix.rank[chain[-1][1]]
         return 0.3 * max(0.0, abs((first + last) / 2 - centre) - 1)
 
     def _pieces(self, phrase: Phrase, j: int, i: int, stop: int, piece_ok: PieceCheck) -> Iterator[tuple[int, int, float]]:
@@ -649,7 +690,7 @@ _TABLE_COLUMNS = {"table1": _columns(_TABLE1), "table2": _columns(_TABLE2)}
 _TABLES = {"table1": ("non_derivative_transactions", "non_derivative_holdings"), "table2": ("derivative_transactions", "derivative_holdings")}
 _ATOM_WEIGHT = {Kind.DATE: 10.0, Kind.NUMBER: 10.0, Kind.LETTER: 2.0}
 #: Column labels whose digits look like values: "(Instr. 3, 4 and 5)", "10. Ownership", "8)".
-_HEADING_NUMBERS = re.compile(r"\(\s*Instr\.[^)]{0,20}\)?|(?<![\w,.])\d{1,2}A?\.(?=\s)|(?<![\w,.])\d\)|Month/Day/Year")
+_HEADING_NUMBERS = re.compile(r"\(\s*Instr\.[^)]{0,20}\)?|(?<![\w,.])\d{1,2}A?\.(?=\s)|(?<![\w,.])\d\)|Month/Day/Year|\([ADI]\)")
 
 
 @dataclass(eq=False)
@@ -684,15 +725,24 @@ def _table_cells(expected: list[Expected], table: str) -> list[list[Cell]]:
 
 
 # ---------------------------------------------------------------- the heaviest monotone chain
-def heaviest_chain(cells: Sequence[Cell], blocked: Callable[[Hit], bool] = lambda h: False) -> dict[int, Hit]:
+def _offsets(hit: Hit) -> tuple[int, int]:
+    return hit.start, hit.end
+
+
+def heaviest_chain(
+    cells: Sequence[Cell],
+    blocked: Callable[[Hit], bool] = lambda h: False,
+    key: Callable[[Hit], tuple[int, int]] = _offsets,
+) -> dict[int, Hit]:
     """Match ``cells`` (in this order) to hits at strictly increasing, non-overlapping positions.
 
+    ``key`` gives a hit's (start, end) reading position (default: its offsets).
     Maximises the summed weight (kind weight x hit quality); ties go to earlier
     positions. Returns cell position -> hit.
     """
     events = sorted(
-        ((h.start, -k, k, h) for k, cell in enumerate(cells) for h in cell.hits if not blocked(h)),
-        key=lambda e: (e[0], e[1]),
+        ((*key(h), -k, k, h) for k, cell in enumerate(cells) for h in cell.hits if not blocked(h)),
+        key=lambda e: (e[0], e[2]),
     )
     size = len(cells)
     tree = [-1] * (size + 1)  # Fenwick tree of node ids, prefix maximum by node value
@@ -717,14 +767,14 @@ def heaviest_chain(cells: Sequence[Cell], blocked: Callable[[Hit], bool] = lambd
             pos -= pos & -pos
         return best
 
-    for start, _, k, hit in events:
+    for start, end, _, k, hit in events:
         while pending and pending[0][0] <= start:
             _, node = heapq.heappop(pending)
             update(nodes[node][1], node)
         pred = query(k)
         weight = _ATOM_WEIGHT[cells[k].exp.kind] * hit.quality
         nodes.append(((nodes[pred][0] if pred >= 0 else 0.0) + weight, k, hit, pred))
-        heapq.heappush(pending, (hit.end, len(nodes) - 1))
+        heapq.heappush(pending, (end, len(nodes) - 1))
     best = max(range(len(nodes)), key=lambda n: (nodes[n][0], -nodes[n][2].start), default=-1)
     out: dict[int, Hit] = {}
     while best >= 0:
@@ -741,6 +791,7 @@ class RowState:
     cells: list[Cell]
     placed: dict[int, tuple[Fragment, ...]] = field(default_factory=dict)  # col -> fragments
     main_line: int | None = None
+    main_rank: int | None = None
 
     def spans(self) -> list[tuple[int, int, int]]:
         """(start, end, col) of every placed fragment."""
@@ -754,32 +805,55 @@ class TablePlacer:
         self.ix = ix
         self.taken = taken
         self.finder = finder
+        self.columnar = False
 
     def place(self, rows: list[list[Cell]], lo: int, hi: int) -> list[Placement]:
         if not rows:
             return []
+        self.columnar = is_columnar(self.ix.text, lo, hi)
         noise = _heading_noise(self.ix.text, lo, hi)
         for row in rows:
             for cell in row:
                 if cell.exp.is_atom:
                     cell.hits = [h for h in atom_hits(self.ix, cell.exp, lo, hi) if not _inside(h, noise)]
         row_major = [c for row in rows for c in row if c.exp.is_atom]
-        by_rows = heaviest_chain(row_major)
+        by_rows = heaviest_chain(row_major, key=self._reading_key(lo, hi))
         by_columns = self._column_chains(rows)
-        rw = sum(_ATOM_WEIGHT[row_major[k].exp.kind] * h.quality for k, h in by_rows.items())
-        cw = sum(_ATOM_WEIGHT[c.exp.kind] * h.quality for c, h in by_columns.items())
         states = [RowState(row) for row in rows]
-        if cw > 1.15 * rw:
+        if len(by_columns) >= len(by_rows) + max(2, 0.1 * len(by_rows)):  # printed column by column
             return self._place_by_columns(states, by_columns, lo, hi)
         for k, hit in by_rows.items():
             cell = row_major[k]
             self._take(states[cell.row], cell, ((hit.start, hit.end),))
         return self._place_by_rows(states, lo, hi)
 
+    def _reading_key(self, lo: int, hi: int) -> Callable[[Hit], tuple[int, int]]:
+        """Reading position of a hit: its offsets, or (band, column) in columnar text.
+
+        In ``pdftotext -layout`` output a cell printed in a bigger font can land
+        one line below its row's other cells; adjacent lines whose words do not
+        collide form one band, read left to right.
+        """
+        if not self.columnar:
+            return _offsets
+        ix = self.ix
+        band = _bands(ix, ix.span(lo, hi))
+
+        def key(hit: Hit) -> tuple[int, int]:
+            i = ix.token_at(hit.start)
+            x = ix.col[i]
+            b = band.get(ix.line[i], 0) * 100_000
+            return b + x, b + x + hit.end - hit.start
+
+        return key
+
     # -------------------------------------------------------- row by row
     def _place_by_rows(self, states: list[RowState], lo: int, hi: int) -> list[Placement]:
         for state in states:
             state.main_line = self._main_line(state)
+            if state.main_line is not None:
+                first = next(s for s, _, _ in state.spans() if self.ix.line[self.ix.token_at(s)] == state.main_line)
+                state.main_rank = self.ix.rank[self.ix.token_at(first)]
         out = []
         for r, state in enumerate(states):
             w_lo = max([lo] + [e for s in states[:r] for _, e, _ in s.spans()])
@@ -808,32 +882,47 @@ class TablePlacer:
             for hit in atom_hits(ix, cell.exp, w_lo, w_hi, fuzzy=True):
                 i = ix.token_at(hit.start)
                 if self.taken.free(hit.start, hit.end) and ok(hit.start, hit.end, i):
-                    if state.main_line is None or ix.line[i] == state.main_line:
+                    if state.main_line is None or abs(ix.line[i] - state.main_line) <= 1:
                         return ((hit.start, hit.end),)
             return None
-        match = self.finder.find(Phrase.of(cell.exp.printed), ix.span(w_lo, w_hi), ok, state.main_line)
+        match = self.finder.find(Phrase.of(cell.exp.printed), ix.span(w_lo, w_hi), ok, state.main_rank)
         return match.fragments if match else None
 
     def _row_check(self, state: RowState, col: int) -> PieceCheck:
-        """A fragment of column ``col``: free, in column order against the row's placed cells
-        (on its own line for layout rows, in text order otherwise), near the main line."""
+        """May a fragment of column ``col`` go at ``text[start:end]`` (``i``: its last token)?
+
+        It must be free and in column order against the row's placed cells: in text
+        order (stream text), on its own line (layout rows), and, where the text keeps
+        the page's columns (``pdftotext -layout``), in horizontal position on every line.
+        """
         ix, taken, spans = self.ix, self.taken, state.spans()
         main = state.main_line
         reach = len(state.cells) + 2
+        boxes = [(*self._x_range(s, e), c) for s, e, c in spans] if main is not None and self.columnar else []
 
         def ok(start: int, end: int, i: int) -> bool:
             if not taken.free(start, end):
                 return False
-            if main is not None and abs(ix.line[i] - main) > reach:
+            if main is not None and abs(ix.rank[i] - (state.main_rank or 0)) > reach:
                 return False
             for s, e, c in spans:
                 if main is not None and ix.line[ix.token_at(s)] != ix.line[i]:
                     continue
                 if (c < col and start < e) or (c > col and end > s):
                     return False
+            if boxes:
+                x0, x1 = self._x_range(start, end)
+                for b0, b1, c in boxes:
+                    if (c < col and x0 < b1 - _X_SLACK) or (c > col and x1 > b0 + _X_SLACK):
+                        return False
             return True
 
         return ok
+
+    def _x_range(self, start: int, end: int) -> tuple[int, int]:
+        """Columns of ``text[start:end]`` on its line."""
+        line_start = self.ix.text.rfind("\n", 0, start) + 1
+        return start - line_start, end - line_start
 
     # -------------------------------------------------------- column by column (pdfminer)
     def _column_chains(self, rows: list[list[Cell]]) -> dict[Cell, Hit]:
@@ -875,6 +964,35 @@ class TablePlacer:
         frags = state.placed.get(cell.col)
         status = "placed" if frags else "missing"
         return Placement(cell.exp.pointer, cell.exp.label, cell.exp.printed, status, frags or (), how if frags else "")
+
+
+_X_SLACK = 2
+_WIDE_GAP = re.compile(r"\S {3,}\S")
+
+
+def is_columnar(text: str, lo: int, hi: int) -> bool:
+    """Does the text keep the page's columns (cells separated by runs of spaces)?
+
+    >>> is_columnar("a    b\\nc     d\\n", 0, 14), is_columnar("a b\\nc\\td\\n", 0, 8)
+    (True, False)
+    """
+    lines = [line for line in text[lo:hi].split("\n") if line.strip()]
+    return bool(lines) and sum(bool(_WIDE_GAP.search(line)) for line in lines) >= 0.3 * len(lines)
+
+
+def _bands(ix: TextIndex, tokens: range) -> dict[int, int]:
+    """line -> band: a line joins the band above when it is adjacent and its words collide with none of the band's."""
+    bands: dict[int, int] = {}
+    band, occupied, last = -1, [], -2
+    for line, group in itertools.groupby(tokens, key=lambda i: ix.line[i]):
+        boxes = [(ix.col[i], ix.col[i] + ix.ends[i] - ix.starts[i]) for i in group]
+        collides = any(a < d + 1 and c < b + 1 for a, b in boxes for c, d in occupied)
+        if line != last + 1 or collides:
+            band, occupied = band + 1, []
+        occupied += boxes
+        bands[line] = band
+        last = line
+    return bands
 
 
 def _heading_noise(text: str, lo: int, hi: int) -> list[tuple[int, int]]:

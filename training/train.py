@@ -135,6 +135,18 @@ def train_model(
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(best, target)
+    if (corpus / "text" / "train").is_dir():  # conflict policy and confidence calibration, from train only
+        from extractor.model import load
+        from extractor.pipeline import Extractor
+
+        from .arbitrate import write_arbitration
+        from .calibrate import fit
+
+        nlp = load(str(target))
+        arbitration = write_arbitration(target, corpus, nlp)
+        calibrator, calibration = fit(corpus, Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"])))
+        calibrator.save(target / "calibration.json")
+        (target / "calibration-report.json").write_text(json.dumps(calibration.__dict__, indent=1))
     meta = json.loads((target / "meta.json").read_text())
     scores = {
         "ents_p": meta.get("performance", {}).get("ents_p"),
