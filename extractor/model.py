@@ -41,12 +41,18 @@ def text_regions(text: str) -> list[tuple[int, int]]:
 
 
 def model_path() -> Path | None:
-    """The shipped pipeline: $FORM4_MODEL, the package's copy, or the clone's ``models/``."""
+    """The shipped pipeline: $FORM4_MODEL, the clone's ``models/``, or the installed copy."""
     candidates = []
     if os.environ.get(ENV_VAR):
         candidates.append(Path(os.environ[ENV_VAR]))
     here = Path(__file__).resolve().parent
-    candidates += [here / "model" / MODEL_NAME, here.parent / "models" / MODEL_NAME]
+    candidates.append(here.parent / "models" / MODEL_NAME)  # a clone
+    try:  # an installed package: models/ is installed as form4_models
+        from importlib.resources import files
+
+        candidates.append(Path(str(files("form4_models") / MODEL_NAME)))
+    except (ModuleNotFoundError, TypeError):
+        pass
     for path in candidates:
         if (path / "meta.json").exists():
             return path
@@ -62,7 +68,7 @@ def load(path: str | None = None):
     target = Path(path) if path else model_path()
     if target is None:
         raise ModelNotFoundError(
-            f"no trained model found (looked in $FORM4_MODEL, extractor/model/{MODEL_NAME} and models/{MODEL_NAME}); "
+            f"no trained model found (looked in $FORM4_MODEL and models/{MODEL_NAME}); "
             "run `form4 train`, or use --no-model for rules only"
         )
     return spacy.load(target)
