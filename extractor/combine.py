@@ -83,11 +83,18 @@ def model_rows(sections: Sections, entities: list[Entity]) -> list[RowEntities]:
             if e.label in ANCHOR_LABELS:
                 continue
             line = lines.of(e.start)
-            best = min(rows, key=lambda r: (0 if r.first_line <= line <= r.last_line else min(abs(line - r.first_line), abs(line - r.last_line)), r.first_line < line))
+            # nearest row; a tie goes to the row above (cells are top-aligned: wrapped text runs below)
+            best = min(rows, key=lambda r: (_distance(r, line), r.first_line > line))
             best.entities.append(e)
         for row in rows:
             out.append(_row_entities(table, text, lines, row))
     return out
+
+
+def _distance(row: _Row, line: int) -> int:
+    if row.first_line <= line <= row.last_line:
+        return 0
+    return min(abs(line - row.first_line), abs(line - row.last_line))
 
 
 def _row_entities(table: str, text: str, lines: _Lines, row: _Row) -> RowEntities:
