@@ -11,12 +11,12 @@ alternatives are kept for the arithmetic checks of the assembler.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Sequence
 
 from . import fields as F
 from .entities import Entity
-from .layout import Atom, AtomKind, split_lines, atoms_of
+from .layout import Atom, AtomKind, Line, atoms_of, split_lines
 from .normalize import is_number_text, parse_date
 from .sections import Sections
 
@@ -93,32 +93,103 @@ def _best(parts: Sequence[str]) -> Candidate | None:
 
 
 # ---------------------------------------------------------------- row finding
+_TEXT_ROW_LABELS = (F.SECURITY_TITLE, F.UNDERLYING_TITLE, F.NATURE)
+
+
 def find_rows(sections: Sections) -> list[RowEntities]:
+    """Data rows of Table I and II, with wrapped cell text of ``pdftotext -layout`` joined back."""
+    text = sections.text
     rows: list[RowEntities] = []
     for name, span in (("I", sections.table1), ("II", sections.table2)):
+        lines = [ln for ln in split_lines(text, span.start, span.end) if ln.cells and not ln.is_markdown_rule]
+        layout = _is_layout(lines)
         pending: list[Atom] = []  # a title printed on its own line(s) above its values
-        for line in split_lines(sections.text, span.start, span.end):
-            if not line.cells or line.is_markdown_rule:
-                continue
+        table_rows: list[tuple[int, RowEntities, Line]] = []  # (line index, row, its line)
+        loose: list[tuple[int, Line, list[Atom]]] = []  # text-only lines of a layout table
+        for index, line in enumerate(lines):
             if _HEADER_LINE.search(line.text):
-                pending = []
+                pending, loose = [], []
                 continue
-            atoms = atoms_of(sections.text, line.cells)
+            atoms = atoms_of(text, line.cells)
             if not atoms:
                 continue
-            has_values = any(a.kind in (AtomKind.NUMBER, AtomKind.DATE) for a in atoms)
-            if not has_values:
-                pending = (pending + atoms)[-12:] if atoms[0].kind is AtomKind.TEXT or pending else []
+            if not _is_data_line(atoms):
+                if layout:
+                    loose.append((index, line, atoms))
+                else:
+                    pending = (pending + atoms)[-12:] if atoms[0].kind is AtomKind.TEXT or pending else []
                 continue
-            if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER):
+            if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) and not layout:
                 if not pending:
                     continue
                 atoms = [_retag(a, -1) for a in pending] + atoms
             pending = []
-            row = parse_row(name, sections.text, atoms)  # type: ignore[arg-type]
+            row = parse_row(name, text, atoms, need_title=not layout)  # type: ignore[arg-type]
             if row is not None:
-                rows.append(row)
+                table_rows.append((index, row, line))
+        rows.extend(_join_wrapped(table_rows, loose, text))
     return rows
+
+
+def _join_wrapped(table_rows: list[tuple[int, RowEntities, Line]], loose: list[tuple[int, Line, list[Atom]]], text: str) -> list[RowEntities]:
+    """Give each wrapped line to the nearest row (cells are centred vertically; a tie goes up)."""
+    if not table_rows:
+        return []
+    wrapped: list[list[tuple[int, Line, list[Atom]]]] = [[] for _ in table_rows]
+    for item in loose:
+        index = item[0]
+        k = min(range(len(table_rows)), key=lambda j: (abs(table_rows[j][0] - index), table_rows[j][0] > index))
+        wrapped[k].append(item)
+    return [_continue_row(row, main, wrapped[k], main_index, text) for k, (main_index, row, main) in enumerate(table_rows)]
+
+
+def _is_layout(lines: list[Line]) -> bool:
+    """``pdftotext -layout``-like: columns kept by runs of spaces, no tabs or pipes."""
+    if not lines or any("\t" in ln.text or "|" in ln.text for ln in lines):
+        return False
+    return sum("    " in ln.text.strip() for ln in lines) >= max(1, len(lines) // 3)
+
+
+def _is_data_line(atoms: list[Atom]) -> bool:
+    """Two values, or one value and an ownership letter: a holding row has at least that."""
+    values = [i for i, a in enumerate(atoms) if a.kind in (AtomKind.NUMBER, AtomKind.DATE)]
+    if len(values) >= 2:
+        return True
+    return bool(values) and any(a.kind is AtomKind.LETTER and a.bare in {"D", "I"} for a in atoms[values[0] :])
+
+
+def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, list[Atom]]], main_index: int, text: str) -> RowEntities:
+    """Join wrapped lines' words to the text cell at their horizontal position (above, then below)."""
+    if not wrapped:
+        return row
+    cells = {e.label: (e.start - main.start, e.end - main.start) for e in row.entities if e.label in _TEXT_ROW_LABELS}
+    numeric = [(e.start - main.start, e.end - main.start) for e in row.entities if e.label not in _TEXT_ROW_LABELS]
+    if F.SECURITY_TITLE not in cells:  # the title is wholly on wrapped lines: its column ends at the first value
+        cells[F.SECURITY_TITLE] = (0, max(1, min((n0 for n0, _ in numeric), default=30) - 2))
+    before: dict[str, list[Atom]] = {}
+    after: dict[str, list[Atom]] = {}
+    ids = list(row.footnote_ids)
+    for index, line, atoms in sorted(wrapped, key=lambda w: w[0]):
+        target = before if index < main_index else after
+        for atom in atoms:
+            x0, x1 = atom.start - line.start, atom.end - line.start
+            for fid in atom.footnote_ids:
+                if fid not in ids:
+                    ids.append(fid)
+            if atom.kind is AtomKind.FOOTNOTE or any(n0 - 1 <= x0 and x1 <= n1 + 1 for n0, n1 in numeric):
+                continue  # a mark, or something under a number: not wrapped text
+            label = min(cells, key=lambda lb: 0 if cells[lb][0] - 2 <= x0 <= cells[lb][1] + 12 else abs(x0 - cells[lb][0]))
+            if not (cells[label][0] - 2 <= x0 <= cells[label][1] + 12) and abs(x0 - cells[label][0]) > 40:
+                continue
+            target.setdefault(label, []).append(atom)
+    entities = {e.label: e for e in row.entities}
+    for label in set(before) | set(after):
+        parts = before.get(label, []) + ([entities[label]] if label in entities else []) + after.get(label, [])
+        words = [p.value_source if isinstance(p, Entity) else p.bare for p in parts]
+        first, last = parts[0], parts[-1]
+        score = entities[label].score if label in entities else 0.7
+        entities[label] = Entity(label, first.start, last.end, text[first.start : last.end], score, value_text=" ".join(words))
+    return replace(row, entities=tuple(entities.values()), footnote_ids=tuple(ids))
 
 
 def _retag(atom: Atom, cell: int) -> Atom:
@@ -288,11 +359,11 @@ def _group_score(atoms: list[Atom], price: bool) -> float:
     return score
 
 
-def parse_row(table: TableName, text: str, atoms: list[Atom]) -> RowEntities | None:
+def parse_row(table: TableName, text: str, atoms: list[Atom], need_title: bool = True) -> RowEntities | None:
     atoms = _attach_footnotes(atoms)
     cur = _Cursor(atoms)
     title = _title(text, cur)
-    if title is None:
+    if title is None and need_title:
         return None
     rest = atoms[cur.i :]
     parse = _parse_table1 if table == "I" else _parse_table2

@@ -820,7 +820,7 @@ class TablePlacer:
         by_rows = heaviest_chain(row_major, key=self._reading_key(lo, hi))
         by_columns = self._column_chains(rows)
         states = [RowState(row) for row in rows]
-        if len(by_columns) >= len(by_rows) + max(2, 0.1 * len(by_rows)):  # printed column by column
+        if _column_major(row_major, by_rows, by_columns):
             return self._place_by_columns(states, by_columns, lo, hi)
         for k, hit in by_rows.items():
             cell = row_major[k]
@@ -868,12 +868,15 @@ class TablePlacer:
         return out
 
     def _main_line(self, state: RowState) -> int | None:
-        """The line holding (nearly) all the row's numbers, dates and letters: layout text."""
+        """The line holding the row's numbers, dates and letters (layout text; the
+        bigger-font amount may sit one line off), or None when they spread (stream text)."""
         lines = [self.ix.line[self.ix.token_at(s)] for s, _, _ in state.spans()]
         if len(lines) < 2:
             return None
         line, count = Counter(lines).most_common(1)[0]
-        return line if count >= 0.8 * len(lines) else None
+        if count >= 0.8 * len(lines) or (count >= 0.5 * len(lines) and all(abs(x - line) <= 1 for x in lines)):
+            return line
+        return None
 
     def _find_in_row(self, state: RowState, cell: Cell, w_lo: int, w_hi: int) -> tuple[Fragment, ...] | None:
         ix = self.ix
@@ -892,21 +895,23 @@ class TablePlacer:
         """May a fragment of column ``col`` go at ``text[start:end]`` (``i``: its last token)?
 
         It must be free and in column order against the row's placed cells: in text
-        order (stream text), on its own line (layout rows), and, where the text keeps
-        the page's columns (``pdftotext -layout``), in horizontal position on every line.
+        order for stream text; on its own line for layout rows, and where the text
+        keeps the page's columns (``pdftotext -layout``) in horizontal position on
+        every line. Layout rows also keep their cells near the main line.
         """
         ix, taken, spans = self.ix, self.taken, state.spans()
-        main = state.main_line
+        per_line = self.columnar or state.main_line is not None
         reach = len(state.cells) + 2
-        boxes = [(*self._x_range(s, e), c) for s, e, c in spans] if main is not None and self.columnar else []
+        lines = [ix.line[ix.token_at(s)] for s, _, _ in spans]
+        boxes = [(*self._x_range(s, e), c) for s, e, c in spans] if self.columnar else []
 
         def ok(start: int, end: int, i: int) -> bool:
             if not taken.free(start, end):
                 return False
-            if main is not None and abs(ix.rank[i] - (state.main_rank or 0)) > reach:
+            if state.main_rank is not None and abs(ix.rank[i] - state.main_rank) > reach:
                 return False
-            for s, e, c in spans:
-                if main is not None and ix.line[ix.token_at(s)] != ix.line[i]:
+            for (s, e, c), line in zip(spans, lines):
+                if per_line and line != ix.line[i]:
                     continue
                 if (c < col and start < e) or (c > col and end > s):
                     return False
@@ -930,9 +935,17 @@ class TablePlacer:
         used: set[tuple[int, int]] = set()
         out: dict[Cell, Hit] = {}
         columns = sorted({c.col for row in rows for c in row if c.exp.is_atom})
+        ix = self.ix
+
+        def blocked(hit: Hit, letter: bool) -> bool:
+            if (hit.start, hit.end) in used or any(hit.start < e and s < hit.end for s, e in used):
+                return True
+            return letter and not _isolated(ix, ix.token_at(hit.start))
+
         for col in columns:
             cells = [c for row in rows for c in row if c.col == col and c.exp.is_atom]
-            chain = heaviest_chain(cells, lambda h: (h.start, h.end) in used or any(h.start < e and s < h.end for s, e in used))
+            letter = cells[0].exp.kind is Kind.LETTER
+            chain = heaviest_chain(cells, lambda h: blocked(h, letter))
             for k, hit in chain.items():
                 out[cells[k]] = hit
                 used.add((hit.start, hit.end))
@@ -968,16 +981,18 @@ class TablePlacer:
 
 _X_SLACK = 2
 _WIDE_GAP = re.compile(r"\S {3,}\S")
+_NOT_LAYOUT = re.compile(r"[|\t<]")
 
 
 def is_columnar(text: str, lo: int, hi: int) -> bool:
-    """Does the text keep the page's columns (cells separated by runs of spaces)?
+    """Does the text keep the page's columns (cells apart by runs of spaces, no pipes, tabs or tags)?
 
-    >>> is_columnar("a    b\\nc     d\\n", 0, 14), is_columnar("a b\\nc\\td\\n", 0, 8)
-    (True, False)
+    >>> is_columnar("a    b\\nc     d\\n", 0, 14), is_columnar("a b\\nc\\td\\n", 0, 8), is_columnar("| a    | b |", 0, 12)
+    (True, False, False)
     """
     lines = [line for line in text[lo:hi].split("\n") if line.strip()]
-    return bool(lines) and sum(bool(_WIDE_GAP.search(line)) for line in lines) >= 0.3 * len(lines)
+    spaced = sum(bool(_WIDE_GAP.search(line)) and not _NOT_LAYOUT.search(line) for line in lines)
+    return bool(lines) and spaced >= 0.3 * len(lines)
 
 
 def _bands(ix: TextIndex, tokens: range) -> dict[int, int]:
@@ -993,6 +1008,28 @@ def _bands(ix: TextIndex, tokens: range) -> dict[int, int]:
         bands[line] = band
         last = line
     return bands
+
+
+def _column_major(row_major: list[Cell], by_rows: dict[int, Hit], by_columns: dict[Cell, Hit]) -> bool:
+    """Is the table printed column by column (pdfminer, merged markdown cells)?
+
+    Yes when matching each column on its own places clearly more numbers and
+    dates than one row-major chain (code letters are too common to count).
+    """
+    in_rows = sum(row_major[k].exp.kind is not Kind.LETTER for k in by_rows)
+    in_columns = sum(c.exp.kind is not Kind.LETTER for c in by_columns)
+    return in_columns >= in_rows + max(2, 0.1 * in_rows)
+
+
+def _isolated(ix: TextIndex, i: int) -> bool:
+    """Is token ``i`` a cell of its own (alone between line ends, markup, pipes or wide gaps)?"""
+
+    def apart(a: int, b: int) -> bool:
+        if a < 0 or b >= len(ix.toks) or ix.line[a] != ix.line[b]:
+            return True
+        return ix.toks[a][0] in "<|" or ix.toks[b][0] in "<|" or ix.starts[b] - ix.ends[a] >= 2
+
+    return apart(i - 1, i) and apart(i, i + 1)
 
 
 def _heading_noise(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
