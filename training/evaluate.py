@@ -28,13 +28,24 @@ def _score_texts(items: list[tuple[Gold, str, str, str]], extractor: Extractor) 
     return report
 
 
+INSPECTED = ROOT / "annotations" / "corpus" / "inspected-dev.txt"
+
+
+def inspected_dev() -> set[str]:
+    """Dev filings looked at during development: never scored (no tuning on what we evaluate on)."""
+    if not INSPECTED.exists():
+        return set()
+    return {ln.strip() for ln in INSPECTED.read_text().splitlines() if ln.strip() and not ln.startswith("#")}
+
+
 def corpus_items(corpus: Path, split: str, limit: int | None = None) -> list[tuple[Gold, str, str, str]]:
     golds: dict[str, Gold] = {}
+    skip = inspected_dev() if split == "dev" else set()
     items = []
     per_converter: dict[str, int] = defaultdict(int)
     for path in sorted((corpus / "text" / split).glob("*.txt")):
         doc_id, converter = path.stem.split(".", 1)
-        if limit and per_converter[converter] >= limit:
+        if doc_id in skip or (limit and per_converter[converter] >= limit):
             continue
         if doc_id not in golds:
             data = json.loads((corpus / "gold" / f"{doc_id}.json").read_text(encoding="utf-8"))
