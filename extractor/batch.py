@@ -110,6 +110,10 @@ def render(records: list[Record], fmt: str) -> str | bytes:
         return json.dumps([r.to_json_dict() for r in records], indent=2, ensure_ascii=False) + "\n"
     if fmt == "jsonl":
         return "".join(r.to_json(indent=None) + "\n" for r in records)
+    if fmt == "xml":
+        from .xml_writer import to_xml
+
+        return "\n".join(to_xml(r) for r in records) + "\n"
     if fmt == "csv":
         return transaction_table(records).to_csv(index=False)
     if fmt == "parquet":
@@ -129,12 +133,13 @@ def write_outputs(result: BatchResult, fmt: str, output: Path | None, several: b
         else:
             sys.stdout.write(data)
         return []
-    if fmt == "json" and (several or output.is_dir()):
+    if fmt in ("json", "xml") and (several or output.is_dir()):
         written = []
         for item, record in result.records:
-            target = output / item.relative.with_suffix(".json") if several else output / f"{item.relative.stem}.json"
+            suffix = f".{fmt}"
+            target = output / item.relative.with_suffix(suffix) if several else output / f"{item.relative.stem}{suffix}"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(record.to_json() + "\n", encoding="utf-8")
+            target.write_text(str(render([record], fmt)), encoding="utf-8")
             written.append(target)
         return written
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,7 @@ class Format(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
     parquet = "parquet"
+    xml = "xml"
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -67,7 +68,7 @@ def _settings(no_model: bool, model: Path | None):
 @app.command()
 def extract(
     inputs: List[str] = typer.Argument(..., help="Text files, directories (read recursively) or - for stdin."),
-    fmt: Format = typer.Option(Format.json, "--format", "-f", help="json (one record, or an array), jsonl, csv or parquet (transaction tables)."),
+    fmt: Format = typer.Option(Format.json, "--format", "-f", help="json (one record, or an array), jsonl, csv or parquet (transaction tables), xml (SEC ownershipDocument)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="File, or directory for one <input name>.json per input."),
     no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),
     model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline directory (default: the shipped models/form4-ner)."),

@@ -106,3 +106,17 @@ def test_score_command_on_seeds():
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     assert report["documents"] == 5 and report["overall"]["f1"] == 1.0
+
+
+def test_xml_output_round_trips_through_the_xml_reader(tmp_path):
+    from extractor.pipeline import extract_file
+    from extractor.schema import iter_leaves
+    from extractor.xml_reader import read_ownership_xml
+
+    out = form4("extract", "--no-model", SAMPLES, "--format", "xml", "--output", tmp_path)
+    assert out.returncode == 0, out.stderr
+    for sample in sorted(SAMPLES.glob("*.txt")):
+        xml = (tmp_path / f"{sample.stem}.xml").read_text()
+        original = extract_file(sample).to_json_dict()
+        again = read_ownership_xml(xml).to_json_dict()
+        assert dict(iter_leaves(again)) == dict(iter_leaves(original))
