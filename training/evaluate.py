@@ -6,7 +6,6 @@ holds only filings of reporting owners never seen in training.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -39,19 +38,20 @@ def inspected_dev() -> set[str]:
 
 
 def corpus_items(corpus: Path, split: str, limit: int | None = None) -> list[tuple[Gold, str, str, str]]:
-    golds: dict[str, Gold] = {}
+    """(gold, text, converter, name) of one split: from the JSONL annotations and gold.jsonl.gz."""
+    from .corpus import iter_jsonl
+
     skip = inspected_dev() if split == "dev" else set()
-    items = []
+    golds = {g["doc_id"]: Gold(g["record"], frozenset(), g["doc_id"]) for g in iter_jsonl(corpus / "gold.jsonl.gz")}
     per_converter: dict[str, int] = defaultdict(int)
-    for path in sorted((corpus / "text" / split).glob("*.txt")):
-        doc_id, converter = path.stem.split(".", 1)
-        if doc_id in skip or (limit and per_converter[converter] >= limit):
+    items = []
+    for example in iter_jsonl(corpus / f"{split}.jsonl.gz"):
+        meta = example["meta"]
+        doc_id, converter = meta["doc_id"], meta["converter"]
+        if doc_id in skip or doc_id not in golds or (limit and per_converter[converter] >= limit):
             continue
-        if doc_id not in golds:
-            data = json.loads((corpus / "gold" / f"{doc_id}.json").read_text(encoding="utf-8"))
-            golds[doc_id] = Gold(data, frozenset(), doc_id)
         per_converter[converter] += 1
-        items.append((golds[doc_id], path.read_text(encoding="utf-8"), converter, path.stem))
+        items.append((golds[doc_id], example["text"], converter, f"{doc_id}.{converter}"))
     return items
 
 
