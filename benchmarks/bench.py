@@ -4,7 +4,7 @@
 
 Measures, each in a fresh subprocess so peak memory is its own:
 * throughput (filings per second) and peak RSS extracting N dev-split texts
-  (all converters mixed, the texts read beforehand), rules only and with the model;
+  (every converter, evenly spread; texts read beforehand), rules only and with the model;
 * cold start: wall time of `form4 extract <one file>` as a user runs it.
 Prints a markdown table with the machine it ran on.
 """
@@ -18,6 +18,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,8 +29,8 @@ import json, resource, sys, time
 from pathlib import Path
 from extractor.pipeline import RULES_ONLY, Extractor, extract_text
 from extractor.errors import Form4Error
-paths = [Path(p) for p in json.loads(sys.argv[1])]
-texts = [p.read_text(encoding="utf-8") for p in paths]
+texts = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+paths = [f"text{i}" for i in range(len(texts))]
 if sys.argv[2] == "model":
     from extractor.model import load
     settings = Extractor(nlp=load())
@@ -49,9 +50,9 @@ print(json.dumps({"seconds": seconds, "n": len(texts), "failed": failed,
 """
 
 
-def run_worker(paths: list[Path], mode: str) -> dict:
+def run_worker(texts_file: Path, mode: str) -> dict:
     out = subprocess.run(
-        [sys.executable, "-c", _WORKER, json.dumps([str(p) for p in paths]), mode],
+        [sys.executable, "-c", _WORKER, str(texts_file), mode],
         capture_output=True, text=True, cwd=ROOT, check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -70,17 +71,22 @@ def cold_start(sample: Path, no_model: bool) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "annotations" / "corpus")
     parser.add_argument("--n", type=int, default=100)
     args = parser.parse_args()
-    texts = sorted((args.corpus / "text" / "dev").glob("*.txt"))
-    if not texts:
-        sys.exit(f"no dev texts under {args.corpus}/text/dev: build the corpus first (form4 corpus build)")
-    step = max(1, len(texts) // args.n)
-    sample = texts[::step][: args.n]
+    sys.path.insert(0, str(ROOT))
+    from training.evaluate import corpus_items
+
+    items = corpus_items(args.corpus, "dev")
+    if not items:
+        sys.exit(f"no dev annotations under {args.corpus}: build the corpus first (form4 corpus build)")
+    step = max(1, len(items) // args.n)
+    sample = [text for _, text, _, _ in items[::step][: args.n]]
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(sample, fh)
     rows = []
     for mode in ("rules", "model"):
-        r = run_worker(sample, mode)
+        r = run_worker(Path(fh.name), mode)
         rows.append((mode, r["n"], r["n"] / r["seconds"], r["peak_mb"], cold_start(ROOT / "samples" / "000_46eb1dd4f8015172.txt", mode == "rules")))
     cpu = platform.processor() or platform.machine()
     print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}")

@@ -136,7 +136,8 @@ app.add_typer(corpus_app, name="corpus")
 @corpus_app.command("build")
 def corpus_build(
     raw: Path = typer.Option(None, "--raw", help="Folder of ownershipDocument XML (default: ../shared/data/form4-raw)."),
-    out: Path = typer.Option(Path("corpus"), "--out", help="Where to write the corpus."),
+    out: Path = typer.Option(Path("annotations/corpus"), "--out", help="Where to write the annotations (JSONL, gold, report)."),
+    work: Path = typer.Option(Path("corpus"), "--work", help="Where to keep derived files (PDF/OCR cache, texts)."),
     workers: int = typer.Option(2, "--workers", help="Processes for rendering and flattening."),
     seed: int = typer.Option(13, "--seed", help="Seed of the owner split and the noise."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N filings (for a quick look)."),
@@ -148,7 +149,7 @@ def corpus_build(
     raw = raw or DEFAULT_RAW
     if not raw.is_dir():
         _fail(f"error E011: {raw} is not a folder; pass --raw with the folder of Form 4 XML (see ../shared/data/form4-raw)", 2)
-    report = build(raw=raw, out=out, workers=workers, seed=seed, limit=limit, noise=noise)
+    report = build(raw=raw, out=out, work=work, workers=workers, seed=seed, limit=limit, noise=noise)
     typer.echo(f"{report.filings} filings -> {report.documents} labelled texts in {report.seconds:.0f} s ({report.split_counts})")
     typer.echo(coverage_table(report.to_dict()))
     for doc_id, error in report.errors.items():
@@ -157,7 +158,7 @@ def corpus_build(
 
 @app.command()
 def train(
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="A corpus built by `form4 corpus build`."),
+    corpus: Path = typer.Option(Path("annotations/corpus"), "--corpus", help="A corpus built by `form4 corpus build`."),
     output: Path = typer.Option(Path("models"), "--output", help="Where to write the trained pipeline (form4-ner/)."),
     config: Optional[Path] = typer.Option(None, "--config", help="spaCy config (default: training/config.cfg)."),
     overrides: List[str] = typer.Option([], "--set", help="Config overrides, e.g. --set training.max_steps=500."),
@@ -190,7 +191,7 @@ def _config_value(text: str):
 
 @app.command()
 def evaluate(
-    corpus: Path = typer.Option(Path("corpus"), "--corpus", help="A corpus built by `form4 corpus build`."),
+    corpus: Path = typer.Option(Path("annotations/corpus"), "--corpus", help="A corpus built by `form4 corpus build`."),
     split: str = typer.Option("dev", "--split", help="Which side of the owner split to score."),
     limit: Optional[int] = typer.Option(None, "--limit", help="At most N filings per converter."),
 ) -> None:

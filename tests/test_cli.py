@@ -120,3 +120,13 @@ def test_xml_output_round_trips_through_the_xml_reader(tmp_path):
         original = extract_file(sample).to_json_dict()
         again = read_ownership_xml(xml).to_json_dict()
         assert dict(iter_leaves(again)) == dict(iter_leaves(original))
+
+
+def test_bad_input_with_the_shipped_model(bad_dir):
+    from extractor.model import model_path
+
+    if model_path() is None:
+        pytest.skip("no trained model in models/form4-ner")
+    out = form4("extract", bad_dir / "letter.txt")
+    lines = out.stderr.decode().strip().splitlines()
+    assert out.returncode == 1 and len(lines) == 1 and "E003" in lines[0]

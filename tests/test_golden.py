@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.pipeline import extract_file
+from extractor.model import model_path
+from extractor.pipeline import RULES_ONLY, extract_file, model_extractor
 from extractor.schema import iter_leaves
 from extractor.score import load_gold, score_document
 
@@ -19,10 +20,19 @@ def test_every_sample_has_gold():
     assert SEEDS and {p.stem for p in SEEDS} == {p.stem for p in GOLD.glob("*.json")}
 
 
+def _settings(kind: str):
+    if kind == "rules":
+        return RULES_ONLY
+    if model_path() is None:
+        pytest.skip("no trained model in models/form4-ner (run `form4 train`)")
+    return model_extractor()
+
+
+@pytest.mark.parametrize("kind", ["rules", "model"])
 @pytest.mark.parametrize("sample", SEEDS, ids=[p.stem[:3] for p in SEEDS])
-def test_seed_scores_perfectly(sample):
+def test_seed_scores_perfectly(sample, kind):
     gold = load_gold(GOLD / f"{sample.stem}.json")
-    record = extract_file(sample)
+    record = extract_file(sample, settings=_settings(kind))
     result = score_document(gold, record.to_json_dict())
     assert result.missed == [] and result.extra == [], (result.missed, result.extra)
     assert result.counts.f1 == 1.0

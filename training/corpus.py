@@ -11,8 +11,9 @@ Outputs (``--out``, default ``corpus/``):
   {source, doc_id, converter, split, owners}}`` — one line per (filing, converter);
 * ``gold/<doc_id>.json``: the gold record of each filing (for ``form4 score``);
 * ``text/<split>/<doc_id>.<converter>.txt``: the flattened texts (for ``form4 score --input``);
-* ``report.json``: per converter and per label, how many gold values the aligner placed,
-  and the values it could not place;
+* ``report.json``: per converter and per label, how many of the values the page prints
+  the aligner placed, the values it could not place (counts and examples), spans off
+  token boundaries and the align time per text (``coverage_table``, ``label_table``);
 * ``cache/``: rendered HTML and converter outputs, reused by the next build.
 
 The split is by reporting owner: owners that file together are one group, and no
@@ -30,7 +31,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -42,7 +43,8 @@ from .align import Alignment, align_record
 log = logging.getLogger(__name__)
 
 DEFAULT_RAW = Path(__file__).resolve().parents[2] / "shared" / "data" / "form4-raw"
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "corpus"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "annotations" / "corpus"  # committed
+DEFAULT_WORK = Path(__file__).resolve().parents[1] / "corpus"  # derived: cache, texts (git-ignored)
 SEED_TEXTS = Path(__file__).resolve().parents[1] / "samples"
 SEED_GOLD = Path(__file__).resolve().parents[1] / "annotations" / "gold"
 
@@ -148,12 +150,13 @@ def flatten_all(
     for f in filings:
         workdir = cache / f.doc_id
         workdir.mkdir(parents=True, exist_ok=True)
-        html_path = workdir / "form4.html"
         html = render_html(f.record, f.cell_footnotes)
-        if html_path.exists() and html_path.read_text(encoding="utf-8") != html:
+        digest = hashlib.sha1(html.encode()).hexdigest()
+        stamp = workdir / "page.sha1"  # (flatten() rewrites form4.html with its print CSS)
+        if stamp.exists() and stamp.read_text() != digest:
             for stale in workdir.glob("*.txt"):  # the page changed: its flattenings are stale
                 stale.unlink()
-        html_path.write_text(html, encoding="utf-8")
+        stamp.write_text(digest)
         jobs.append((f.doc_id, html, workdir, converters))
     texts: dict[str, dict[str, str]] = {}
     errors: dict[str, str] = {}
@@ -181,6 +184,71 @@ def add_noise(texts: dict[str, str], doc_id: str, seed: int) -> dict[str, str]:
     return out
 
 
+# ---------------------------------------------------------------- the report
+@dataclass
+class Coverage:
+    """What the aligner placed, per converter and label.
+
+    The denominator is what the page prints (``training.render.render_values``
+    with an entity label): ``placed[converter][label] = [placed, printed]``.
+    Values not placed are counted per converter and label (never emitted as
+    spans), with a few examples; ``misaligned`` counts emitted spans that do not
+    start and end on a ``FilingTokenizer`` token boundary (spaCy ``strict``).
+    """
+
+    placed: dict[str, dict[str, list[int]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0, 0])))
+    unplaced: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    examples: dict[str, dict[str, list[list[str]]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    misaligned: Counter = field(default_factory=Counter)
+    spans: Counter = field(default_factory=Counter)
+    texts: Counter = field(default_factory=Counter)
+    seconds: Counter = field(default_factory=Counter)
+
+    def add(self, converter: str, doc_id: str, alignment: Alignment, seconds: float = 0.0) -> None:
+        self.texts[converter] += 1
+        self.seconds[converter] += seconds
+        for p in alignment.placements:
+            cell = self.placed[converter][p.label]
+            cell[1] += 1
+            if p.status == "placed":
+                cell[0] += 1
+                continue
+            self.unplaced[converter][p.label] += 1
+            examples = self.examples[converter][p.label]
+            if len(examples) < 3:
+                examples.append([doc_id, p.pointer, p.value, p.status])
+        spans = alignment.spans
+        self.spans[converter] += len(spans)
+        self.misaligned[converter] += misaligned_spans(alignment.text, spans)
+
+    def report_fields(self) -> dict:
+        return {
+            "coverage": {c: dict(v) for c, v in self.placed.items()},
+            "unplaced": {c: dict(v) for c, v in self.unplaced.items()},
+            "unplaced_examples": {c: dict(v) for c, v in self.examples.items()},
+            "misaligned_spans": dict(self.misaligned),
+            "spans": dict(self.spans),
+            "align_seconds_per_text": {c: round(self.seconds[c] / n, 4) for c, n in self.texts.items() if n},
+        }
+
+
+_NLP = None
+
+
+def misaligned_spans(text: str, spans: list[dict]) -> int:
+    """How many spans spaCy cannot map onto whole ``FilingTokenizer`` tokens."""
+    global _NLP
+    if _NLP is None:
+        import spacy
+
+        from extractor.tokenizer import FilingTokenizer
+
+        _NLP = spacy.blank("en")
+        _NLP.tokenizer = FilingTokenizer(_NLP.vocab)
+    doc = _NLP.make_doc(text)
+    return sum(doc.char_span(s["start"], s["end"], alignment_mode="strict") is None for s in spans)
+
+
 # ---------------------------------------------------------------- the build
 @dataclass
 class BuildReport:
@@ -191,6 +259,10 @@ class BuildReport:
     unplaced: dict[str, dict[str, int]]
     errors: dict[str, str]
     split_counts: dict[str, int]
+    unplaced_examples: dict[str, dict[str, list[list[str]]]] = field(default_factory=dict)
+    misaligned_spans: dict[str, int] = field(default_factory=dict)
+    spans: dict[str, int] = field(default_factory=dict)
+    align_seconds_per_text: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return self.__dict__
@@ -208,6 +280,7 @@ def _stderr_progress(done: int, total: int) -> None:
 def build(
     raw: Path = DEFAULT_RAW,
     out: Path = DEFAULT_OUT,
+    work: Path = DEFAULT_WORK,
     converters: Iterable[str] | None = None,
     noise: bool = True,
     workers: int = 2,
@@ -224,13 +297,12 @@ def build(
     if limit:
         filings = filings[:limit]
     out.mkdir(parents=True, exist_ok=True)
-    (out / "gold").mkdir(exist_ok=True)
-    texts, errors = flatten_all(filings, out / "cache", converters, workers, progress)
+    (work / "gold").mkdir(parents=True, exist_ok=True)
+    texts, errors = flatten_all(filings, work / "cache", converters, workers, progress)
 
-    coverage: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    unplaced: dict[str, Counter] = defaultdict(Counter)
-    writers = {s: gzip.open(out / f"{s}.jsonl.gz", "wt", encoding="utf-8") for s in ("train", "dev")}
-    text_dir = out / "text"
+    coverage = Coverage()
+    writers = {s: gzip.open(out / f"{s}.jsonl.gz", "wt", encoding="utf-8") for s in ("train", "dev", "gold")}
+    text_dir = work / "text"
     documents = 0
     split_counts: Counter = Counter()
     try:
@@ -238,18 +310,15 @@ def build(
             side = split[f.doc_id]
             split_counts[side] += 1
             gold = f.record.to_json_dict()
-            (out / "gold" / f"{f.doc_id}.json").write_text(json.dumps(gold, indent=1, ensure_ascii=False), encoding="utf-8")
+            (work / "gold" / f"{f.doc_id}.json").write_text(json.dumps(gold, indent=1, ensure_ascii=False), encoding="utf-8")
+            writers["gold"].write(json.dumps({"doc_id": f.doc_id, "source": f.source, "split": side, "record": gold}, ensure_ascii=False) + "\n")
             variants = dict(texts.get(f.doc_id, {}))
             if noise:
                 variants.update(add_noise(variants, f.doc_id, seed))
             for converter, text in sorted(variants.items()):
+                aligned_at = time.perf_counter()
                 alignment = align_record(f.record, text)
-                for p in alignment.placements:
-                    cell = coverage[converter][p.label]
-                    cell[1] += 1
-                    cell[0] += p.status == "placed"
-                    if p.status != "placed":
-                        unplaced[converter][p.label] += 1
+                coverage.add(converter, f.doc_id, alignment, time.perf_counter() - aligned_at)
                 meta = {"source": f.source, "doc_id": f.doc_id, "converter": converter, "split": side, "owners": list(f.owners)}
                 writers[side].write(_line(text, alignment, meta) + "\n")
                 target = text_dir / side / f"{f.doc_id}.{converter}.txt"
@@ -264,16 +333,15 @@ def build(
         filings=len(filings),
         documents=documents,
         seconds=round(time.perf_counter() - started, 1),
-        coverage={c: dict(v) for c, v in coverage.items()},
-        unplaced={c: dict(v) for c, v in unplaced.items()},
         errors=errors,
         split_counts=dict(split_counts),
+        **coverage.report_fields(),
     )
     (out / "report.json").write_text(json.dumps(report.to_dict(), indent=1), encoding="utf-8")
     return report
 
 
-def _write_seeds(writer, coverage) -> int:
+def _write_seeds(writer, coverage: Coverage) -> int:
     """The five seeds' hand-typed gold records, aligned onto their texts, join the training side."""
     from extractor.score import load_gold
 
@@ -286,10 +354,7 @@ def _write_seeds(writer, coverage) -> int:
         record = Record.model_validate({k: v for k, v in gold.record.items() if k not in ("confidence", "warnings")})
         text = text_path.read_text(encoding="utf-8")
         alignment = align_record(record, text)
-        for p in alignment.placements:
-            cell = coverage["seed"][p.label]
-            cell[1] += 1
-            cell[0] += p.status == "placed"
+        coverage.add("seed", text_path.stem, alignment)
         meta = {"source": f"samples/{text_path.name}", "doc_id": text_path.stem, "converter": "seed", "split": "train", "owners": []}
         writer.write(_line(text, alignment, meta) + "\n")
         count += 1
@@ -297,12 +362,29 @@ def _write_seeds(writer, coverage) -> int:
 
 
 def coverage_table(report: dict) -> str:
-    """Markdown table: per converter, share of gold values placed, overall and for key labels."""
-    rows = ["| converter | values | placed | share |", "|---|---|---|---|"]
+    """Markdown table: per converter, printed values placed, spans off token boundaries, align time."""
+    rows = ["| converter | printed | placed | share | misaligned spans | s/text |", "|---|---|---|---|---|---|"]
+    seconds = report.get("align_seconds_per_text", {})
+    misaligned = report.get("misaligned_spans", {})
     for converter, per in sorted(report["coverage"].items()):
         placed = sum(v[0] for v in per.values())
         total = sum(v[1] for v in per.values())
-        rows.append(f"| {converter} | {total} | {placed} | {placed / total:.1%} |" if total else f"| {converter} | 0 | 0 | - |")
+        share = f"{placed / total:.1%}" if total else "-"
+        rows.append(f"| {converter} | {total} | {placed} | {share} | {misaligned.get(converter, 0)} | {seconds.get(converter, 0):.3f} |")
+    return "\n".join(rows)
+
+
+def label_table(report: dict) -> str:
+    """Markdown table: share of printed values placed, per label (rows) and converter (columns)."""
+    converters = sorted(report["coverage"])
+    labels = sorted({label for per in report["coverage"].values() for label in per})
+    rows = ["| label | " + " | ".join(converters) + " |", "|---" * (len(converters) + 1) + "|"]
+    for label in labels:
+        cells = []
+        for converter in converters:
+            placed, total = report["coverage"][converter].get(label, (0, 0))
+            cells.append(f"{placed / total:.0%}" if total else "")
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 

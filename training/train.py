@@ -110,7 +110,7 @@ class TrainResult:
 
 
 def train_model(
-    corpus: Path = ROOT / "corpus",
+    corpus: Path = ROOT / "annotations" / "corpus",
     output: Path = ROOT / "models",
     config: Path = CONFIG,
     overrides: dict | None = None,
@@ -122,7 +122,7 @@ def train_model(
     from extractor import tokenizer  # noqa: F401
 
     started = time.perf_counter()
-    work = corpus / "spacy"
+    work = ROOT / "corpus" / "spacy" if corpus.resolve().is_relative_to(ROOT) else corpus / "spacy"
     reports = make_docbins(corpus, work, limit=limit)
     run_dir = work / "run"
     if run_dir.exists():
@@ -135,7 +135,7 @@ def train_model(
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(best, target)
-    if (corpus / "text" / "train").is_dir():  # conflict policy and confidence calibration, from train only
+    if (corpus / "gold.jsonl.gz").exists():  # conflict policy and confidence calibration, from train only
         from extractor.model import load
         from extractor.pipeline import Extractor
 
