@@ -10,7 +10,7 @@ non-null leaf a confidence.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import fields as F
