@@ -35,7 +35,8 @@ ANCHORS: dict[str, re.Pattern[str]] = {
     "table2": re.compile(r"Table\s*[I|l1\]!]{2}\s*[-–—~:.]+\s*Deriv", re.I),
     "explanation": re.compile(_words("Explanation", "of", "Responses"), re.I),
     "remarks": re.compile(r"(?<![A-Za-z])Remarks\s*:", re.I),
-    "signature_label": re.compile(r"\*?\s*\\?\*?\s*Signature\s+of\s+Reporting\s+Person", re.I),
+    # (no optional lead-in before the words: "\s*" runs in padded tables made it cubic)
+    "signature_label": re.compile(r"Signature\s+of\s+Reporting\s+Person", re.I),
 }
 
 SECTION_NAMES = ("header", "table1", "table2", "explanation", "remarks", "signature")

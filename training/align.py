@@ -1,33 +1,41 @@
 """Project gold values onto flattened text: character-offset span annotations.
 
-The values to find are the strings the rendered page prints
+What is expected: the strings the rendered page prints
 (:func:`training.render.render_values`) that carry an entity label
-(:func:`extractor.fields.label_for_pointer`); a leaf the page does not print
-(the issuer CIK, a false flag, a derivative row's (A)/(D) code, which only the
-column shows) is not expected. For each of them the aligner finds where the
-flattened text prints it:
+(:func:`extractor.fields.label_for_pointer`). Leaves the page does not print
+(the issuer CIK, false flags, a derivative row's (A)/(D) code, which only the
+column shows) are not expected and not counted.
 
-* every search is confined to the value's region (header, Table I, Table II,
-  the extra reporting owners' blocks after Table II, the signature block);
-* table rows: the row's numbers, dates and code letters are matched as one
-  monotone chain over the whole table (rows in order, cells in column order),
-  so a number printed twice in a row (shares = owned following) gets its role
-  from its position. Converters that print a table column by column (pdfminer)
-  are matched column by column instead, whichever chain holds more;
-* the matched cells give each row a window (and, for layout text, its main
-  line); text values (titles, nature of ownership) are searched inside it as
-  token sequences that may wrap: a value printed over several lines becomes
-  several fragments, one per line, in reading order, each fragment a span with
-  the value's label;
-* tokens are compared exactly, then case-folded, then on an OCR-tolerant view
-  (``O``/``0``, ``S``/``5``, ``l``/``1``, split words such as ``Conversio n``),
-  then within a small edit distance; the fuzzy search only runs inside a row's
-  window.
+How they are found:
+
+* **regions** (:func:`find_regions`): header, Table I, Table II (running on past
+  "Explanation of Responses:" to the first footnote, where pdfminer prints the
+  last cells), the blocks of reporting owners 2.. after Table II, the signature
+  block. Headings are matched OCR-tolerantly (``Tablo Il``, ``Res ponses``).
+* **table rows** (:class:`TablePlacer`): numbers, dates and code letters of all
+  rows form one monotone chain (rows in order, cells in column order; in
+  ``pdftotext -layout`` text read by line bands and columns), so a number
+  printed twice (shares = owned following) or in two rows gets its role from
+  its position. Text printed column by column (pdfminer, merged markdown cells)
+  is chained column by column instead. Each row then gets a window and, for
+  layout text, a main line; its text values (titles, nature of ownership) are
+  searched inside, in column order on every line and, where the text keeps
+  the page's columns, in horizontal position.
+* **text values** (:class:`PhraseFinder`) may wrap: a value printed over several
+  lines becomes several fragments, one per line (or per run between inline
+  markup), in reading order; each fragment is a span with the value's label.
+  Wrapped cells of tall rows, footnote-mark lines and repeated table headings
+  after a page break may sit between fragments.
+* **comparison**: exact, case-folded, then OCR-folded (``O``/``0``, ``S``/``5``,
+  ``l``/``1``; ``US.`` for ``U.S.``), split or merged words (``Conversio n``,
+  a number split by a column gap), then a small edit distance; the fuzzy
+  searches only run inside a row's window or a small region.
 
 Every span starts and ends on a token boundary of
-:class:`extractor.tokenizer.FilingTokenizer` (the search works on its tokens).
-Spans never overlap. Values that cannot be placed are reported per field
-(status ``missing``) and never become spans.
+:class:`extractor.tokenizer.FilingTokenizer` (the search works on its tokens;
+:func:`align_record` re-checks). Spans never overlap. A value that cannot be
+placed has status ``missing`` and never becomes a span; ``coverage`` counts
+placed / printed per converter and label.
 """
 
 from __future__ import annotations
@@ -114,11 +122,19 @@ def atom_forms(exp: Expected) -> list[str]:
     else:
         forms.append(f"{needle}.00")
     forms = [g for f in forms for g in (f, f.replace(",", ""))]
-    return list(dict.fromkeys(forms))
+    # a bare "7" for "$7.00" would match any stray digit
+    return [f for f in dict.fromkeys(forms) if f == needle or len(f) >= 2]
 
 
 # ---------------------------------------------------------------- an OCR-tolerant view
 _CONFUSABLE = str.maketrans({"o": "0", "q": "0", "l": "1", "i": "1", "|": "1", "!": "1", "s": "5", "$": "5", "b": "8", "z": "2", "g": "6", "t": "7", ",": ".", "’": "'", "`": "'"})
+
+
+#: ``fold`` for one character at a time, length-preserving (for offsets into the text).
+_FOLD_CHAR = {ord(c): fold_c for c in map(chr, range(32, 127)) if (fold_c := c.lower().translate(_CONFUSABLE)) != c}
+_FOLD_CHAR.update({ord("’"): "'"})
+#: What the folded stream leaves out: spaces, tabs and markdown escapes; newlines stay as barriers.
+_STREAM_SKIP = frozenset(" \t\xa0\\*_`")
 
 
 def fold(text: str) -> str:
@@ -134,7 +150,7 @@ def edit_distance(a: str, b: str, limit: int) -> int | None:
     """Levenshtein distance of ``a`` and ``b`` if it is at most ``limit``.
 
     >>> edit_distance("restricted", "restrcisted", 2), edit_distance("stock", "option", 2)
-    (1, None)
+    (2, None)
     """
     if abs(len(a) - len(b)) > limit:
         return None
@@ -184,6 +200,7 @@ class TextIndex:
     rank: list[int] = field(default_factory=list)
     col: list[int] = field(default_factory=list)
     tag: list[bool] = field(default_factory=list)
+    furniture: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, text: str) -> "TextIndex":
@@ -213,6 +230,7 @@ class TextIndex:
         furniture: dict[int, bool] = {}
         for line, tok in zip(self.line, self.folded_toks):
             furniture[line] = furniture.get(line, True) and (tok in _HEADINGS or tok.startswith("<"))
+        self.furniture = frozenset(line for line, flag in furniture.items() if flag)
         ranks, rank, last = [], -1, -1
         for line in self.line:
             if line != last and not furniture[line]:
@@ -220,6 +238,82 @@ class TextIndex:
             last = line
             ranks.append(max(rank, 0))
         return ranks
+
+    @cached_property
+    def words(self) -> list["Word"]:
+        """Runs of tokens printed without white space on one line; markup and pipes stand apart."""
+        out: list[Word] = []
+        first = 0
+        for i in range(1, len(self.toks) + 1):
+            if i < len(self.toks) and self._joined(i - 1, i):
+                continue
+            if not self._separator(first):
+                tokens = self.toks[first:i]
+                cut = next((k for k, t in enumerate(tokens) if k and (t == "(" or t[0] in _MARKS)), len(tokens))
+                whole, core = "".join(tokens), "".join(tokens[:cut])
+                if "&" in whole:  # raw HTML: "&amp;"
+                    whole, core = html.unescape(whole), html.unescape(core)
+                out.append(Word(first, i - 1, norm(whole), norm(core)))
+            first = i
+        return out
+
+    def _joined(self, a: int, b: int) -> bool:
+        if self.ends[a] != self.starts[b] or self.line[a] != self.line[b] or self._separator(a) or self._separator(b):
+            return False
+        return not (self.toks[a] in ("-", "/") and self.toks[b][0].isalnum())  # a word may wrap after "-" or "/"
+
+    def _separator(self, i: int) -> bool:
+        return self.toks[i][0] in "<|"
+
+    @cached_property
+    def page_breaks(self) -> list[int]:
+        return [m.start() for m in re.finditer("\f", self.text)]
+
+    def page(self, offset: int) -> int:
+        """Page number of ``offset`` (form feeds separate pages)."""
+        return bisect.bisect_right(self.page_breaks, offset)
+
+    @cached_property
+    def line_tokens(self) -> dict[int, tuple[int, int]]:
+        """line -> (first token, last token + 1)."""
+        out: dict[int, tuple[int, int]] = {}
+        for i, line in enumerate(self.line):
+            first = out.get(line, (i, i))[0]
+            out[line] = (first, i + 1)
+        return out
+
+    def lines_printing(self, first_line: int, stop_line: int, x0: int, x1: int) -> int:
+        """How many content lines in ``[first_line, stop_line)`` print a token within columns ``[x0, x1)``."""
+        count = 0
+        for line in range(first_line, stop_line):
+            if line in self.furniture:
+                continue
+            a, b = self.line_tokens.get(line, (0, 0))
+            if any(self.col[k] < x1 + 1 and self.col[k] + self.ends[k] - self.starts[k] > x0 - 1 for k in range(a, b)):
+                count += 1
+        return count
+
+    @cached_property
+    def word_firsts(self) -> list[int]:
+        return [w.first for w in self.words]
+
+    def _word_index(self, key: Callable[["Word"], str]) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for k, w in enumerate(self.words):
+            out.setdefault(key(w), []).append(k)
+        return out
+
+    @cached_property
+    def by_norm(self) -> dict[str, list[int]]:
+        return self._word_index(lambda w: w.norm)
+
+    @cached_property
+    def by_core(self) -> dict[str, list[int]]:
+        return self._word_index(lambda w: w.core)
+
+    @cached_property
+    def by_word_raw(self) -> dict[str, list[int]]:
+        return self._word_index(lambda w: html.unescape(self.text[self.starts[w.first] : self.ends[w.last]]))
 
     @cached_property
     def start_set(self) -> frozenset[int]:
@@ -250,13 +344,9 @@ class TextIndex:
     @cached_property
     def folded(self) -> tuple[str, list[int]]:
         """The text folded, without spaces and tabs (newlines stay as barriers); offsets back."""
-        chars, index = [], []
-        for i, ch in enumerate(self.text):
-            if ch in " \t\xa0\\*_`":
-                continue
-            chars.append("\n" if ch == "\n" else fold(ch)[:1] or ch)
-            index.append(i)
-        return "".join(chars), index
+        folded = self.text.translate(_FOLD_CHAR)
+        index = [i for i, ch in enumerate(self.text) if ch not in _STREAM_SKIP]
+        return "".join([folded[i] for i in index]), index
 
     def span(self, lo: int, hi: int) -> range:
         """Token indices wholly inside ``text[lo:hi]``."""
@@ -291,6 +381,11 @@ class Taken:
         self._starts.insert(i, start)
         self._ends.insert(i, end)
 
+    def remove(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self._starts, start)
+        if i < len(self._starts) and self._starts[i] == start and self._ends[i] == end:
+            del self._starts[i], self._ends[i]
+
 
 # ---------------------------------------------------------------- results
 Fragment = tuple[int, int]
@@ -298,7 +393,9 @@ Fragment = tuple[int, int]
 
 @dataclass(frozen=True)
 class Placement:
-    """Where one expected value landed: ``placed`` (with its fragments), ``missing`` or ``ambiguous``."""
+    """Where one expected value landed: ``placed`` (with its fragments), ``missing``, or
+    ``misaligned`` (off token boundaries; cannot happen by construction, checked anyway).
+    Only ``placed`` values become spans."""
 
     pointer: str
     label: str
@@ -355,12 +452,14 @@ def atom_hits(ix: TextIndex, exp: Expected, lo: int, hi: int, fuzzy: bool = Fals
             found[key] = hit
 
     forms = atom_forms(exp)
+    letter = exp.kind is Kind.LETTER
     for rank, form in enumerate(forms):
         for i in _in_range(ix.by_token.get(form, ()), ix, lo, hi):
-            add(Hit(ix.starts[i], ix.ends[i], 1.0 if rank == 0 else 0.9, "exact"))
-    if exp.kind is Kind.LETTER:
+            quality = 0.6 if letter and _inside_words(ix, i) else (1.0 if rank == 0 else 0.9)
+            add(Hit(ix.starts[i], ix.ends[i], quality, "exact"))
+    if letter:
         for i in _in_range(ix.by_fold.get(fold(forms[0]), ()), ix, lo, hi):
-            add(Hit(ix.starts[i], ix.ends[i], 0.8, "folded"))
+            add(Hit(ix.starts[i], ix.ends[i], 0.5 if _inside_words(ix, i) else 0.8, "folded"))
         return sorted(found.values(), key=lambda h: h.start)
     chars, index = ix.folded
     a, b = bisect.bisect_left(index, lo), bisect.bisect_left(index, hi)
@@ -368,10 +467,40 @@ def atom_hits(ix: TextIndex, exp: Expected, lo: int, hi: int, fuzzy: bool = Fals
         needle = fold(form).replace(" ", "")
         for pos in _find_all(chars, needle, a, b):
             _add_stream_hit(ix, index, pos, len(needle), 0.8, "folded", add)
-        if fuzzy and not found and len(needle) >= 5:
+        if fuzzy and len(needle) >= 5:
             for pos in _hamming_all(chars, needle, a, b, max(1, len(needle) // 8)):
                 _add_stream_hit(ix, index, pos, len(needle), 0.6, "fuzzy", add)
+    if fuzzy and len(forms[0]) >= 3:  # split across a tab, a character repeated: "23,13<TAB>39"
+        for variant, cut in _split_variants(fold(forms[0])):
+            for pos in _find_all(chars, variant, a, b):
+                start, end = index[pos], index[pos + len(variant) - 1] + 1
+                if ix.text[index[pos + cut - 1] + 1 : index[pos + cut]].strip(" \t") == "" and index[pos + cut] > index[pos + cut - 1] + 1:
+                    _add_stream_hit(ix, index, pos, len(variant), 0.7, "split", add)
+    digits = re.sub(r"\D", "", forms[0])
+    if fuzzy and exp.kind is Kind.NUMBER and len(digits) >= 4:  # a lost or doubled separator: "4,825779"
+        for m in re.finditer("[.]?".join(digits), chars[a:b]):
+            _add_stream_hit(ix, index, a + m.start(), m.end() - m.start(), 0.6, "fuzzy", add)
     return sorted(found.values(), key=lambda h: h.start)
+
+
+def _inside_words(ix: TextIndex, i: int) -> bool:
+    """Is token ``i`` a letter inside running words (the ``A`` of ``Class A Common``)?"""
+
+    def word_at(k: int, a: int, b: int) -> bool:
+        return 0 <= k < len(ix.toks) and ix.line[k] == ix.line[i] and ix.toks[k][0].isalpha() and ix.starts[b] - ix.ends[a] == 1
+
+    return word_at(i - 1, i - 1, i) and word_at(i + 1, i, i + 1)
+
+
+def _letter_variants(ix: TextIndex, letter: str, lo: int, hi: int) -> list[Hit]:
+    """OCR prints a code letter with its footnote mark run in: ``Cc``, ``JO``, ``so)`` for C, J, S."""
+    want = fold(letter)
+    out = []
+    for i in ix.span(lo, hi):
+        tok = ix.toks[i]
+        if 2 <= len(tok) <= 3 and tok.isalpha() and fold(tok[0]) == want:
+            out.append(Hit(ix.starts[i], ix.ends[i], 0.5, "ocr-letter"))
+    return out
 
 
 def _in_range(indices: Sequence[int], ix: TextIndex, lo: int, hi: int) -> Iterator[int]:
@@ -387,6 +516,24 @@ def _find_all(chars: str, needle: str, a: int, b: int) -> Iterator[int]:
     while pos >= 0:
         yield pos
         pos = chars.find(needle, pos + 1, b)
+
+
+def _split_variants(needle: str) -> list[tuple[str, int]]:
+    """How a number or date reads when a column-detecting OCR splits it in two (see
+    ``training.noise.split_number``): the boundary character repeated in both
+    halves, or a separator dropped; with the cut position.
+
+    >>> _split_variants("1.862")
+    [('11.862', 1), ('1862', 1), ('1..862', 2), ('1.8862', 3), ('1.8662', 4)]
+    """
+    out = []
+    for i in range(1, len(needle)):
+        out.append((needle[:i] + needle[i - 1 :], i))
+        if needle[i] == ".":
+            out.append((needle[:i] + needle[i + 1 :], i))
+        if needle[i - 1] == ".":
+            out.append((needle[: i - 1] + needle[i:], i - 1))
+    return list(dict.fromkeys(out))
 
 
 def _hamming_all(chars: str, needle: str, a: int, b: int, limit: int) -> Iterator[int]:
@@ -405,32 +552,66 @@ def _hamming_all(chars: str, needle: str, a: int, b: int, limit: int) -> Iterato
 
 def _add_stream_hit(ix: TextIndex, index: list[int], pos: int, n: int, quality: float, how: str, add: Callable[[Hit], None]) -> None:
     start, end = index[pos], index[pos + n - 1] + 1
-    if ix.aligned(start, end) and "\n" not in ix.text[start:end] and _digit_share(ix.text[start:end]) >= 0.5:
+    printed = ix.text[start:end]
+    if ix.aligned(start, end) and "\n" not in printed and (_digit_share(printed) >= 0.5 or any(c in ".,/" for c in printed)):
         add(Hit(start, end, quality, how))
 
 
 # ---------------------------------------------------------------- finding text values (possibly wrapped)
+def norm(text: str) -> str:
+    """Folded letters and digits only: what OCR keeps of a word.
+
+    >>> norm("L.P.") == norm("LP."), norm("U.S.") == norm("US")
+    (True, True)
+    """
+    return "".join(c for c in fold(text) if c.isalnum())
+
+
+def split_words(text: str) -> list[tuple[str, bool]]:
+    """White-space separated words, split again after a hyphen or slash (where a
+    browser may wrap); ``True`` marks a part glued to the one before.
+
+    >>> split_words("Attorney-in-fact for C/O X")
+    [('Attorney-', False), ('in-', True), ('fact', True), ('for', False), ('C/', False), ('O', True), ('X', False)]
+    """
+    out = []
+    for word in text.split():
+        parts = re.findall(r"[^\-/]*[\-/]+(?=[^\-/])|.+", word)
+        out += [(part, k > 0) for k, part in enumerate(parts)]
+    return out
+
+
 @dataclass(frozen=True)
 class Phrase:
-    """A text value as tokens; ``glued[j]``: token ``j`` follows token ``j-1`` without a space."""
+    """A text value as its words (:func:`split_words`), raw and :func:`norm` ed."""
 
-    toks: tuple[str, ...]
+    words: tuple[str, ...]
+    norms: tuple[str, ...]
     glued: tuple[bool, ...]
 
     @classmethod
     def of(cls, value: str) -> "Phrase":
-        toks, glued, last_end = [], [], None
-        for m in TOKEN.finditer(value):
-            if m.group(0).isspace():
-                continue
-            toks.append(m.group(0))
-            glued.append(last_end == m.start())
-            last_end = m.end()
-        return cls(tuple(toks), tuple(glued))
+        parts = split_words(value)
+        return cls(tuple(w for w, _ in parts), tuple(norm(w) for w, _ in parts), tuple(g for _, g in parts))
 
     @property
-    def words(self) -> int:
-        return sum(any(c.isalnum() for c in t) for t in self.toks) or 1
+    def size(self) -> int:
+        """How many words carry letters or digits."""
+        return sum(bool(n) for n in self.norms) or 1
+
+
+@dataclass(frozen=True)
+class Word:
+    """A run of tokens printed without white space on one line (``Stock(1)(2)``).
+
+    Markup and pipes are never part of a word. ``core`` is the :func:`norm` of
+    the tokens before a footnote mark or other trailing punctuation.
+    """
+
+    first: int
+    last: int
+    norm: str
+    core: str
 
 
 @dataclass(frozen=True)
@@ -443,110 +624,281 @@ class PhraseMatch:
 #: ``piece_ok(start, end, token_index)`` -> may a fragment occupy ``text[start:end]``?
 PieceCheck = Callable[[int, int, int], bool]
 
+#: A matched value word: (value words used, text words used, cost, first token, last token).
+_Step = tuple[int, int, float, int, int]
 
-def _token_cost(value_tok: str, text_tok: str) -> float | None:
-    """How far a text token is from a value token (None: no match)."""
-    if value_tok == text_tok:
-        return 0.0
-    if value_tok.lower() == text_tok.lower():
-        return 0.2
-    a, b = fold(value_tok), fold(text_tok)
+_INLINE_GAP = re.compile(r"[ \xa0]{1,2}")
+
+
+def _fuzzy_cost(a: str, b: str) -> float | None:
+    """Cost of reading norm ``b`` for norm ``a`` (None: too different)."""
     if a == b:
-        return 0.4
-    if len(a) >= 4 and a[0].isalnum():
-        d = edit_distance(a, b, 1 if len(a) < 8 else 2)
-        if d is not None:
-            return 0.6 + 0.3 * (d - 1)
-    return None
+        return 0.0
+    if len(a) < 4:
+        return None
+    d = edit_distance(a, b, 1 if len(a) < 8 else 2)
+    return None if d is None else 0.6 + 0.3 * (d - 1)
 
 
-_INLINE_GAP = re.compile(r"[ \xa0]{0,2}")
+def _garbled(value_norm: str, text_norm: str) -> bool:
+    """Could OCR have garbled ``value_norm`` into ``text_norm`` (not just another word)?"""
+    limit = max(2, len(value_norm) // 2)
+    return edit_distance(value_norm, text_norm, limit) is not None
 
 
 class PhraseFinder:
     """Finds a :class:`Phrase` in a token range as fragments on successive lines.
 
-    A fragment is a run of text tokens matching consecutive value tokens, the
-    tokens separated by at most two spaces on one line. The next fragment
-    continues the value on a later line (at most ``max_skip`` non-empty lines
-    further). Cost: token distances, +1 per extra fragment, +0.5 per skipped
-    line, +0.5 per fragment not under its predecessor (layout text).
+    A fragment is a run of text words matching consecutive value words, the
+    words apart by one or two spaces on one line. The next fragment continues
+    the value on a later line (at most ``max_skip`` content lines further), or
+    on the same line after inline markup. Words are compared on their
+    :func:`norm` (OCR: ``US.`` for ``U.S.``, ``LP.)`` for ``L.P.``), then within
+    a small edit distance; an OCR split (``Conversio n``) or merge (``ClassA``)
+    costs 0.5, a garbled word inside a fragment 1.0, a word OCR lost 1.5 (at
+    most a quarter of the words). Cost also counts +1 per extra fragment, +0.5
+    per content line skipped and, in columnar text, +0.5 per fragment not under
+    its predecessor.
     """
 
     def __init__(self, ix: TextIndex, max_skip: int = 2) -> None:
         self.ix = ix
         self.max_skip = max_skip
+        self.columnar = False
 
-    def find(self, phrase: Phrase, tokens: range, piece_ok: PieceCheck, centre: int | None = None) -> PhraseMatch | None:
-        ix, n = self.ix, len(phrase.toks)
-        if not n or not tokens:
+    def find(
+        self, phrase: Phrase, tokens: range, piece_ok: PieceCheck, centre: int | None = None, columnar: bool = False
+    ) -> PhraseMatch | None:
+        """The cheapest acceptable placement of ``phrase`` in ``tokens`` (``centre``: a
+        layout row's main content rank; ``columnar``: the text keeps the page's columns)."""
+        self.columnar = columnar
+        ix, n = self.ix, len(phrase.words)
+        words = self._words_in(tokens)
+        if not n or not len(words):
             return None
-        starts = self._starts(phrase, tokens)
-        # reach[j]: best (cost, last token, chain) for fragments covering value tokens [0, j)
-        reach: list[dict[int, tuple[float, tuple[tuple[int, int], ...]]]] = [dict() for _ in range(n + 1)]
-        reach[0][-1] = (0.0, ())
+        starts = self._starts(phrase, words)
+        max_drops = phrase.size // 4
+        # reach[j]: last text word -> best (cost, fragments as token pairs, words dropped) covering value words [0, j)
+        reach: list[dict[int, tuple[float, tuple[tuple[int, int], ...], int]]] = [dict() for _ in range(n + 1)]
+        reach[0][-1] = (0.0, (), 0)
+
+        def offer(j: int, w: int, state: tuple[float, tuple[tuple[int, int], ...], int]) -> None:
+            best = reach[j].get(w)
+            if best is None or state[0] < best[0]:
+                reach[j][w] = state
+
         for j in range(n):
-            for prev, (cost, chain) in sorted(reach[j].items()):
-                for i in starts[j]:
-                    link = self._link(chain, prev, i)
+            for prev, (cost, chain, drops) in sorted(reach[j].items()):
+                if j and (not phrase.norms[j] or drops < max_drops):  # OCR lost this word
+                    offer(j + 1, prev, (cost + (0.3 if not phrase.norms[j] else 1.5), chain, drops + bool(phrase.norms[j])))
+                for w in starts[j]:
+                    link = self._link(chain, prev, w)
                     if link is None:
                         continue
-                    for j_end, i_end, piece_cost in self._pieces(phrase, j, i, tokens.stop, piece_ok):
-                        total = cost + piece_cost + link
-                        best = reach[j_end + 1].get(i_end)
-                        if best is None or total < best[0]:
-                            reach[j_end + 1][i_end] = (total, chain + ((i, i_end),))
-        if not reach[n]:
+                    for j_end, w_end, piece_cost, frag in self._pieces(phrase, j, w, words.stop, piece_ok):
+                        offer(j_end + 1, w_end, (cost + piece_cost + link, chain + (frag,), drops))
+        done = [v for v in reach[n].values() if v[1]]
+        if not done:
             return None
-        cost, chain = min(reach[n].values(), key=lambda v: (v[0] + self._centre_cost(v[1], centre), v[1][0][0]))
+        cost, chain, _ = min(done, key=lambda v: (v[0] + self._centre_cost(v[1], centre), v[1][0][0]))
         cost += self._centre_cost(chain, centre)
-        if cost > 0.45 * phrase.words + 1.0 * (len(chain) - 1) + 0.5:
+        if cost > 0.45 * phrase.size + 1.0 * (len(chain) - 1) + 0.5:
             return None
         frags = tuple((ix.starts[a], ix.ends[b]) for a, b in chain)
         return PhraseMatch(frags, cost, "exact" if cost == 0 else "fuzzy")
 
-    def _starts(self, phrase: Phrase, tokens: range) -> list[list[int]]:
-        """Per value token, the text tokens in range that may start a fragment with it."""
+    # -------------------------------------------------------- words
+    def _words_in(self, tokens: range) -> range:
+        """Indices of the text words wholly inside a token range."""
+        firsts = self.ix.word_firsts
+        a = bisect.bisect_left(firsts, tokens.start)
+        b = bisect.bisect_left(firsts, tokens.stop)
+        while b > a and self.ix.words[b - 1].last >= tokens.stop:
+            b -= 1
+        return range(a, b)
+
+    def _starts(self, phrase: Phrase, words: range) -> list[list[int]]:
+        """Per value word, the text words in range that may start a fragment with it."""
         ix = self.ix
-        folded = ix.folded_toks
         out: list[list[int]] = []
-        for tok in phrase.toks:
-            f = fold(tok)
-            cands = set(_in_token_range(ix.by_fold.get(f, ()), tokens))
-            if len(f) >= 4 and tok[0].isalpha():
-                for i in tokens:
-                    t = folded[i]
-                    if i in cands or not t[:1].isalnum():
+        for raw, n in zip(phrase.words, phrase.norms):
+            if not n:
+                out.append([w for w in _in_token_range(ix.by_word_raw.get(raw, ()), words)])
+                continue
+            cands = set(_in_token_range(ix.by_core.get(n, ()), words))
+            cands.update(_in_token_range(ix.by_norm.get(n, ()), words))
+            if len(n) >= 2:
+                for w in words:
+                    core = ix.words[w].core
+                    if w in cands or not core or abs(len(core) - len(n)) > 2:
                         continue
-                    if len(t) < len(f) and f.startswith(t) and _split_word(ix, tok, i):
-                        cands.add(i)
-                    elif abs(len(t) - len(f)) <= 2 and (t[0] == f[0] or t[-1] == f[-1]) and _token_cost(tok, ix.toks[i]) is not None:
-                        cands.add(i)
+                    if core[:2] == n[:2] and (n.startswith(core) or core.startswith(n)):
+                        cands.add(w)  # split ("Conversio n") or a letter lost or added ("LPo")
+                    elif len(n) >= 4 and (core[0] == n[0] or core[-1] == n[-1]) and _fuzzy_cost(n, core) is not None:
+                        cands.add(w)
             out.append(sorted(cands))
         return out
 
-    def _link(self, chain: tuple[tuple[int, int], ...], prev: int, i: int) -> float | None:
-        """Cost of continuing a value at token ``i`` after a fragment ending at ``prev`` (None: not allowed).
+    def _step(self, phrase: Phrase, j: int, w: int, first: bool, stop: int) -> _Step | None:
+        """Match value word j at text word w."""
+        ix = self.ix
+        raw, n = phrase.words[j], phrase.norms[j]
+        word = ix.words[w]
+        if not n:  # "&", "-": printed as is (or as "&amp;"), or dropped by OCR
+            if html.unescape(ix.text[ix.starts[word.first] : ix.ends[word.last]]) == raw:
+                return 1, 1, 0.0, word.first, word.last
+            return None
+        exact = self._word_span(word, raw, n, lenient=False)
+        if exact is not None:
+            a, b, c = exact
+            return 1, 1, c, a, b
+        nxt = ix.words[w + 1] if w + 1 < stop else None
+        if nxt and self._split(word, nxt, n):  # OCR split: "Conversio n", "280<TAB>00"
+            return 1, 2, 0.5, self._first_alnum(word, raw), self._trailing(nxt, self._core_end(nxt), raw)
+        if j + 1 < len(phrase.words) and word.core == n + phrase.norms[j + 1]:  # OCR merge: "ClassA"
+            return 2, 1, 0.5, self._first_alnum(word, raw), self._core_end(word)
+        close = self._word_span(word, raw, n, lenient=True)
+        if close is not None:
+            a, b, c = close
+            return 1, 1, c, a, b
+        if first:
+            return None
+        if word.core and _garbled(n, word.core):  # a garbled word inside a fragment
+            return 1, 1, 1.0, word.first, self._core_end(word)
+        return None
+
+    def _split(self, word: Word, nxt: Word, n: str) -> bool:
+        """Is value word ``n`` printed as text words ``word`` and ``nxt`` on one line: split
+        by a space (``Conversio n``) or by a column gap repeating the boundary
+        character (``280<TAB>00`` for ``2800``)?"""
+        ix = self.ix
+        if nxt.first != word.last + 1 or ix.line[word.last] != ix.line[nxt.first] or not word.norm or not nxt.core:
+            return False
+        gap = ix.text[ix.ends[word.last] : ix.starts[nxt.first]]
+        if gap == " ":
+            return word.norm + nxt.core == n
+        if gap.strip(" \t") or len(gap) > 8:
+            return False
+        return word.norm + nxt.core == n or (word.norm[-1] == nxt.core[0] and word.norm + nxt.core[1:] == n)
+
+    def _word_span(self, word: Word, raw: str, n: str, lenient: bool) -> tuple[int, int, float] | None:
+        """First and last token of ``word`` that print value word ``raw`` (norm ``n``), with a cost;
+        ``lenient``: also within a small edit distance, or one letter more or less (``LPo``)."""
+        ix = self.ix
+        a = self._first_alnum(word, raw)
+        if word.core == n or word.norm == n:
+            b = self._core_end(word) if word.core == n else word.last
+            b = self._trailing(word, b, raw)
+            exact = ix.text[ix.starts[a] : ix.ends[b]] == raw
+            return a, b, 0.0 if exact else 0.2
+        if not lenient:
+            return None
+        c = _fuzzy_cost(n, word.core)
+        if c is None and len(n) >= 2 and abs(len(word.core) - len(n)) == 1 and (word.core.startswith(n) or n.startswith(word.core)):
+            c = 0.5
+        if c is not None:
+            return a, self._core_end(word), c
+        return None
+
+    def _first_alnum(self, word: Word, raw: str) -> int:
+        """Skip leading punctuation the value does not have (OCR quotes, stray marks)."""
+        ix = self.ix
+        if raw[:1].isalnum():
+            for i in range(word.first, word.last + 1):
+                if ix.toks[i][0].isalnum():
+                    return i
+        return word.first
+
+    def _core_end(self, word: Word) -> int:
+        """Last token of the word's core: before a ``(1)`` mark or trailing punctuation."""
+        ix = self.ix
+        end = word.first
+        for i in range(word.first, word.last + 1):
+            tok = ix.toks[i]
+            if tok == "(" and i > word.first or tok[0] in _MARKS:
+                break
+            if any(ch.isalnum() for ch in tok):
+                end = i
+        return end
+
+    def _trailing(self, word: Word, b: int, raw: str) -> int:
+        """Extend the fragment over punctuation the value itself ends with (``L.P.``, ``Fund,``)."""
+        ix = self.ix
+        tail = raw[len(raw.rstrip(".,;:)-/")) :]
+        for ch in tail:
+            if b < word.last and ix.toks[b + 1] == ch:
+                b += 1
+        return b
+
+    def _adjacent(self, a: Word, b: Word, glued: bool = False) -> bool:
+        """Do text words a and b follow each other on one line, apart by one or two
+        spaces (``glued``: directly, as ``Attorney-`` and ``in-``)?"""
+        ix = self.ix
+        if b.first != a.last + 1 or ix.line[a.last] != ix.line[b.first]:
+            return False
+        gap = ix.text[ix.ends[a.last] : ix.starts[b.first]]
+        return gap in ("", " ") if glued else bool(_INLINE_GAP.fullmatch(gap))
+
+    # -------------------------------------------------------- fragments
+    def _pieces(self, phrase: Phrase, j: int, w: int, stop: int, piece_ok: PieceCheck) -> Iterator[tuple[int, int, float, tuple[int, int]]]:
+        """(last value word, last text word, cost, (first, last token)) of every fragment
+        starting with value word j at text word w."""
+        ix = self.ix
+        cost, subs, first_tok = 0.0, 0, -1
+        first = True
+        while j < len(phrase.words) and w < stop:
+            step = self._step(phrase, j, w, first, stop)
+            if step is None and not first and not phrase.norms[j] and j + 1 < len(phrase.words):
+                j, cost = j + 1, cost + 0.3  # OCR dropped an "&" or a "-"
+                continue
+            if step is None:
+                return
+            dj, dw, c, a, b = step
+            cost += c
+            subs += c >= 1.0
+            if subs > phrase.size // 3:
+                return
+            first_tok = a if first else first_tok
+            j_end, w_end = j + dj - 1, w + dw - 1
+            if not piece_ok(ix.starts[first_tok], ix.ends[b], b):
+                return
+            yield j_end, w_end, cost, (first_tok, b)
+            first = False
+            j, w = j_end + 1, w_end + 1
+            if w >= stop or j >= len(phrase.words) or not self._adjacent(ix.words[w - 1], ix.words[w], phrase.glued[j]):
+                return
+            if b != ix.words[w - 1].last and ix.toks[b + 1][0] in _MARKS + "(":
+                return  # a footnote mark ends the value's print on this line
+
+    def _link(self, chain: tuple[tuple[int, int], ...], prev: int, w: int) -> float | None:
+        """Cost of continuing a value at text word ``w`` after a fragment ending in word ``prev``.
 
         The next fragment starts on a later line (+1, +0.5 per content line skipped,
-        +0.5 when it is not under its predecessor), or on the same line right after
-        inline markup (+0.1: ``ONE <u>MICROSOFT WAY</u>``).
+        +0.5 in columnar text when it is not under its predecessor), or on the same line right after
+        inline markup (+0.1: ``ONE <u>MICROSOFT WAY</u>``). None: not allowed. In
+        columnar text only lines printing something in the value's column count as
+        skipped (cells with footnote marks sit on lines of their own).
         """
         ix = self.ix
         if prev < 0:
             return 0.0
-        if i <= prev:
+        if w <= prev:
             return None
-        if ix.line[i] == ix.line[prev]:
-            between = range(prev + 1, i)
+        i, last = ix.words[w].first, ix.words[prev].last
+        if ix.line[i] == ix.line[last]:
+            between = range(last + 1, i)
             return 0.1 if between and all(ix.tag[k] for k in between) else None
-        skipped = ix.rank[i] - ix.rank[prev] - 1
-        if skipped > self.max_skip:
-            return None
-        cost = 1.0 + 0.5 * max(0, skipped)
         a, b = chain[-1]
         left, right = ix.col[a], ix.col[b] + len(ix.toks[b])
-        if ix.col[i] > right + 2 or (ix.col[i] + len(ix.toks[i]) < left - 2 and ix.col[i] < left - 6):
+        if self.columnar:
+            x0, x1 = min(left, ix.col[i]), max(right, ix.col[i] + len(ix.toks[i]))
+            skipped = ix.lines_printing(ix.line[last] + 1, ix.line[i], x0, x1)
+        else:
+            skipped = ix.rank[i] - ix.rank[last] - 1
+        if skipped > (self.max_skip if self.columnar else self.max_skip + 2):
+            return None
+        cost = 1.0 + 0.5 * max(0, skipped)
+        if self.columnar and (ix.col[i] > right + 2 or (ix.col[i] + len(ix.toks[i]) < left - 2 and ix.col[i] < left - 6)):
             cost += 0.5
         return cost
 
@@ -557,65 +909,9 @@ class PhraseFinder:
         first, last = self.ix.rank[chain[0][0]], self.ix.rank[chain[-1][1]]
         return 0.3 * max(0.0, abs((first + last) / 2 - centre) - 1)
 
-    def _pieces(self, phrase: Phrase, j: int, i: int, stop: int, piece_ok: PieceCheck) -> Iterator[tuple[int, int, float]]:
-        """(last value token, last text token, cost) of every fragment starting with value token j at text token i."""
-        ix = self.ix
-        cost, subs = 0.0, 0
-        first, piece_start = True, i
-        while j < len(phrase.toks) and i < stop:
-            step = self._step(phrase, j, i, first, stop)
-            if step is None:
-                return
-            dj, di, c = step
-            cost += c
-            subs += c >= 1.0
-            if subs > max(0, phrase.words // 3):
-                return
-            j_end, i_end = j + dj - 1, i + di - 1
-            if not piece_ok(ix.starts[piece_start], ix.ends[i_end], i_end):
-                return
-            yield j_end, i_end, cost
-            first = False
-            j, i = j_end + 1, i_end + 1
-            if i >= stop or j >= len(phrase.toks) or not self._inline(i - 1, i, phrase.glued[j]):
-                return
 
-    def _inline(self, a: int, b: int, glued: bool) -> bool:
-        ix = self.ix
-        if ix.line[a] != ix.line[b]:
-            return False
-        gap = ix.text[ix.ends[a] : ix.starts[b]]
-        return gap == "" or bool(_INLINE_GAP.fullmatch(gap))
-
-    def _step(self, phrase: Phrase, j: int, i: int, first: bool, stop: int) -> tuple[int, int, float] | None:
-        """Match value token j at text token i: (value tokens used, text tokens used, cost)."""
-        ix = self.ix
-        tok, text_tok = phrase.toks[j], ix.toks[i]
-        c = _token_cost(tok, text_tok)
-        if c is not None:
-            return 1, 1, c
-        if i + 1 < stop and _split_word(ix, tok, i):  # OCR split: "Conversio n"
-            return 1, 2, 0.5
-        if j + 1 < len(phrase.toks) and fold(tok + phrase.toks[j + 1]) == fold(text_tok):  # OCR merge
-            return 2, 1, 0.5
-        if first:
-            return None
-        if not tok[0].isalnum() and j + 1 < len(phrase.toks):  # OCR dropped a comma or a dot
-            c = _token_cost(phrase.toks[j + 1], text_tok)
-            if c is not None:
-                return 2, 1, c + 0.3
-        if tok[0].isalnum() and text_tok[0].isalnum() and j + 1 < len(phrase.toks):  # a garbled word
-            return 1, 1, 1.0
-        return None
-
-
-def _split_word(ix: TextIndex, tok: str, i: int) -> bool:
-    """Is value token ``tok`` printed as text tokens i and i+1 split by one space?"""
-    if i + 1 >= len(ix.toks) or ix.line[i] != ix.line[i + 1] or not ix.toks[i][:1].isalpha():
-        return False
-    if ix.starts[i + 1] - ix.ends[i] > 1:
-        return False
-    return fold(ix.toks[i] + ix.toks[i + 1]) == fold(tok)
+#: Characters that start a footnote mark glued to a value (``Stock⁽¹⁾``, ``Stock*``).
+_MARKS = "⁽¹²³⁴⁵⁶⁷⁸⁹⁰*†‡§®©™"
 
 
 def _in_token_range(indices: Sequence[int], tokens: range) -> Iterator[int]:
@@ -627,11 +923,33 @@ def _in_token_range(indices: Sequence[int], tokens: range) -> Iterator[int]:
 
 
 # ---------------------------------------------------------------- regions of the page
-_TABLE1_HEAD = re.compile(r"Table\W{0,6}[I1l|]\W+Non\W{0,3}Deriv", re.I)
-_TABLE2_HEAD = re.compile(r"Table\W{0,6}[I1l|]{2}\W+Deriv", re.I)
-_EXPLANATION = re.compile(r"Explanation\W*of\W*Respon", re.I)
-_SIGNATURE_LABEL = re.compile(r"Signature\W*of\W*Reporting", re.I)
-_OWNER_HEAD = re.compile(r"Name\W*and\W*Address\W*of\W*Reporting", re.I)
+_LOOSE_CHARS = {"o": "[o0]", "i": "[il1|]", "l": "[il1|]", "s": "[s5]", "e": "[eco]"}
+
+
+def _loose_word(word: str) -> str:
+    """A word as OCR and noise print it: a stray space or inline tag between letters,
+    confusable letters."""
+    return r"(?:\s|<[^<>]{0,20}>)?".join(_LOOSE_CHARS.get(c.lower(), re.escape(c)) for c in word)
+
+
+def loose(*words: str) -> re.Pattern[str]:
+    """A heading as OCR and noise print it (see ``_loose_word``), any punctuation or
+    markup between words.
+
+    >>> bool(loose("Explanation", "of", "Responses").search("Exp1anation 0f Res ponses:"))
+    True
+    """
+    return re.compile(r"(?:\W|<[^<>]{0,40}>)*".join(_loose_word(w) for w in words), re.I)
+
+
+_TABLE = _loose_word("Table") + r"\W{0,6}"
+_TABLE1_HEAD = re.compile(_TABLE + r"[I1l|]\W+" + _loose_word("Non") + r"\W{0,3}" + _loose_word("Deriv"), re.I)
+_TABLE2_HEAD = re.compile(_TABLE + r"[I1l|]{2}\W+" + _loose_word("Deriv"), re.I)
+_EXPLANATION = loose("Explanation", "of", "Respon")
+_REMARKS = re.compile(r"(?<![A-Za-z])R\s?e\s?m\s?a\s?r\s?k\s?s\s?:", re.I)
+_SIGNATURE_LABEL = loose("Signature", "of", "Reporting")
+_OWNER_HEAD = loose("Name", "and", "Address", "of", "Reporting")
+_REMINDER = loose("Reminder")
 
 
 @dataclass(frozen=True)
@@ -645,34 +963,49 @@ class Regions:
     signature: tuple[int, int]
 
 
+_FOOTNOTE_LINE = re.compile(r"^\W{0,3}\d{1,2}\.\s", re.M)
+
+
+def _first_footnote(text: str, start: int, end: int) -> int:
+    """Where the footnotes begin after "Explanation of Responses:" (pdfminer prints the
+    last table cells between that heading and the first footnote)."""
+    m = _FOOTNOTE_LINE.search(text, start, end) or _REMARKS.search(text, start, end)
+    return m.start() if m else start
+
+
 def find_regions(text: str, extra_owners: int = 0) -> Regions:
     """Header, tables, extra owners and signature block, by the form's printed headings.
 
     Tolerant of OCR (``Table Il``) and of markup between words; a heading that
-    is missing collapses its region onto the next one found.
+    is missing collapses its region onto the next one found. Table II runs on
+    past "Explanation of Responses:" to the first footnote (pdfminer prints the
+    last cells there); the signature block starts at that heading.
 
     >>> r = find_regions("Name\\nTable I - Non-Derivative x\\nTable II - Derivative y\\nExplanation of Responses: z\\n/s/ A\\n** Signature of Reporting Person")
-    >>> r.header, r.table1, r.table2
-    ((0, 5), (5, 29), (29, 50))
+    >>> r.header, r.table1, r.table2, r.signature
+    ((0, 5), (5, 32), (32, 77), (56, 122))
     """
     end = len(text)
     m1 = _TABLE1_HEAD.search(text)
     t1 = m1.start() if m1 else 0
     m2 = _TABLE2_HEAD.search(text, t1 + 1)
-    ex = _EXPLANATION.search(text, m2.end() if m2 else t1 + 1)
+    after_tables = m2.end() if m2 else t1 + 1
+    ex = _EXPLANATION.search(text, after_tables) or _REMARKS.search(text, after_tables)
     sig = None
-    for sig in _SIGNATURE_LABEL.finditer(text, ex.end() if ex else t1 + 1):
+    for sig in _SIGNATURE_LABEL.finditer(text, ex.end() if ex else after_tables):
         pass  # the last one: footnotes may quote the label
     footer = ex.start() if ex else (sig.start() if sig else end)
     t2 = m2.start() if m2 and m2.start() < footer else footer
-    table2_end = footer
+    table2_end = _first_footnote(text, ex.end(), sig.start() if sig else end) if ex else footer
     owners: list[tuple[int, int]] = []
     if extra_owners:
         starts = [m.start() for m in _OWNER_HEAD.finditer(text, t2, footer)]
         bounds = starts + [footer]
         owners = [(bounds[k], bounds[k + 1]) for k in range(len(starts))]
         table2_end = starts[0] if starts else footer
-    signature = (footer, sig.end() if sig else end)
+    # the date may print under the "Signature of Reporting Person ... Date" labels
+    tail = _REMINDER.search(text, sig.end()) if sig else None
+    signature = (footer, (tail.start() if tail else min(end, sig.end() + 300)) if sig else end)
     return Regions((0, t1), (t1, t2), (t2, table2_end), tuple(owners), signature)
 
 
@@ -733,12 +1066,13 @@ def heaviest_chain(
     cells: Sequence[Cell],
     blocked: Callable[[Hit], bool] = lambda h: False,
     key: Callable[[Hit], tuple[int, int]] = _offsets,
+    bonus: Callable[[int, Hit], float] = lambda k, h: 0.0,
 ) -> dict[int, Hit]:
     """Match ``cells`` (in this order) to hits at strictly increasing, non-overlapping positions.
 
     ``key`` gives a hit's (start, end) reading position (default: its offsets).
-    Maximises the summed weight (kind weight x hit quality); ties go to earlier
-    positions. Returns cell position -> hit.
+    Maximises the summed weight (kind weight x hit quality, plus ``bonus`` of the
+    cell position and hit); ties go to earlier positions. Returns cell position -> hit.
     """
     events = sorted(
         ((*key(h), -k, k, h) for k, cell in enumerate(cells) for h in cell.hits if not blocked(h)),
@@ -772,7 +1106,7 @@ def heaviest_chain(
             _, node = heapq.heappop(pending)
             update(nodes[node][1], node)
         pred = query(k)
-        weight = _ATOM_WEIGHT[cells[k].exp.kind] * hit.quality
+        weight = _ATOM_WEIGHT[cells[k].exp.kind] * hit.quality + bonus(k, hit)
         nodes.append(((nodes[pred][0] if pred >= 0 else 0.0) + weight, k, hit, pred))
         heapq.heappush(pending, (end, len(nodes) - 1))
     best = max(range(len(nodes)), key=lambda n: (nodes[n][0], -nodes[n][2].start), default=-1)
@@ -806,6 +1140,7 @@ class TablePlacer:
         self.taken = taken
         self.finder = finder
         self.columnar = False
+        self.column_boxes: list[tuple[int, int, int, int]] = []
 
     def place(self, rows: list[list[Cell]], lo: int, hi: int) -> list[Placement]:
         if not rows:
@@ -850,10 +1185,12 @@ class TablePlacer:
     # -------------------------------------------------------- row by row
     def _place_by_rows(self, states: list[RowState], lo: int, hi: int) -> list[Placement]:
         for state in states:
+            self._prune(state)
             state.main_line = self._main_line(state)
             if state.main_line is not None:
                 first = next(s for s, _, _ in state.spans() if self.ix.line[self.ix.token_at(s)] == state.main_line)
                 state.main_rank = self.ix.rank[self.ix.token_at(first)]
+        self.column_boxes = self._column_boxes(states) if self.columnar else []
         out = []
         for r, state in enumerate(states):
             w_lo = max([lo] + [e for s in states[:r] for _, e, _ in s.spans()])
@@ -866,6 +1203,21 @@ class TablePlacer:
                     self._take(state, cell, frags)
             out += [self._placement(state, cell, "row") for cell in state.cells]
         return out
+
+    def _prune(self, state: RowState) -> None:
+        """Drop chain matches that cannot be the row's: far from its main line, or
+        code letters of a row none of whose numbers and dates were found (OCR lost it)."""
+        ix = self.ix
+        main = self._main_line(state)
+        anchored = any(not c.exp.kind is Kind.LETTER and c.col in state.placed for c in state.cells)
+        for cell in state.cells:
+            frags = state.placed.get(cell.col)
+            if not frags or not cell.exp.is_atom:
+                continue
+            far = main is not None and abs(ix.line[ix.token_at(frags[0][0])] - main) > 1
+            if far or (cell.exp.kind is Kind.LETTER and not anchored):
+                self.taken.remove(*frags[0])
+                del state.placed[cell.col]
 
     def _main_line(self, state: RowState) -> int | None:
         """The line holding the row's numbers, dates and letters (layout text; the
@@ -882,28 +1234,38 @@ class TablePlacer:
         ix = self.ix
         ok = self._row_check(state, cell.col)
         if cell.exp.is_atom:
-            for hit in atom_hits(ix, cell.exp, w_lo, w_hi, fuzzy=True):
+            if cell.exp.kind is Kind.LETTER and not any(c.col in state.placed for c in state.cells if c.exp.kind is not Kind.LETTER):
+                return None  # nothing anchors the row: a lone letter could be anywhere
+            hits = atom_hits(ix, cell.exp, w_lo, w_hi, fuzzy=True)
+            if cell.exp.kind is Kind.LETTER and state.main_line is not None:
+                hits += _letter_variants(ix, cell.exp.printed, w_lo, w_hi)
+            for hit in sorted(hits, key=lambda h: (-h.quality, h.start)):
                 i = ix.token_at(hit.start)
                 if self.taken.free(hit.start, hit.end) and ok(hit.start, hit.end, i):
                     if state.main_line is None or abs(ix.line[i] - state.main_line) <= 1:
                         return ((hit.start, hit.end),)
             return None
-        match = self.finder.find(Phrase.of(cell.exp.printed), ix.span(w_lo, w_hi), ok, state.main_rank)
+        phrase, tokens = Phrase.of(cell.exp.printed), ix.span(w_lo, w_hi)
+        match = self.finder.find(phrase, tokens, ok, state.main_rank, self.columnar)
+        if match is None and not self.columnar and state.main_line is None:
+            # lines may be page slices after all (tabbed layout, OCR): check order line by line only
+            match = self.finder.find(phrase, tokens, self._row_check(state, cell.col, per_line=True))
         return match.fragments if match else None
 
-    def _row_check(self, state: RowState, col: int) -> PieceCheck:
+    def _row_check(self, state: RowState, col: int, per_line: bool = False) -> PieceCheck:
         """May a fragment of column ``col`` go at ``text[start:end]`` (``i``: its last token)?
 
         It must be free and in column order against the row's placed cells: in text
         order for stream text; on its own line for layout rows, and where the text
         keeps the page's columns (``pdftotext -layout``) in horizontal position on
-        every line. Layout rows also keep their cells near the main line.
+        every line, against this row's cells and the columns every row's numbers
+        show on that page. Layout rows also keep their cells near the main line.
         """
         ix, taken, spans = self.ix, self.taken, state.spans()
-        per_line = self.columnar or state.main_line is not None
+        per_line = per_line or self.columnar or state.main_line is not None
         reach = len(state.cells) + 2
         lines = [ix.line[ix.token_at(s)] for s, _, _ in spans]
-        boxes = [(*self._x_range(s, e), c) for s, e, c in spans] if self.columnar else []
+        boxes = [(*self._x_range(s, e), c, ix.page(s)) for s, e, c in spans] + self.column_boxes if self.columnar else []
 
         def ok(start: int, end: int, i: int) -> bool:
             if not taken.free(start, end):
@@ -917,12 +1279,24 @@ class TablePlacer:
                     return False
             if boxes:
                 x0, x1 = self._x_range(start, end)
-                for b0, b1, c in boxes:
-                    if (c < col and x0 < b1 - _X_SLACK) or (c > col and x1 > b0 + _X_SLACK):
+                page = ix.page(start)
+                for b0, b1, c, p in boxes:  # columns shift a little from page to page
+                    if p == page and ((c < col and x0 < b1 - _X_SLACK) or (c > col and x1 > b0 + _X_SLACK)):
                         return False
             return True
 
         return ok
+
+    def _column_boxes(self, states: list[RowState]) -> list[tuple[int, int, int, int]]:
+        """(x0, x1, column, page): where each column's numbers, dates and letters print, per page."""
+        boxes: dict[tuple[int, int], tuple[int, int]] = {}
+        for state in states:
+            for s, e, col in state.spans():
+                x0, x1 = self._x_range(s, e)
+                key = (col, self.ix.page(s))
+                a, b = boxes.get(key, (x0, x1))
+                boxes[key] = (min(a, x0), max(b, x1))
+        return [(x0, x1, col, page) for (col, page), (x0, x1) in boxes.items()]
 
     def _x_range(self, start: int, end: int) -> tuple[int, int]:
         """Columns of ``text[start:end]`` on its line."""
@@ -931,24 +1305,39 @@ class TablePlacer:
 
     # -------------------------------------------------------- column by column (pdfminer)
     def _column_chains(self, rows: list[list[Cell]]) -> dict[Cell, Hit]:
-        """Each column's cells matched in row order, columns in turn (no shared hits)."""
-        used: set[tuple[int, int]] = set()
+        """Each column's cells matched in row order, columns in turn (no shared hits).
+
+        Columns go left to right (pdfminer prints boxes of neighbouring cells row by
+        row); among equally good chains a value prefers hits within three lines of
+        its row's cells already placed. Code letters must stand alone.
+        """
+        used = Taken()
         out: dict[Cell, Hit] = {}
-        columns = sorted({c.col for row in rows for c in row if c.exp.is_atom})
         ix = self.ix
+        atoms = [c for row in rows for c in row if c.exp.is_atom]
+        by_col: dict[int, list[Cell]] = {}
+        for c in atoms:
+            by_col.setdefault(c.col, []).append(c)
+        order = sorted(by_col)
+        row_lines: dict[int, list[int]] = {}
 
         def blocked(hit: Hit, letter: bool) -> bool:
-            if (hit.start, hit.end) in used or any(hit.start < e and s < hit.end for s, e in used):
+            if not used.free(hit.start, hit.end):
                 return True
-            return letter and not _isolated(ix, ix.token_at(hit.start))
+            return letter and (ix.text[hit.start] == "|" or not _isolated(ix, ix.token_at(hit.start)))
 
-        for col in columns:
-            cells = [c for row in rows for c in row if c.col == col and c.exp.is_atom]
+        def near(cell: Cell, hit: Hit) -> float:
+            line = ix.line[ix.token_at(hit.start)]
+            return 0.01 if any(abs(line - other) <= 3 for other in row_lines.get(cell.row, ())) else 0.0
+
+        for col in order:
+            cells = by_col[col]
             letter = cells[0].exp.kind is Kind.LETTER
-            chain = heaviest_chain(cells, lambda h: blocked(h, letter))
+            chain = heaviest_chain(cells, lambda h: blocked(h, letter), bonus=lambda k, h: near(cells[k], h))
             for k, hit in chain.items():
                 out[cells[k]] = hit
-                used.add((hit.start, hit.end))
+                used.add(hit.start, hit.end)
+                row_lines.setdefault(cells[k].row, []).append(ix.line[ix.token_at(hit.start)])
         return out
 
     def _place_by_columns(self, states: list[RowState], chains: dict[Cell, Hit], lo: int, hi: int) -> list[Placement]:
@@ -1013,11 +1402,10 @@ def _bands(ix: TextIndex, tokens: range) -> dict[int, int]:
 def _column_major(row_major: list[Cell], by_rows: dict[int, Hit], by_columns: dict[Cell, Hit]) -> bool:
     """Is the table printed column by column (pdfminer, merged markdown cells)?
 
-    Yes when matching each column on its own places clearly more numbers and
-    dates than one row-major chain (code letters are too common to count).
+    Yes when matching each column on its own places clearly more cells than one
+    row-major chain (column chains only take code letters that stand alone).
     """
-    in_rows = sum(row_major[k].exp.kind is not Kind.LETTER for k in by_rows)
-    in_columns = sum(c.exp.kind is not Kind.LETTER for c in by_columns)
+    in_rows, in_columns = len(by_rows), len(by_columns)
     return in_columns >= in_rows + max(2, 0.1 * in_rows)
 
 

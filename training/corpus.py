@@ -353,8 +353,9 @@ def _write_seeds(writer, coverage: Coverage) -> int:
         gold = load_gold(gold_path)
         record = Record.model_validate({k: v for k, v in gold.record.items() if k not in ("confidence", "warnings")})
         text = text_path.read_text(encoding="utf-8")
+        aligned_at = time.perf_counter()
         alignment = align_record(record, text)
-        coverage.add("seed", text_path.stem, alignment)
+        coverage.add("seed", text_path.stem, alignment, time.perf_counter() - aligned_at)
         meta = {"source": f"samples/{text_path.name}", "doc_id": text_path.stem, "converter": "seed", "split": "train", "owners": []}
         writer.write(_line(text, alignment, meta) + "\n")
         count += 1
