@@ -63,8 +63,20 @@ def read_input(item: Input) -> str:
     return decode(item.path.read_bytes(), item.source)
 
 
-def run_batch(items: list[Input], extract: Extractor = RULES_ONLY, progress: Callable[[Iterable[Input]], Iterator[Input]] | None = None) -> BatchResult:
+def run_batch(
+    items: list[Input],
+    extract: Extractor = RULES_ONLY,
+    progress: Callable[[Iterable[Input]], Iterator[Input]] | None = None,
+    workers: int = 1,
+) -> BatchResult:
+    """Extract every input; a bad one is recorded and the rest go on.
+
+    With ``workers`` > 1 the filings are shared among that many processes, each
+    loading the model once.
+    """
     result = BatchResult()
+    if workers > 1 and len(items) >= 4 * workers:
+        return _run_parallel(items, extract, progress, workers)
     iterator = progress(items) if progress else iter(items)
     for item in iterator:
         try:
@@ -73,6 +85,49 @@ def run_batch(items: list[Input], extract: Extractor = RULES_ONLY, progress: Cal
         except Form4Error as err:
             err.source = err.source or item.source
             result.failures.append((item, err))
+    return result
+
+
+_WORKER: Extractor | None = None
+
+
+def _init_worker(model_dir: str | None, model_wins: frozenset[str]) -> None:
+    global _WORKER
+    from .pipeline import model_extractor
+
+    _WORKER = model_extractor(model_dir) if model_dir else RULES_ONLY
+
+
+def _work(job: tuple[str, str]) -> Record | Form4Error:
+    source, text = job
+    try:
+        assert _WORKER is not None
+        return _WORKER(text, source)
+    except Form4Error as err:
+        err.source = err.source or source
+        return err
+
+
+def _run_parallel(items: list[Input], extract: Extractor, progress, workers: int) -> BatchResult:
+    from concurrent.futures import ProcessPoolExecutor
+
+    result = BatchResult()
+    readable: list[tuple[Input, str]] = []
+    for item in items:
+        try:
+            readable.append((item, read_input(item)))
+        except Form4Error as err:
+            err.source = err.source or item.source
+            result.failures.append((item, err))
+    model_dir = extract.model_dir if extract.nlp is not None else None
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(model_dir, extract.model_wins)) as pool:
+        outputs = pool.map(_work, [(item.source, text) for item, text in readable], chunksize=4)
+        ordered = [item for item, _ in readable]
+        for item, out in zip(progress(ordered) if progress else ordered, outputs):
+            if isinstance(out, Form4Error):
+                result.failures.append((item, out))
+            else:
+                result.records.append((item, out))
     return result
 
 

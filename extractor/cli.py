@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -72,6 +73,7 @@ def extract(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="File, or directory for one <input name>.json per input."),
     no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),
     model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline directory (default: the shipped models/form4-ner)."),
+    workers: int = typer.Option(min(2, os.cpu_count() or 1), "--workers", help="Processes for batches (each loads the model once)."),
 ) -> None:
     """Extract Form 4 records from flattened text."""
     settings = _settings(no_model, model)
@@ -79,7 +81,7 @@ def extract(
     if not items:
         _fail("error E005: no input files found; pass files, a directory or - for stdin", 2)
     several = len(items) > 1 or any(Path(a).is_dir() for a in inputs if a != "-")
-    result = run_batch(items, settings, progress=_progress(len(items)))
+    result = run_batch(items, settings, progress=_progress(len(items)), workers=workers)
     for _, err in result.failures:
         typer.echo(err.one_line(), err=True)
     if fmt is Format.parquet and output is None:

@@ -41,6 +41,7 @@ class Extractor:
     nlp: Any = None
     model_wins: frozenset[str] = frozenset(ROW_LABELS)  # labels where the model's reading beats the rules'
     calibrator: Calibrator | None = None
+    model_dir: str | None = None  # where nlp came from (worker processes load it again)
 
     def __call__(self, text: str, source: str | None = None) -> Record:
         return extract_text(text, source, self)
@@ -80,6 +81,7 @@ def model_extractor(path: str | None = None) -> Extractor:
     where = Path(path) if path else model_path()
     calibrator = Calibrator.load(where / "calibration.json") if where else None
     wins_path = where / "arbitration.json" if where else None
+    kwargs: dict[str, Any] = {"nlp": nlp, "calibrator": calibrator, "model_dir": str(where) if where else None}
     if wins_path and wins_path.exists():
-        return Extractor(nlp=nlp, calibrator=calibrator, model_wins=frozenset(json.loads(wins_path.read_text())["model_wins"]))
-    return Extractor(nlp=nlp, calibrator=calibrator)
+        kwargs["model_wins"] = frozenset(json.loads(wins_path.read_text())["model_wins"])
+    return Extractor(**kwargs)

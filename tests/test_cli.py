@@ -130,3 +130,16 @@ def test_bad_input_with_the_shipped_model(bad_dir):
     out = form4("extract", bad_dir / "letter.txt")
     lines = out.stderr.decode().strip().splitlines()
     assert out.returncode == 1 and len(lines) == 1 and "E003" in lines[0]
+
+
+def test_parallel_batch_matches_sequential(tmp_path):
+    for i in range(3):
+        for sample in SAMPLES.glob("*.txt"):
+            (tmp_path / "in").mkdir(exist_ok=True)
+            (tmp_path / "in" / f"{i}_{sample.name}").write_text(sample.read_text())
+    (tmp_path / "in" / "zz_empty.txt").write_text("")
+    par = form4("extract", "--no-model", "--workers", "2", tmp_path / "in", "--format", "jsonl")
+    seq = form4("extract", "--no-model", "--workers", "1", tmp_path / "in", "--format", "jsonl")
+    assert par.returncode == seq.returncode == 1
+    assert par.stdout == seq.stdout and len(par.stdout.splitlines()) == 15
+    assert b"zz_empty.txt" in par.stderr
