@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/bench.py [--corpus corpus] [--n 100]
 
 Measures, each in a fresh subprocess so peak memory is its own:
-* throughput (filings per second) and peak RSS extracting N dev-split texts
-  (every converter, evenly spread; texts read beforehand), rules only and with the model;
+* throughput (filings per second) and peak RSS of `run_batch` (what `form4 extract DIR` runs)
+  over N dev-split texts (every converter, evenly spread), rules only, with the model in one
+  process, and with the model in two worker processes;
 * cold start: wall time of `form4 extract <one file>` as a user runs it.
 Prints a markdown table with the machine it ran on.
 """
@@ -26,32 +27,22 @@ ROOT = Path(__file__).resolve().parents[1]
 _WORKER = r"""
 import json, resource, sys, time
 from pathlib import Path
-from extractor.pipeline import RULES_ONLY, Extractor, extract_text
-from extractor.errors import Form4Error
-texts = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-paths = [f"text{i}" for i in range(len(texts))]
-if sys.argv[2] == "model":
-    from extractor.model import load
-    settings = Extractor(nlp=load())
-else:
-    settings = RULES_ONLY
-extract_text(texts[0], "warmup", settings)
+from extractor.batch import collect_inputs, run_batch
+from extractor.pipeline import RULES_ONLY, model_extractor
+folder, mode, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+settings = model_extractor() if mode == "model" else RULES_ONLY
+items = collect_inputs([folder])
 start = time.perf_counter()
-failed = 0
-for p, t in zip(paths, texts):
-    try:
-        extract_text(t, str(p), settings)
-    except Form4Error:
-        failed += 1
+result = run_batch(items, settings, workers=workers)
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "n": len(texts), "failed": failed,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(json.dumps({"seconds": seconds, "n": len(items), "failed": len(result.failures), "peak_mb": peak / 1024}))
 """
 
 
-def run_worker(texts_file: Path, mode: str) -> dict:
+def run_worker(folder: Path, mode: str, workers: int) -> dict:
     out = subprocess.run(
-        [sys.executable, "-c", _WORKER, str(texts_file), mode],
+        [sys.executable, "-c", _WORKER, str(folder), mode, str(workers)],
         capture_output=True, text=True, cwd=ROOT, check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -81,15 +72,17 @@ def main() -> None:
         sys.exit(f"no dev annotations under {args.corpus}: build the corpus first (form4 corpus build)")
     step = max(1, len(items) // args.n)
     sample = [text for _, text, _, _ in items[::step][: args.n]]
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
-        json.dump(sample, fh)
+    folder = Path(tempfile.mkdtemp(prefix="form4-bench-"))
+    for i, text in enumerate(sample):
+        (folder / f"{i:03d}.txt").write_text(text, encoding="utf-8")
     rows = []
-    for mode in ("rules", "model"):
-        r = run_worker(Path(fh.name), mode)
-        rows.append((mode, r["n"], r["n"] / r["seconds"], r["peak_mb"], cold_start(ROOT / "samples" / "000_46eb1dd4f8015172.txt", mode == "rules")))
+    for mode, workers in (("rules", 1), ("model", 1), ("model", 2)):
+        r = run_worker(folder, mode, workers)
+        cold = cold_start(ROOT / "samples" / "000_46eb1dd4f8015172.txt", mode == "rules")
+        rows.append((f"{mode}, {workers} process{'es' if workers > 1 else ''}", r["n"], r["n"] / r["seconds"], r["peak_mb"], cold))
     cpu = platform.processor() or platform.machine()
     print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}")
-    print("| mode | filings | filings/s (1 process) | peak RSS (MB) | cold start `form4 extract` 1 file (s) |")
+    print("| mode | filings | filings/s (model load included) | peak RSS per process (MB) | cold start `form4 extract` 1 file (s) |")
     print("|---|---|---|---|---|")
     for mode, n, rate, peak, cold in rows:
         print(f"| {mode} | {n} | {rate:.1f} | {peak:.0f} | {cold:.2f} |")
