@@ -39,6 +39,7 @@ ANCHOR_LABELS = frozenset(
 )
 TEXT_LABELS = frozenset({F.SECURITY_TITLE, F.NATURE, F.UNDERLYING_TITLE})
 AGREE, MODEL_ONLY, RULE_ONLY, DISAGREE = 0.97, 0.85, 0.8, 0.6
+RULE_SURE = 0.5  # a rule entity at or above this evidence keeps its reading in a conflict
 
 
 @dataclass
@@ -141,10 +142,12 @@ def merge_entities(model: list[Entity], rules: list[Entity], model_wins: frozens
         if r is None:
             out.append(replace(m, score=MODEL_ONLY))
         elif _same(m, r):
-            out.append(replace(r, score=max(AGREE, r.score), source="model+rule"))
+            # agreement confirms a clean reading; it does not clean a damaged one (re-joined, unreadable)
+            out.append(replace(r, score=AGREE if r.score >= 0.9 else r.score, source="model+rule"))
         else:
-            chosen = m if m.label in model_wins else r
-            out.append(replace(chosen, score=DISAGREE, notes=chosen.notes + ("model and rules disagree",)))
+            # the model overrides a reading only where the rules were unsure of it
+            chosen = m if m.label in model_wins and r.score < RULE_SURE else r
+            out.append(replace(chosen, score=min(chosen.score, DISAGREE), notes=chosen.notes + ("model and rules disagree",)))
     out += [r for label, r in by_label.items() if label not in seen]
     return out
 
@@ -153,6 +156,7 @@ def merge_rows(rule_rows: list[RowEntities], rows_from_model: list[RowEntities],
     if not rows_from_model:
         return rule_rows
     out: list[RowEntities] = []
+    matched: list[RowEntities] = []
     used: set[int] = set()
     for m in rows_from_model:
         match = next(
@@ -165,8 +169,13 @@ def merge_rows(rule_rows: list[RowEntities], rows_from_model: list[RowEntities],
         used.add(match)
         r = rule_rows[match]
         entities = merge_entities(list(m.entities), list(r.entities), model_wins)
-        ids = tuple(dict.fromkeys(m.footnote_ids + r.footnote_ids))
-        out.append(RowEntities(m.table, min(m.start, r.start), max(m.end, r.end), tuple(entities), ids, r.alternatives))
+        ids = r.footnote_ids or m.footnote_ids  # the rule row's marks are its own line's
+        merged = RowEntities(m.table, min(m.start, r.start), max(m.end, r.end), tuple(entities), ids, r.alternatives)
+        out.append(merged)
+        matched.append(merged)
+    # a row only the model saw is kept where the rules read no row of that table at all
+    ruled_tables = {r.table for r in rule_rows}
+    out = [row for row in out if row in matched or row.table not in ruled_tables]
     out += [r for i, r in enumerate(rule_rows) if i not in used and _has_amounts(r)]
     return sorted(out, key=lambda r: (r.table, r.start))
 

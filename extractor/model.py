@@ -81,5 +81,28 @@ def predict(nlp, sections: Sections) -> list[Entity]:
     out: list[Entity] = []
     for (start, _), doc in zip(spans, nlp.pipe(text[s:e] for s, e in spans)):
         for ent in doc.ents:
-            out.append(Entity(ent.label_, start + ent.start_char, start + ent.end_char, ent.text, 0.9, source="model"))
+            s, e = start + ent.start_char, start + ent.end_char
+            if _line_length(text, s) > MAX_LINE:
+                continue  # a converter's runaway repeat (seed 004), not a table row
+            out.append(Entity(ent.label_, s, e, _trim(ent.label_, ent.text), 0.9, source="model"))
     return out
+
+
+MAX_LINE = 2000
+
+
+def _line_length(text: str, offset: int) -> int:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return (len(text) if end < 0 else end) - start
+
+
+def _trim(label: str, text: str) -> str:
+    """A signer's name span that ran into the signature date loses the date."""
+    if label == "SIGNER_NAME":
+        from .normalize import DATE_IN_TEXT
+
+        m = DATE_IN_TEXT.search(text)
+        if m and m.start() > 0:
+            return text[: m.start()].rstrip(" ,")
+    return text

@@ -67,7 +67,7 @@ def test_model_rows_group_by_line_and_join_wrapped_text():
 
 def test_arbitration_and_agreement_scores():
     m = [Entity(F.SHARES, 0, 3, "100", 0.9, "model"), Entity(F.PRICE, 5, 9, "5.00", 0.9, "model")]
-    r = [Entity(F.SHARES, 0, 3, "100", 0.95), Entity(F.PRICE, 5, 9, "5.10", 0.95), Entity(F.NATURE, 10, 12, "By", 0.8)]
+    r = [Entity(F.SHARES, 0, 3, "100", 0.95), Entity(F.PRICE, 5, 9, "5.10", 0.3), Entity(F.NATURE, 10, 12, "By", 0.8)]
     rules_win = {e.label: e for e in merge_entities(m, r, frozenset())}
     assert rules_win[F.SHARES].score >= 0.97  # both read it
     assert rules_win[F.PRICE].value_source == "5.10" and rules_win[F.PRICE].score < 0.7  # conflict
