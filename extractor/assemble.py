@@ -261,6 +261,18 @@ def _owner(
     return ReportingOwner(**kwargs), conf
 
 
+def _header_values(entities: tuple[Entity, ...], prefix: str, confidence: dict[str, float]) -> dict[str, Any]:
+    """Typed values of header entities by field name; their confidences under ``prefix``."""
+    out: dict[str, Any] = {}
+    for entity in entities:
+        name, kind = F.HEADER_LABELS[entity.label]
+        v = typed_value(entity, kind)
+        if v.value is not None and name not in out:
+            out[name] = v.value
+            confidence[f"{prefix}{name}"] = v.confidence
+    return out
+
+
 def assemble(
     header: HeaderEntities,
     rows: list[RowEntities],
@@ -276,20 +288,8 @@ def assemble(
         owners.append(owner)
         confidence.update({f"/reporting_owners/{i}/{k}": v for k, v in owner_conf.items()})
 
-    issuer_kwargs = {}
-    for entity in header.issuer:
-        name, kind = F.HEADER_LABELS[entity.label]
-        v = typed_value(entity, kind)
-        if v.value is not None:
-            issuer_kwargs[name] = v.value
-            confidence[f"/issuer/{name}"] = v.confidence
-    top: dict[str, Any] = {}
-    for entity in header.dates:
-        name, kind = F.HEADER_LABELS[entity.label]
-        v = typed_value(entity, kind)
-        if v.value is not None:
-            top[name] = v.value
-            confidence[f"/{name}"] = v.confidence
+    issuer_kwargs = _header_values(header.issuer, "/issuer/", confidence)
+    top: dict[str, Any] = _header_values(header.dates, "/", confidence)
     top["document_type"] = "4/A" if top.get("date_of_original_submission") else "4"
     confidence["/document_type"] = 0.9
     for name in ("not_subject_to_section16", "aff10b5_one"):
