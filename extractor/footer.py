@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from . import fields as F
 from .entities import Entity
+from .layout import blank_markup
 from .normalize import DATE_IN_TEXT, clean_text
 from .sections import ANCHORS, Sections, Span
 
@@ -113,7 +114,7 @@ def _signature(text: str, start: int, end: int) -> tuple[Entity, ...]:
 
 
 def read_footer(sections: Sections) -> Footer:
-    text = sections.text
+    text = blank_markup(sections.text)  # prose a converter left inside table cells or tags
     return Footer(
         footnotes=read_footnotes(text, sections.explanation),
         remarks=read_remarks(text, sections.remarks),

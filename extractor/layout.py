@@ -149,11 +149,29 @@ def atoms_of(text: str, cells: tuple[Cell, ...]) -> list[Atom]:
             start, end = m.start(), m.end()
             _, ids = split_footnotes(raw)
             if kind == "word":
-                atom_kind = AtomKind.LETTER if re.fullmatch(r"[A-Z]", raw) else AtomKind.TEXT
+                # "C(1)": a code letter with its footnote mark glued on is still a letter
+                atom_kind = AtomKind.LETTER if re.fullmatch(r"[A-Z]", split_footnotes(raw)[0].strip()) else AtomKind.TEXT
             else:
                 atom_kind = AtomKind(kind)
             out.append(Atom(atom_kind, start, end, raw, cell.column, ids))
     return out
+
+
+# ---------------------------------------------------------------- prose view
+_PROSE_BLANK = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}[-:| \t]*$|<[^>]*>|(?<!\\)\|", re.M)
+
+
+def blank_markup(text: str) -> str:
+    """A same-length view of ``text`` with tags, table pipes and markdown rules blanked.
+
+    For reading prose (footnotes, remarks, signatures) that a converter put inside table
+    cells: offsets are unchanged, so spans found in the view are spans of ``text``.
+
+    >>> v = blank_markup("| <span>1.</span> <span>Sold.</span> |")
+    >>> len(v) == len("| <span>1.</span> <span>Sold.</span> |"), v.split()
+    (True, ['1.', 'Sold.'])
+    """
+    return _PROSE_BLANK.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text).replace("\xa0", " ")
 
 
 # ---------------------------------------------------------------- HTML tables in text
@@ -167,7 +185,8 @@ def flatten_html_tables(text: str) -> str:
 
     Converters such as pandoc leave complex tables as HTML. Each ``<tr>`` starts a line,
     each ``<td>``/``<th>`` a tab-separated cell, other structural tags become spaces and
-    line breaks inside a row become spaces. Offsets are unchanged, so every span found in
+    line breaks inside a row become spaces (inline ``span``/``em``/``strong`` tags no-break
+    spaces, so they do not split a cell). Offsets are unchanged, so every span found in
     the view is a span of the original text. ``<u>``, ``<sup>``, ``<br>`` and
     ``<input>`` stay: they carry meaning.
 
@@ -187,8 +206,9 @@ def flatten_html_tables(text: str) -> str:
                 if out[i] == "\n":
                     out[i] = " "
         tag = m.group(0)
-        fill = [" "] * len(tag)
         low = tag.lower()
+        # inline tags become no-break spaces: "Issuer Name <strong>and</strong> Ticker" stays one cell
+        fill = ["\xa0" if re.match(r"</?(?:span|em|strong)\b", low) else " "] * len(tag)
         if low.startswith("<tr"):
             fill[0] = "\n"
             depth += 1

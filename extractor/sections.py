@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import EmptyInputError, NotAForm4Error, TruncatedFilingError
-from .layout import flatten_html_tables
+from .layout import blank_markup, flatten_html_tables
 
 _SP = r"[\s*_|#<>/bru]*"  # what converters put between the words of a label
 
@@ -131,7 +131,7 @@ def find_sections(text: str) -> Sections:
     sig_end = sig_label.start() if sig_label else end
     explanation = Span(expl.start(), (rem or sig_label).start() if (rem or sig_label) else end) if expl else Span(footer_start, footer_start)
     remarks = Span(rem.start(), sig_end) if rem else Span(explanation.end, explanation.end)
-    signature_start = _signature_start(text, remarks if rem else explanation, sig_end)
+    signature_start = _signature_start(blank_markup(text), remarks if rem else explanation, sig_end)
     remarks = Span(remarks.start, min(remarks.end, signature_start)) if rem else remarks
     explanation = Span(explanation.start, min(explanation.end, signature_start)) if not rem else explanation
     signature = Span(signature_start, sig_label.end() if sig_label else end)
