@@ -100,9 +100,12 @@ def read_signatures(text: str, span: Span) -> tuple[tuple[Entity, ...], ...]:
 def _signature(text: str, start: int, end: int) -> tuple[Entity, ...]:
     chunk = text[start:end]
     date = DATE_IN_TEXT.search(chunk)
-    name_end = start + (date.start() if date else len(chunk))
+    # the name may wrap around the date ("..., Attorney-in-fact for / 09/11/2020 / Reid G. Hoffman")
+    after = chunk[date.end() :] if date else ""
+    name_end = start + (date.end() + len(after.rstrip()) if date and re.search(r"[A-Za-z]", after) else date.start() if date else len(chunk))
     name_raw = text[start:name_end]
-    name = clean_text(name_raw.replace("\\/", "/").replace("\\", "")).value
+    name_text = chunk[: date.start()] + " " + after if date and re.search(r"[A-Za-z]", after) else name_raw
+    name = clean_text(name_text.replace("\\/", "/").replace("\\", "")).value
     out = []
     if name:
         name = name.strip(" *")

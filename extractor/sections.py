@@ -156,15 +156,42 @@ _DATE_LINE = re.compile(r"^\W*\d{1,2}/\d{1,2}/\d{2,4}\W*$", re.M)
 
 
 def _signature_start(text: str, before: Span, sig_end: int) -> int:
-    """Where the signature block begins: the first ``/s/`` line, else the trailing date/name lines."""
+    """Where the signature block begins: the first ``/s/`` line, else the trailing name/date lines.
+
+    Without ``/s/``, a signature printed in its own column (indented like the "Signature of
+    Reporting Person" label under it) is the run of lines at that indent; otherwise the last
+    line, with a date line and a name line split around it.
+    """
     if m := _SIGNATURE_START.search(text, before.start, sig_end):
         return m.start()
-    # No "/s/": take the last non-empty lines before the label (name line and/or date line).
-    body = text[before.start : sig_end]
-    lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", body)]
-    if len(lines) <= 1:
-        return sig_end if not lines else before.start + lines[-1].start()
+    label_line = text.rfind("\n", 0, sig_end) + 1
+    label_indent = len(text[label_line:sig_end]) - len(text[label_line:sig_end].lstrip())
+    lines = [
+        m
+        for m in re.finditer(r"[^\n]*[A-Za-z0-9][^\n]*", text[before.start : label_line])
+        if not (ANCHORS["remarks"].search(m.group(0)) or ANCHORS["explanation"].search(m.group(0)))
+    ]
+    if not lines:
+        return sig_end
+    if label_indent >= 20:
+        run = []
+        for m in reversed(lines):
+            line = m.group(0)
+            if len(line) - len(line.lstrip()) < label_indent - 12:
+                break
+            run.append(m)
+        if run:
+            return before.start + run[-1].start()
     start_idx = len(lines) - 1
-    if _DATE_LINE.match(lines[start_idx].group(0)) and start_idx >= 2:
+    if start_idx >= 1 and _DATE_LINE.match(lines[start_idx].group(0)):
+        start_idx -= 1
+    elif start_idx >= 2 and _DATE_LINE.match(lines[start_idx - 1].group(0)):
+        start_idx -= 2  # "name, attorney-in-fact for / date / the owner's name"
+    # a name wrapped after "Attorney-in-fact for" / "By:" / a comma goes on the next line
+    while start_idx >= 1 and _CONTINUED.search(lines[start_idx - 1].group(0)) and not _FOOTNOTE_LINE.match(lines[start_idx - 1].group(0)):
         start_idx -= 1
     return before.start + lines[start_idx].start()
+
+
+_CONTINUED = re.compile(r"(?:\b(?:for|of|by|and|on\s+behalf)|[&,:-])\s*$", re.I)
+_FOOTNOTE_LINE = re.compile(r"^\W*\(?\d{1,2}[.)]\s")
