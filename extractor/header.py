@@ -170,7 +170,7 @@ _LAST = re.compile(r"\(Last\)", re.I)
 _MIDDLE = re.compile(r"\(Middle\)", re.I)
 _STREET = re.compile(r"\(Street\)", re.I)
 _CITY_ANCHOR = re.compile(r"\((?:City|State|Zip)\)|\(?[;:]?(?:St)?ate\)|\([;:]", re.I)
-_LABEL_END = re.compile(r"Person\*?|Person\(s\)\*?", re.I)
+_LABEL_END = re.compile(r"Person(?:\(s\))?(?:\^?\(?\*\)?)?", re.I)  # "Person*", "Person^(*)"
 
 
 def read_box1(text: str, pieces: list[Piece]) -> list[Entity]:
@@ -367,16 +367,19 @@ def read_more_owners(sections: Sections) -> list[tuple[tuple[Entity, ...], dict[
 
 
 # ---------------------------------------------------------------- whole header
-_SECTION16 = re.compile(r"no\s+longer\s+subject\s+to\s+Section\s*16", re.I)
+_SECTION16 = re.compile(r"no\s+longer\s+subject(?:\s+to\s+Section\s*16)?", re.I)  # grid tables wrap the sentence
 _AFF10B5 = re.compile(r"10b5-1\s*\(c\)|Rule\s+10b5-1", re.I)
 
 
 def _checkbox_near(text: str, m: re.Match[str] | None, window: int = 220) -> tuple[bool, float] | None:
     if m is None:
         return None
-    sentence_start = text.rfind("\n", 0, m.start()) + 1
-    lead = text[max(sentence_start, m.start() - window) : m.start()]
-    return (parse_checkbox(lead.split("Check this box")[0] if "Check this box" in lead else lead).value or False, 0.8)
+    # the box is printed before the sentence "Check this box ...", which may be long
+    sentence = text.rfind("Check this box", max(0, m.start() - 800), m.start())
+    end = sentence if sentence >= 0 else m.start()
+    line_start = text.rfind("\n", 0, end) + 1
+    lead = text[max(line_start, end - window) : end]
+    return (parse_checkbox(lead).value or False, 0.8)
 
 
 def read_header(sections: Sections) -> HeaderEntities:

@@ -17,7 +17,7 @@ from typing import Literal, Sequence
 from . import fields as F
 from .entities import Entity
 from .layout import Atom, AtomKind, Line, atoms_of, split_lines
-from .normalize import is_number_text, parse_date
+from .normalize import is_number_text, parse_date, split_footnotes
 from .sections import Sections
 
 TableName = Literal["I", "II"]
@@ -257,7 +257,8 @@ def _title(text: str, cur: _Cursor) -> Entity | None:
     if not taken or taken[0].text.startswith("("):
         return None
     words = " ".join(t.bare for t in taken)
-    words = re.sub(r"[)\]]\d*$", "", words).strip()
+    if words.count(")") > words.count("("):  # a stray mark remnant, not "(right to buy)"
+        words = re.sub(r"[)\]]\d*$", "", words).strip()
     words = re.sub(r"^[^\w(]+", "", words)
     if not words:
         return None
@@ -439,10 +440,11 @@ def _tail(text: str, cur: _Cursor, alts: dict[str, tuple[Candidate, ...]], with_
     if di_index is not None:
         di = rest[di_index]
         out.append(_ent(F.OWNERSHIP_FORM, [di], text, di.bare, 0.95))
-        nature = [a for a in rest[di_index + 1 :] if a.kind in (AtomKind.TEXT, AtomKind.LETTER, AtomKind.FOOTNOTE)]
-        words = [a for a in nature if a.kind is not AtomKind.FOOTNOTE]
-        if words:
-            out.append(_ent(F.NATURE, nature, text, " ".join(a.bare for a in words), 0.85))
+        nature = [a for a in rest[di_index + 1 :] if a.kind is not AtomKind.DASH]
+        if any(a.kind in (AtomKind.TEXT, AtomKind.LETTER) for a in nature):
+            # the cell as printed (numbers and hyphens kept: "Venture 2010-Seed Fund"), marks dropped
+            value = " ".join(split_footnotes(re.sub(r"<[^>]*>", " ", text[nature[0].start : nature[-1].end]))[0].split())
+            out.append(_ent(F.NATURE, nature, text, value, 0.85))
     cur.i = len(cur.atoms)
     return out
 
