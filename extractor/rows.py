@@ -106,16 +106,25 @@ def find_rows(sections: Sections) -> list[RowEntities]:
         pending: list[Atom] = []  # a title printed on its own line(s) above its values
         table_rows: list[tuple[int, RowEntities, Line]] = []  # (line index, row, its line)
         loose: list[tuple[int, Line, list[Atom]]] = []  # text-only lines of a layout table
+        in_header = False  # between a column-header line and the next data row (repeated on each page)
+        headers: list[int] = []
+        after_header: set[int] = set()  # wrapped text between a repeated page header and the next row
+        below_header = False
         for index, line in enumerate(lines):
             if _HEADER_LINE.search(line.text):
-                pending, loose = [], []
+                pending, in_header = [], True
+                headers.append(index)
                 continue
             atoms = atoms_of(text, line.cells)
             if not atoms:
                 continue
+            if in_header and index and (not lines[index - 1].text.strip() or _BLANK_LINE.search(text, lines[index - 1].end, line.start)):
+                in_header, below_header = False, bool(table_rows)  # the header block ends at a blank line
             if not _is_data_line(atoms):
-                if layout:
+                if layout and not in_header:
                     loose.append((index, line, atoms))
+                    if below_header:
+                        after_header.add(index)
                 else:
                     pending = (pending + atoms)[-12:] if atoms[0].kind is AtomKind.TEXT or pending else []
                 continue
@@ -123,24 +132,68 @@ def find_rows(sections: Sections) -> list[RowEntities]:
                 if not pending:
                     continue
                 atoms = [_retag(a, -1) for a in pending] + atoms
-            pending = []
+            pending, in_header, below_header = [], False, False
             row = parse_row(name, text, atoms, need_title=not layout)  # type: ignore[arg-type]
             if row is not None:
                 table_rows.append((index, row, line))
-        rows.extend(_join_wrapped(table_rows, loose, text))
+        rows.extend(_join_wrapped(table_rows, loose, text, headers, after_header))
     return rows
 
 
-def _join_wrapped(table_rows: list[tuple[int, RowEntities, Line]], loose: list[tuple[int, Line, list[Atom]]], text: str) -> list[RowEntities]:
-    """Give each wrapped line to the nearest row (cells are centred vertically; a tie goes up)."""
+def _join_wrapped(
+    table_rows: list[tuple[int, RowEntities, Line]],
+    loose: list[tuple[int, Line, list[Atom]]],
+    text: str,
+    headers: list[int],
+    after_header: set[int] = frozenset(),  # type: ignore[assignment]
+) -> list[RowEntities]:
+    """Give each wrapped line to its row.
+
+    Converters print a blank line between rows, and a cell's wrapped lines are centred on
+    its row's values line: between two rows, the row above takes as many lines below it as
+    it took above it, the row below takes the rest. A repeated page header closes a row.
+    """
     if not table_rows:
         return []
     wrapped: list[list[tuple[int, Line, list[Atom]]]] = [[] for _ in table_rows]
-    for item in loose:
-        index = item[0]
-        k = min(range(len(table_rows)), key=lambda j: (abs(table_rows[j][0] - index), table_rows[j][0] > index))
+    above = [0] * len(table_rows)  # lines each row took above its values line
+
+    def apart(x: Line, y: Line) -> bool:
+        lo, hi = (x, y) if x.start < y.start else (y, x)
+        return bool(_BLANK_LINE.search(text, lo.end, hi.start))
+
+    for item in sorted(loose, key=lambda it: it[0]):
+        index, line, _ = item
+        after = next((k for k, r in enumerate(table_rows) if r[0] > index), None)
+        before = after - 1 if after is not None else len(table_rows) - 1
+        if after is None or before < 0:
+            k = before if after is None else after
+        else:
+            (a_index, _, a_line), (b_index, _, b_line) = table_rows[before], table_rows[after]
+            page_break = any(index < h < b_index for h in headers)
+            if page_break or (apart(b_line, line) and not apart(a_line, line)):
+                k = before
+            elif apart(a_line, line) and not apart(b_line, line):
+                k = after
+            else:
+                k = before if index - a_index <= above[before] else after
+        if k > before or (after is not None and k == after):
+            above[k] += 1
         wrapped[k].append(item)
+    # A cell cut by a page break goes on under the repeated header: keep for the row after it only
+    # as many of those lines as it has below its values line (centred), the rest end the row before.
+    for k, (main_index, _, _) in enumerate(table_rows):
+        cut = [it for it in wrapped[k] if it[0] in after_header and it[0] < main_index]
+        if not cut or k == 0:
+            continue
+        below = sum(1 for it in wrapped[k] if it[0] > main_index)
+        spill = cut[: max(0, len(cut) - max(below, 1))]
+        wrapped[k] = [it for it in wrapped[k] if it not in spill]
+        wrapped[k - 1].extend(spill)
     return [_continue_row(row, main, wrapped[k], main_index, text) for k, (main_index, row, main) in enumerate(table_rows)]
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _is_layout(lines: list[Line]) -> bool:
@@ -166,6 +219,10 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
     numeric = [(e.start - main.start, e.end - main.start) for e in row.entities if e.label not in _TEXT_ROW_LABELS]
     if F.SECURITY_TITLE not in cells:  # the title is wholly on wrapped lines: its column ends at the first value
         cells[F.SECURITY_TITLE] = (0, max(1, min((n0 for n0, _ in numeric), default=30) - 2))
+    form = row.get(F.OWNERSHIP_FORM)
+    if F.NATURE not in cells and form is not None:  # the nature column, right of D/I, wholly wrapped
+        x = form.end - main.start
+        cells[F.NATURE] = (x + 2, x + 40)
     before: dict[str, list[Atom]] = {}
     after: dict[str, list[Atom]] = {}
     ids = list(row.footnote_ids)
