@@ -19,17 +19,25 @@ MODEL_NAME = "form4-ner"
 ENV_VAR = "FORM4_MODEL"
 
 
-def regions(sections: Sections) -> list[tuple[int, int]]:
-    """The spans the model reads, in text order."""
+REGION_NAMES = ("header", "table1", "table2", "more_owners", "signature")
+
+
+def named_regions(sections: Sections) -> list[tuple[str, int, int]]:
+    """The spans the model reads, by name, in text order."""
     sig_start = sections.remarks.start if sections.remarks else sections.signature.start
     spans = [
-        (sections.header.start, sections.header.end),
-        (sections.table1.start, sections.table1.end),
-        (sections.table2.start, sections.table2.end),
-        (sections.more_owners.start, sections.more_owners.end),
-        (sig_start, sections.signature.end),
+        ("header", sections.header.start, sections.header.end),
+        ("table1", sections.table1.start, sections.table1.end),
+        ("table2", sections.table2.start, sections.table2.end),
+        ("more_owners", sections.more_owners.start, sections.more_owners.end),
+        ("signature", sig_start, sections.signature.end),
     ]
-    return [(s, e) for s, e in spans if e > s]
+    return [(n, s, e) for n, s, e in spans if e > s]
+
+
+def regions(sections: Sections) -> list[tuple[int, int]]:
+    """The spans the model reads, in text order."""
+    return [(s, e) for _, s, e in named_regions(sections)]
 
 
 def text_regions(text: str) -> list[tuple[int, int]]:
@@ -74,10 +82,10 @@ def load(path: str | None = None):
     return spacy.load(target)
 
 
-def predict(nlp, sections: Sections) -> list[Entity]:
-    """Model entities over the regions of one filing, with offsets into the whole text."""
+def predict(nlp, sections: Sections, only: frozenset[str] | None = None) -> list[Entity]:
+    """Model entities over the regions of one filing (or the regions named in ``only``), with offsets into the whole text."""
     text = sections.raw or sections.text
-    spans = regions(sections)
+    spans = [(s, e) for name, s, e in named_regions(sections) if only is None or name in only]
     out: list[Entity] = []
     for (start, _), doc in zip(spans, nlp.pipe(text[s:e] for s, e in spans)):
         for ent in doc.ents:

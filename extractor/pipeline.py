@@ -15,6 +15,7 @@ from .errors import BinaryInputError, EmptyInputError, Form4Error
 from .footer import read_footer
 from .header import read_header
 from .model import predict
+from .sureness import unsure_regions
 from .rows import find_rows
 from .schema import Record
 from .sections import find_sections
@@ -42,6 +43,7 @@ class Extractor:
     model_wins: frozenset[str] = frozenset(ROW_LABELS)  # labels where the model's reading beats the rules'
     calibrator: Calibrator | None = None
     model_dir: str | None = None  # where nlp came from (worker processes load it again)
+    cascade: bool = True  # read with the model only the regions the rules could not read surely
 
     def __call__(self, text: str, source: str | None = None) -> Record:
         return extract_text(text, source, self)
@@ -61,7 +63,8 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
     rows = find_rows(sections)
     footer = read_footer(sections)
     if settings.nlp is not None:
-        entities = predict(settings.nlp, sections)
+        only = unsure_regions(sections, header, rows, footer) if settings.cascade else None
+        entities = predict(settings.nlp, sections, only) if only is None or only else []
         rows = merge_rows(rows, model_rows(sections, entities), settings.model_wins)
         header = merge_header(header, entities, sections, settings.model_wins)
         footer = merge_footer(footer, entities, sections, settings.model_wins)

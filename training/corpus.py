@@ -52,7 +52,7 @@ SEED_GOLD = Path(__file__).resolve().parents[1] / "annotations" / "gold"
 NOISE_BASES: dict[str, str] = {
     "scramble_columns": "pdftotext-raw",
     "html_tags": "pdftotext-raw",
-    "markdown_br_table": "pandoc-gfm",
+    "markdown_br_table": "pdftotext-layout",  # a PDF-to-markdown converter: rows of the printed page
     "ocr_confusions": "pdftotext-layout",
     "tab_soup": "pdftotext-layout",
 }

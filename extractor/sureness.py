@@ -1,0 +1,61 @@
+"""Which regions the rules read surely, and which the model must read.
+
+The model costs ~20x the rules' time. Where the rules found every field a region
+must have, each with good evidence, the merge would keep the rules' readings
+anyway (``combine.RULE_SURE``), so the model is run only on the other regions.
+``Extractor(cascade=False)`` runs it everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import fields as F
+from .combine import RULE_SURE
+from .footer import Footer
+from .header import HeaderEntities
+from .model import named_regions
+from .rows import RowEntities
+from .sections import Sections
+
+HEADER_NEEDS = frozenset({F.OWNER_NAME, F.ISSUER_NAME, F.TICKER, F.PERIOD_DATE})
+ROW_NEEDS = frozenset({F.SECURITY_TITLE, F.OWNED_FOLLOWING, F.OWNERSHIP_FORM})
+TRANSACTION_NEEDS = frozenset({F.TXN_CODE, F.SHARES, F.ACQ_DISP})
+_VALUES = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d,\d{3}|\$\s?\d")
+
+
+def _sure(entities) -> bool:
+    return all(e.score >= RULE_SURE for e in entities)
+
+
+def _table_sure(name: str, rows: list[RowEntities], region: str) -> bool:
+    if not rows:
+        return not _VALUES.search(region)  # an empty table prints no dates or amounts
+    for row in rows:
+        labels = {e.label for e in row.entities}
+        needs = ROW_NEEDS | (TRANSACTION_NEEDS if F.TXN_DATE in labels else frozenset())
+        if name == "II" and F.TXN_DATE in labels:
+            needs = needs | {F.UNDERLYING_TITLE}
+        if not needs <= labels or not _sure(row.entities):
+            return False
+    return True
+
+
+def unsure_regions(sections: Sections, header: HeaderEntities, rows: list[RowEntities], footer: Footer) -> frozenset[str]:
+    """Names of the regions (``model.REGION_NAMES``) the model should read."""
+    text = sections.text
+    out = set()
+    for name, start, end in named_regions(sections):
+        if name == "header":
+            found = {e.label for e in (*header.owner, *header.issuer, *header.dates)}
+            sure = HEADER_NEEDS <= found and _sure((*header.owner, *header.issuer, *header.dates))
+        elif name in ("table1", "table2"):
+            table = "I" if name == "table1" else "II"
+            sure = _table_sure(table, [r for r in rows if r.table == table], text[start:end])
+        elif name == "more_owners":
+            sure = bool(header.more_owners) and all(any(e.label == F.OWNER_NAME for e in ents) for ents, _ in header.more_owners)
+        else:
+            sure = bool(footer.signatures) and all({F.SIGNER_NAME, F.SIGNATURE_DATE} <= {e.label for e in sig} for sig in footer.signatures)
+        if not sure:
+            out.add(name)
+    return frozenset(out)

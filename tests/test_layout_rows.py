@@ -1,0 +1,96 @@
+"""Layout-table reading: glued footnote marks, wrapped cells, prose in table cells, signatures."""
+
+from extractor.footer import read_footer
+from extractor.header import read_header
+from extractor.layout import blank_markup
+from extractor.pipeline import extract_text
+from extractor.rows import find_rows
+from extractor.sections import find_sections
+from extractor.sureness import unsure_regions
+
+HEAD = """FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP
+1. Name and Address of Reporting Person*        2. Issuer Name and Ticker or Trading Symbol
+ Doe Jane                                        ACME CORP [ ACME ]
+                          Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned
+1. Title of Security (Instr. 3)      2. Transaction Date       3. Transaction Code (Instr. 8)
+                                       Code     V     Amount          (D)        Price
+
+"""
+FOOT = """                          Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned
+Explanation of Responses:
+1. A note.
+2. Another note.
+"""
+SIG = """
+                                                                        Ann Lee, Attorney-in-fact for
+                                                                                          09/11/2020
+                                                                        Jane Doe
+                                                                        ** Signature of Reporting Person       Date
+"""
+
+
+def _rows(table1: str):
+    return find_rows(find_sections(HEAD + table1 + FOOT + SIG))
+
+
+def test_code_letter_with_glued_footnote_mark():
+    rows = _rows("Common Stock            05/01/2012        C(1)      78,667     A     (2)     78,667     D\n")
+    got = {e.label: e.value_source for e in rows[0].entities}
+    assert got["TXN_CODE"] == "C" and got["SHARES"] == "78,667" and got["OWNERSHIP_FORM"] == "D"
+    assert rows[0].footnote_ids == ("F1", "F2")
+
+
+def test_wrapped_nature_is_centred_on_its_row():
+    table = (
+        "Common Stock            05/01/2012        S         600     D     $10.00     1,000     D\n"
+        "                                                                                                     Estate\n"
+        "Common Stock                                                                   48,382     I          planning\n"
+        "                                                                                                     vehicles\n"
+        "\n"
+        "                                                                                                     See\n"
+        "Common Stock                                                                   2,000      I\n"
+        "                                                                                                     footnote(2)\n"
+    )
+    rows = _rows(table)
+    natures = [next((e.value_source for e in r.entities if e.label == "NATURE"), None) for r in rows]
+    assert natures == [None, "Estate planning vehicles", "See footnote"]
+    assert rows[2].footnote_ids == ("F2",)
+
+
+def test_signature_name_wrapped_around_its_date():
+    sections = find_sections(HEAD + "Common Stock   05/01/2012   S   600   D   $10.00   1,000   D\n" + FOOT + SIG)
+    (sig,) = read_footer(sections).signatures
+    got = {e.label: e.value_source for e in sig}
+    assert got["SIGNER_NAME"] == "Ann Lee, Attorney-in-fact for Jane Doe"
+    assert got["SIGNATURE_DATE"] == "09/11/2020"
+
+
+def test_blank_markup_keeps_offsets():
+    text = "| <span class='F'>1.</span> <span>Sold under a plan.</span> |\n|---|---|\n"
+    view = blank_markup(text)
+    assert len(view) == len(text)
+    assert view.split() == ["1.", "Sold", "under", "a", "plan."]
+    assert view.index("Sold") == text.index("Sold")
+
+
+def test_markdown_footnotes_and_signature_in_table_cells():
+    text = (
+        HEAD + "Common Stock   05/01/2012   S   600   D   $10.00   1,000   D\n" + FOOT.split("Explanation")[0]
+        + "| **Explanation of Responses:** |\n| <span>1.</span> <span>A note.</span> |\n| **Remarks:** |\n|  |\n\n"
+        + "| | <u><span>/s/ Ann Lee</span></u> | <u><span>05/03/2012</span></u> |\n| | \\*\\* Signature of Reporting Person | Date |\n"
+    )
+    record = extract_text(text)
+    assert [(f.id, f.text) for f in record.footnotes] == [("F1", "A note.")]
+    assert record.remarks is None
+    assert [(s.name, str(s.date)) for s in record.signatures] == [("/s/ Ann Lee", "2012-05-03")]
+
+
+def test_cascade_skips_regions_the_rules_read_surely():
+    text = HEAD + "Common Stock            05/01/2012        S         600     D     $10.00     1,000     D\n" + FOOT + SIG
+    sections = find_sections(text)
+    header, rows, footer = read_header(sections), find_rows(sections), read_footer(sections)
+    unsure = unsure_regions(sections, header, rows, footer)
+    assert "table1" not in unsure and "signature" not in unsure
+    broken = HEAD + "Common Stock            05/01/2012        S         600     $10.00\n" + FOOT + SIG
+    sections = find_sections(broken)
+    assert "table1" in unsure_regions(sections, read_header(sections), find_rows(sections), read_footer(sections))
