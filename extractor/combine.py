@@ -20,6 +20,7 @@ from .header import HeaderEntities
 from .layout import atoms_of, split_lines
 from .rows import RowEntities
 from .sections import Sections
+from .sureness import RULE_SURE, row_sure
 
 ANCHOR_LABELS = frozenset(
     {
@@ -39,7 +40,6 @@ ANCHOR_LABELS = frozenset(
 )
 TEXT_LABELS = frozenset({F.SECURITY_TITLE, F.NATURE, F.UNDERLYING_TITLE})
 AGREE, MODEL_ONLY, RULE_ONLY, DISAGREE = 0.97, 0.85, 0.8, 0.6
-RULE_SURE = 0.5  # a rule entity at or above this evidence keeps its reading in a conflict
 
 
 @dataclass
@@ -168,6 +168,10 @@ def merge_rows(rule_rows: list[RowEntities], rows_from_model: list[RowEntities],
             continue
         used.add(match)
         r = rule_rows[match]
+        if row_sure(r):  # a complete, well-evidenced rule row is kept as the rules read it
+            out.append(r)
+            matched.append(r)
+            continue
         entities = merge_entities(list(m.entities), list(r.entities), model_wins)
         ids = r.footnote_ids or m.footnote_ids  # the rule row's marks are its own line's
         merged = RowEntities(m.table, min(m.start, r.start), max(m.end, r.end), tuple(entities), ids, r.alternatives)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 
 from . import fields as F
-from .combine import RULE_SURE
 from .footer import Footer
 from .header import HeaderEntities
 from .model import named_regions
 from .rows import RowEntities
 from .sections import Sections
 
+RULE_SURE = 0.5  # a rule entity at or above this evidence keeps its reading in a conflict
 HEADER_NEEDS = frozenset({F.OWNER_NAME, F.ISSUER_NAME, F.TICKER, F.PERIOD_DATE})
 ROW_NEEDS = frozenset({F.SECURITY_TITLE, F.OWNED_FOLLOWING, F.OWNERSHIP_FORM})
 TRANSACTION_NEEDS = frozenset({F.TXN_CODE, F.SHARES, F.ACQ_DISP})
@@ -28,17 +28,19 @@ def _sure(entities) -> bool:
     return all(e.score >= RULE_SURE for e in entities)
 
 
-def _table_sure(name: str, rows: list[RowEntities], region: str) -> bool:
+def row_sure(row: RowEntities) -> bool:
+    """The rules read every column this kind of row must have, each with good evidence."""
+    labels = {e.label for e in row.entities}
+    needs = ROW_NEEDS | (TRANSACTION_NEEDS if F.TXN_DATE in labels else frozenset())
+    if row.table == "II" and F.TXN_DATE in labels:
+        needs = needs | {F.UNDERLYING_TITLE}
+    return needs <= labels and _sure(row.entities)
+
+
+def _table_sure(rows: list[RowEntities], region: str) -> bool:
     if not rows:
         return not _VALUES.search(region)  # an empty table prints no dates or amounts
-    for row in rows:
-        labels = {e.label for e in row.entities}
-        needs = ROW_NEEDS | (TRANSACTION_NEEDS if F.TXN_DATE in labels else frozenset())
-        if name == "II" and F.TXN_DATE in labels:
-            needs = needs | {F.UNDERLYING_TITLE}
-        if not needs <= labels or not _sure(row.entities):
-            return False
-    return True
+    return all(row_sure(row) for row in rows)
 
 
 def unsure_regions(sections: Sections, header: HeaderEntities, rows: list[RowEntities], footer: Footer) -> frozenset[str]:
@@ -51,7 +53,7 @@ def unsure_regions(sections: Sections, header: HeaderEntities, rows: list[RowEnt
             sure = HEADER_NEEDS <= found and _sure((*header.owner, *header.issuer, *header.dates))
         elif name in ("table1", "table2"):
             table = "I" if name == "table1" else "II"
-            sure = _table_sure(table, [r for r in rows if r.table == table], text[start:end])
+            sure = _table_sure([r for r in rows if r.table == table], text[start:end])
         elif name == "more_owners":
             sure = bool(header.more_owners) and all(any(e.label == F.OWNER_NAME for e in ents) for ents, _ in header.more_owners)
         else:
