@@ -110,6 +110,7 @@ def find_rows(sections: Sections) -> list[RowEntities]:
         headers: list[int] = []
         after_header: set[int] = set()  # wrapped text between a repeated page header and the next row
         below_header = False
+        continues = False  # the last row ends with "I" (and its nature): text lines after it continue it
         for index, line in enumerate(lines):
             if _HEADER_LINE.search(line.text):
                 pending, in_header = [], True
@@ -125,19 +126,59 @@ def find_rows(sections: Sections) -> list[RowEntities]:
                     loose.append((index, line, atoms))
                     if below_header:
                         after_header.add(index)
+                elif table_rows and continues and not in_header:
+                    # text printed after an indirect holding's values: its nature of ownership, wrapped
+                    main_index, row, main = table_rows[-1]
+                    table_rows[-1] = (main_index, _extend_nature(row, line, atoms, text), main)
                 else:
                     pending = (pending + atoms)[-12:] if atoms[0].kind is AtomKind.TEXT or pending else []
                 continue
-            if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) and not layout:
-                if not pending:
-                    continue
-                atoms = [_retag(a, -1) for a in pending] + atoms
+            if not layout and pending:
+                if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) or _is_title_tail(atoms):
+                    atoms = [_retag(a, -1) for a in pending] + atoms  # the title's first line(s) above
+            elif atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) and not layout:
+                continue
             pending, in_header, below_header = [], False, False
             row = parse_row(name, text, atoms, need_title=not layout)  # type: ignore[arg-type]
+            continues = False
             if row is not None:
                 table_rows.append((index, row, line))
+                continues = _ends_with_indirect(row)
         rows.extend(_join_wrapped(table_rows, loose, text, headers, after_header))
     return rows
+
+
+def _ends_with_indirect(row: RowEntities) -> bool:
+    form, nature = row.get(F.OWNERSHIP_FORM), row.get(F.NATURE)
+    if form is None or form.value_source != "I":
+        return False
+    return row.end == form.end or (nature is not None and row.end == nature.end)
+
+
+def _is_title_tail(atoms: list[Atom]) -> bool:
+    """A data line starting with the last words of a wrapped title ("Units", "to buy)")."""
+    words = []
+    for a in atoms:
+        if a.kind not in (AtomKind.TEXT, AtomKind.LETTER):
+            break
+        words.append(a.bare)
+    return len(words) <= 3 and not re.match(r"(?i)(class|common|series|ordinary|preferred|stock\b|restricted|option|warrant)", " ".join(words)) or bool(
+        words and re.match(r"[a-z(]", words[0])
+    )
+
+
+def _extend_nature(row: RowEntities, line: Line, atoms: list[Atom], text: str) -> RowEntities:
+    words = " ".join(split_footnotes(re.sub(r"<[^>]*>", " ", line.text))[0].split())
+    ids = list(row.footnote_ids) + [f for a in atoms for f in a.footnote_ids if f not in row.footnote_ids]
+    nature = row.get(F.NATURE)
+    if words:
+        value = f"{nature.value_source} {words}" if nature is not None else words
+        start = nature.start if nature is not None else atoms[0].start
+        new = Entity(F.NATURE, start, atoms[-1].end, text[start : atoms[-1].end], 0.8, value_text=value)
+        entities = tuple(e for e in row.entities if e.label != F.NATURE) + (new,)
+    else:
+        entities = row.entities
+    return replace(row, entities=entities, end=max(row.end, atoms[-1].end), footnote_ids=tuple(dict.fromkeys(ids)))
 
 
 def _join_wrapped(
