@@ -130,6 +130,8 @@ def find_rows(sections: Sections) -> list[RowEntities]:
                     # text printed after an indirect holding's values: its nature of ownership, wrapped
                     main_index, row, main = table_rows[-1]
                     table_rows[-1] = (main_index, _extend_nature(row, line, atoms, text), main)
+                elif _HEADER_WORDS.match(line.text):
+                    pending = []  # a column-header fragment ("Date Exercisable", "Amount or")
                 else:
                     pending = (pending + atoms)[-12:] if atoms[0].kind is AtomKind.TEXT or pending else []
                 continue
@@ -234,6 +236,11 @@ def _join_wrapped(
     return [_continue_row(row, main, wrapped[k], main_index, text) for k, (main_index, row, main) in enumerate(table_rows)]
 
 
+_HEADER_WORDS = re.compile(
+    r"^[\s|]*(?:(?:Date|Exercisable|Expiration|Title|Amount|or|Number|of|Shares|Code|V|\(A\)|\(D\)|Price|"
+    r"Following|Reported|Transaction\(s\)|Instr\.|\d\)|and|\d|\(Instr\.)[\s,.|]*)+$",
+    re.I,
+)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -581,6 +588,21 @@ def _date_or_mark(text: str, cur: _Cursor, label: str) -> Entity | None:
     return None
 
 
+def _spaced_mark_before_single_date(cur: _Cursor) -> Atom | None:
+    """The footnote mark printed after the amount, when only one date follows before the title."""
+    prev = cur.atoms[cur.i - 1] if cur.i else None
+    nxt, after = cur.peek(), cur.peek(1)
+    if prev is None or prev.kind is not AtomKind.NUMBER or nxt is None or nxt.kind is not AtomKind.DATE:
+        return None
+    if after is not None and after.kind not in (AtomKind.TEXT, AtomKind.LETTER):
+        return None
+    m = re.search(r"\d\s+(\(\d{1,2}\))$", prev.text)
+    if not m:
+        return None
+    start = prev.start + m.start(1)
+    return Atom(AtomKind.FOOTNOTE, start, prev.end, m.group(1), prev.cell, split_footnotes(m.group(1))[1])
+
+
 def _parse_table2(text: str, cur: _Cursor, is_transaction: bool):
     alts: dict[str, tuple[Candidate, ...]] = {}
     out: list[Entity] = []
@@ -598,7 +620,12 @@ def _parse_table2(text: str, cur: _Cursor, is_transaction: bool):
             out.append(e)
         if ad := _letter(cur, {"A", "D"}):
             out.append(_ent(F.ACQ_DISP, [ad], text, ad.bare, 0.9))
-    for label in (F.EXERCISE_DATE, F.EXPIRATION_DATE):
+    labels: tuple[str, ...] = (F.EXERCISE_DATE, F.EXPIRATION_DATE)
+    if is_transaction and (mark := _spaced_mark_before_single_date(cur)):
+        # "424 (1) 01/13/2032 Common Stock": the mark is the exercisable date's, not the amount's
+        out.append(_ent(F.EXERCISE_DATE, [mark], text, None, 0.7, ("value given only as a footnote",)))
+        labels = (F.EXPIRATION_DATE,)
+    for label in labels:
         if e := _date_or_mark(text, cur, label):
             out.append(e)
     under: list[Atom] = []
