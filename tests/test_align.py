@@ -171,6 +171,17 @@ def test_ocr_confusions_and_split_words(nlp):
     assert_clean(alignment, nlp)
 
 
+def test_ocr_merge_of_a_whole_two_word_value_is_placed(nlp):
+    # tesseract often drops the space of a short city name: "MENLOPARK" for "MENLO PARK"
+    record = Record(reporting_owners=(ReportingOwner(name="Botha Roelof", city="MENLO PARK", state="CA", zip_code="94025"),))
+    text = page("", header="Botha Roelof\n(Street)\nMENLOPARK CA 94025 X Form filed by One Reporting Person\n(City) (State) (Zip)")
+    alignment = align_record(record, text)
+    got = fragments(alignment)
+    assert got["/reporting_owners/0/city"] == ["MENLOPARK"]
+    assert got["/reporting_owners/0/state"] == ["CA"]
+    assert_clean(alignment, nlp)
+
+
 def test_ocr_abbreviation_slips_in_a_wrapped_nature():
     record = Record(non_derivative_holdings=(NonDerivativeHolding(
         security_title="Class A Common Stock", shares_owned_following=11388, direct_or_indirect="I",

@@ -117,6 +117,45 @@ def test_converter_output_holds_known_values(water_texts: dict[str, str], name: 
     assert not missing, f"{name} lost {missing}"
 
 
+def _ruled_page(dpi: int) -> "np.ndarray":
+    """A white page with a table box (2 px rules) around a glyph-sized blob and a short dash."""
+    import numpy as np
+
+    page = np.full((dpi * 2, dpi * 3), 255, dtype=np.uint8)
+    page[dpi // 4 : dpi // 4 + 2, dpi // 4 : dpi * 2] = 0  # top rule, 1.75 in
+    page[dpi : dpi + 2, dpi // 4 : dpi * 2] = 0  # bottom rule
+    page[dpi // 4 : dpi + 2, dpi // 4 : dpi // 4 + 2] = 40  # left rule, 0.75 in, antialiased gray
+    page[dpi // 2 : dpi // 2 + dpi // 7, dpi : dpi + dpi // 12] = 0  # an "I", 1/7 in tall
+    page[dpi // 2 + 5 : dpi // 2 + 7, dpi + dpi // 6 : dpi + dpi // 6 + dpi // 6] = 0  # a dash, 1/6 in
+    return page
+
+
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_remove_rules_paints_table_rules_white_and_keeps_glyphs(dpi: int) -> None:
+    page = _ruled_page(dpi)
+    clean = F.remove_rules(page, dpi)
+    assert clean[dpi // 4, dpi].item() == 255 and clean[dpi, dpi].item() == 255  # horizontal rules gone
+    assert clean[dpi // 2, dpi // 4].item() == 255  # vertical rule gone
+    glyph = (slice(dpi // 2, dpi // 2 + dpi // 7), slice(dpi, dpi + dpi // 12))
+    assert (clean[glyph] == page[glyph]).all()
+    dash = (slice(dpi // 2 + 5, dpi // 2 + 7), slice(dpi + dpi // 6, dpi + dpi // 3))
+    assert (clean[dash] == 0).all()
+    assert (clean[page == 255] == 255).all()  # nothing is painted dark
+
+
+def test_remove_rules_can_keep_vertical_rules() -> None:
+    page = _ruled_page(150)
+    clean = F.remove_rules(page, 150, vertical=False)
+    assert clean[150 // 4, 150].item() == 255  # horizontal rule gone
+    assert clean[150 // 2, 150 // 4].item() == 40  # vertical rule kept (OCR reads it as "|")
+
+
+def test_pgm_round_trip(tmp_path: Path) -> None:
+    page = _ruled_page(150)
+    F.write_pgm(tmp_path / "p.pgm", page)
+    assert (F.read_pgm(tmp_path / "p.pgm") == page).all()
+
+
 @needs_pdf_tools
 @needs_raw_html
 def test_pdf_is_letter_landscape(tmp_path: Path) -> None:

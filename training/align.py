@@ -721,12 +721,14 @@ class PhraseFinder:
         """Per value word, the text words in range that may start a fragment with it."""
         ix = self.ix
         out: list[list[int]] = []
-        for raw, n in zip(phrase.words, phrase.norms):
+        for j, (raw, n) in enumerate(zip(phrase.words, phrase.norms)):
             if not n:
                 out.append([w for w in _in_token_range(ix.by_word_raw.get(raw, ()), words)])
                 continue
             cands = set(_in_token_range(ix.by_core.get(n, ()), words))
             cands.update(_in_token_range(ix.by_norm.get(n, ()), words))
+            if j + 1 < len(phrase.norms) and phrase.norms[j + 1]:  # OCR merge of two long words: "MENLOPARK"
+                cands.update(_in_token_range(ix.by_core.get(n + phrase.norms[j + 1], ()), words))
             if len(n) >= 2:
                 for w in words:
                     core = ix.words[w].core
