@@ -171,7 +171,8 @@ def blank_markup(text: str) -> str:
     >>> len(v) == len("| <span>1.</span> <span>Sold.</span> |"), v.split()
     (True, ['1.', 'Sold.'])
     """
-    return _PROSE_BLANK.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text).replace("\xa0", " ")
+    view = _PROSE_BLANK.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return view.replace("\xa0", " ").replace("\f", " ").replace("\v", " ")  # no-break spaces, page breaks
 
 
 # ---------------------------------------------------------------- HTML tables in text

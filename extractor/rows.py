@@ -290,7 +290,14 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
     entities = {e.label: e for e in row.entities}
     for label in set(before) | set(after):
         parts = before.get(label, []) + ([entities[label]] if label in entities else []) + after.get(label, [])
-        words = [p.value_source if isinstance(p, Entity) else p.bare for p in parts]
+        words: list[str] = []
+        for k, p in enumerate(parts):
+            word = p.value_source if isinstance(p, Entity) else p.bare
+            glued = k and isinstance(p, Atom) and isinstance(parts[k - 1], Atom) and parts[k - 1].end == p.start
+            if glued and words:
+                words[-1] += word  # "2010" + "-Seed": one printed word
+            else:
+                words.append(word)
         first, last = parts[0], parts[-1]
         score = entities[label].score if label in entities else 0.7
         entities[label] = Entity(label, first.start, last.end, text[first.start : last.end], score, value_text=" ".join(words))
@@ -362,8 +369,7 @@ def _title(text: str, cur: _Cursor) -> Entity | None:
     if not taken or taken[0].text.startswith("("):
         return None
     words = " ".join(t.bare for t in taken)
-    if words.count(")") > words.count("("):  # a stray mark remnant, not "(right to buy)"
-        words = re.sub(r"[)\]]\d*$", "", words).strip()
+    words = re.sub(r"[)\]]\d+$|\]$", "", words).strip()  # a mark's remnant; "(right to buy)" keeps its ")"
     words = re.sub(r"^[^\w(]+", "", words)
     if not words:
         return None
