@@ -111,6 +111,7 @@ def find_rows(sections: Sections) -> list[RowEntities]:
         after_header: set[int] = set()  # wrapped text between a repeated page header and the next row
         below_header = False
         continues = False  # the last row ends with "I" (and its nature): text lines after it continue it
+        last_atoms: list[Atom] = []  # the atoms of the last row (a row may go on on the next line)
         for index, line in enumerate(lines):
             if _HEADER_LINE.search(line.text):
                 pending, in_header = [], True
@@ -135,6 +136,16 @@ def find_rows(sections: Sections) -> list[RowEntities]:
                 else:
                     pending = (pending + atoms)[-12:] if atoms[0].kind is AtomKind.TEXT or pending else []
                 continue
+            starts_title = atoms[0].kind is AtomKind.TEXT or (
+                atoms[0].kind is AtomKind.LETTER and len(atoms) > 1 and atoms[1].kind is AtomKind.TEXT
+            )
+            if not layout and not pending and not starts_title and table_rows and last_atoms and table_rows[-1][1].get(F.OWNERSHIP_FORM) is None:
+                # "Common Stock 07/13/2020 A 1,475(1)" / "A $0.00 24,108 D": one row printed over two lines
+                joined = parse_row(name, text, last_atoms + atoms, need_title=True)  # type: ignore[arg-type]
+                if joined is not None:
+                    table_rows[-1] = (table_rows[-1][0], joined, table_rows[-1][2])
+                    last_atoms, continues = last_atoms + atoms, _ends_with_indirect(joined)
+                    continue
             if not layout and pending:
                 if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) or _is_title_tail(atoms):
                     atoms = [_retag(a, -1) for a in pending] + atoms  # the title's first line(s) above
@@ -145,7 +156,7 @@ def find_rows(sections: Sections) -> list[RowEntities]:
             continues = False
             if row is not None:
                 table_rows.append((index, row, line))
-                continues = _ends_with_indirect(row)
+                continues, last_atoms = _ends_with_indirect(row), atoms
         rows.extend(_join_wrapped(table_rows, loose, text, headers, after_header))
     return rows
 
