@@ -112,10 +112,15 @@ def find_rows(sections: Sections) -> list[RowEntities]:
         below_header = False
         continues = False  # the last row ends with "I" (and its nature): text lines after it continue it
         last_atoms: list[Atom] = []  # the atoms of the last row (a row may go on on the next line)
+        tail: list[tuple[Line, list[Atom]]] = []  # text lines after an indirect row (non-layout tables)
+        pending_lines: list[tuple[Line, list[Atom]]] = []  # the lines of ``pending``
+        above: list[int] = []  # wrapped nature lines each row took above its values line
         for index, line in enumerate(lines):
             if _HEADER_LINE.search(line.text):
-                pending, in_header = [], True
+                pending, pending_lines, in_header = [], [], True
                 headers.append(index)
+                _give_nature(table_rows, -1, tail, text)
+                tail = []
                 continue
             atoms = atoms_of(text, line.cells)
             if not atoms:
@@ -128,13 +133,13 @@ def find_rows(sections: Sections) -> list[RowEntities]:
                     if below_header:
                         after_header.add(index)
                 elif table_rows and continues and not in_header:
-                    # text printed after an indirect holding's values: its nature of ownership, wrapped
-                    main_index, row, main = table_rows[-1]
-                    table_rows[-1] = (main_index, _extend_nature(row, line, atoms, text), main)
+                    tail.append((line, atoms))  # text after an indirect holding's values: its nature, wrapped
                 elif _HEADER_WORDS.match(line.text):
-                    pending = []  # a column-header fragment ("Date Exercisable", "Amount or")
-                else:
-                    pending = (pending + atoms)[-12:] if atoms[0].kind is AtomKind.TEXT or pending else []
+                    pending, pending_lines = [], []  # a column-header fragment ("Date Exercisable", "Amount or")
+                elif atoms[0].kind is AtomKind.TEXT or pending:
+                    pending = (pending + atoms)[-12:]
+                    if not in_header:  # under a repeated page header the lines' owner is unclear
+                        pending_lines.append((line, atoms))
                 continue
             starts_title = atoms[0].kind is AtomKind.TEXT or (
                 atoms[0].kind is AtomKind.LETTER and len(atoms) > 1 and atoms[1].kind is AtomKind.TEXT
@@ -146,19 +151,43 @@ def find_rows(sections: Sections) -> list[RowEntities]:
                     table_rows[-1] = (table_rows[-1][0], joined, table_rows[-1][2])
                     last_atoms, continues = last_atoms + atoms, _ends_with_indirect(joined)
                     continue
+            spare = pending_lines  # text lines above that are not the title's: nature printed above
             if not layout and pending:
                 if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) or _is_title_tail(atoms):
                     atoms = [_retag(a, -1) for a in pending] + atoms  # the title's first line(s) above
+                    spare = []
             elif atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) and not layout:
                 continue
-            pending, in_header, below_header = [], False, False
+            pending, pending_lines, in_header, below_header = [], [], False, False
             row = parse_row(name, text, atoms, need_title=not layout)  # type: ignore[arg-type]
             continues = False
-            if row is not None:
-                table_rows.append((index, row, line))
-                continues, last_atoms = _ends_with_indirect(row), atoms
+            if row is None:
+                continue
+            table_rows.append((index, row, line))
+            continues, last_atoms = _ends_with_indirect(row), atoms
+            if not layout:
+                # a wrapped nature is centred on its row: the row above keeps as many lines below
+                # it as it had above it (all of them when it had none: reading-order converters)
+                keep = above[-1] if table_rows[:-1] and above[-1] else len(tail)
+                if not continues or row.get(F.NATURE) is not None:
+                    keep = len(tail)
+                _give_nature(table_rows, -2, tail[:keep], text)
+                mine = tail[keep:] + spare if continues and row.get(F.NATURE) is None else []
+                _give_nature(table_rows, -1, mine, text, before=True)
+                above.append(len(mine))
+                tail = []
+        _give_nature(table_rows, -1, tail, text)
         rows.extend(_join_wrapped(table_rows, loose, text, headers, after_header))
     return rows
+
+
+def _give_nature(table_rows: list[tuple[int, RowEntities, Line]], k: int, lines: list[tuple[Line, list[Atom]]], text: str, before: bool = False) -> None:
+    if not lines or len(table_rows) < abs(k):
+        return
+    main_index, row, main = table_rows[k]
+    for line, atoms in (reversed(lines) if before else lines):
+        row = _extend_nature(row, line, atoms, text, before)
+    table_rows[k] = (main_index, row, main)
 
 
 def _ends_with_indirect(row: RowEntities) -> bool:
@@ -180,18 +209,22 @@ def _is_title_tail(atoms: list[Atom]) -> bool:
     )
 
 
-def _extend_nature(row: RowEntities, line: Line, atoms: list[Atom], text: str) -> RowEntities:
+def _extend_nature(row: RowEntities, line: Line, atoms: list[Atom], text: str, before: bool = False) -> RowEntities:
     words = " ".join(split_footnotes(re.sub(r"<[^>]*>", " ", line.text))[0].split())
     ids = list(row.footnote_ids) + [f for a in atoms for f in a.footnote_ids if f not in row.footnote_ids]
     nature = row.get(F.NATURE)
     if words:
-        value = f"{nature.value_source} {words}" if nature is not None else words
-        start = nature.start if nature is not None else atoms[0].start
-        new = Entity(F.NATURE, start, atoms[-1].end, text[start : atoms[-1].end], 0.8, value_text=value)
+        if nature is None:
+            value, start, end = words, atoms[0].start, atoms[-1].end
+        elif before:
+            value, start, end = f"{words} {nature.value_source}", atoms[0].start, nature.end
+        else:
+            value, start, end = f"{nature.value_source} {words}", nature.start, atoms[-1].end
+        new = Entity(F.NATURE, start, end, text[start:end], 0.8, value_text=value)
         entities = tuple(e for e in row.entities if e.label != F.NATURE) + (new,)
     else:
         entities = row.entities
-    return replace(row, entities=entities, end=max(row.end, atoms[-1].end), footnote_ids=tuple(dict.fromkeys(ids)))
+    return replace(row, entities=entities, start=min(row.start, atoms[0].start), end=max(row.end, atoms[-1].end), footnote_ids=tuple(dict.fromkeys(ids)))
 
 
 def _join_wrapped(
