@@ -105,10 +105,11 @@ def _signature(text: str, start: int, end: int) -> tuple[Entity, ...]:
     name_end = start + (date.end() + len(after.rstrip()) if date and re.search(r"[A-Za-z]", after) else date.start() if date else len(chunk))
     name_raw = text[start:name_end]
     name_text = chunk[: date.start()] + " " + after if date and re.search(r"[A-Za-z]", after) else name_raw
+    name_text = re.sub(r"(?<=[a-z])-[ \t]*\n\s*(?=[a-z])", "-", name_text)  # "Attorney-in-" / "fact"
     name = clean_text(name_text.replace("\\/", "/").replace("\\", "")).value
     out = []
     if name:
-        name = name.strip(" *")
+        name = name.strip(" *-")
         lead = len(name_raw) - len(name_raw.lstrip())
         out.append(Entity(F.SIGNER_NAME, start + lead, start + len(name_raw.rstrip()), name_raw.strip(), 0.9, value_text=name))
     if date:

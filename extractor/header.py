@@ -313,11 +313,21 @@ def read_box5(text: str, pieces: list[Piece]) -> tuple[dict[str, tuple[bool, flo
         if found is None:
             rel[field_name] = (False, 0.5)
             continue
-        before = text[max(0, found.start() - 60) : found.start()]
-        before = before.split("\n")[-1]
+        lines_before = text[max(0, found.start() - 60) : found.start()].split("\n")
+        before = lines_before[-1]
+        if not re.split(r"\t", before)[-1].strip() and len(lines_before) > 1 and _MARK_BEFORE.search(lines_before[-2]):
+            before = lines_before[-2]  # "... (Check all applicable) X" / "Direc 10% Own": the mark ended the line above
         checked = bool(_MARK_BEFORE.search(re.sub(r"</?(?:u|b|strong|span)[^>]*>", " ", before)))
         rel[field_name] = (checked, 0.95 if checked else 0.85)
-    return rel, _titles(text, pieces)
+    titles = _titles(text, pieces)
+    if not (rel.get("is_officer", (False, 0))[0] or rel.get("is_other", (False, 0))[0]):
+        # no box checked: keep only a title that reads like one (OCR drops lone marks), with less confidence
+        titles = [
+            replace(t, score=min(t.score, 0.4))
+            for t in titles
+            if len(t.value_source) >= 5 and not re.fullmatch(r"(?i)\W*(?:bel\w*|spec\w*|title|\(?give)\W*", t.value_source)
+        ]
+    return rel, titles
 
 
 _VOCAB = re.compile(
@@ -340,6 +350,8 @@ def _titles(text: str, pieces: list[Piece]) -> list[Entity]:
         # the title is the first run of non-label words
         run: list[tuple[int, int, str]] = []
         for t in toks:
+            if re.fullmatch(r"\d\.", t[2]):
+                break  # the next box's number ("6.")
             if _VOCAB.match(t[2]) and not run:
                 continue
             if _VOCAB.match(t[2]) and t[2] in {"X", "x", "•"}:
