@@ -408,6 +408,8 @@ def read_header(sections: Sections) -> HeaderEntities:
         period = replace(fallback, score=0.7) if fallback else None
     dates = [e for e in (period, _first_date(text, boxes.pieces["box4"], F.ORIGINAL_DATE)) if e]
     rel, titles = read_box5(text, boxes.pieces["box5"])
+    if _owner_doubtful(owner, issuer):
+        owner = read_merged_owner(text, sections.header.start, sections.header.end, issuer) or owner
     header = text[sections.header.start : sections.header.end]
     return HeaderEntities(
         owner=tuple(owner + titles),
@@ -418,3 +420,75 @@ def read_header(sections: Sections) -> HeaderEntities:
         not_subject_to_section16=_checkbox_near(header, _SECTION16.search(header)),
         aff10b5_one=_checkbox_near(text, _AFF10B5.search(text, 0, sections.table1.start)),
     )
+
+
+# ---------------------------------------------------------------- OCR: boxes merged line by line
+_LABEL_WORDS = re.compile(r"Name\s+and\s+Address|Reporting\s+Person|Issuer\s+Name|Relationship", re.I)
+_NAME_STOP = re.compile(r"\s(?:[»X×✓]\s|x\s+Dir|Director|10%|Officer|Other\s*\(|\(Check)")
+_CITY_LINE = re.compile(r"^\W*([A-Za-z][A-Za-z .'\-]*?)\s+([A-Z]{2})\s+(\d{5}(?:-\d{4})?)\b")
+_BOX3_TAIL = re.compile(r"\s+(?:\d{1,2}/\d{1,2}/\d{2,4}|3\.\s*Date|4\.\s*[Il]f\s+Amend).*$")
+
+
+def _owner_doubtful(owner: list[Entity], issuer: list[Entity]) -> bool:
+    """The box reading mixed other boxes into the owner (OCR joins the boxes of a line)."""
+    name = next((e.value_source for e in owner if e.label == F.OWNER_NAME), None)
+    if name is None or _LABEL_WORDS.search(name):
+        return True
+    issuer_name = next((e.value_source for e in issuer if e.label == F.ISSUER_NAME), None)
+    return bool(issuer_name and len(issuer_name) > 3 and issuer_name in name)
+
+
+def read_merged_owner(text: str, start: int, end: int, issuer: list[Entity]) -> list[Entity]:
+    """Owner name and address where OCR printed the header boxes side by side on each line.
+
+    The name is the first line under the box-1 label that is not the issuer's "NAME [ TICKER ]"
+    line, up to the relationship marks; the street lines lie between "(Last) (First) (Middle)"
+    and "(Street)" (or box 4's label), without box 3's date; city, state and zip are the
+    "CITY ST 12345" line above "(City) (State) (Zip)".
+    """
+    lines = [(m.start(), m.group(0)) for m in re.finditer(r"[^\n]+", text[start:end])]
+    find = lambda pattern, after=0: next((i for i, (_, ln) in enumerate(lines) if i >= after and re.search(pattern, ln, re.I)), None)  # noqa: E731
+    label = find(r"Name\s+and\s+Address")
+    last = find(r"\(Last\)|\(First\)|\(Middle\)", label or 0)
+    if label is None or last is None:
+        return []
+    out: list[Entity] = []
+    issuer_name = next((e.value_source for e in issuer if e.label == F.ISSUER_NAME), "")
+
+    def entity(label_: str, i: int, s: int, e: int, score: float, strip: str = " ;:»*°") -> None:
+        raw = lines[i][1][s:e]
+        value = " ".join(w for w in raw.split() if re.search(r"[A-Za-z0-9&]", w)).strip(strip)
+        if value:
+            offset = start + lines[i][0]
+            out.append(Entity(label_, offset + s, offset + e, raw, score, value_text=value))
+
+    for i in range(label + 1, last):
+        ln = lines[i][1]
+        e = len(ln)
+        if issuer_name and issuer_name in ln:  # the owner's name, if any, is left of the issuer's
+            e = ln.index(issuer_name)
+        elif t := _TICKER_TOKS.search(ln):
+            e = t.start()
+        if stop := _NAME_STOP.search(" " + ln[:e]):
+            e = stop.start() - 1
+        if not re.search(r"[A-Za-z]{2}", ln[:e]) or re.search(r"(?i)check|applicable|name\s+and", ln[:e]):
+            continue
+        entity(F.OWNER_NAME, i, 0, e, 0.7, " ,;:»*°")
+        break
+    street_end = find(r"\(Street\)|[Il]f\s+Amendment", last + 1)
+    streets = 0
+    for i in range(last + 1, street_end if street_end is not None else min(last + 3, len(lines))):
+        ln = lines[i][1]
+        cut = _BOX3_TAIL.search(ln)
+        e = cut.start() if cut else len(ln)
+        if streets < 2 and re.search(r"[A-Za-z0-9]{2}", ln[:e]) and not re.search(r"\(Last\)|Date\s+of\s+Earliest", ln[:e]):
+            entity(F.OWNER_STREET1 if streets == 0 else F.OWNER_STREET2, i, 0, e, 0.65)
+            streets += 1
+    city_label = find(r"\(City\)", last + 1)
+    for i in range((city_label if city_label is not None else len(lines)) - 1, last, -1):
+        if m := _CITY_LINE.match(lines[i][1]):
+            entity(F.OWNER_CITY, i, m.start(1), m.end(1), 0.7, " ,;:»*°.")
+            entity(F.OWNER_STATE, i, m.start(2), m.end(2), 0.75)
+            entity(F.OWNER_ZIP, i, m.start(3), m.end(3), 0.8)
+            break
+    return out if any(e.label == F.OWNER_NAME for e in out) else []
