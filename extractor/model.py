@@ -82,10 +82,10 @@ def load(path: str | None = None):
     return spacy.load(target)
 
 
-def predict(nlp, sections: Sections, only: frozenset[str] | None = None) -> list[Entity]:
-    """Model entities over the regions of one filing (or the regions named in ``only``), with offsets into the whole text."""
+def predict(nlp, sections: Sections, spans: list[tuple[int, int]] | None = None) -> list[Entity]:
+    """Model entities over the regions of one filing (or over ``spans``), with offsets into the whole text."""
     text = sections.raw or sections.text
-    spans = [(s, e) for name, s, e in named_regions(sections) if only is None or name in only]
+    spans = regions(sections) if spans is None else spans
     out: list[Entity] = []
     for (start, _), doc in zip(spans, nlp.pipe(text[s:e] for s, e in spans)):
         for ent in doc.ents:

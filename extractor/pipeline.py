@@ -15,7 +15,7 @@ from .errors import BinaryInputError, EmptyInputError, Form4Error
 from .footer import read_footer
 from .header import read_header
 from .model import predict
-from .sureness import unsure_regions
+from .sureness import unsure_spans
 from .rows import find_rows
 from .schema import Record
 from .sections import find_sections
@@ -63,8 +63,8 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
     rows = find_rows(sections)
     footer = read_footer(sections)
     if settings.nlp is not None:
-        only = unsure_regions(sections, header, rows, footer) if settings.cascade else None
-        entities = predict(settings.nlp, sections, only) if only is None or only else []
+        spans = unsure_spans(sections, header, rows, footer) if settings.cascade else None
+        entities = predict(settings.nlp, sections, spans) if spans is None or spans else []
         rows = merge_rows(rows, model_rows(sections, entities), settings.model_wins)
         header = merge_header(header, entities, sections, settings.model_wins)
         footer = merge_footer(footer, entities, sections, settings.model_wins)

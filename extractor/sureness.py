@@ -33,7 +33,8 @@ def row_sure(row: RowEntities) -> bool:
     labels = {e.label for e in row.entities}
     needs = ROW_NEEDS | (TRANSACTION_NEEDS if F.TXN_DATE in labels else frozenset())
     if row.table == "II" and F.TXN_DATE in labels:
-        needs = needs | {F.UNDERLYING_TITLE}
+        # Table II prints acquired and disposed amounts in two columns, no A/D letter
+        needs = (needs - {F.ACQ_DISP}) | {F.UNDERLYING_TITLE}
     return needs <= labels and _sure(row.entities)
 
 
@@ -41,6 +42,46 @@ def _table_sure(rows: list[RowEntities], region: str) -> bool:
     if not rows:
         return not _VALUES.search(region)  # an empty table prints no dates or amounts
     return all(row_sure(row) for row in rows)
+
+
+def unsure_spans(sections: Sections, header: HeaderEntities, rows: list[RowEntities], footer: Footer) -> list[tuple[int, int]]:
+    """The spans of text the model should read: unsure regions; in a table the rules did read,
+    only the lines around its unsure rows (the merge keeps sure rows as the rules read them,
+    and a row only the model sees is dropped where the rules read that table)."""
+    text = sections.text
+    unsure = unsure_regions(sections, header, rows, footer)
+    spans: list[tuple[int, int]] = []
+    for name, start, end in named_regions(sections):
+        if name not in unsure:
+            continue
+        table = {"table1": "I", "table2": "II"}.get(name)
+        ruled = [r for r in rows if r.table == table] if table else []
+        if not ruled:
+            spans.append((start, end))
+            continue
+        for row in ruled:
+            if not row_sure(row):
+                spans.append((max(start, _line_start(text, row.start, 2)), min(end, _line_end(text, row.end, 2))))
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _line_start(text: str, offset: int, back: int) -> int:
+    for _ in range(back + 1):
+        offset = text.rfind("\n", 0, max(0, offset - 1)) + 1 if offset > 0 else 0
+    return offset
+
+
+def _line_end(text: str, offset: int, ahead: int) -> int:
+    for _ in range(ahead + 1):
+        nxt = text.find("\n", offset + 1)
+        offset = len(text) if nxt < 0 else nxt
+    return offset
 
 
 def unsure_regions(sections: Sections, header: HeaderEntities, rows: list[RowEntities], footer: Footer) -> frozenset[str]:

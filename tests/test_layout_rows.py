@@ -94,3 +94,17 @@ def test_cascade_skips_regions_the_rules_read_surely():
     broken = HEAD + "Common Stock            05/01/2012        S         600     $10.00\n" + FOOT + SIG
     sections = find_sections(broken)
     assert "table1" in unsure_regions(sections, read_header(sections), find_rows(sections), read_footer(sections))
+
+
+def test_model_reads_only_the_lines_around_an_unsure_row():
+    from extractor.sureness import unsure_spans
+
+    good = "Common Stock            05/01/2012        S         600     D     $10.00     1,000     D\n"
+    bad = "Common Stock            05/02/2012        S         700     $11.00\n"
+    text = HEAD + good * 6 + bad + good * 6 + FOOT + SIG
+    sections = find_sections(text)
+    spans = unsure_spans(sections, read_header(sections), find_rows(sections), read_footer(sections))
+    assert len(spans) == 1
+    start, end = spans[0]
+    assert start <= text.index(bad) and text.index(bad) + len(bad) - 1 <= end
+    assert end - start < len(sections.table1.slice(text)) / 2  # not the whole table
