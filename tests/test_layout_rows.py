@@ -104,7 +104,8 @@ def test_model_reads_only_the_lines_around_an_unsure_row():
     text = HEAD + good * 6 + bad + good * 6 + FOOT + SIG
     sections = find_sections(text)
     spans = unsure_spans(sections, read_header(sections), find_rows(sections), read_footer(sections))
-    assert len(spans) == 1
-    start, end = spans[0]
+    in_table = [(s, e) for s, e in spans if sections.table1.start <= s < sections.table1.end]
+    assert len(in_table) == 1  # (the header of this snippet has no date: it is read by the model too)
+    start, end = in_table[0]
     assert start <= text.index(bad) and text.index(bad) + len(bad) - 1 <= end
     assert end - start < len(sections.table1.slice(text)) / 2  # not the whole table
