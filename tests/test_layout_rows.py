@@ -109,3 +109,41 @@ def test_model_reads_only_the_lines_around_an_unsure_row():
     start, end = in_table[0]
     assert start <= text.index(bad) and text.index(bad) + len(bad) - 1 <= end
     assert end - start < len(sections.table1.slice(text)) / 2  # not the whole table
+
+
+def test_owner_read_line_by_line_when_ocr_merged_the_boxes():
+    from extractor.header import read_merged_owner
+
+    text = (
+        "1. Name and Address of Reporting Person” 2. Issuer Name and Ticker or Trading Symbol 5. Relationship\n"
+        "Eventbrite, Inc. [ EB ] (Check all applicable)\n"
+        "BOTHA ROELOF » X Director X 10% Owner\n"
+        "(Last) (First) (Middle) 3. Date of Earliest Transaction (Month/Day/Year)\n"
+        "2800 SAND HILL ROAD, SUITE 101 08/20/2019\n"
+        "(Street) 4. If Amendment, Date of Original Filed (Month/Day/Year)\n"
+        "MENLO PARK CA 94025\n"
+        "(City) (State) (Zip)\n"
+    )
+    from extractor.entities import Entity
+
+    issuer = [Entity("ISSUER_NAME", 0, 0, "Eventbrite, Inc.", 0.9)]
+    got = {e.label: e.value_source for e in read_merged_owner(text, 0, len(text), issuer)}
+    assert got == {"OWNER_NAME": "BOTHA ROELOF", "OWNER_STREET1": "2800 SAND HILL ROAD, SUITE 101",
+                   "OWNER_CITY": "MENLO PARK", "OWNER_STATE": "CA", "OWNER_ZIP": "94025"}
+
+
+def test_reading_order_text_continues_an_indirect_holdings_nature():
+    head = HEAD.replace("   ", " ")
+    table = (
+        "Class A Common Stock 07/13/2020 A 1,475(1)\n"
+        "A $0.00 24,108 D\n"
+        "Class A Common Stock 899,976 I\n"
+        "Sequoia\n"
+        "Capital\n"
+        "Fund, L.P.\n"
+        "(2)\n"
+    )
+    rows = find_rows(find_sections(head + table + FOOT + SIG))
+    got = [{e.label: e.value_source for e in r.entities} for r in rows]
+    assert got[0]["OWNED_FOLLOWING"] == "24,108" and got[0]["SHARES"] == "1,475"  # one row over two lines
+    assert got[1]["NATURE"] == "Sequoia Capital Fund, L.P." and rows[1].footnote_ids == ("F2",)
