@@ -168,11 +168,9 @@ def find_rows(sections: Sections) -> list[RowEntities]:
             if not layout:
                 # a wrapped nature is centred on its row: the row above keeps as many lines below
                 # it as it had above it (all of them when it had none: reading-order converters)
-                keep = above[-1] if table_rows[:-1] and above[-1] else len(tail)
-                if not continues or row.get(F.NATURE) is not None:
-                    keep = len(tail)
+                keep = above[-1] if continues and table_rows[:-1] and above[-1] else len(tail)
                 _give_nature(table_rows, -2, tail[:keep], text)
-                mine = tail[keep:] + spare if continues and row.get(F.NATURE) is None else []
+                mine = tail[keep:] + spare if continues else []
                 _give_nature(table_rows, -1, mine, text, before=True)
                 above.append(len(mine))
                 tail = []
@@ -290,7 +288,8 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 def _is_layout(lines: list[Line]) -> bool:
     """``pdftotext -layout``-like: columns kept by runs of spaces, no tabs or pipes."""
-    if not lines or any("\t" in ln.text or "|" in ln.text for ln in lines):
+    tabled = sum("\t" in ln.text or ln.text.count("|") >= 2 for ln in lines)
+    if not lines or tabled > max(1, len(lines) // 10):  # a stray "|" is an OCR slip, not a table
         return False
     return sum("    " in ln.text.strip() for ln in lines) >= max(1, len(lines) // 3)
 
