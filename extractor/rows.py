@@ -546,7 +546,14 @@ def _looks_like_transaction(table: TableName, rest: list[Atom]) -> bool:
     return table == "I" and bool(dates)
 
 
+_OCR_CODE = re.compile(r"([A-Za-z])(?:[iIl1|!]?\)|[®©@°*]\)?|\(\S{0,2})")  # "ci)", "s®)", "S(5": a code whose mark OCR garbled
+
+
 def _code(text: str, cur: _Cursor) -> Entity | None:
+    first = cur.peek()
+    if first is not None and first.kind is AtomKind.TEXT and (m := _OCR_CODE.fullmatch(first.text)) and m.group(1).upper() in F.TRANSACTION_CODES:
+        cur.take()
+        return _ent(F.TXN_CODE, [first], text, m.group(1).upper(), 0.5, ("code read through an OCR-garbled footnote mark",))
     # skip junk atoms before the code (e.g. a date the converter destroyed)
     j = cur.i
     while j < len(cur.atoms) and not _is_code(cur.atoms[j]):
