@@ -202,9 +202,10 @@ def _is_title_tail(atoms: list[Atom]) -> bool:
         if a.kind not in (AtomKind.TEXT, AtomKind.LETTER):
             break
         words.append(a.bare)
-    return len(words) <= 3 and not re.match(r"(?i)(class|common|series|ordinary|preferred|stock\b|restricted|option|warrant)", " ".join(words)) or bool(
-        words and re.match(r"[a-z(]", words[0])
-    )
+    if words and re.match(r"[a-z(]", words[0]):
+        return True  # a title does not start in lower case or with "("
+    starts_a_title = re.match(r"(?i)(class|common|series|ordinary|preferred|stock\b|restricted|option|warrant)", " ".join(words))
+    return len(words) <= 3 and not starts_a_title
 
 
 def _extend_nature(row: RowEntities, line: Line, atoms: list[Atom], text: str, before: bool = False) -> RowEntities:

@@ -2,7 +2,7 @@
 
 The model costs ~20x the rules' time. Where the rules found every field a region
 must have, each with good evidence, the merge would keep the rules' readings
-anyway (``combine.RULE_SURE``), so the model is run only on the other regions.
+anyway (``RULE_SURE``, used by ``combine``), so the model is run only on the other regions.
 ``Extractor(cascade=False)`` runs it everywhere.
 """
 
