@@ -97,86 +97,125 @@ _TEXT_ROW_LABELS = (F.SECURITY_TITLE, F.UNDERLYING_TITLE, F.NATURE)
 
 
 def find_rows(sections: Sections) -> list[RowEntities]:
-    """Data rows of Table I and II, with wrapped cell text of ``pdftotext -layout`` joined back."""
+    """Data rows of Table I and II, with wrapped cell text joined back to its row."""
     text = sections.text
     rows: list[RowEntities] = []
     for name, span in (("I", sections.table1), ("II", sections.table2)):
         lines = [ln for ln in split_lines(text, span.start, span.end) if ln.cells and not ln.is_markdown_rule]
-        layout = _is_layout(lines)
-        pending: list[Atom] = []  # a title printed on its own line(s) above its values
-        table_rows: list[tuple[int, RowEntities, Line]] = []  # (line index, row, its line)
-        loose: list[tuple[int, Line, list[Atom]]] = []  # text-only lines of a layout table
-        in_header = False  # between a column-header line and the next data row (repeated on each page)
-        headers: list[int] = []
-        after_header: set[int] = set()  # wrapped text between a repeated page header and the next row
-        below_header = False
-        continues = False  # the last row ends with "I" (and its nature): text lines after it continue it
-        last_atoms: list[Atom] = []  # the atoms of the last row (a row may go on on the next line)
-        tail: list[tuple[Line, list[Atom]]] = []  # text lines after an indirect row (non-layout tables)
-        pending_lines: list[tuple[Line, list[Atom]]] = []  # the lines of ``pending``
-        above: list[int] = []  # wrapped nature lines each row took above its values line
+        reader = _TableReader(name, text, lines)  # type: ignore[arg-type]
         for index, line in enumerate(lines):
-            if _HEADER_LINE.search(line.text):
-                pending, pending_lines, in_header = [], [], True
-                headers.append(index)
-                _give_nature(table_rows, -1, tail, text)
-                tail = []
-                continue
-            atoms = atoms_of(text, line.cells)
-            if not atoms:
-                continue
-            if in_header and index and (not lines[index - 1].text.strip() or _BLANK_LINE.search(text, lines[index - 1].end, line.start)):
-                in_header, below_header = False, bool(table_rows)  # the header block ends at a blank line
-            if not _is_data_line(atoms):
-                if layout and not in_header:
-                    loose.append((index, line, atoms))
-                    if below_header:
-                        after_header.add(index)
-                elif table_rows and continues and not in_header:
-                    tail.append((line, atoms))  # text after an indirect holding's values: its nature, wrapped
-                elif _HEADER_WORDS.match(line.text):
-                    pending, pending_lines = [], []  # a column-header fragment ("Date Exercisable", "Amount or")
-                elif atoms[0].kind is AtomKind.TEXT or pending:
-                    pending = (pending + atoms)[-12:]
-                    if not in_header:  # under a repeated page header the lines' owner is unclear
-                        pending_lines.append((line, atoms))
-                continue
-            starts_title = atoms[0].kind is AtomKind.TEXT or (
-                atoms[0].kind is AtomKind.LETTER and len(atoms) > 1 and atoms[1].kind is AtomKind.TEXT
-            )
-            if not layout and not pending and not starts_title and table_rows and last_atoms and table_rows[-1][1].get(F.OWNERSHIP_FORM) is None:
-                # "Common Stock 07/13/2020 A 1,475(1)" / "A $0.00 24,108 D": one row printed over two lines
-                joined = parse_row(name, text, last_atoms + atoms, need_title=True)  # type: ignore[arg-type]
-                if joined is not None:
-                    table_rows[-1] = (table_rows[-1][0], joined, table_rows[-1][2])
-                    last_atoms, continues = last_atoms + atoms, _ends_with_indirect(joined)
-                    continue
-            spare = pending_lines  # text lines above that are not the title's: nature printed above
-            if not layout and pending:
-                if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) or _is_title_tail(atoms):
-                    atoms = [_retag(a, -1) for a in pending] + atoms  # the title's first line(s) above
-                    spare = []
-            elif atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) and not layout:
-                continue
-            pending, pending_lines, in_header, below_header = [], [], False, False
-            row = parse_row(name, text, atoms, need_title=not layout)  # type: ignore[arg-type]
-            continues = False
-            if row is None:
-                continue
-            table_rows.append((index, row, line))
-            continues, last_atoms = _ends_with_indirect(row), atoms
-            if not layout:
-                # a wrapped nature is centred on its row: the row above keeps as many lines below
-                # it as it had above it (all of them when it had none: reading-order converters)
-                keep = above[-1] if continues and table_rows[:-1] and above[-1] else len(tail)
-                _give_nature(table_rows, -2, tail[:keep], text)
-                mine = tail[keep:] + spare if continues else []
-                _give_nature(table_rows, -1, mine, text, before=True)
-                above.append(len(mine))
-                tail = []
-        _give_nature(table_rows, -1, tail, text)
-        rows.extend(_join_wrapped(table_rows, loose, text, headers, after_header))
+            reader.read(index, line)
+        rows.extend(reader.finish())
     return rows
+
+
+@dataclass
+class _TableReader:
+    """Reads one table line by line: column headers, data rows, and the text lines around them.
+
+    ``pdftotext -layout``-like tables keep their text-only lines (``loose``) and give them to
+    rows by position at the end (``_join_wrapped``). Other tables decide as they go: text above
+    a row is its title's first lines (``pending``) or its nature printed above; text after an
+    indirect row continues its nature (``tail``), shared with the next row by vertical centring.
+    """
+
+    name: TableName
+    text: str
+    lines: list[Line]
+    layout: bool = False
+    rows: list[tuple[int, RowEntities, Line]] = field(default_factory=list)  # (line index, row, its line)
+    pending: list[Atom] = field(default_factory=list)  # a title printed on its own line(s) above its values
+    pending_lines: list[tuple[Line, list[Atom]]] = field(default_factory=list)  # the lines of ``pending``
+    tail: list[tuple[Line, list[Atom]]] = field(default_factory=list)  # text lines after an indirect row
+    above: list[int] = field(default_factory=list)  # wrapped nature lines each row took above its values
+    loose: list[tuple[int, Line, list[Atom]]] = field(default_factory=list)  # text-only lines (layout tables)
+    headers: list[int] = field(default_factory=list)  # indices of column-header lines
+    after_header: set[int] = field(default_factory=set)  # text between a repeated page header and the next row
+    in_header: bool = False  # between a column-header line and the end of its block
+    below_header: bool = False  # after a repeated page header's block, before the next row
+    continues: bool = False  # the last row ends with "I" (and its nature): text after it continues it
+    last_atoms: list[Atom] = field(default_factory=list)  # the atoms of the last row (it may go on below)
+
+    def __post_init__(self) -> None:
+        self.layout = _is_layout(self.lines)
+
+    def read(self, index: int, line: Line) -> None:
+        if _HEADER_LINE.search(line.text):
+            self.pending, self.pending_lines, self.in_header = [], [], True
+            self.headers.append(index)
+            _give_nature(self.rows, -1, self.tail, self.text)
+            self.tail = []
+            return
+        atoms = atoms_of(self.text, line.cells)
+        if not atoms:
+            return
+        previous = self.lines[index - 1] if index else None
+        if self.in_header and previous is not None and (not previous.text.strip() or _BLANK_LINE.search(self.text, previous.end, line.start)):
+            self.in_header, self.below_header = False, bool(self.rows)  # the header block ends at a blank line
+        if _is_data_line(atoms):
+            self._data_line(index, line, atoms)
+        else:
+            self._text_line(index, line, atoms)
+
+    def _text_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
+        if self.layout and not self.in_header:
+            self.loose.append((index, line, atoms))
+            if self.below_header:
+                self.after_header.add(index)
+        elif self.rows and self.continues and not self.in_header:
+            self.tail.append((line, atoms))  # text after an indirect holding's values: its nature, wrapped
+        elif _HEADER_WORDS.match(line.text):
+            self.pending, self.pending_lines = [], []  # a column-header fragment ("Date Exercisable", "Amount or")
+        elif atoms[0].kind is AtomKind.TEXT or self.pending:
+            self.pending = (self.pending + atoms)[-12:]
+            if not self.in_header:  # under a repeated page header the lines' owner is unclear
+                self.pending_lines.append((line, atoms))
+
+    def _data_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
+        if not self.layout and self._joins_last_row(atoms):
+            return
+        spare = self.pending_lines  # text lines above that are not the title's: nature printed above
+        if not self.layout and self.pending:
+            if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) or _is_title_tail(atoms):
+                atoms = [_retag(a, -1) for a in self.pending] + atoms  # the title's first line(s) above
+                spare = []
+        elif atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) and not self.layout:
+            return
+        self.pending, self.pending_lines, self.in_header, self.below_header = [], [], False, False
+        row = parse_row(self.name, self.text, atoms, need_title=not self.layout)
+        self.continues = False
+        if row is None:
+            return
+        self.rows.append((index, row, line))
+        self.continues, self.last_atoms = _ends_with_indirect(row), atoms
+        if not self.layout:
+            # a wrapped nature is centred on its row: the row above keeps as many lines below
+            # it as it had above it (all of them when it had none: reading-order converters)
+            keep = self.above[-1] if self.continues and self.rows[:-1] and self.above[-1] else len(self.tail)
+            _give_nature(self.rows, -2, self.tail[:keep], self.text)
+            mine = self.tail[keep:] + spare if self.continues else []
+            _give_nature(self.rows, -1, mine, self.text, before=True)
+            self.above.append(len(mine))
+            self.tail = []
+
+    def _joins_last_row(self, atoms: list[Atom]) -> bool:
+        """One row printed over two lines: "Common Stock 07/13/2020 A 1,475(1)" / "A $0.00 24,108 D"."""
+        starts_title = atoms[0].kind is AtomKind.TEXT or (
+            atoms[0].kind is AtomKind.LETTER and len(atoms) > 1 and atoms[1].kind is AtomKind.TEXT
+        )
+        if self.pending or starts_title or not self.rows or not self.last_atoms or self.rows[-1][1].get(F.OWNERSHIP_FORM) is not None:
+            return False
+        joined = parse_row(self.name, self.text, self.last_atoms + atoms, need_title=True)
+        if joined is None:
+            return False
+        self.rows[-1] = (self.rows[-1][0], joined, self.rows[-1][2])
+        self.last_atoms, self.continues = self.last_atoms + atoms, _ends_with_indirect(joined)
+        return True
+
+    def finish(self) -> list[RowEntities]:
+        _give_nature(self.rows, -1, self.tail, self.text)
+        self.tail = []
+        return _join_wrapped(self.rows, self.loose, self.text, self.headers, self.after_header)
 
 
 def _give_nature(table_rows: list[tuple[int, RowEntities, Line]], k: int, lines: list[tuple[Line, list[Atom]]], text: str, before: bool = False) -> None:
