@@ -154,6 +154,9 @@ class _TableReader:
             self.in_header, self.below_header = False, bool(self.rows)  # the header block ends at a blank line
         if _is_data_line(atoms):
             self._data_line(index, line, atoms)
+        elif not self.layout and _BR.search(line.text):
+            for part, part_atoms in _br_lines(line, atoms):  # "Planning<br><br>US<br>Venture": lines of a cell
+                self._text_line(index, part, part_atoms)
         else:
             self._text_line(index, line, atoms)
 
@@ -168,7 +171,7 @@ class _TableReader:
             self.pending, self.pending_lines = [], []  # a column-header fragment ("Date Exercisable", "Amount or")
         elif atoms[0].kind is AtomKind.TEXT or self.pending:
             self.pending = (self.pending + atoms)[-12:]
-            if not self.in_header:  # under a repeated page header the lines' owner is unclear
+            if not (self.in_header and self.rows):  # under a repeated page header the lines' owner is unclear
                 self.pending_lines.append((line, atoms))
 
     def _data_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
@@ -218,6 +221,20 @@ class _TableReader:
         return _join_wrapped(self.rows, self.loose, self.text, self.headers, self.after_header)
 
 
+_BR = re.compile(r"<br\s*/?>", re.I)
+
+
+def _br_lines(line: Line, atoms: list[Atom]) -> list[tuple[Line, list[Atom]]]:
+    """A text-only table line cut at its ``<br>``s, each piece with its atoms."""
+    out = []
+    bounds = [line.start] + [b for m in _BR.finditer(line.text) for b in (line.start + m.start(), line.start + m.end())] + [line.end]
+    for s, e in zip(bounds[::2], bounds[1::2]):
+        piece = [a for a in atoms if s <= a.start and a.end <= e]
+        if piece:
+            out.append((Line(s, e, line.text[s - line.start : e - line.start], ()), piece))
+    return out
+
+
 def _give_nature(table_rows: list[tuple[int, RowEntities, Line]], k: int, lines: list[tuple[Line, list[Atom]]], text: str, before: bool = False) -> None:
     if not lines or len(table_rows) < abs(k):
         return
@@ -248,7 +265,7 @@ def _is_title_tail(atoms: list[Atom]) -> bool:
 
 
 def _extend_nature(row: RowEntities, line: Line, atoms: list[Atom], text: str, before: bool = False) -> RowEntities:
-    words = " ".join(split_footnotes(re.sub(r"<[^>]*>", " ", line.text))[0].split())
+    words = " ".join(split_footnotes(re.sub(r"<[^>]*>|(?<!\\)\|", " ", line.text))[0].split())  # no tags, no cell pipes
     ids = list(row.footnote_ids) + [f for a in atoms for f in a.footnote_ids if f not in row.footnote_ids]
     nature = row.get(F.NATURE)
     if words:

@@ -147,3 +147,18 @@ def test_reading_order_text_continues_an_indirect_holdings_nature():
     got = [{e.label: e.value_source for e in r.entities} for r in rows]
     assert got[0]["OWNED_FOLLOWING"] == "24,108" and got[0]["SHARES"] == "1,475"  # one row over two lines
     assert got[1]["NATURE"] == "Sequoia Capital Fund, L.P." and rows[1].footnote_ids == ("F2",)
+
+
+def test_markdown_cell_lines_split_at_br_share_the_nature_between_rows():
+    head = HEAD.replace("   ", " ")
+    table = (
+        "| Estate | | |\n"
+        "| Class A Common Stock | 48,382 | I |\n"
+        "| Planning<br><br>US<br>Venture | | |\n"
+        "| Class A Common Stock | 42,102 | I |\n"
+        "| 2010<br>Seed⁽²⁾ | | |\n"
+    )
+    rows = find_rows(find_sections(head + table + FOOT + SIG))
+    natures = [next(e.value_source for e in r.entities if e.label == "NATURE") for r in rows]
+    assert natures == ["Estate Planning", "US Venture 2010 Seed"]
+    assert rows[1].footnote_ids == ("F2",)
