@@ -97,6 +97,9 @@ def read_signatures(text: str, span: Span) -> tuple[tuple[Entity, ...], ...]:
     return tuple(g for g in groups if g)
 
 
+_ATTORNEY_OCR = re.compile(r"\b([Aa])tto(?:m|mm|rm|nn)ey\b")
+
+
 def _signature(text: str, start: int, end: int) -> tuple[Entity, ...]:
     chunk = text[start:end]
     date = DATE_IN_TEXT.search(chunk)
@@ -106,6 +109,7 @@ def _signature(text: str, start: int, end: int) -> tuple[Entity, ...]:
     name_raw = text[start:name_end]
     name_text = chunk[: date.start()] + " " + after if date and re.search(r"[A-Za-z]", after) else name_raw
     name_text = re.sub(r"(?<=[a-z])-[ \t]*\n\s*(?=[a-z])", "-", name_text)  # "Attorney-in-" / "fact"
+    name_text = _ATTORNEY_OCR.sub(lambda m: m.group(1) + "ttorney", name_text)  # "Attomey", "Attommey": OCR's rn -> m
     name = clean_text(name_text.replace("\\/", "/").replace("\\", "")).value
     out = []
     if name:

@@ -222,6 +222,7 @@ class _TableReader:
 
 
 _BR = re.compile(r"<br\s*/?>", re.I)
+_OCR_MARK_TAIL = re.compile(r"\s*(?:\(\)|\(?[©®@]\)?)$")  # a footnote mark OCR could not read: "()", "@)", "©)"
 
 
 def _br_lines(line: Line, atoms: list[Atom]) -> list[tuple[Line, list[Atom]]]:
@@ -266,6 +267,7 @@ def _is_title_tail(atoms: list[Atom]) -> bool:
 
 def _extend_nature(row: RowEntities, line: Line, atoms: list[Atom], text: str, before: bool = False) -> RowEntities:
     words = " ".join(split_footnotes(re.sub(r"<[^>]*>|(?<!\\)\|", " ", line.text))[0].split())  # no tags, no cell pipes
+    words = _OCR_MARK_TAIL.sub("", words)
     ids = list(row.footnote_ids) + [f for a in atoms for f in a.footnote_ids if f not in row.footnote_ids]
     nature = row.get(F.NATURE)
     if words:
@@ -470,6 +472,7 @@ def _title(text: str, cur: _Cursor) -> Entity | None:
         return None
     words = " ".join(t.bare for t in taken)
     words = re.sub(r"[)\]]\d+$|\]$", "", words).strip()  # a mark's remnant; "(right to buy)" keeps its ")"
+    words = _OCR_MARK_TAIL.sub("", words)
     words = re.sub(r"^[^\w(]+", "", words)
     if not words:
         return None
