@@ -698,6 +698,9 @@ def _date_or_mark(text: str, cur: _Cursor, label: str) -> Entity | None:
     if a.kind is AtomKind.FOOTNOTE:
         cur.take()
         return _ent(label, [a], text, None, 0.85, ("value given only as a footnote",))
+    if a.kind is AtomKind.TEXT and re.match(r"\(?[@©®Q0O]?\)$", a.bare):  # a mark OCR could not read: "Q)", "@)"
+        cur.take()
+        return _ent(label, [a], text, None, 0.5, ("value given only as a footnote (mark unreadable)",))
     if a.kind is AtomKind.TEXT and re.match(r"(?i)immed|\(?\d+\)?$|n/?a|none|various", a.bare):
         cur.take()
         return _ent(label, [a], text, None, 0.6, ("date printed as words",))
