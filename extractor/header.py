@@ -410,6 +410,7 @@ def read_header(sections: Sections) -> HeaderEntities:
     rel, titles = read_box5(text, boxes.pieces["box5"])
     if _owner_doubtful(owner, issuer):
         owner = read_merged_owner(text, sections.header.start, sections.header.end, issuer) or owner
+        owner, issuer = _split_owner_from_issuer(owner, issuer)
     header = text[sections.header.start : sections.header.end]
     return HeaderEntities(
         owner=tuple(owner + titles),
@@ -492,3 +493,34 @@ def read_merged_owner(text: str, start: int, end: int, issuer: list[Entity]) -> 
             entity(F.OWNER_ZIP, i, m.start(3), m.end(3), 0.8)
             break
     return out if any(e.label == F.OWNER_NAME for e in out) else []
+
+
+def _style(word: str) -> str:
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    return "upper" if letters.isupper() and len(letters) > 1 else "title" if letters[:1].isupper() else "other"
+
+
+def _split_owner_from_issuer(owner: list[Entity], issuer: list[Entity]) -> tuple[list[Entity], list[Entity]]:
+    """OCR printed "BOTHA ROELOF Square, Inc. [ SQ ]" on one line: the owner's 2-4 words end where
+    the letter case changes ("Hoffman Reid MICROSOFT CORP"). Used only when the owner read is junk."""
+    name = next((e for e in owner if e.label == F.OWNER_NAME), None)
+    if name is not None and re.search(r"[A-Za-z]{3}", name.value_source) and not re.search(r"(?i)direc|owne|officer|name\s+and", name.value_source):
+        return owner, issuer
+    iss = next((e for e in issuer if e.label == F.ISSUER_NAME), None)
+    if iss is None:
+        return owner, issuer
+    words = iss.value_source.split()
+    for k in (2, 3, 4):
+        if len(words) <= k:
+            break
+        head = {_style(w) for w in words[:k]}
+        if len(head) == 1 and head != {"other"} and _style(words[k]) not in head | {"other"}:
+            cut = iss.text.find(words[k], len(" ".join(words[:k])) - 1)
+            if cut < 0:
+                break
+            new_owner = Entity(F.OWNER_NAME, iss.start, iss.start + cut, iss.text[:cut], 0.5, value_text=" ".join(words[:k]))
+            new_issuer = replace(iss, start=iss.start + cut, text=iss.text[cut:], value_text=" ".join(words[k:]), score=min(iss.score, 0.6))
+            owner = [e for e in owner if e.label != F.OWNER_NAME] + [new_owner]
+            issuer = [new_issuer if e is iss else e for e in issuer]
+            break
+    return owner, issuer

@@ -162,3 +162,18 @@ def test_markdown_cell_lines_split_at_br_share_the_nature_between_rows():
     natures = [next(e.value_source for e in r.entities if e.label == "NATURE") for r in rows]
     assert natures == ["Estate Planning", "US Venture 2010 Seed"]
     assert rows[1].footnote_ids == ("F2",)
+
+
+def test_owner_split_from_the_issuer_at_a_change_of_letter_case():
+    from extractor.entities import Entity
+    from extractor.header import _split_owner_from_issuer
+
+    line = "Hoffman Reid MICROSOFT CORP"
+    owner = [Entity("OWNER_NAME", 0, 9, "X Director", 0.7)]
+    issuer = [Entity("ISSUER_NAME", 100, 100 + len(line), line, 0.9)]
+    new_owner, new_issuer = _split_owner_from_issuer(owner, issuer)
+    assert [e.value_source for e in new_owner] == ["Hoffman Reid"]
+    assert [e.value_source for e in new_issuer] == ["MICROSOFT CORP"]
+    assert new_issuer[0].start == 100 + line.index("MICROSOFT")
+    kept = [Entity("OWNER_NAME", 0, 12, "Jane Q. Doe", 0.9)]
+    assert _split_owner_from_issuer(kept, issuer) == (kept, issuer)  # a real owner reading is left alone
