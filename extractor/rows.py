@@ -289,7 +289,7 @@ def _join_wrapped(
     loose: list[tuple[int, Line, list[Atom]]],
     text: str,
     headers: list[int],
-    after_header: set[int] = frozenset(),  # type: ignore[assignment]
+    after_header: set[int],
 ) -> list[RowEntities]:
     """Give each wrapped line to its row.
 
