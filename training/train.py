@@ -9,6 +9,7 @@ outside the regions) — never passed through.
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import time
 from collections import Counter
@@ -19,6 +20,7 @@ from typing import Iterable
 from extractor.fields import LABELS
 from extractor.model import MODEL_NAME, text_regions
 
+from .augment import swap_names
 from .corpus import iter_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,6 +93,9 @@ def make_docbins(corpus: Path, out: Path, limit: int | None = None) -> dict[str,
         examples = iter_jsonl(path)
         if limit:
             examples = (e for i, e in enumerate(examples) if i < limit)
+        if split == "train":  # few distinct owners and issuers: teach where names are, not which
+            rng = random.Random(13)
+            examples = (swap_names(e, rng) for e in examples)
         report = ConversionReport()
         db = DocBin(store_user_data=False)
         for doc in to_docs(nlp, examples, report):
