@@ -103,11 +103,14 @@ _ATTORNEY_OCR = re.compile(r"\b([Aa])tto(?:m|mm|rm|nn)ey\b")
 def _signature(text: str, start: int, end: int) -> tuple[Entity, ...]:
     chunk = text[start:end]
     date = DATE_IN_TEXT.search(chunk)
-    # the name may wrap around the date ("..., Attorney-in-fact for / 09/11/2020 / Reid G. Hoffman")
     after = chunk[date.end() :] if date else ""
-    name_end = start + (date.end() + len(after.rstrip()) if date and re.search(r"[A-Za-z]", after) else date.start() if date else len(chunk))
+    if date and re.search(r"[A-Za-z]", after):  # the name wraps around the date: "..., Attorney-in-fact for / 09/11/2020 / Reid G. Hoffman"
+        name_end = start + date.end() + len(after.rstrip())
+        name_text = chunk[: date.start()] + " " + after
+    else:
+        name_end = start + (date.start() if date else len(chunk))
+        name_text = text[start:name_end]
     name_raw = text[start:name_end]
-    name_text = chunk[: date.start()] + " " + after if date and re.search(r"[A-Za-z]", after) else name_raw
     name_text = re.sub(r"(?<=[a-z])-[ \t]*\n\s*(?=[a-z])", "-", name_text)  # "Attorney-in-" / "fact"
     name_text = _ATTORNEY_OCR.sub(lambda m: m.group(1) + "ttorney", name_text)  # "Attomey", "Attommey": OCR's rn -> m
     name = clean_text(name_text.replace("\\/", "/").replace("\\", "")).value
