@@ -63,11 +63,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "annotations" / "corpus")
     parser.add_argument("--n", type=int, default=100)
+    parser.add_argument("--converter", help="only the dev texts of this converter (e.g. ocr-300-psm4-norules)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from training.evaluate import corpus_items
 
-    items = corpus_items(args.corpus, "dev")
+    items = [it for it in corpus_items(args.corpus, "dev") if args.converter in (None, it[2])]
     if not items:
         sys.exit(f"no dev annotations under {args.corpus}: build the corpus first (form4 corpus build)")
     step = max(1, len(items) // args.n)
