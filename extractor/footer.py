@@ -7,15 +7,8 @@ from dataclasses import dataclass
 
 from . import fields as F
 from .entities import Entity
-from .layout import blank_markup
 from .normalize import DATE_IN_TEXT, clean_text
-from .sections import ANCHORS, Sections, Span
-
-_FOOTNOTE_START = re.compile(
-    r"^[ \t]*(?:[-*•][ \t]*)?(?:\\?\(\s*(\d{1,2})\s*\\?\)|(\d{1,2})\s*[.)]|<sup>\s*\(?(\d{1,2})\)?\s*</sup>)[ \t]+",
-    re.M,
-)
-
+from .sections import ANCHORS, FOOTNOTE_START, Sections, Span
 
 @dataclass(frozen=True)
 class FootnoteText:
@@ -42,7 +35,7 @@ def read_footnotes(text: str, span: Span) -> tuple[FootnoteText, ...]:
     if not span:
         return ()
     start, end = _body(text, span, "explanation")
-    marks = list(_FOOTNOTE_START.finditer(text, start, end))
+    marks = list(FOOTNOTE_START.finditer(text, start, end))
     out: list[FootnoteText] = []
     expected = 1
     kept = []
@@ -125,7 +118,7 @@ def _signature(text: str, start: int, end: int) -> tuple[Entity, ...]:
 
 
 def read_footer(sections: Sections) -> Footer:
-    text = blank_markup(sections.text)  # prose a converter left inside table cells or tags
+    text = sections.prose  # prose a converter left inside table cells or tags
     return Footer(
         footnotes=read_footnotes(text, sections.explanation),
         remarks=read_remarks(text, sections.remarks),

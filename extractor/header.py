@@ -425,15 +425,21 @@ def read_header(sections: Sections) -> HeaderEntities:
 
 # ---------------------------------------------------------------- OCR: boxes merged line by line
 _LABEL_WORDS = re.compile(r"Name\s+and\s+Address|Reporting\s+Person|Issuer\s+Name|Relationship", re.I)
+_RELATION_WORDS = re.compile(r"\bDirec\w*|\b10%|\bOwne\b|\bOwner\b|\bOfficer\b|\bCheck\s+all", re.I)
 _NAME_STOP = re.compile(r"\s(?:[»X×✓]\s|x\s+Dir|Director|10%|Officer|Other\s*\(|\(Check)")
 _CITY_LINE = re.compile(r"^\W*([A-Za-z][A-Za-z .'\-]*?)\s+([A-Z]{2})\s+(\d{5}(?:-\d{4})?)\b")
 _BOX3_TAIL = re.compile(r"\s+(?:\d{1,2}/\d{1,2}/\d{2,4}|3\.\s*Date|4\.\s*[Il]f\s+Amend).*$")
 
 
+def _junk_name(name: str | None) -> bool:
+    """An owner name that is box labels or relationship marks, not a name."""
+    return name is None or not re.search(r"[A-Za-z]{3}", name) or bool(_LABEL_WORDS.search(name) or _RELATION_WORDS.search(name))
+
+
 def _owner_doubtful(owner: list[Entity], issuer: list[Entity]) -> bool:
     """The box reading mixed other boxes into the owner (OCR joins the boxes of a line)."""
     name = next((e.value_source for e in owner if e.label == F.OWNER_NAME), None)
-    if name is None or _LABEL_WORDS.search(name):
+    if _junk_name(name):
         return True
     issuer_name = next((e.value_source for e in issuer if e.label == F.ISSUER_NAME), None)
     return bool(issuer_name and len(issuer_name) > 3 and issuer_name in name)
@@ -503,8 +509,7 @@ def _style(word: str) -> str:
 def _split_owner_from_issuer(owner: list[Entity], issuer: list[Entity]) -> tuple[list[Entity], list[Entity]]:
     """OCR printed "BOTHA ROELOF Square, Inc. [ SQ ]" on one line: the owner's 2-4 words end where
     the letter case changes ("Hoffman Reid MICROSOFT CORP"). Used only when the owner read is junk."""
-    name = next((e for e in owner if e.label == F.OWNER_NAME), None)
-    if name is not None and re.search(r"[A-Za-z]{3}", name.value_source) and not re.search(r"(?i)direc|owne|officer|name\s+and", name.value_source):
+    if not _junk_name(next((e.value_source for e in owner if e.label == F.OWNER_NAME), None)):
         return owner, issuer
     iss = next((e for e in issuer if e.label == F.ISSUER_NAME), None)
     if iss is None:

@@ -225,6 +225,16 @@ _BR = re.compile(r"<br\s*/?>", re.I)
 _OCR_MARK_TAIL = re.compile(r"\s*(?:\(\)|\(?[©®@]\)?)$")  # a footnote mark OCR could not read: "()", "@)", "©)"
 
 
+def _cell_words(raw: str) -> str:
+    """The words of a text cell as printed: no tags, cell pipes, footnote marks or unreadable OCR marks.
+
+    >>> _cell_words("| By Living <u>Trust</u> (2) |")
+    'By Living Trust'
+    """
+    words = " ".join(split_footnotes(re.sub(r"<[^>]*>|(?<!\\)\|", " ", raw))[0].split())
+    return _OCR_MARK_TAIL.sub("", words)
+
+
 def _br_lines(line: Line, atoms: list[Atom]) -> list[tuple[Line, list[Atom]]]:
     """A text-only table line cut at its ``<br>``s, each piece with its atoms."""
     out = []
@@ -266,8 +276,7 @@ def _is_title_tail(atoms: list[Atom]) -> bool:
 
 
 def _extend_nature(row: RowEntities, line: Line, atoms: list[Atom], text: str, before: bool = False) -> RowEntities:
-    words = " ".join(split_footnotes(re.sub(r"<[^>]*>|(?<!\\)\|", " ", line.text))[0].split())  # no tags, no cell pipes
-    words = _OCR_MARK_TAIL.sub("", words)
+    words = _cell_words(line.text)
     ids = list(row.footnote_ids) + [f for a in atoms for f in a.footnote_ids if f not in row.footnote_ids]
     nature = row.get(F.NATURE)
     if words:
@@ -664,7 +673,7 @@ def _tail(text: str, cur: _Cursor, alts: dict[str, tuple[Candidate, ...]], with_
         nature = [a for a in rest[di_index + 1 :] if a.kind is not AtomKind.DASH]
         if any(a.kind in (AtomKind.TEXT, AtomKind.LETTER) for a in nature):
             # the cell as printed (numbers and hyphens kept: "Venture 2010-Seed Fund"), marks dropped
-            value = " ".join(split_footnotes(re.sub(r"<[^>]*>", " ", text[nature[0].start : nature[-1].end]))[0].split())
+            value = _cell_words(text[nature[0].start : nature[-1].end])
             out.append(_ent(F.NATURE, nature, text, value, 0.85))
     cur.i = len(cur.atoms)
     return out

@@ -39,6 +39,12 @@ ANCHORS: dict[str, re.Pattern[str]] = {
     "signature_label": re.compile(r"Signature\s+of\s+Reporting\s+Person", re.I),
 }
 
+# the start of a footnote in Explanation of Responses: "1. ", "(1) ", "<sup>1</sup> ", "- 1. "
+FOOTNOTE_START = re.compile(
+    r"^[ \t]*(?:[-*•][ \t]*)?(?:\\?\(\s*(\d{1,2})\s*\\?\)|(\d{1,2})\s*[.)]|<sup>\s*\(?(\d{1,2})\)?\s*</sup>)[ \t]+",
+    re.M,
+)
+
 SECTION_NAMES = ("header", "table1", "table2", "explanation", "remarks", "signature")
 
 
@@ -68,6 +74,7 @@ class Sections:
     box_anchors: dict[str, int]
     more_owners: Span = Span(0, 0)  # blocks of the 2nd, 3rd ... reporting owner (after Table II)
     raw: str = ""  # the text as given (what the model reads)
+    prose: str = ""  # ``text`` with tags, table pipes and markdown rules blanked (footnotes, remarks, signatures)
 
     def get(self, name: str) -> Span:
         return getattr(self, name)
@@ -131,7 +138,8 @@ def find_sections(text: str) -> Sections:
     sig_end = sig_label.start() if sig_label else end
     explanation = Span(expl.start(), (rem or sig_label).start() if (rem or sig_label) else end) if expl else Span(footer_start, footer_start)
     remarks = Span(rem.start(), sig_end) if rem else Span(explanation.end, explanation.end)
-    signature_start = _signature_start(blank_markup(text), remarks if rem else explanation, sig_end)
+    prose = blank_markup(text)
+    signature_start = _signature_start(prose, remarks if rem else explanation, sig_end)
     remarks = Span(remarks.start, min(remarks.end, signature_start)) if rem else remarks
     explanation = Span(explanation.start, min(explanation.end, signature_start)) if not rem else explanation
     signature = Span(signature_start, sig_label.end() if sig_label else end)
@@ -148,6 +156,7 @@ def find_sections(text: str) -> Sections:
         box_anchors=boxes,
         more_owners=more_owners,
         raw=raw,
+        prose=prose,
     )
 
 
@@ -188,10 +197,9 @@ def _signature_start(text: str, before: Span, sig_end: int) -> int:
     elif start_idx >= 2 and _DATE_LINE.match(lines[start_idx - 1].group(0)):
         start_idx -= 2  # "name, attorney-in-fact for / date / the owner's name"
     # a name wrapped after "Attorney-in-fact for" / "By:" / a comma goes on the next line
-    while start_idx >= 1 and _CONTINUED.search(lines[start_idx - 1].group(0)) and not _FOOTNOTE_LINE.match(lines[start_idx - 1].group(0)):
+    while start_idx >= 1 and _CONTINUED.search(lines[start_idx - 1].group(0)) and not FOOTNOTE_START.match(lines[start_idx - 1].group(0)):
         start_idx -= 1
     return before.start + lines[start_idx].start()
 
 
 _CONTINUED = re.compile(r"(?:\b(?:for|of|by|and|on\s+behalf)|[&,:-])\s*$", re.I)
-_FOOTNOTE_LINE = re.compile(r"^\W*\(?\d{1,2}[.)]\s")
