@@ -38,7 +38,7 @@ class Line:
 
     @property
     def is_markdown_rule(self) -> bool:
-        return bool(_MD_RULE.match(self.text))
+        return "--" in self.text and bool(_MD_RULE.match(self.text))  # (the pattern backtracks on long space runs)
 
 
 _BR = re.compile(r"<br\s*/?>", re.I)
@@ -171,7 +171,7 @@ def blank_markup(text: str) -> str:
     >>> len(v) == len("| <span>1.</span> <span>Sold.</span> |"), v.split()
     (True, ['1.', 'Sold.'])
     """
-    view = _PROSE_BLANK.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    view = _PROSE_BLANK.sub(lambda m: " " * len(m.group(0)) if "\n" not in m.group(0) else re.sub(r"[^\n]", " ", m.group(0)), text)
     return view.replace("\xa0", " ").replace("\f", " ").replace("\v", " ")  # no-break spaces, page breaks
 
 

@@ -74,7 +74,7 @@ class Sections:
     box_anchors: dict[str, int]
     more_owners: Span = Span(0, 0)  # blocks of the 2nd, 3rd ... reporting owner (after Table II)
     raw: str = ""  # the text as given (what the model reads)
-    prose: str = ""  # ``text`` with tags, table pipes and markdown rules blanked (footnotes, remarks, signatures)
+    prose: str = ""  # ``text`` with tags, table pipes and markdown rules blanked from the footer on (footnotes, remarks, signatures)
 
     def get(self, name: str) -> Span:
         return getattr(self, name)
@@ -138,7 +138,8 @@ def find_sections(text: str) -> Sections:
     sig_end = sig_label.start() if sig_label else end
     explanation = Span(expl.start(), (rem or sig_label).start() if (rem or sig_label) else end) if expl else Span(footer_start, footer_start)
     remarks = Span(rem.start(), sig_end) if rem else Span(explanation.end, explanation.end)
-    prose = blank_markup(text)
+    prose_from = text.rfind("\n", 0, footer_start) + 1  # only the footer is read as prose
+    prose = text[:prose_from] + blank_markup(text[prose_from:])
     signature_start = _signature_start(prose, remarks if rem else explanation, sig_end)
     remarks = Span(remarks.start, min(remarks.end, signature_start)) if rem else remarks
     explanation = Span(explanation.start, min(explanation.end, signature_start)) if not rem else explanation
