@@ -165,12 +165,22 @@ def train(
     config: Optional[Path] = typer.Option(None, "--config", help="spaCy config (default: training/config.cfg)."),
     overrides: List[str] = typer.Option([], "--set", help="Config overrides, e.g. --set training.max_steps=500."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Use only the first N annotated texts per split."),
+    policy_only: bool = typer.Option(
+        False, "--policy-only", help="Keep the trained NER; refit only the conflict policy and calibration (after a rules change)."
+    ),
 ) -> None:
     """Train the NER model from the corpus (and the seeds' annotations); write it to models/."""
-    from training.train import CONFIG, train_model
+    from training.train import CONFIG, MODEL_NAME, fit_policy, train_model
 
     if not (corpus / "train.jsonl.gz").exists():
         _fail(f"error E012: no {corpus}/train.jsonl.gz; build the corpus first: `form4 corpus build --out {corpus}`", 2)
+    if policy_only:
+        if not (output / MODEL_NAME / "meta.json").exists():
+            _fail(f"error E014: no trained model in {output / MODEL_NAME}; run `form4 train` without --policy-only first", 2)
+        policy = fit_policy(output / MODEL_NAME, corpus)
+        typer.echo(f"model wins conflicts on: {', '.join(policy['model_wins']) or 'nothing'}")
+        typer.echo(f"calibration: {policy['calibration']}")
+        return
     settings = {}
     for item in overrides:
         key, sep, value = item.partition("=")

@@ -170,7 +170,7 @@ _LAST = re.compile(r"\(Last\)", re.I)
 _MIDDLE = re.compile(r"\(Middle\)", re.I)
 _STREET = re.compile(r"\(Street\)", re.I)
 _CITY_ANCHOR = re.compile(r"\((?:City|State|Zip)\)|\(?[;:]?(?:St)?ate\)|\([;:]", re.I)
-_LABEL_END = re.compile(r"Person(?:\(s\))?(?:\^?\(?\*\)?)?", re.I)  # "Person*", "Person^(*)"
+_LABEL_END = re.compile(r"Person(?:\(s\))?(?:\^?\(?\\?\*\)?)?", re.I)  # "Person*", "Person^(*)", markdown's "Person\*"
 
 
 def read_box1(text: str, pieces: list[Piece]) -> list[Entity]:
@@ -182,7 +182,7 @@ def read_box1(text: str, pieces: list[Piece]) -> list[Entity]:
     i_city = _index_of(toks, _CITY_ANCHOR)
     out: list[Entity] = []
     begin = (i_label + 1) if i_label is not None else 0
-    name_toks = _clean_words(toks[begin : i_last if i_last is not None else len(toks)])
+    name_toks = _drop_marks(_clean_words(toks[begin : i_last if i_last is not None else len(toks)]))
     if e := _entity(F.OWNER_NAME, name_toks, text, 0.9):
         out.append(e)
     after_names = (i_middle + 1) if i_middle is not None else ((i_last + 1) if i_last is not None else None)
@@ -190,7 +190,20 @@ def read_box1(text: str, pieces: list[Piece]) -> list[Entity]:
         out.extend(_street_entities(text, _clean_words(toks[after_names:i_street])))
     if i_street is not None:
         end = i_city if i_city is not None and i_city > i_street else len(toks)
-        out.extend(_city_entities(text, _clean_words(toks[i_street + 1 : end])))
+        out.extend(_city_entities(text, _drop_marks(_clean_words(toks[i_street + 1 : end]))))
+    return out
+
+
+_MARK = re.compile(r"[Xx✓✔☒]")
+
+
+def _drop_marks(toks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop a check mark standing alone on its line (a box-5/6 tick the cell order put in box 1)."""
+    out: list[tuple[int, int, str]] = []
+    for part in _split_on_breaks(toks):
+        if not (len(part) == 1 and _MARK.fullmatch(part[0][2])):
+            out.extend(part)
+        out.append((part[-1][1], part[-1][1], "\n"))
     return out
 
 
@@ -413,14 +426,52 @@ def read_header(sections: Sections) -> HeaderEntities:
         owner, issuer = _split_owner_from_issuer(owner, issuer)
     header = text[sections.header.start : sections.header.end]
     return HeaderEntities(
-        owner=tuple(owner + titles),
-        issuer=tuple(issuer),
+        owner=tuple(_doubted(owner) + titles),
+        issuer=tuple(_doubted(issuer)),
         dates=tuple(dates),
         relationship=rel,
         more_owners=tuple(read_more_owners(sections)),
         not_subject_to_section16=_checkbox_near(header, _SECTION16.search(header)),
         aff10b5_one=_checkbox_near(text, _AFF10B5.search(text, 0, sections.table1.start)),
     )
+
+
+_FORM_WORDS = re.compile(
+    r"Name\s+and\s+Address|Reporting\s+Person|Issuer\s+Name|Relationship\s+of|Date\s+of\s+Earliest|[Il]f\s+Amendment"
+    r"|\((?:Last|First|Middle|Street|City|State|Zip)\)|<[a-z/]",
+    re.I,
+)
+_DATE_IN = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+_NAME_OR_ADDRESS = frozenset({F.OWNER_NAME, F.ISSUER_NAME, F.OWNER_STREET1, F.OWNER_STREET2, F.OWNER_CITY})
+DOUBTED = 0.3  # below sureness.RULE_SURE: the model reads the header and may override
+
+
+def implausible(entity: Entity) -> str | None:
+    """Why a box reading cannot be the value its label says (the box cut went wrong), or None.
+
+    >>> implausible(Entity(F.OWNER_STREET1, 0, 10, "01/24/2020"))
+    'a date where a name or address belongs'
+    >>> implausible(Entity(F.OWNER_NAME, 0, 12, "BOTHA ROELOF")) is None
+    True
+    """
+    value = entity.value_source
+    if _FORM_WORDS.search(value):
+        return "printed form labels inside the value"
+    if entity.label in _NAME_OR_ADDRESS and _DATE_IN.search(value):
+        return "a date where a name or address belongs"
+    if entity.label == F.OWNER_NAME and _junk_name(value):
+        return "not a name (relationship marks or no word)"
+    if entity.label == F.OWNER_CITY and re.search(r"\d", value):
+        return "digits in a city"
+    return None
+
+
+def _doubted(entities: list[Entity]) -> list[Entity]:
+    out = []
+    for e in entities:
+        why = implausible(e)
+        out.append(replace(e, score=min(e.score, DOUBTED), notes=e.notes + (why,)) if why else e)
+    return out
 
 
 # ---------------------------------------------------------------- OCR: boxes merged line by line

@@ -185,12 +185,18 @@ def parse_ticker(raw: str) -> Parsed[str]:
     return Parsed(m.group(1).upper() if m else None, raw)
 
 
+_ASCII_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
 def clean_text(raw: str) -> Parsed[str]:
-    """Whitespace-folded text with markup removed; empty -> ``None``.
+    """Whitespace-folded text with markup removed, typographic quotes as ASCII (as EDGAR's XML
+    has them; PDFs and OCR print curly ones); empty -> ``None``.
 
     >>> clean_text("  <u>CEO &amp; President</u> ").value
     'CEO & President'
+    >>> print(clean_text("the Issuer’s “Plan”").value)
+    the Issuer's "Plan"
     """
-    text = strip_markup(raw).replace("&amp;", "&").replace("&nbsp;", " ")
+    text = strip_markup(raw).replace("&amp;", "&").replace("&nbsp;", " ").translate(_ASCII_QUOTES)
     text = " ".join(text.split())
     return Parsed(text or None, raw)

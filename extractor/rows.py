@@ -222,7 +222,20 @@ class _TableReader:
 
 
 _BR = re.compile(r"<br\s*/?>", re.I)
-_OCR_MARK_TAIL = re.compile(r"\s*(?:\(\)|\(?[©®@]\)?)$")  # a footnote mark OCR could not read: "()", "@)", "©)"
+_OCR_MARK_TAIL = re.compile(r"\s*(?:\(\)|\(?[©®@°&]+\)?)$")  # a footnote mark OCR could not read: "()", "@)", "©)", "L.P.&)"
+_OCR_CLOSE_TAIL = re.compile(r"(?<=[A-Za-z.,])(?:[°”“\"?]|\d{1,2})?\)$")  # "Footnotes2)", "L.P.°)": a mark's remnant
+
+
+def drop_ocr_mark(words: str) -> str:
+    """Text without the remnant of a footnote mark OCR could not read.
+
+    >>> drop_ocr_mark("See Footnotes2)"), drop_ocr_mark("Fund, L.P.&)"), drop_ocr_mark("Option (right to buy)")
+    ('See Footnotes', 'Fund, L.P.', 'Option (right to buy)')
+    """
+    words = _OCR_MARK_TAIL.sub("", words)
+    if words.count(")") > words.count("(") and (m := _OCR_CLOSE_TAIL.search(words)):
+        words = words[: m.start()]
+    return words.rstrip()
 
 
 def _cell_words(raw: str) -> str:
@@ -232,7 +245,7 @@ def _cell_words(raw: str) -> str:
     'By Living Trust'
     """
     words = " ".join(split_footnotes(re.sub(r"<[^>]*>|(?<!\\)\|", " ", raw))[0].split())
-    return _OCR_MARK_TAIL.sub("", words)
+    return drop_ocr_mark(words)
 
 
 def _br_lines(line: Line, atoms: list[Atom]) -> list[tuple[Line, list[Atom]]]:
@@ -481,7 +494,7 @@ def _title(text: str, cur: _Cursor) -> Entity | None:
         return None
     words = " ".join(t.bare for t in taken)
     words = re.sub(r"[)\]]\d+$|\]$", "", words).strip()  # a mark's remnant; "(right to buy)" keeps its ")"
-    words = _OCR_MARK_TAIL.sub("", words)
+    words = drop_ocr_mark(words)
     words = re.sub(r"^[^\w(]+", "", words)
     if not words:
         return None
@@ -615,18 +628,25 @@ def _looks_like_transaction(table: TableName, rest: list[Atom]) -> bool:
     return table == "I" and bool(dates)
 
 
-_OCR_CODE = re.compile(r"([A-Za-z])(?:[iIl1|!]?\)|[®©@°*]\)?|\(\S{0,2})")  # "ci)", "s®)", "S(5": a code whose mark OCR garbled
+# a code whose mark OCR garbled ("ci)", "s®)", "sO)", "S(5"), or that OCR set in lower case ("s", "Ss", "c")
+_OCR_CODE = re.compile(r"([A-Za-z])(?:[iIl1|!O0]?\)|[®©@°*]\)?|\(\S{0,2})|([cs]|[CS][cs])")
 
 
 def _code(text: str, cur: _Cursor) -> Entity | None:
     first = cur.peek()
-    if first is not None and first.kind is AtomKind.TEXT and (m := _OCR_CODE.fullmatch(first.text)) and m.group(1).upper() in F.TRANSACTION_CODES:
-        cur.take()
-        return _ent(F.TXN_CODE, [first], text, m.group(1).upper(), 0.5, ("code read through an OCR-garbled footnote mark",))
-    # skip junk atoms before the code (e.g. a date the converter destroyed)
+    if first is not None and first.kind is AtomKind.TEXT and (m := _OCR_CODE.fullmatch(first.text)):
+        letter = (m.group(1) or m.group(2)[0]).upper()
+        if letter in F.TRANSACTION_CODES:
+            cur.take()
+            return _ent(F.TXN_CODE, [first], text, letter, 0.5, ("code read through an OCR-garbled footnote mark or case",))
+    # skip junk atoms before the code (e.g. a date the converter destroyed); junk right before
+    # the amount is the code itself, unreadable ("clea"): the A/D letter after the amount is no code
     j = cur.i
     while j < len(cur.atoms) and not _is_code(cur.atoms[j]):
-        if cur.atoms[j].kind in (AtomKind.DATE,):
+        if cur.atoms[j].kind is AtomKind.DATE:
+            return None
+        if cur.atoms[j].kind is AtomKind.NUMBER and j > cur.i and all(a.kind is AtomKind.TEXT and len(a.text) <= 4 for a in cur.atoms[cur.i : j]):
+            cur.i = j
             return None
         j += 1
     if j >= len(cur.atoms):

@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from extractor.fields import LABELS, ROW_LABELS, label_for_pointer
+from extractor.fields import LABELS, label_for_pointer
 from extractor.pipeline import Extractor
 
 from .evaluate import _score_texts, corpus_items
@@ -32,9 +32,9 @@ def fit_arbitration(corpus: Path, nlp, limit: int = 25) -> dict:
             label = _label_of_field(field)
             if label:
                 wins[(label, source)] += counts.tp
-    # header boxes and the signature are read by their printed labels: there the rules keep
-    # conflicts and the model only fills gaps; row cells (where position decides) are fitted
-    model_wins = sorted(label for label in ROW_LABELS if wins[(label, "model")] > wins[(label, "rules")])
+    # either way a rule reading with good evidence (combine.RULE_SURE) keeps its value: the
+    # model can only override readings the rules doubted, and only for the labels fitted here
+    model_wins = sorted(label for label in LABELS if wins[(label, "model")] > wins[(label, "rules")])
     return {
         "model_wins": model_wins,
         "fields_right": {label: {"model": wins[(label, "model")], "rules": wins[(label, "rules")]} for label in LABELS},

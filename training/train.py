@@ -114,6 +114,23 @@ class TrainResult:
     conversion: dict
 
 
+def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus") -> dict:
+    """Fit, on the training split only, who wins a model/rules conflict and the confidence
+    calibration, and write both beside the model. Rerun after a change to the rules."""
+    from extractor.model import load
+    from extractor.pipeline import Extractor
+
+    from .arbitrate import write_arbitration
+    from .calibrate import fit
+
+    nlp = load(str(model_dir))
+    arbitration = write_arbitration(model_dir, corpus, nlp)
+    calibrator, calibration = fit(corpus, Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"])))
+    calibrator.save(model_dir / "calibration.json")
+    (model_dir / "calibration-report.json").write_text(json.dumps(calibration.__dict__, indent=1))
+    return {"model_wins": arbitration["model_wins"], "calibration": calibration.__dict__}
+
+
 def train_model(
     corpus: Path = ROOT / "annotations" / "corpus",
     output: Path = ROOT / "models",
@@ -140,18 +157,8 @@ def train_model(
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(best, target)
-    if (corpus / "gold.jsonl.gz").exists():  # conflict policy and confidence calibration, from train only
-        from extractor.model import load
-        from extractor.pipeline import Extractor
-
-        from .arbitrate import write_arbitration
-        from .calibrate import fit
-
-        nlp = load(str(target))
-        arbitration = write_arbitration(target, corpus, nlp)
-        calibrator, calibration = fit(corpus, Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"])))
-        calibrator.save(target / "calibration.json")
-        (target / "calibration-report.json").write_text(json.dumps(calibration.__dict__, indent=1))
+    if (corpus / "gold.jsonl.gz").exists():
+        fit_policy(target, corpus)
     meta = json.loads((target / "meta.json").read_text())
     scores = {
         "ents_p": meta.get("performance", {}).get("ents_p"),

@@ -1,0 +1,78 @@
+"""What OCR and scrambled markdown do to a filing, and how the rules read (or doubt) it."""
+
+import pytest
+
+from extractor.footer import read_footnotes
+from extractor.header import DOUBTED, read_header
+from extractor.layout import atoms_of, split_lines
+from extractor.rows import drop_ocr_mark, parse_row
+from extractor.sections import Span, find_sections
+
+
+def _row(table, text):
+    line = split_lines(text)[0]
+    return parse_row(table, text, atoms_of(text, line.cells))
+
+
+@pytest.mark.parametrize(
+    "printed, code",
+    [("s", "S"), ("Ss", "S"), ("c", "C"), ("sO)", "S"), ("ci)", "C")],
+    ids=["lower-s", "doubled-Ss", "lower-c", "mark-as-O", "mark-as-i"],
+)
+def test_code_letter_ocr_set_in_lower_case_or_garbled(printed, code):
+    row = _row("I", f"Class A Common Stock 11/12/2024 {printed} 84,029 D $5.3673 184,070 I")
+    got = {e.label: e.value_text or e.text for e in row.entities}
+    assert got["TXN_CODE"] == code and got["SHARES"] == "84,029" and got["ACQ_DISP"] == "D"
+
+
+def test_unreadable_code_is_left_unread_not_taken_from_the_ad_column():
+    row = _row("I", "Common Stock 03/01/2024 clea 160,232 D $0.00 320,464 I")
+    got = {e.label: e.value_source for e in row.entities}
+    assert "TXN_CODE" not in got
+    assert got["SHARES"] == "160,232" and got["ACQ_DISP"] == "D" and got["OWNED_FOLLOWING"] == "320,464"
+
+
+def test_footnotes_numbered_with_ocr_commas():
+    text = "Explanation of Responses:\n1, Weighted average price.\n2. By a trust.\n3, The shares, 4, of them.\n"
+    notes = read_footnotes(text, Span(0, len(text)))
+    assert [(n.id, n.text) for n in notes] == [("F1", "Weighted average price."), ("F2", "By a trust."), ("F3", "The shares, 4, of them.")]
+
+
+@pytest.mark.parametrize(
+    "words, kept",
+    [("See Footnotes2)", "See Footnotes"), ("Fund, L.P.&)", "Fund, L.P."), ("Lp@", "Lp"), ("Stock Option (right to buy)", "Stock Option (right to buy)")],
+    ids=["digit-and-paren", "ampersand-paren", "at-sign", "balanced-parens-kept"],
+)
+def test_unreadable_mark_remnants_leave_text_cells(words, kept):
+    assert drop_ocr_mark(words) == kept
+
+
+MARKDOWN_HEADER = """FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP
+
+| 1. Name and Address of Reporting Person\\*<br><br><u>BOTHA ROELOF</u> | 2. Issuer Name and Ticker or Trading Symbol<br><br><u>Natera, Inc. [ NTRA ]</u> | 5. Relationship of Reporting Person(s) to Issuer<br><br>(Check all applicable) |   |
+| <input checked="" type="checkbox"/> | Director | 10% Owner |   |
+| Officer (give title | Other (specify |   |   |
+| (Last) | (First) | (Middle) | below) |
+| 3. Date of Earliest Transaction (Month/Day/Year) |   |   |   |
+| <u>C/O SEQUOIA CAPITAL</u> | <u>01/24/2020</u> |   |   |
+| (Street) |   |   |   |
+| MENLO PARK | CA | <u>94025</u> |   |
+| (City) | (State) | (Zip) |   |
+
+Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned
+| Common Stock | 01/24/2020 | A | 1,248 | A | $0.00 | 1,248 | D |
+Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned
+Explanation of Responses:
+"""
+
+
+def test_scrambled_markdown_header_name_kept_and_misplaced_street_doubted():
+    header = read_header(find_sections(MARKDOWN_HEADER))
+    owner = {e.label: e for e in header.owner}
+    # the label's escaped "Person\\*" ends the label; the tick of a box-5 check box is no part of a name
+    assert owner["OWNER_NAME"].value_source == "BOTHA ROELOF" and owner["OWNER_NAME"].score > DOUBTED
+    assert owner["OWNER_CITY"].value_source == "MENLO PARK"
+    # the scrambled cells put box 3's date where the street was: kept, but doubted (the model may override)
+    street = owner["OWNER_STREET1"]
+    assert street.value_source == "01/24/2020" and street.score <= DOUBTED
+    assert street.notes == ("a date where a name or address belongs",)
