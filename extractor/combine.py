@@ -20,6 +20,7 @@ from .header import HeaderEntities
 from .layout import atoms_of, split_lines
 from .rows import RowEntities
 from .sections import Sections
+from .stream import Paragraphs, is_cell_stream, stream_rows
 from .sureness import RULE_SURE, row_sure
 
 ANCHOR_LABELS = frozenset(
@@ -67,6 +68,12 @@ def model_rows(sections: Sections, entities: list[Entity]) -> list[RowEntities]:
     out: list[RowEntities] = []
     for table, span in (("I", sections.table1), ("II", sections.table2)):
         ents = sorted((e for e in entities if span.start <= e.start < span.end and e.label in F.ROW_LABELS), key=lambda e: e.start)
+        paragraphs = Paragraphs(text, span.start, span.end)
+        if is_cell_stream([e for e in ents if e.label in ANCHOR_LABELS], paragraphs):
+            for cells, ids in stream_rows(table, text, span.start, span.end, ents):
+                if len(cells) > 1 and any(label in ANCHOR_LABELS for label in cells):  # a lone cell is no row
+                    out.append(RowEntities(table, *_span_of(cells), tuple(_joined(text, label, parts) for label, parts in cells.items()), ids))  # type: ignore[arg-type]
+            continue
         rows: list[_Row] = []
         for e in ents:
             if e.label not in ANCHOR_LABELS:
@@ -98,17 +105,24 @@ def _distance(row: _Row, line: int) -> int:
     return min(abs(line - row.first_line), abs(line - row.last_line))
 
 
+def _joined(text: str, label: str, parts: list[Entity]) -> Entity:
+    """One entity from the fragments of one wrapped value, joined in reading order."""
+    if len(parts) == 1:
+        return parts[0]
+    joined = " ".join(p.text.strip() for p in parts)
+    return Entity(label, parts[0].start, parts[-1].end, text[parts[0].start : parts[-1].end], min(p.score for p in parts), "model", value_text=joined)
+
+
+def _span_of(cells: dict[str, list[Entity]]) -> tuple[int, int]:
+    parts = [e for p in cells.values() for e in p]
+    return min(e.start for e in parts), max(e.end for e in parts)
+
+
 def _row_entities(table: str, text: str, lines: _Lines, row: _Row) -> RowEntities:
     merged: dict[str, list[Entity]] = {}
     for e in sorted(row.entities, key=lambda e: e.start):
         merged.setdefault(e.label, []).append(e)
-    entities = []
-    for label, parts in merged.items():
-        if len(parts) == 1:
-            entities.append(parts[0])
-        else:  # fragments of one wrapped value: join them in reading order
-            joined = " ".join(p.text.strip() for p in parts)
-            entities.append(Entity(label, parts[0].start, parts[-1].end, text[parts[0].start : parts[-1].end], min(p.score for p in parts), "model", value_text=joined))
+    entities = [_joined(text, label, parts) for label, parts in merged.items()]
     start = min(e.start for e in entities)
     end = max(e.end for e in entities)
     line_start = lines.starts[row.first_line]

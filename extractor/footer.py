@@ -87,6 +87,10 @@ def read_signatures(text: str, span: Span) -> tuple[tuple[Entity, ...], ...]:
     for k, s in enumerate(starts):
         e = starts[k + 1] if k + 1 < len(starts) else len(block)
         groups.append(_signature(text, span.start + s, span.start + e))
+    if label and len(groups) == 1 and not any(x.label == F.SIGNATURE_DATE for x in groups[0]):
+        # reading-order converters print the date after the label: "** Signature of Reporting Person / 03/01/2024 / Date"
+        if date := DATE_IN_TEXT.search(text, label.end(), min(len(text), label.end() + 40)):
+            groups[0] = groups[0] + (Entity(F.SIGNATURE_DATE, date.start(), date.end(), date.group(0), 0.8),)
     return tuple(g for g in groups if g)
 
 

@@ -37,6 +37,8 @@ ANCHORS: dict[str, re.Pattern[str]] = {
     "remarks": re.compile(r"(?<![A-Za-z])Remarks\s*:", re.I),
     # (no optional lead-in before the words: "\s*" runs in padded tables made it cubic)
     "signature_label": re.compile(r"Signature\s+of\s+Reporting\s+Person", re.I),
+    # the printed form's own notes under the tables; never a remark
+    "boilerplate": re.compile(r"Reminder\s*:\s*Report\s+on\s+a\s+separate\s+line", re.I),
 }
 
 # the start of a footnote in Explanation of Responses: "1. ", "(1) ", "<sup>1</sup> ", "- 1. ",
@@ -143,8 +145,10 @@ def find_sections(text: str) -> Sections:
     prose_from = text.rfind("\n", 0, footer_start) + 1  # only the footer is read as prose
     prose = text[:prose_from] + blank_markup(text[prose_from:])
     signature_start = _signature_start(prose, remarks if rem else explanation, sig_end)
-    remarks = Span(remarks.start, min(remarks.end, signature_start)) if rem else remarks
-    explanation = Span(explanation.start, min(explanation.end, signature_start)) if not rem else explanation
+    notes = ANCHORS["boilerplate"].search(text, footer_start)  # converters that print it before the signature
+    prose_end = min(signature_start, notes.start()) if notes else signature_start
+    remarks = Span(remarks.start, min(remarks.end, prose_end)) if rem else remarks
+    explanation = Span(explanation.start, min(explanation.end, prose_end)) if not rem else explanation
     signature = Span(signature_start, sig_label.end() if sig_label else end)
     header = Span(0, t1.start())
     boxes = {name: m.start() for name in ("box1", "box2", "box3", "box4", "box5", "box6") if (m := _first(name, text[: t1.start()]))}

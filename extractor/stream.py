@@ -1,0 +1,142 @@
+"""Rows of a table a converter printed one cell per paragraph, in its own reading order.
+
+pdfminer (and other layout-analysis converters) cut a table into text boxes and
+print each box as a paragraph: sometimes row by row (title, date, code, amount
+...), sometimes column by column (three titles, three dates, three codes ...),
+often both in one table, and may print the title column after its values. Lines
+no longer hold rows, so the model's labelled cells are dealt to rows instead: a
+cell goes to the earliest row that still lacks its column and has no cell of a
+later column yet (a title: the earliest row without a title), and a cell no row
+can take opens a row. That reads row-major and column-major runs alike.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from . import fields as F
+from .entities import Entity
+from .layout import atoms_of, split_lines
+
+# printed column order; cells of one rank may come in either order (pdfminer puts the
+# nature box before the ownership-form box)
+_RANK = {
+    "I": {F.SECURITY_TITLE: 0, F.TXN_DATE: 1, F.DEEMED_DATE: 2, F.TXN_CODE: 3, F.SHARES: 4, F.ACQ_DISP: 5,
+          F.PRICE: 6, F.OWNED_FOLLOWING: 7, F.OWNERSHIP_FORM: 8, F.NATURE: 8},
+    "II": {F.SECURITY_TITLE: 0, F.CONV_PRICE: 1, F.TXN_DATE: 2, F.DEEMED_DATE: 3, F.TXN_CODE: 4, F.SHARES: 5,
+           F.ACQ_DISP: 5, F.EXERCISE_DATE: 6, F.EXPIRATION_DATE: 7, F.UNDERLYING_TITLE: 8, F.UNDERLYING_SHARES: 9,
+           F.PRICE: 10, F.OWNED_FOLLOWING: 11, F.OWNERSHIP_FORM: 12, F.NATURE: 12},
+}
+_BLANK = re.compile(r"\n[ \t]*\n")
+_TABLE_TITLE = re.compile(r"^[ \t]*Table\s+I", re.M)  # a page's repeated table header starts a new run of boxes
+
+
+@dataclass
+class _Cell:
+    label: str
+    parts: list[Entity]
+
+
+@dataclass
+class _StreamRow:
+    cells: dict[str, _Cell] = field(default_factory=dict)
+
+    def takes(self, label: str, rank: dict[str, int]) -> bool:
+        return label not in self.cells and all(rank.get(other, 0) <= rank[label] for other in self.cells)
+
+
+class Paragraphs:
+    """Paragraph numbers of offsets in ``text[start:end]`` (paragraphs end at blank lines)."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.breaks = [m.start() for m in _BLANK.finditer(text, start, end)]
+        self.start, self.end = start, end
+
+    def of(self, offset: int) -> int:
+        return bisect.bisect_right(self.breaks, offset)
+
+    def bounds(self, index: int) -> tuple[int, int]:
+        s = self.breaks[index - 1] if index > 0 else self.start
+        e = self.breaks[index] if index < len(self.breaks) else self.end
+        return s, e
+
+
+def is_cell_stream(anchors: list[Entity], paragraphs: Paragraphs) -> bool:
+    """Most amounts, dates and codes sit alone in their paragraph: one cell per paragraph.
+
+    A layout converter prints a row's cells on one line (a paragraph holds many).
+    """
+    if len(anchors) < 4:
+        return False
+    per_paragraph: dict[int, int] = {}
+    for e in anchors:
+        p = paragraphs.of(e.start)
+        per_paragraph[p] = per_paragraph.get(p, 0) + 1
+    return len(anchors) <= 1.25 * len(per_paragraph)
+
+
+def stream_rows(table: str, text: str, start: int, end: int, entities: list[Entity]) -> list[tuple[dict[str, list[Entity]], tuple[str, ...]]]:
+    """Deal the labelled cells of one table to rows: (label -> its parts, footnote ids) per row."""
+    rank = _RANK[table]
+    paragraphs = Paragraphs(text, start, end)
+    cuts = [m.start() for m in _TABLE_TITLE.finditer(text, start, end)]
+    out: list[_StreamRow] = []
+    for seg_start, seg_end in zip([start] + cuts, cuts + [end]):
+        cells = _cells([e for e in entities if seg_start <= e.start < seg_end and e.label in rank], paragraphs)
+        natures = [c for c in cells if c.label == F.NATURE]
+        indirect = sum(c.label == F.OWNERSHIP_FORM and _letter(c) == "I" for c in cells)
+        if natures and len(natures) > indirect and out and F.NATURE in out[-1].cells:
+            # one nature more than indirect rows: the first goes on from the page before
+            out[-1].cells[F.NATURE].parts.extend(natures[0].parts)
+            cells.remove(natures[0])
+            natures = natures[1:]
+        rows: list[_StreamRow] = []
+        for cell in cells:
+            if cell.label == F.SECURITY_TITLE:  # titles open rows, or name rows the values opened (titles printed last)
+                target = next((r for r in rows if F.SECURITY_TITLE not in r.cells), None)
+            else:
+                target = next((r for r in rows if r.takes(cell.label, rank)), None)
+            if target is None:
+                rows.append(_StreamRow({cell.label: cell}))
+            else:
+                target.cells[cell.label] = cell
+        # natures belong to the indirect rows: deal them again when the counts agree
+        indirect_rows = [r for r in rows if F.OWNERSHIP_FORM in r.cells and _letter(r.cells[F.OWNERSHIP_FORM]) == "I"]
+        if natures and len(natures) == len(indirect_rows):
+            for r in rows:
+                r.cells.pop(F.NATURE, None)
+            for r, cell in zip(indirect_rows, natures):
+                r.cells[F.NATURE] = cell
+        out.extend(rows)
+    return [({label: c.parts for label, c in row.cells.items()}, _footnotes(text, row, paragraphs)) for row in out]
+
+
+def _letter(cell: _Cell) -> str:
+    return cell.parts[0].text.strip()[:1].upper()
+
+
+def _cells(entities: list[Entity], paragraphs: Paragraphs) -> list[_Cell]:
+    """Entities in reading order, with the pieces of one wrapped cell (same label, same paragraph) joined."""
+    out: list[_Cell] = []
+    last_paragraph = -1
+    for e in sorted(entities, key=lambda e: e.start):
+        p = paragraphs.of(e.start)
+        if out and out[-1].label == e.label and p == last_paragraph:
+            out[-1].parts.append(e)
+        else:
+            out.append(_Cell(e.label, [e]))
+        last_paragraph = p
+    return out
+
+
+def _footnotes(text: str, row: _StreamRow, paragraphs: Paragraphs) -> tuple[str, ...]:
+    ids: list[str] = []
+    for cell in row.cells.values():
+        s, e = paragraphs.bounds(paragraphs.of(cell.parts[0].start))
+        for line in split_lines(text, s, e):
+            for atom in atoms_of(text, line.cells):
+                ids += [f for f in atom.footnote_ids if f not in ids]
+    return tuple(ids)
