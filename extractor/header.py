@@ -438,7 +438,7 @@ def read_header(sections: Sections) -> HeaderEntities:
 
 _FORM_WORDS = re.compile(
     r"Name\s+and\s+Address|Reporting\s+Person|Issuer\s+Name|Relationship\s+of|Date\s+of\s+Earliest|[Il]f\s+Amendment"
-    r"|\((?:Last|First|Middle|Street|City|State|Zip)\)|<[a-z/]",
+    r"|\((?:Last|First|Middle|Street|City|State|Zip)\)|<[a-z/]|Exchange\s+Commission|Statement\s+of\s+Changes|OMB\s+(?:Number|Approval)",
     re.I,
 )
 _DATE_IN = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import fields as F
 from .entities import Entity
@@ -29,6 +29,9 @@ _RANK = {
            F.ACQ_DISP: 5, F.EXERCISE_DATE: 6, F.EXPIRATION_DATE: 7, F.UNDERLYING_TITLE: 8, F.UNDERLYING_SHARES: 9,
            F.PRICE: 10, F.OWNED_FOLLOWING: 11, F.OWNERSHIP_FORM: 12, F.NATURE: 12},
 }
+# labels the model may confuse where one table has no such column: Table I prints no underlying
+_ALIASES = {"I": {F.UNDERLYING_TITLE: F.SECURITY_TITLE}, "II": {}}
+_LONE_MARK = re.compile(r"(?:^|\n)[ \t]*(\(\d{1,2}\)(?:[ \t]*\(\d{1,2}\))*)[ \t]*(?=\n|$)")
 _BLANK = re.compile(r"\n[ \t]*\n")
 _TABLE_TITLE = re.compile(r"^[ \t]*Table\s+I", re.M)  # a page's repeated table header starts a new run of boxes
 
@@ -84,8 +87,11 @@ def stream_rows(table: str, text: str, start: int, end: int, entities: list[Enti
     paragraphs = Paragraphs(text, start, end)
     cuts = [m.start() for m in _TABLE_TITLE.finditer(text, start, end)]
     out: list[_StreamRow] = []
+    titles = {" ".join(e.text.split()) for e in entities if _ALIASES[table].get(e.label, e.label) == F.SECURITY_TITLE}
     for seg_start, seg_end in zip([start] + cuts, cuts + [end]):
-        cells = _cells([e for e in entities if seg_start <= e.start < seg_end and e.label in rank], paragraphs)
+        labelled = [replace(e, label=_ALIASES[table].get(e.label, e.label)) for e in entities if seg_start <= e.start < seg_end]
+        labelled += _unlabelled_titles(text, seg_start, seg_end, labelled, titles, paragraphs)
+        cells = _cells([e for e in labelled if e.label in rank] + _lone_marks(table, text, seg_start, seg_end, labelled, paragraphs), paragraphs)
         natures = [c for c in cells if c.label == F.NATURE]
         indirect = sum(c.label == F.OWNERSHIP_FORM and _letter(c) == "I" for c in cells)
         if natures and len(natures) > indirect and out and F.NATURE in out[-1].cells:
@@ -111,7 +117,43 @@ def stream_rows(table: str, text: str, start: int, end: int, entities: list[Enti
             for r, cell in zip(indirect_rows, natures):
                 r.cells[F.NATURE] = cell
         out.extend(rows)
-    return [({label: c.parts for label, c in row.cells.items()}, _footnotes(text, row, paragraphs)) for row in out]
+    return [({label: c.parts for label, c in row.cells.items()}, _footnotes(text, row, paragraphs, rank)) for row in out]
+
+
+def _unlabelled_titles(text: str, start: int, end: int, labelled: list[Entity], titles: set[str], paragraphs: Paragraphs) -> list[Entity]:
+    """Paragraphs that repeat, word for word, a title the model labelled elsewhere in the table
+    (in a column-major run of identical titles the model labels some, not all)."""
+    if not titles:
+        return []
+    taken = {paragraphs.of(e.start) for e in labelled}
+    out = []
+    for index in range(paragraphs.of(start), paragraphs.of(max(start, end - 1)) + 1):
+        s, e = paragraphs.bounds(index)
+        if index in taken or not (s < end and e > start):
+            continue
+        raw = text[s:e]
+        words = " ".join(raw.split())
+        if words in titles:
+            lead = len(raw) - len(raw.lstrip())
+            out.append(Entity(F.SECURITY_TITLE, s + lead, s + lead + len(raw.strip()), raw.strip(), 0.6, "model+rule"))
+    return out
+
+
+def _lone_marks(table: str, text: str, start: int, end: int, labelled: list[Entity], paragraphs: Paragraphs) -> list[Entity]:
+    """Paragraphs that are only a footnote mark: a value given only as a footnote. In Table I that
+    is the price; in Table II only a mark right after a title is read (the conversion price)."""
+    titled = {paragraphs.of(e.start) for e in labelled if e.label == F.SECURITY_TITLE}
+    out = []
+    for m in _LONE_MARK.finditer(text, start, end):
+        index = paragraphs.of(m.start(1))
+        s, e = paragraphs.bounds(index)
+        if text[s:e].strip() != m.group(1):
+            continue
+        if table == "I":
+            out.append(Entity(F.PRICE, m.start(1), m.end(1), m.group(1), 0.6, notes=("value given only as a footnote",)))
+        elif index - 1 in titled:
+            out.append(Entity(F.CONV_PRICE, m.start(1), m.end(1), m.group(1), 0.6, notes=("value given only as a footnote",)))
+    return out
 
 
 def _letter(cell: _Cell) -> str:
@@ -132,9 +174,10 @@ def _cells(entities: list[Entity], paragraphs: Paragraphs) -> list[_Cell]:
     return out
 
 
-def _footnotes(text: str, row: _StreamRow, paragraphs: Paragraphs) -> tuple[str, ...]:
+def _footnotes(text: str, row: _StreamRow, paragraphs: Paragraphs, rank: dict[str, int]) -> tuple[str, ...]:
+    """The marks in the row's cells, in printed column order."""
     ids: list[str] = []
-    for cell in row.cells.values():
+    for cell in sorted(row.cells.values(), key=lambda c: rank[c.label]):
         s, e = paragraphs.bounds(paragraphs.of(cell.parts[0].start))
         for line in split_lines(text, s, e):
             for atom in atoms_of(text, line.cells):
