@@ -94,6 +94,7 @@ def read_signatures(text: str, span: Span) -> tuple[tuple[Entity, ...], ...]:
     return tuple(g for g in groups if g)
 
 
+_IN_FACT = re.compile(r"\b(in)-\s+(fact)\b", re.I)
 _ATTORNEY_OCR = re.compile(r"\b([Aa])tto(?:m|mm|rm|nn)ey\b")
 
 
@@ -110,6 +111,7 @@ def _signature(text: str, start: int, end: int) -> tuple[Entity, ...]:
     name_raw = text[start:name_end]
     name_text = re.sub(r"(?<=[a-z])-[ \t]*\n\s*(?=[a-z])", "-", name_text)  # "Attorney-in-" / "fact"
     name_text = _ATTORNEY_OCR.sub(lambda m: m.group(1) + "ttorney", name_text)  # "Attomey", "Attommey": OCR's rn -> m
+    name_text = _IN_FACT.sub(r"\1-\2", name_text.replace("_", " "))  # OCR's signature underline; "Attorney-in- Fact"
     name = clean_text(name_text.replace("\\/", "/").replace("\\", "")).value
     out = []
     if name:

@@ -224,15 +224,19 @@ class _TableReader:
 _BR = re.compile(r"<br\s*/?>", re.I)
 _OCR_MARK_TAIL = re.compile(r"\s*(?:\(\)|\(?[©®@°&]+\)?)$")  # a footnote mark OCR could not read: "()", "@)", "©)", "L.P.&)"
 _OCR_CLOSE_TAIL = re.compile(r"(?<=[A-Za-z.,])(?:[°”“\"?]|\d{1,2})?\)$")  # "Footnotes2)", "L.P.°)": a mark's remnant
+_OCR_O_TAIL = re.compile(r"(?:(?<=\.)|(?<=LLC))[O0]$")  # "L.P.O", "LLCO": a "(1)" read as one letter
+_LONE_DIGIT = re.compile(r"(?<=\s)\d(?=\s|$)")  # "See 4 / footnote": a mark's digit after a word of a nature
 
 
 def drop_ocr_mark(words: str) -> str:
     """Text without the remnant of a footnote mark OCR could not read.
 
-    >>> drop_ocr_mark("See Footnotes2)"), drop_ocr_mark("Fund, L.P.&)"), drop_ocr_mark("Option (right to buy)")
-    ('See Footnotes', 'Fund, L.P.', 'Option (right to buy)')
+    >>> drop_ocr_mark("See Footnotes2)"), drop_ocr_mark("Fund, L.P.&)"), drop_ocr_mark("Fund, L.P.O")
+    ('See Footnotes', 'Fund, L.P.', 'Fund, L.P.')
+    >>> drop_ocr_mark("Stock Option (right to buy)")
+    'Stock Option (right to buy)'
     """
-    words = _OCR_MARK_TAIL.sub("", words)
+    words = _OCR_O_TAIL.sub("", _OCR_MARK_TAIL.sub("", words))
     if words.count(")") > words.count("(") and (m := _OCR_CLOSE_TAIL.search(words)):
         words = words[: m.start()]
     return words.rstrip()
@@ -244,7 +248,7 @@ def _cell_words(raw: str) -> str:
     >>> _cell_words("| By Living <u>Trust</u> (2) |")
     'By Living Trust'
     """
-    words = " ".join(split_footnotes(re.sub(r"<[^>]*>|(?<!\\)\|", " ", raw))[0].split())
+    words = " ".join(_LONE_DIGIT.sub(" ", split_footnotes(re.sub(r"<[^>]*>|(?<!\\)\|", " ", raw))[0]).split())
     return drop_ocr_mark(words)
 
 

@@ -203,10 +203,15 @@ def _signature_start(text: str, before: Span, sig_end: int) -> int:
         start_idx -= 1
     elif start_idx >= 2 and _DATE_LINE.match(lines[start_idx - 1].group(0)):
         start_idx -= 2  # "name, attorney-in-fact for / date / the owner's name"
-    # a name wrapped after "Attorney-in-fact for" / "By:" / a comma goes on the next line
-    while start_idx >= 1 and _CONTINUED.search(lines[start_idx - 1].group(0)) and not FOOTNOTE_START.match(lines[start_idx - 1].group(0)):
+    # a name wrapped after "Attorney-in-fact for" / "By:" / a comma goes on the next line, and a
+    # line starting "for ..." or in lower case goes on from the line above
+    while start_idx >= 1 and not FOOTNOTE_START.match(lines[start_idx - 1].group(0)) and (
+        _CONTINUED.search(_TRAILING_DATE.sub("", lines[start_idx - 1].group(0))) or _CONTINUES.match(lines[start_idx].group(0))
+    ):
         start_idx -= 1
     return before.start + lines[start_idx].start()
 
 
-_CONTINUED = re.compile(r"(?:\b(?:for|of|by|and|on\s+behalf)|[&,:-])\s*$", re.I)
+_CONTINUED = re.compile(r"(?:\b(?:for|of|by|and|the|on\s+behalf)|[&,:-])\s*$", re.I)
+_CONTINUES = re.compile(r"^[ \t]*(?:for\b|of\b|on\s+behalf\b|[a-z])")
+_TRAILING_DATE = re.compile(r"\s+\d{1,2}/\d{1,2}/\d{2,4}\W*$")  # "By: Jane Roe, Attorney-in- 04/15/2022"

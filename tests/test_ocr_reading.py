@@ -76,3 +76,51 @@ def test_scrambled_markdown_header_name_kept_and_misplaced_street_doubted():
     street = owner["OWNER_STREET1"]
     assert street.value_source == "01/24/2020" and street.score <= DOUBTED
     assert street.notes == ("a date where a name or address belongs",)
+
+
+SIGNED = """FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP
+1. Name and Address of Reporting Person*
+Doe Jane
+Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned
+Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned
+Explanation of Responses:
+1. A note.
+Remarks:
+{signature}
+** Signature of Reporting Person Date
+"""
+
+
+@pytest.mark.parametrize(
+    "signature, name",
+    [
+        ("By: Kristin Johnston, Attorney-in- 04/15/2022\nfact For: the Reporting Person", "By: Kristin Johnston, Attorney-in-fact For: the Reporting Person"),
+        ("John A. Seethoff, Attorney-in-fact\nfor Reid G. Hoffman 12/15/2017", "John A. Seethoff, Attorney-in-fact for Reid G. Hoffman"),
+        ("An-Yen Hu, Attomey-in-fact of the\nReporting Person 06/11/2019", "An-Yen Hu, Attorney-in-fact of the Reporting Person"),
+        ("/s/ Tami Chen,_attorney-in-fact 01/28/2020", "/s/ Tami Chen, attorney-in-fact"),
+        ("/s/ Shahzia Rahman, Attorney-in- Fact 01/28/2020", "/s/ Shahzia Rahman, Attorney-in-Fact"),
+    ],
+    ids=["hyphen-before-date", "line-starting-for", "line-ending-the", "ocr-underline", "in-space-fact"],
+)
+def test_ocr_signature_lines_join_into_one_name(signature, name):
+    from extractor.footer import read_footer
+
+    footer = read_footer(find_sections(SIGNED.format(signature=signature)))
+    [sig] = footer.signatures
+    assert {e.label: e.value_source for e in sig}["SIGNER_NAME"] == name
+
+
+def test_signature_date_printed_after_its_label_and_boilerplate_is_no_remark():
+    from extractor.footer import read_footer
+
+    text = SIGNED.format(signature="Reminder: Report on a separate line for each class of securities.\n/s/ Jane Doe").replace(
+        "Signature of Reporting Person Date\n", "Signature of Reporting Person\n\n03/01/2024\n\nDate\n"
+    )
+    footer = read_footer(find_sections(text))
+    assert footer.remarks is None
+    assert {e.label: e.value_source for e in footer.signatures[0]} == {"SIGNER_NAME": "/s/ Jane Doe", "SIGNATURE_DATE": "03/01/2024"}
+
+
+def test_a_marks_digit_left_in_a_nature_is_dropped():
+    row = _row("I", "Class A Common Stock 08/01/2012 s 8,100 D $102.2139 2,600 I See 4")
+    assert row.get("NATURE").value_text == "See"
