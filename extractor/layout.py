@@ -117,7 +117,7 @@ class Atom:
     @property
     def bare(self) -> str:
         """Text without footnote marks and markup."""
-        return split_footnotes(_TAG.sub(" ", self.text).replace("\\$", "$"))[0]
+        return split_footnotes(_TAG.sub(" ", self.text).replace("\\$", "$"))[0].strip("_")  # OCR's underline: "D_"
 
 
 _FOOT = r"(?:<sup>\s*\(?\d{1,2}\)?\s*</sup>|\(\d{1,2}\)|⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}⁾)"
@@ -132,6 +132,28 @@ _ATOM = re.compile(
 )
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+def _cut_mark(number: str, ids: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """A number OCR printed with its footnote mark's "(" lost: "25" + "(2)" -> "252)".
+
+    The last digit is the mark's when the number does not read as printed without it
+    (a bad thousands grouping, or 1,000 and more without commas); else the mark was lost whole.
+
+    >>> _cut_mark("11,5522", ()), _cut_mark("6430", ()), _cut_mark("1,248", ()), _cut_mark("252", ())
+    (('11,552(2)', ('F2',)), ('643', ()), ('1,248', ()), ('252', ()))
+    """
+    digits = number.replace(",", "")
+    if ids or not digits.isdigit():
+        return number, ids
+    wrong = ("," in number and not _GROUPED.fullmatch(number)) or ("," not in number and len(digits) >= 4)
+    if wrong and (_GROUPED.fullmatch(number[:-1]) or ("," not in number and len(digits) <= 7)):
+        mark = number[-1]  # "0" is no footnote number: a garbled one, unread
+        return (number[:-1], ()) if mark == "0" else (f"{number[:-1]}({mark})", (f"F{mark}",))
+    return number, ids
+
+
 def atoms_of(text: str, cells: tuple[Cell, ...]) -> list[Atom]:
     """Atoms of the given cells of ``text`` (offsets into ``text``).
 
@@ -141,19 +163,27 @@ def atoms_of(text: str, cells: tuple[Cell, ...]) -> list[Atom]:
     """
     out: list[Atom] = []
     for cell in cells:
+        taken = cell.start  # an atom may take a character past its match (a lost mark's ")")
         for m in _ATOM.finditer(text, cell.start, cell.end):
             kind = m.lastgroup
-            if kind == "tag":
+            if kind == "tag" or m.start() < taken:
                 continue
             raw = m.group(0)
             start, end = m.start(), m.end()
             _, ids = split_footnotes(raw)
+            if kind == "number" and text[end : end + 1] == ")" and text[start - 1 : start] != "(":
+                if re.fullmatch(r"[1-9]", raw):  # "I 8)": a mark whose "(" OCR lost
+                    kind, raw, ids = "footnote", f"({raw})", (f"F{raw}",)
+                else:
+                    raw, ids = _cut_mark(raw, ids)
+                end += 1
             if kind == "word":
-                # "C(1)": a code letter with its footnote mark glued on is still a letter
-                atom_kind = AtomKind.LETTER if re.fullmatch(r"[A-Z]", split_footnotes(raw)[0].strip()) else AtomKind.TEXT
+                # "C(1)": a code letter with its footnote mark glued on is still a letter; so is OCR's "D_"
+                atom_kind = AtomKind.LETTER if re.fullmatch(r"[A-Z]", split_footnotes(raw)[0].strip(" _")) else AtomKind.TEXT
             else:
                 atom_kind = AtomKind(kind)
             out.append(Atom(atom_kind, start, end, raw, cell.column, ids))
+            taken = end
     return out
 
 

@@ -180,7 +180,7 @@ class _TableReader:
         spare = self.pending_lines  # text lines above that are not the title's: nature printed above
         if not self.layout and self.pending:
             if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) or _is_title_tail(atoms):
-                atoms = [_retag(a, -1) for a in self.pending] + atoms  # the title's first line(s) above
+                atoms = [_retag(a, -1) for a in _title_words(self.pending)] + atoms  # the title's first line(s) above
                 spare = []
         elif atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) and not self.layout:
             return
@@ -222,10 +222,11 @@ class _TableReader:
 
 
 _BR = re.compile(r"<br\s*/?>", re.I)
-_OCR_MARK_TAIL = re.compile(r"\s*(?:\(\)|\(?[©®@°&]+\)?)$")  # a footnote mark OCR could not read: "()", "@)", "©)", "L.P.&)"
+# a footnote mark OCR could not read: "()", "@)", "©)", "L.P.&)", "Footnotes?", "(Ss)" alone
+_OCR_MARK_TAIL = re.compile(r"\s*(?:\(\)|\(?[©®@°&]+\)?|(?<=[a-z])[?”“\"]+\)?|^\([A-Za-z0-9§$]{1,2}\))$")
 _OCR_CLOSE_TAIL = re.compile(r"(?<=[A-Za-z.,])(?:[°”“\"?]|\d{1,2})?\)$")  # "Footnotes2)", "L.P.°)": a mark's remnant
 _OCR_O_TAIL = re.compile(r"(?:(?<=\.)|(?<=LLC))[O0]$")  # "L.P.O", "LLCO": a "(1)" read as one letter
-_LONE_DIGIT = re.compile(r"(?<=\s)\d(?=\s|$)")  # "See 4 / footnote": a mark's digit after a word of a nature
+_LONE_DIGIT = re.compile(r"(?<=\s)\d\)?(?=\s|$)")  # "See 4 / footnote", "Footnotes 8)": a mark's digit in a nature
 
 
 def drop_ocr_mark(words: str) -> str:
@@ -430,6 +431,21 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
         score = entities[label].score if label in entities else 0.7
         entities[label] = Entity(label, first.start, last.end, text[first.start : last.end], score, value_text=" ".join(words))
     return replace(row, entities=tuple(entities.values()), footnote_ids=tuple(ids))
+
+
+def _title_words(pending: list[Atom]) -> list[Atom]:
+    """A title's line(s) printed above its values, without what OCR raised onto that line after
+    the words: superscript marks (kept as the title's footnotes) and stray amounts (dropped).
+
+    "Stock Option (right (1) (2) 1.248" / "to buy) $35.71 01/24/2020 A 1,248 ...": the marks and the
+    underlying amount sat higher than the row's baseline.
+    """
+    last = max((i for i, a in enumerate(pending) if a.kind in (AtomKind.TEXT, AtomKind.LETTER)), default=-1)
+    if last < 0 or last == len(pending) - 1:
+        return pending
+    ids = tuple(f for a in pending[last:] for f in a.footnote_ids)
+    head = pending[last]
+    return pending[:last] + [Atom(head.kind, head.start, head.end, head.text, head.cell, tuple(dict.fromkeys(ids)))]
 
 
 def _retag(atom: Atom, cell: int) -> Atom:
@@ -695,6 +711,8 @@ def _tail(text: str, cur: _Cursor, alts: dict[str, tuple[Candidate, ...]], with_
         di = rest[di_index]
         out.append(_ent(F.OWNERSHIP_FORM, [di], text, di.bare, 0.95))
         nature = [a for a in rest[di_index + 1 :] if a.kind is not AtomKind.DASH]
+        while nature and nature[-1].kind is AtomKind.FOOTNOTE:  # its marks are the row's footnotes
+            nature.pop()
         if any(a.kind in (AtomKind.TEXT, AtomKind.LETTER) for a in nature):
             # the cell as printed (numbers and hyphens kept: "Venture 2010-Seed Fund"), marks dropped
             value = _cell_words(text[nature[0].start : nature[-1].end])

@@ -124,3 +124,35 @@ def test_signature_date_printed_after_its_label_and_boilerplate_is_no_remark():
 def test_a_marks_digit_left_in_a_nature_is_dropped():
     row = _row("I", "Class A Common Stock 08/01/2012 s 8,100 D $102.2139 2,600 I See 4")
     assert row.get("NATURE").value_text == "See"
+
+
+def test_ocr_underline_and_lost_parenthesis_around_a_mark():
+    row = _row("I", "Class A Common Stock 11/08/2024 s 41,486 D_ | $5.5388 310,939 I Footnotes? 8)")
+    got = {e.label: e.value_text or e.text for e in row.entities}
+    assert got["SHARES"] == "41,486" and got["ACQ_DISP"] == "D" and got["PRICE"] == "$5.5388"
+    assert got["NATURE"] == "Footnotes" and row.footnote_ids == ("F8",)
+
+
+def test_amount_with_its_marks_paren_lost():
+    # "25" + "(2)" printed as "252)" cannot be told from 252 with a lost mark; "11,5522)" can
+    row = _row("I", "Common Stock 01/05/2023 A 269 A $0.00 11,5522) D")
+    assert row.get("OWNED_FOLLOWING").value_text == "11,552" and "F2" in row.footnote_ids
+
+
+def test_marks_and_amounts_ocr_raised_onto_a_title_line_leave_the_title():
+    from extractor.sections import find_sections
+    from extractor.rows import find_rows
+
+    text = (
+        "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
+        "Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Code V (A) (D) Exercisable Date Title Shares\n"
+        "Stock Option (right (1) (2) 1.248\n"
+        "to buy) $35.71 01/24/2020 A 1,248 01/24/2020 01/23/2030 Common Stock ; $21.65 1,248 D\n"
+        "Explanation of Responses:\n1. A note.\n2. Another.\n"
+    )
+    [row] = find_rows(find_sections(text))
+    got = {e.label: e.value_text or e.text for e in row.entities}
+    assert got["SECURITY_TITLE"] == "Stock Option (right to buy)" and got["CONV_PRICE"] == "$35.71"
+    assert got["SHARES"] == "1,248" and row.footnote_ids[:2] == ("F1", "F2")
