@@ -171,7 +171,10 @@ class _TableReader:
             self.pending, self.pending_lines = [], []  # a column-header fragment ("Date Exercisable", "Amount or")
         elif atoms[0].kind is AtomKind.TEXT or self.pending:
             self.pending = (self.pending + atoms)[-12:]
-            if not (self.in_header and self.rows):  # under a repeated page header the lines' owner is unclear
+            # under a repeated page header the lines' owner is unclear: in reading order they go on
+            # with the last row; where natures are centred on their rows (lines above the last
+            # row too), they are the next row's first lines
+            if not (self.in_header and self.rows) or (self.above and self.above[-1] > 0):
                 self.pending_lines.append((line, atoms))
 
     def _data_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
@@ -195,6 +198,8 @@ class _TableReader:
             # a wrapped nature is centred on its row: the row above keeps as many lines below
             # it as it had above it (all of them when it had none: reading-order converters)
             keep = self.above[-1] if self.continues and self.rows[:-1] and self.above[-1] else len(self.tail)
+            while keep < len(self.tail) and _MARK_LINE.fullmatch(self.tail[keep][0].text.strip()):
+                keep += 1  # the marks OCR printed under a nature end it: they are no line of the next one
             _give_nature(self.rows, -2, self.tail[:keep], self.text)
             mine = self.tail[keep:] + spare if self.continues else []
             _give_nature(self.rows, -1, mine, self.text, before=True)
@@ -226,6 +231,7 @@ _BR = re.compile(r"<br\s*/?>", re.I)
 _OCR_MARK_TAIL = re.compile(r"\s*(?:\(\)|\(?[©®@°&]+\)?|(?<=[a-z])[?”“\"]+\)?|^\([A-Za-z0-9§$]{1,2}\))$")
 _OCR_CLOSE_TAIL = re.compile(r"(?<=[A-Za-z.,])(?:[°”“\"?]|\d{1,2})?\)$")  # "Footnotes2)", "L.P.°)": a mark's remnant
 _OCR_O_TAIL = re.compile(r"(?:(?<=\.)|(?<=LLC))[O0]$")  # "L.P.O", "LLCO": a "(1)" read as one letter
+_MARK_LINE = re.compile(r"(?=[^A-Za-z]*(?:[A-Za-z][^A-Za-z]*){0,2}$)(?=.*[()©®@°]).{1,8}|\d{1,2}")  # "(3)", "@@)", "8)", "(2)(3)"
 _LONE_DIGIT = re.compile(r"(?<=\s)\d\)?(?=\s|$)")  # "See 4 / footnote", "Footnotes 8)": a mark's digit in a nature
 
 
