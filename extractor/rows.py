@@ -232,7 +232,7 @@ _OCR_MARK_TAIL = re.compile(r"\s*(?:\(\)|\(?[©®@°&]+\)?|(?<=[a-z])[?”“\"]
 _OCR_CLOSE_TAIL = re.compile(r"(?<=[A-Za-z.,])(?:[°”“\"?]|\d{1,2})?\)$")  # "Footnotes2)", "L.P.°)": a mark's remnant
 _OCR_O_TAIL = re.compile(r"(?:(?<=\.)|(?<=LLC))[O0]$")  # "L.P.O", "LLCO": a "(1)" read as one letter
 _MARK_LINE = re.compile(r"(?=[^A-Za-z]*(?:[A-Za-z][^A-Za-z]*){0,2}$)(?=.*[()©®@°]).{1,8}|\d{1,2}")  # "(3)", "@@)", "8)", "(2)(3)"
-_LONE_DIGIT = re.compile(r"(?<=\s)\d\)?(?=\s|$)")  # "See 4 / footnote", "Footnotes 8)": a mark's digit in a nature
+_LONE_DIGIT = re.compile(r"(?<!\S)\d\)?(?=\s|$)")  # "See 4 / footnote", "Footnotes 8)": a mark's digit in a nature
 
 
 def drop_ocr_mark(words: str) -> str:

@@ -156,3 +156,26 @@ def test_marks_and_amounts_ocr_raised_onto_a_title_line_leave_the_title():
     got = {e.label: e.value_text or e.text for e in row.entities}
     assert got["SECURITY_TITLE"] == "Stock Option (right to buy)" and got["CONV_PRICE"] == "$35.71"
     assert got["SHARES"] == "1,248" and row.footnote_ids[:2] == ("F1", "F2")
+
+
+def test_ocr_centred_natures_across_a_repeated_page_header():
+    from extractor.rows import find_rows
+
+    text = (
+        "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
+        "Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Code v | Amount (0) Price\n"
+        "Sequoia\nCommon Stock 13,543,369 I Capital\nXI, L.P.2)\n8)\n"
+        "| Table | - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned |\n"
+        "Code v | Amount (0) Price\n"
+        "Sequoia\nCapital XII\nCommon Stock 2,059,488 I Principals\nFund,\nLLC®\n"
+        "Sequoia\nCapital\nCommon Stock 8,850,755 I Global\nGrowth\nFund, L.P.\n@@)\n"
+        "Sequoia\nTechnology\nCommon Stock 721,044 I Partners\nXI, L.P.\n"
+        "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Explanation of Responses:\n1. A note.\n"
+    )
+    rows = find_rows(find_sections(text))
+    assert [r.get("NATURE").value_text for r in rows] == [
+        "Sequoia Capital XI, L.P.", "Sequoia Capital XII Principals Fund, LLC",
+        "Sequoia Capital Global Growth Fund, L.P.", "Sequoia Technology Partners XI, L.P.",
+    ]
