@@ -17,8 +17,13 @@ from .layout import blank_markup, flatten_html_tables
 _SP = r"[\s*_|#<>/bru]*"  # what converters put between the words of a label
 
 
+def _broken(word: str) -> str:
+    """A plain word that may come broken by a space or a tag ("No n-Derivative", "Deri<b>v</b>ative")."""
+    return r"(?:\s|<[^<>\n]{1,8}>){0,2}".join(re.escape(ch) for ch in word) if word.isalpha() else word
+
+
 def _words(*words: str) -> str:
-    return _SP.join(words)
+    return _SP.join(_broken(w) for w in words)
 
 
 ANCHORS: dict[str, re.Pattern[str]] = {
@@ -31,8 +36,8 @@ ANCHORS: dict[str, re.Pattern[str]] = {
     ),
     "box6": re.compile(_words("Individual", "or", "Joint"), re.I),
     # OCR reads the roman numerals as "|", "l", "1" or "]"
-    "table1": re.compile(r"Table\s*[I|l1\]!]\s*[-–—~:.]+\s*Non[-–\s]*Deriv", re.I),
-    "table2": re.compile(r"Table\s*[I|l1\]!]{2}\s*[-–—~:.]+\s*Deriv", re.I),
+    "table1": re.compile(_broken("Table") + r"\s*[I|l1\]!]\s*[-–—~:.]+\s*" + _broken("Non") + r"[-–\s]*" + _broken("Deriv"), re.I),
+    "table2": re.compile(_broken("Table") + r"\s*[I|l1\]!]{2}\s*[-–—~:.]+\s*" + _broken("Deriv"), re.I),
     "explanation": re.compile(_words("Explanation", "of", "Responses"), re.I),
     "remarks": re.compile(r"(?<![A-Za-z])Remarks\s*:", re.I),
     # (no optional lead-in before the words: "\s*" runs in padded tables made it cubic)
@@ -95,8 +100,30 @@ _EVIDENCE = (
 )
 
 
+# letters OCR confuses, for a second, looser search of the section labels the form prints
+_OCR_LOOKALIKES = {"T": "TI1", "e": "eoc", "o": "o0ce", "c": "ceo", "i": "il1|!", "l": "l1i|!", "t": "t1", "s": "s5$", "a": "ao", "n": "nmh", "m": "mn", "u": "uv", "v": "vu", "p": "p"}
+
+
+def _lookalike(word: str) -> str:
+    look = lambda ch: _OCR_LOOKALIKES.get(ch) or _OCR_LOOKALIKES.get(ch.lower())  # noqa: E731
+    classes = ("[" + re.escape(look(ch)) + "]" if look(ch) else re.escape(ch) for ch in word)
+    return r"(?:\s|<[^<>\n]{1,8}>){0,2}".join(classes)
+
+
+_LOOSE = {
+    "table1": re.compile(_lookalike("Table") + r"\s*[I|l1\]!]\s*[-–—~:.]+\s*" + _lookalike("Non") + r"[-–\s]*" + _lookalike("Derivative"), re.I),
+    "table2": re.compile(_lookalike("Table") + r"\s*[I|l1\]!]{2}\s*[-–—~:.]+\s*" + _lookalike("Derivative"), re.I),
+    "explanation": re.compile(_SP.join(map(_lookalike, ("Explanation", "of", "Responses"))), re.I),
+    "signature_label": re.compile(r"\s+".join(map(_lookalike, ("Signature", "of", "Reporting", "Person"))), re.I),
+}
+
+
 def _first(name: str, text: str, start: int = 0) -> re.Match[str] | None:
-    return ANCHORS[name].search(text, start)
+    """The first match of a section label; OCR's look-alike letters are tried when the label is not found."""
+    found = ANCHORS[name].search(text, start)
+    if found is None and name in _LOOSE:
+        found = _LOOSE[name].search(text, start)
+    return found
 
 
 def find_sections(text: str) -> Sections:

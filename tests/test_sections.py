@@ -48,3 +48,25 @@ def test_truncated():
     text = (SAMPLES / "000_46eb1dd4f8015172.txt").read_text()
     with pytest.raises(TruncatedFilingError):
         find_sections(text[: text.index("Table II")])
+
+
+@pytest.mark.parametrize(
+    "table1, explanation, signature",
+    [
+        ("Table I - No n-Derivative Securities", "Explanation of Re sponses:", "Signature of Reporting Person"),
+        ("Table I - Non-Deri<b>v</b>ative Securities", "Explanation of Responses:", "Signature of Reporting Person"),
+        ("Iable I-Non-Dorivative Securities", "Expla nation of Respcnses:", "Signature of Rep0rting Porson"),
+    ],
+    ids=["broken-word", "tag-in-word", "ocr-lookalikes"],
+)
+def test_section_labels_survive_broken_words_tags_and_ocr_lookalikes(table1, explanation, signature):
+    text = (
+        "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
+        f"{table1} Acquired, Disposed of, or Beneficially Owned\nCommon Stock 01/02/2024 S 100 D $1.00 900 D\n"
+        "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        f"{explanation}\n1. A note.\n/s/ Jane Doe 01/03/2024\n** {signature} Date\n"
+    )
+    s = find_sections(text)
+    assert s.table1.slice(text).startswith(table1[:6])
+    assert s.explanation.slice(text).startswith(explanation[:6])
+    assert s.signature.slice(text).startswith("/s/ Jane Doe")
