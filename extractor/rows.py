@@ -182,7 +182,7 @@ class _TableReader:
             return
         spare = self.pending_lines  # text lines above that are not the title's: nature printed above
         if not self.layout and self.pending:
-            if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) or _is_title_tail(atoms):
+            if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) or _is_title_tail(atoms) or _finishes_title(self.pending, atoms):
                 atoms = [_retag(a, -1) for a in _title_words(self.pending)] + atoms  # the title's first line(s) above
                 spare = []
         elif atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) and not self.layout:
@@ -211,11 +211,18 @@ class _TableReader:
         starts_title = atoms[0].kind is AtomKind.TEXT or (
             atoms[0].kind is AtomKind.LETTER and len(atoms) > 1 and atoms[1].kind is AtomKind.TEXT
         )
-        if self.pending or starts_title or not self.rows or not self.last_atoms or self.rows[-1][1].get(F.OWNERSHIP_FORM) is not None:
+        if starts_title or not self.rows or not self.last_atoms or self.rows[-1][1].get(F.OWNERSHIP_FORM) is not None:
             return False
-        joined = parse_row(self.name, self.text, self.last_atoms + atoms, need_title=True)
-        if joined is None:
+        between: list[Atom] = []
+        if self.pending:
+            # Table II in reading order: the underlying title's lines between a row's two halves
+            if self.name != "II" or self.rows[-1][1].get(F.UNDERLYING_TITLE) is not None:
+                return False
+            between = [_retag(a, -2) for a in self.pending]
+        joined = parse_row(self.name, self.text, self.last_atoms + between + atoms, need_title=True)
+        if joined is None or (between and joined.get(F.UNDERLYING_TITLE) is None):
             return False
+        self.pending, self.pending_lines = [], []
         self.rows[-1] = (self.rows[-1][0], joined, self.rows[-1][2])
         self.last_atoms, self.continues = self.last_atoms + atoms, _ends_with_indirect(joined)
         return True
@@ -284,6 +291,17 @@ def _ends_with_indirect(row: RowEntities) -> bool:
     if form is None or form.value_source != "I":
         return False
     return row.end == form.end or (nature is not None and row.end == nature.end)
+
+
+_UNFINISHED = re.compile(r"(?i)(?:\bcommon|\bpreferred|\bordinary|\brestricted|\bclass\s+\w|\bseries\s+\w+)$")
+_TITLE_NOUN = re.compile(r"(?i)(?:stock|shares?|units?|common)$")
+
+
+def _finishes_title(pending: list[Atom], atoms: list[Atom]) -> bool:
+    """Title words that stop before their noun ("Class B Common" / "Stock(2) $0.00 ..."): a line
+    starting with the noun ends them."""
+    words = " ".join(a.bare for a in pending if a.kind in (AtomKind.TEXT, AtomKind.LETTER))
+    return bool(_UNFINISHED.search(words)) and atoms[0].kind is AtomKind.TEXT and bool(_TITLE_NOUN.match(atoms[0].bare))
 
 
 def _is_title_tail(atoms: list[Atom]) -> bool:

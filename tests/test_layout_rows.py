@@ -177,3 +177,21 @@ def test_owner_split_from_the_issuer_at_a_change_of_letter_case():
     assert new_issuer[0].start == 100 + line.index("MICROSOFT")
     kept = [Entity("OWNER_NAME", 0, 12, "Jane Q. Doe", 0.9)]
     assert _split_owner_from_issuer(kept, issuer) == (kept, issuer)  # a real owner reading is left alone
+
+
+def test_reading_order_table2_row_split_around_its_underlying_title():
+    """pdftotext -raw: a derivative row's values, the underlying title's lines, then the rest."""
+    text = (
+        HEAD
+        + "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        + "Code V (A) (D)\nRestricted Stock\nUnit\n$0.00 01/01/2012 M 30,718 (1) 04/15/2017\nClass B\nCommon\nStock(2)\n"
+        + "30,718 $0.00 30,717 D\nClass B Common\nStock(2) $0.00 01/01/2012 M 30,718 (1) (1)\nClass A\nCommon\nStock\n"
+        + "30,718 $0.00 1,443,715 D\n"
+        + "Explanation of Responses:\n1. A note.\n2. Another note.\n"
+    )
+    rows = [r for r in find_rows(find_sections(text)) if r.table == "II"]
+    got = [{e.label: e.value_text or e.text for e in r.entities} for r in rows]
+    assert [(g["SECURITY_TITLE"], g["UNDERLYING_TITLE"], g["OWNED_FOLLOWING"], g["OWNERSHIP_FORM"]) for g in got] == [
+        ("Restricted Stock Unit", "Class B Common Stock", "30,717", "D"),
+        ("Class B Common Stock", "Class A Common Stock", "1,443,715", "D"),
+    ]
