@@ -423,7 +423,7 @@ def read_header(sections: Sections) -> HeaderEntities:
     rel, titles = read_box5(text, boxes.pieces["box5"])
     if _owner_doubtful(owner, issuer):
         owner = read_merged_owner(text, sections.header.start, sections.header.end, issuer) or owner
-        owner, issuer = _split_owner_from_issuer(owner, issuer)
+        owner, issuer = _split_owner_from_issuer(owner, issuer, text[sections.signature.start : sections.signature.end])
     header = text[sections.header.start : sections.header.end]
     return HeaderEntities(
         owner=tuple(_doubted(owner) + titles),
@@ -476,7 +476,7 @@ def _doubted(entities: list[Entity]) -> list[Entity]:
 
 # ---------------------------------------------------------------- OCR: boxes merged line by line
 _LABEL_WORDS = re.compile(r"Name\s+and\s+Address|Reporting\s+Person|Issuer\s+Name|Relationship", re.I)
-_RELATION_WORDS = re.compile(r"\bDirec\w*|\b10%|\bOwne\b|\bOwner\b|\bOfficer\b|\bCheck\s+all", re.I)
+_RELATION_WORDS = re.compile(r"\bD?irec\w*|\b10%|\bOwne\b|\bOwner\b|\bOfficer\b|\bCheck\s+all", re.I)  # OCR: "irector"
 _NAME_STOP = re.compile(r"\s(?:[»X×✓]\s|x\s+Dir|Director|10%|Officer|Other\s*\(|\(Check)")
 _CITY_LINE = re.compile(r"^\W*([A-Za-z][A-Za-z .'\-]*?)\s+([A-Z]{2})\s+(\d{5}(?:-\d{4})?)\b")
 _BOX3_TAIL = re.compile(r"\s+(?:\d{1,2}/\d{1,2}/\d{2,4}|3\.\s*Date|4\.\s*[Il]f\s+Amend).*$")
@@ -557,20 +557,24 @@ def _style(word: str) -> str:
     return "upper" if letters.isupper() and len(letters) > 1 else "title" if letters[:1].isupper() else "other"
 
 
-def _split_owner_from_issuer(owner: list[Entity], issuer: list[Entity]) -> tuple[list[Entity], list[Entity]]:
+def _split_owner_from_issuer(owner: list[Entity], issuer: list[Entity], signature: str = "") -> tuple[list[Entity], list[Entity]]:
     """OCR printed "BOTHA ROELOF Square, Inc. [ SQ ]" on one line: the owner's 2-4 words end where
-    the letter case changes ("Hoffman Reid MICROSOFT CORP"). Used only when the owner read is junk."""
+    the letter case changes ("Hoffman Reid MICROSOFT CORP"), or, in one case, after the longest run
+    of first words the signature block names too ("Hoffman Reid Aurora Innovation, Inc." signed
+    "... for Reid G. Hoffman"). Used only when the owner read is junk."""
     if not _junk_name(next((e.value_source for e in owner if e.label == F.OWNER_NAME), None)):
         return owner, issuer
     iss = next((e for e in issuer if e.label == F.ISSUER_NAME), None)
     if iss is None:
         return owner, issuer
     words = iss.value_source.split()
+    signed = {w.lower() for w in re.findall(r"[A-Za-z]{2,}", signature)}
+    named = max((k for k in (2, 3) if len(words) > k and all(w.lower().strip(",.") in signed for w in words[:k])), default=None)
     for k in (2, 3, 4):
         if len(words) <= k:
             break
         head = {_style(w) for w in words[:k]}
-        if len(head) == 1 and head != {"other"} and _style(words[k]) not in head | {"other"}:
+        if k == named or (len(head) == 1 and head != {"other"} and _style(words[k]) not in head | {"other"}):
             cut = iss.text.find(words[k], len(" ".join(words[:k])) - 1)
             if cut < 0:
                 break

@@ -179,3 +179,15 @@ def test_ocr_centred_natures_across_a_repeated_page_header():
         "Sequoia Capital XI, L.P.", "Sequoia Capital XII Principals Fund, LLC",
         "Sequoia Capital Global Growth Fund, L.P.", "Sequoia Technology Partners XI, L.P.",
     ]
+
+
+def test_owner_split_from_the_issuer_by_the_name_the_signature_gives():
+    from extractor.entities import Entity
+    from extractor.header import _split_owner_from_issuer
+
+    line = "Hoffman Reid Aurora Innovation, Inc."
+    issuer = [Entity("ISSUER_NAME", 0, len(line), line, 0.6)]
+    junk = [Entity("OWNER_NAME", 0, 5, "irector", 0.7)]
+    owner, issuer = _split_owner_from_issuer(junk, issuer, "/s/ Ann Lee, Attorney-in-fact for Reid G. Hoffman")
+    assert [e.value_source for e in owner if e.label == "OWNER_NAME"] == ["Hoffman Reid"]
+    assert [e.value_source for e in issuer] == ["Aurora Innovation, Inc."]
