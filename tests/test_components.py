@@ -59,3 +59,16 @@ def test_score_aligns_rows_and_skips_unrecoverable():
     assert result.counts.tp == result.counts.gold == result.counts.pred == 4
     missing = score_document(gold, {"non_derivative_transactions": [b]})
     assert missing.counts.tp == 2 and missing.counts.gold == 4
+
+
+def test_unread_footnote_marks_placed_by_numbering_order():
+    from extractor.assemble import PLACED, RowDraft, place_unread_marks
+
+    rows = [RowDraft("I", footnote_ids=("F2",)), RowDraft("I", footnote_ids=("F3",)), RowDraft("I"), RowDraft("I", footnote_ids=("F5",))]
+    warnings: list[str] = []
+    place_unread_marks(rows, ["F1", "F2", "F3", "F4", "F5", "F6"], warnings)
+    # F1 may sit on row 0 only (F2 is first marked there); F4 between F3 (row 1) and F5 (row 3): unsure, left
+    # unplaced; F6 after F5 on the last row: the one row allowed
+    assert [r.footnote_ids for r in rows] == [("F1", "F2"), ("F3",), (), ("F5", "F6")]
+    assert rows[0].placed_ids == {"F1"} and rows[3].placed_ids == {"F6"} and len(warnings) == 2
+    assert 0 < PLACED < 0.5
