@@ -25,7 +25,8 @@ TableName = Literal["I", "II"]
 _HEADER_LINE = re.compile(
     r"Instr\.|\(Month/Day/Y|Title\s+of|Beneficially\s+Own|Transaction\s+Code|Amount\s+or\s+Num|"
     r"Date\s+Exercisable|Expiration\s+Date|Ownership\s+Form|Code\s+V\b|\(A\)\s*or\s*\(D\)|"
-    r"Table\s+I|Derivative\s+Secur|Acquired|puts,\s*calls|\(A\)\s*or\b|\bor\s*\(D\)|^\s*\(?Instr",
+    r"Table\s+I|Derivative\s+Secur|Acquired|puts,\s*calls|\(A\)\s*or\b|\bor\s*\(D\)|^\s*\(?Instr|"
+    r"\bCode\b.{0,12}\bAmount\b|\bAmount\b.{0,20}\bPrice\b",  # OCR's "Code V_ Amount (0) Price"
     re.I,
 )
 
