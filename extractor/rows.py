@@ -172,11 +172,7 @@ class _TableReader:
             self.pending, self.pending_lines = [], []  # a column-header fragment ("Date Exercisable", "Amount or")
         elif atoms[0].kind is AtomKind.TEXT or self.pending:
             self.pending = (self.pending + atoms)[-12:]
-            # under a repeated page header the lines' owner is unclear: in reading order they go on
-            # with the last row; where natures are centred on their rows (lines above the last
-            # row too), they are the next row's first lines
-            if not (self.in_header and self.rows) or (self.above and self.above[-1] > 0):
-                self.pending_lines.append((line, atoms))
+            self.pending_lines.append((line, atoms))  # (under a repeated page header: see _data_line)
 
     def _data_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
         if not self.layout and self._joins_last_row(atoms):
@@ -188,6 +184,17 @@ class _TableReader:
                 spare = []
         elif atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) and not self.layout:
             return
+        if self.in_header and self.rows and spare and not self.layout:
+            # lines under a repeated page header: those up to one that ends a nature with its mark
+            # ("Fund, LP)") finish the nature the page break cut; the rest are this row's where
+            # natures are centred on their rows (the last row had lines above it too), and in
+            # reading order they go on with the last row
+            ends = [k for k, (ln, _) in enumerate(spare[:-1]) if _ENDS_NATURE.search(ln.text.strip())]
+            cut = ends[-1] + 1 if ends else 0
+            if not (self.above and self.above[-1] > 0):
+                cut = len(spare) if self.continues else 0
+            _give_nature(self.rows, -1, spare[:cut], self.text)
+            spare = spare[cut:]
         self.pending, self.pending_lines, self.in_header, self.below_header = [], [], False, False
         row = parse_row(self.name, self.text, atoms, need_title=not self.layout)
         self.continues = False
@@ -238,8 +245,9 @@ _BR = re.compile(r"<br\s*/?>", re.I)
 # a footnote mark OCR could not read: "()", "@)", "©)", "L.P.&)", "Footnotes?", "(Ss)" alone
 _OCR_MARK_TAIL = re.compile(r"\s*(?:\(\)|\(?[©®@°&]+\)?|(?<=[a-z])[?”“\"]+\)?|^\([A-Za-z0-9§$]{1,2}\))$")
 _OCR_CLOSE_TAIL = re.compile(r"(?<=[A-Za-z.,])(?:[°”“\"?]|\d{1,2})?\)$")  # "Footnotes2)", "L.P.°)": a mark's remnant
-_OCR_O_TAIL = re.compile(r"(?:(?<=\.)|(?<=LLC))[O0]$")  # "L.P.O", "LLCO": a "(1)" read as one letter
+_OCR_O_TAIL = re.compile(r"(?:(?<=\.)|(?<=LLC)|(?<=LP))[O0]$")  # "L.P.O", "LLCO": a "(1)" read as one letter
 _MARK_LINE = re.compile(r"(?=[^A-Za-z]*(?:[A-Za-z][^A-Za-z]*){0,2}$)(?=.*[()©®@°]).{1,8}|\d{1,2}")  # "(3)", "@@)", "8)", "(2)(3)"
+_ENDS_NATURE = re.compile(r"[A-Za-z.,]\S{0,3}\)$|^\(\d{1,2}\)(?:\(\d{1,2}\))*$")  # "Fund, LP)", "L.P.(2)", "(3)"
 _LONE_DIGIT = re.compile(r"(?<!\S)\d\)?(?=\s|$)")  # "See 4 / footnote", "Footnotes 8)": a mark's digit in a nature
 
 
@@ -721,6 +729,13 @@ def _tail(text: str, cur: _Cursor, alts: dict[str, tuple[Candidate, ...]], with_
         if rest[j].kind is AtomKind.LETTER and rest[j].bare in {"D", "I"}:
             di_index = j
             break
+    form_read_as = None
+    if di_index is None:
+        # OCR prints the "I" as "1", "l" or "|": after an amount, with only words (a nature) after it
+        for j in range(1, len(rest)):
+            if rest[j].bare in {"1", "l", "|"} and rest[j - 1].kind is AtomKind.NUMBER and all(a.kind is AtomKind.TEXT for a in rest[j + 1 :]):
+                di_index, form_read_as = j, "I"
+                break
     out: list[Entity] = []
     numeric = rest[:di_index] if di_index is not None else rest
     numeric = [a for a in numeric if a.kind in (AtomKind.NUMBER, AtomKind.FOOTNOTE, AtomKind.DOLLAR, AtomKind.DASH)]
@@ -734,7 +749,10 @@ def _tail(text: str, cur: _Cursor, alts: dict[str, tuple[Candidate, ...]], with_
         out.append(e)
     if di_index is not None:
         di = rest[di_index]
-        out.append(_ent(F.OWNERSHIP_FORM, [di], text, di.bare, 0.95))
+        if form_read_as:
+            out.append(_ent(F.OWNERSHIP_FORM, [di], text, form_read_as, 0.6, ("an OCR-garbled I",)))
+        else:
+            out.append(_ent(F.OWNERSHIP_FORM, [di], text, di.bare, 0.95))
         nature = [a for a in rest[di_index + 1 :] if a.kind is not AtomKind.DASH]
         while nature and nature[-1].kind is AtomKind.FOOTNOTE:  # its marks are the row's footnotes
             nature.pop()

@@ -191,3 +191,24 @@ def test_owner_split_from_the_issuer_by_the_name_the_signature_gives():
     owner, issuer = _split_owner_from_issuer(junk, issuer, "/s/ Ann Lee, Attorney-in-fact for Reid G. Hoffman")
     assert [e.value_source for e in owner if e.label == "OWNER_NAME"] == ["Hoffman Reid"]
     assert [e.value_source for e in issuer] == ["Aurora Innovation, Inc."]
+
+
+def test_ocr_form_read_as_1_and_a_nature_cut_by_a_page_header():
+    from extractor.rows import find_rows
+
+    text = (
+        "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
+        "Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Code v Amount (0) Price\n"
+        "Class A Common Stock 06/20/2019 c 744,271 A $0.00 744,271 I By\nSequoia\n"
+        "| Table | - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned |\n"
+        "Code v Amount (0) Price | | |\n"
+        "Capital\nFund, LP)\n"
+        "Class A Common Stock 06/20/2019 Cc 81,790 A $0.00 81,790 1 Venture\nFund (Q), LP®)\n"
+        "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Explanation of Responses:\n1. A note.\n"
+    )
+    rows = find_rows(find_sections(text))
+    got = [(r.get("OWNERSHIP_FORM").value_text or r.get("OWNERSHIP_FORM").text, r.get("NATURE").value_text) for r in rows]
+    # the lines under the repeated page header finish the nature the page break cut
+    assert got == [("I", "By Sequoia Capital Fund, LP"), ("I", "Venture Fund (Q), LP")]
