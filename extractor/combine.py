@@ -72,7 +72,8 @@ def model_rows(sections: Sections, entities: list[Entity]) -> list[RowEntities]:
         if is_cell_stream([e for e in ents if e.label in ANCHOR_LABELS], paragraphs):
             for cells, ids in stream_rows(table, text, span.start, span.end, ents):
                 if len(cells) > 1 and any(label in ANCHOR_LABELS for label in cells):  # a lone cell is no row
-                    out.append(RowEntities(table, *_span_of(cells), tuple(_joined(text, label, parts) for label, parts in cells.items()), ids))  # type: ignore[arg-type]
+                    entities_ = tuple(_joined(text, label, parts) for label, parts in cells.items())
+                    out.append(RowEntities(table, *_span_of(cells), entities_, ids, dealt=True))  # type: ignore[arg-type]
             continue
         rows: list[_Row] = []
         for e in ents:
@@ -108,7 +109,7 @@ def _distance(row: _Row, line: int) -> int:
 def _joined(text: str, label: str, parts: list[Entity]) -> Entity:
     """One entity from the fragments of one wrapped value, joined in reading order."""
     if len(parts) == 1:
-        return parts[0]
+        return parts[0] if parts[0].label == label else replace(parts[0], label=label)
     joined = " ".join(p.text.strip() for p in parts)
     return Entity(label, parts[0].start, parts[-1].end, text[parts[0].start : parts[-1].end], min(p.score for p in parts), "model", value_text=joined)
 
@@ -169,6 +170,13 @@ def merge_entities(model: list[Entity], rules: list[Entity], model_wins: frozens
 def merge_rows(rule_rows: list[RowEntities], rows_from_model: list[RowEntities], model_wins: frozenset[str]) -> list[RowEntities]:
     if not rows_from_model:
         return rule_rows
+    # a table printed one cell per paragraph has no lines for the rules to read rows on: the
+    # rows dealt from the model's cells replace theirs
+    dealt = {r.table for r in rows_from_model if r.dealt}
+    if dealt:
+        kept = [r for r in rule_rows if r.table not in dealt]
+        lined = merge_rows(kept, [r for r in rows_from_model if not r.dealt], model_wins) if kept else [r for r in rows_from_model if not r.dealt]
+        return sorted(lined + [r for r in rows_from_model if r.dealt], key=lambda r: (r.table, r.start))
     out: list[RowEntities] = []
     matched: list[RowEntities] = []
     used: set[int] = set()

@@ -48,6 +48,7 @@ class RowEntities:
     entities: tuple[Entity, ...]
     footnote_ids: tuple[str, ...]
     alternatives: dict[str, tuple[Candidate, ...]] = field(default_factory=dict)
+    dealt: bool = False  # cells of a one-cell-per-paragraph table dealt to this row (stream.py), not a line
 
     def get(self, label: str) -> Entity | None:
         for e in self.entities:

@@ -81,6 +81,18 @@ def is_cell_stream(anchors: list[Entity], paragraphs: Paragraphs) -> bool:
     return len(anchors) <= 1.25 * len(per_paragraph)
 
 
+_COLUMN_LABEL = re.compile(r"Instr|Month|Table\s|Transaction|Securities|Amount|Price|Ownership|Expiration|Exercisable", re.I)
+_VALUE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\$\s?\d[\d,]*(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|(?<![\d.])\d{2,}(?![\d.)])")
+
+
+def looks_like_cell_stream(text: str, start: int, end: int) -> bool:
+    """Before any labels: the table's values stand one per line, in paragraphs of their own."""
+    lines = [ln for ln in text[start:end].split("\n") if _VALUE.search(ln) and not _COLUMN_LABEL.search(ln)]
+    single = sum(len(_VALUE.findall(re.sub(r"\(\d{1,2}\)", "", ln))) == 1 for ln in lines)
+    blank = len(_BLANK.findall(text, start, end))
+    return len(lines) >= 4 and single >= 0.9 * len(lines) and blank >= len(lines) / 2
+
+
 def stream_rows(table: str, text: str, start: int, end: int, entities: list[Entity]) -> list[tuple[dict[str, list[Entity]], tuple[str, ...]]]:
     """Deal the labelled cells of one table to rows: (label -> its parts, footnote ids) per row."""
     rank = _RANK[table]
@@ -91,7 +103,7 @@ def stream_rows(table: str, text: str, start: int, end: int, entities: list[Enti
     for seg_start, seg_end in zip([start] + cuts, cuts + [end]):
         labelled = [replace(e, label=_ALIASES[table].get(e.label, e.label)) for e in entities if seg_start <= e.start < seg_end]
         labelled += _unlabelled_titles(text, seg_start, seg_end, labelled, titles, paragraphs)
-        cells = _cells([e for e in labelled if e.label in rank] + _lone_marks(table, text, seg_start, seg_end, labelled, paragraphs), paragraphs)
+        cells = _mend(_cells([e for e in labelled if e.label in rank] + _lone_marks(table, text, seg_start, seg_end, labelled, paragraphs), paragraphs))
         natures = [c for c in cells if c.label == F.NATURE]
         indirect = sum(c.label == F.OWNERSHIP_FORM and _letter(c) == "I" for c in cells)
         if natures and len(natures) > indirect and out and F.NATURE in out[-1].cells:
@@ -154,6 +166,37 @@ def _lone_marks(table: str, text: str, start: int, end: int, labelled: list[Enti
         elif index - 1 in titled:
             out.append(Entity(F.CONV_PRICE, m.start(1), m.end(1), m.group(1), 0.6, notes=("value given only as a footnote",)))
     return out
+
+
+_PLAIN_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _mend(cells: list[_Cell]) -> list[_Cell]:
+    """Labels the model gives cells out of their context, mended by what the form allows.
+
+    A letter labelled A/D or D/I that cannot be one ("S") is a code; in a column-by-column run,
+    the amounts right after a run of as many codes are the transaction amounts (the model,
+    seeing only amounts around an amount, takes them for holdings).
+    """
+    for c in cells:
+        letter = c.parts[0].text.strip()[:1].upper() if len(c.parts[0].text.strip().split("(")[0]) == 1 else ""
+        if (c.label == F.ACQ_DISP and letter not in "AD") or (c.label == F.OWNERSHIP_FORM and letter not in "DI"):
+            if letter and letter in F.TRANSACTION_CODES:
+                c.label = F.TXN_CODE
+    i = 0
+    while i < len(cells):
+        j = i
+        while j < len(cells) and cells[j].label == F.TXN_CODE:
+            j += 1
+        codes = j - i
+        k = j
+        while k < len(cells) and k - j < codes and _PLAIN_NUMBER.fullmatch(cells[k].parts[0].text.strip().split("(")[0]):
+            k += 1
+        if codes >= 2 and k - j == codes:
+            for c in cells[j:k]:
+                c.label = F.SHARES
+        i = max(j, i + 1)
+    return cells
 
 
 def _letter(cell: _Cell) -> str:

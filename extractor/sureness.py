@@ -16,6 +16,7 @@ from .header import HeaderEntities
 from .model import named_regions
 from .rows import RowEntities
 from .sections import Sections
+from .stream import looks_like_cell_stream
 
 RULE_SURE = 0.5  # a rule entity at or above this evidence keeps its reading in a conflict
 HEADER_NEEDS = frozenset({F.OWNER_NAME, F.ISSUER_NAME, F.TICKER, F.PERIOD_DATE})
@@ -56,7 +57,7 @@ def unsure_spans(sections: Sections, header: HeaderEntities, rows: list[RowEntit
             continue
         table = {"table1": "I", "table2": "II"}.get(name)
         ruled = [r for r in rows if r.table == table] if table else []
-        if not ruled:
+        if not ruled or (table and looks_like_cell_stream(text, start, end)):  # a cell stream is read whole
             spans.append((start, end))
             continue
         for row in ruled:

@@ -83,3 +83,22 @@ def test_layout_rows_are_not_a_cell_stream():
     text = "Common Stock   08/01/2019   F   1,896   D   $84.34   58,076   D\nCommon Stock   08/02/2019   S   100   D   $85.00   57,976   D\n"
     ents = [Entity(F.SHARES, m.start(), m.end(), m.group(0)) for m in re.finditer(r"\d[\d,]*\d", text)]
     assert not is_cell_stream(ents, Paragraphs(text, 0, len(text)))
+
+
+def test_labels_the_form_forbids_are_mended_in_column_runs():
+    # pdfminer's column-by-column run: six dates, six codes, six amounts; the model, seeing only
+    # codes and amounts around them, called the "S"s A/D letters and the amounts holdings
+    cells = ["08/01/2012"] * 3 + ["C(1)", "S(5)", "S(5)"] + ["78,667", "14,051", "22,200"] + ["A", "D", "D"]
+    text = "\n\n".join(cells)
+    labels = [F.TXN_DATE] * 3 + [F.TXN_CODE, F.ACQ_DISP, F.ACQ_DISP] + [F.OWNED_FOLLOWING] * 3 + [F.ACQ_DISP] * 3
+    ents = _label(text, list(zip(labels, [c.split("(")[0] for c in cells])))
+    rows = _rows("I", text, ents)
+    assert [(r["TXN_CODE"], r["SHARES"], r["ACQ_DISP"]) for r in rows] == [("C", "78,667", "A"), ("S", "14,051", "D"), ("S", "22,200", "D")]
+
+
+def test_a_table_of_one_value_per_paragraph_is_recognised_before_labelling():
+    from extractor.stream import looks_like_cell_stream
+
+    assert looks_like_cell_stream(COLUMNS, 0, len(COLUMNS))
+    layout = "Common Stock   08/01/2019   F   1,896   D   $84.34   58,076   D\n" * 5
+    assert not looks_like_cell_stream(layout, 0, len(layout))
