@@ -18,7 +18,7 @@ from .entities import Entity
 from .footer import Footer
 from .header import HeaderEntities
 from .normalize import clean_text, parse_date, parse_number
-from .rows import Candidate, RowEntities
+from .rows import Candidate, RowEntities, tidy_cell
 from .schema import (
     DerivativeHolding,
     DerivativeTransaction,
@@ -71,9 +71,14 @@ _PARSERS: dict[F.Kind, Callable[[str], Any]] = {
 }
 
 
+_TIDIED = frozenset({F.SECURITY_TITLE, F.UNDERLYING_TITLE, F.NATURE})
+
+
 def typed_value(entity: Entity, kind: F.Kind) -> Value:
     raw = entity.value_source
     parsed = _PARSERS[kind](raw) if raw is not None else None
+    if parsed and entity.label in _TIDIED:
+        parsed = tidy_cell(parsed) or None  # by the rules or the model: OCR's mark remnants go
     confidence = entity.score if parsed is not None else min(entity.score, 0.3)
     return Value(parsed, confidence, raw)
 

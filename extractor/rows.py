@@ -266,6 +266,33 @@ def drop_ocr_mark(words: str) -> str:
     return words.rstrip()
 
 
+_EDGE_JUNK = re.compile(r"[a-z]{1,2}|O[yo]?|[^\w(]{1,3}|[^\s(]{0,3}\)")  # "o", "oy", "@", "'", "ro)": OCR's marks
+
+
+def tidy_cell(words: str) -> str:
+    """A title or nature without the mark remnants OCR leaves at its ends.
+
+    >>> tidy_cell("Restricted Stock oy"), tidy_cell("oy) o) Common Stock"), tidy_cell("'Common Stock")
+    ('Restricted Stock', 'Common Stock', 'Common Stock')
+    >>> tidy_cell("Stock Option (right to buy)"), tidy_cell("Fund (Q), LP"), tidy_cell("Class A")
+    ('Stock Option (right to buy)', 'Fund (Q), LP', 'Class A')
+    """
+    toks = words.split()
+
+    def junk(tok: str, rest: list[str]) -> bool:
+        if not _EDGE_JUNK.fullmatch(tok):
+            return False
+        return not tok.endswith(")") or " ".join(rest).count(")") > " ".join(rest).count("(")
+
+    while len(toks) > 1 and junk(toks[-1], toks):
+        toks.pop()
+    while len(toks) > 1 and junk(toks[0], toks):
+        toks.pop(0)
+    if toks:
+        toks[0] = toks[0].lstrip("'‘`\"“")
+    return drop_ocr_mark(" ".join(t for t in toks if t))
+
+
 def _cell_words(raw: str) -> str:
     """The words of a text cell as printed: no tags, cell pipes, footnote marks or unreadable OCR marks.
 
