@@ -47,10 +47,10 @@ ANCHORS: dict[str, re.Pattern[str]] = {
 }
 
 # the start of a footnote in Explanation of Responses: "1. ", "(1) ", "<sup>1</sup> ", "- 1. ",
-# and OCR's "1, " before a capital (the reader keeps only marks that count up 1, 2, 3 ...)
+# and OCR's "1, " or "1 " before a capital (the reader keeps only marks that count up 1, 2, 3 ...)
 FOOTNOTE_START = re.compile(
-    r"^[ \t]*(?:[-*•][ \t]*)?(?:\\?\(\s*(\d{1,2})\s*\\?\)|(\d{1,2})\s*[.)]|<sup>\s*\(?(\d{1,2})\)?\s*</sup>"
-    r"|(\d{1,2}),(?=[ \t]+[A-Z(\"“]))[ \t]+",
+    r"^[ \t\f]*(?:[-*•][ \t]*)?(?:\\?\(\s*(\d{1,2})\s*\\?\)|(\d{1,2})\s*[.)]|<sup>\s*\(?(\d{1,2})\)?\s*</sup>"
+    r"|(\d{1,2}),?(?=[ \t]+[A-Z(\"“]))[ \t]+",
     re.M,
 )
 

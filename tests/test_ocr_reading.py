@@ -33,9 +33,11 @@ def test_unreadable_code_is_left_unread_not_taken_from_the_ad_column():
 
 
 def test_footnotes_numbered_with_ocr_commas():
-    text = "Explanation of Responses:\n1, Weighted average price.\n2. By a trust.\n3, The shares, 4, of them.\n"
+    text = "Explanation of Responses:\n1, Weighted average price.\n2. By a trust.\n\f3, The shares, 4, of them.\n4 Shares held\nby a 5 Trust.\n"
     notes = read_footnotes(text, Span(0, len(text)))
-    assert [(n.id, n.text) for n in notes] == [("F1", "Weighted average price."), ("F2", "By a trust."), ("F3", "The shares, 4, of them.")]
+    assert [(n.id, n.text) for n in notes] == [
+        ("F1", "Weighted average price."), ("F2", "By a trust."), ("F3", "The shares, 4, of them."), ("F4", "Shares held by a 5 Trust.")
+    ]
 
 
 @pytest.mark.parametrize(
