@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from . import fields as F
 from .entities import Entity
-from .layout import split_lines
+from .layout import blank_markup, split_lines
 from .normalize import DATE_IN_TEXT, parse_checkbox
 from .sections import ANCHORS, Sections, Span
 
@@ -424,6 +424,15 @@ def read_header(sections: Sections) -> HeaderEntities:
     if _owner_doubtful(owner, issuer):
         owner = read_merged_owner(text, sections.header.start, sections.header.end, issuer) or owner
         owner, issuer = _split_owner_from_issuer(owner, issuer, text[sections.signature.start : sections.signature.end])
+    elif any(implausible(e) for e in owner):
+        # the cells of a table came in scrambled columns (a date read as the street): read box 1
+        # line by line instead, on a view without the table's pipes and tags
+        start, end = sections.header.start, sections.header.end
+        plain = text[:start] + blank_markup(text[start:end])
+        lined = [replace(e, text=text[e.start : e.end]) for e in read_merged_owner(plain, start, end, issuer, need_name=False)]
+        if lined and not any(implausible(e) for e in lined):
+            found = {e.label for e in lined}
+            owner = lined + [e for e in owner if e.label not in found and not implausible(e)]
     header = text[sections.header.start : sections.header.end]
     return HeaderEntities(
         owner=tuple(_doubted(owner) + titles),
@@ -496,7 +505,7 @@ def _owner_doubtful(owner: list[Entity], issuer: list[Entity]) -> bool:
     return bool(issuer_name and len(issuer_name) > 3 and issuer_name in name)
 
 
-def read_merged_owner(text: str, start: int, end: int, issuer: list[Entity]) -> list[Entity]:
+def read_merged_owner(text: str, start: int, end: int, issuer: list[Entity], need_name: bool = True) -> list[Entity]:
     """Owner name and address where OCR printed the header boxes side by side on each line.
 
     The name is the first line under the box-1 label that is not the issuer's "NAME [ TICKER ]"
@@ -549,7 +558,7 @@ def read_merged_owner(text: str, start: int, end: int, issuer: list[Entity]) -> 
             entity(F.OWNER_STATE, i, m.start(2), m.end(2), 0.75)
             entity(F.OWNER_ZIP, i, m.start(3), m.end(3), 0.8)
             break
-    return out if any(e.label == F.OWNER_NAME for e in out) else []
+    return out if not need_name or any(e.label == F.OWNER_NAME for e in out) else []
 
 
 def _style(word: str) -> str:
