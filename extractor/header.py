@@ -326,7 +326,7 @@ def read_box5(text: str, pieces: list[Piece]) -> tuple[dict[str, tuple[bool, flo
         if found is None:
             rel[field_name] = (False, 0.5)
             continue
-        lines_before = text[max(0, found.start() - 60) : found.start()].split("\n")
+        lines_before = text[max(0, found.start() - 400) : found.start()].split("\n")  # padded tables: wide cells
         before = lines_before[-1]
         if not re.split(r"\t", before)[-1].strip() and len(lines_before) > 1 and _MARK_BEFORE.search(lines_before[-2]):
             before = lines_before[-2]  # "... (Check all applicable) X" / "Direc 10% Own": the mark ended the line above

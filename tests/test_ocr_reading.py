@@ -216,3 +216,8 @@ def test_ocr_form_read_as_1_and_a_nature_cut_by_a_page_header():
     got = [(r.get("OWNERSHIP_FORM").value_text or r.get("OWNERSHIP_FORM").text, r.get("NATURE").value_text) for r in rows]
     # the lines under the repeated page header finish the nature the page break cut
     assert got == [("I", "By Sequoia Capital Fund, LP"), ("I", "Venture Fund (Q), LP")]
+
+
+def test_check_mark_in_a_wide_padded_markdown_cell():
+    text = MARKDOWN_HEADER.replace('| <input checked="" type="checkbox"/> | Director |', "| X" + " " * 70 + "| Director |")
+    assert read_header(find_sections(text)).relationship["is_director"][0] is True
