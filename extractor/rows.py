@@ -709,8 +709,8 @@ def _looks_like_transaction(table: TableName, rest: list[Atom]) -> bool:
     return table == "I" and bool(dates)
 
 
-# a code whose mark OCR garbled ("ci)", "s®)", "sO)", "S(5"), or that OCR set in lower case ("s", "Ss", "c")
-_OCR_CODE = re.compile(r"([A-Za-z])(?:[iIl1|!O0]?\)|[®©@°*]\)?|\(\S{0,2})|([cs]|[CS][cs])")
+# a code whose mark OCR garbled ("ci)", "s®)", "sO)", "S(5", "JO", "co)"), or that OCR set in lower case ("s", "Ss", "c", "jj")
+_OCR_CODE = re.compile(r"([A-Za-z])(?:[iIl1|!O0]?\)|[®©@°*]\)?|\(\S{0,2})|([A-Z][O0]|[csj][O0o]?\)?|[CS][cs]|jj)")
 
 
 def _code(text: str, cur: _Cursor) -> Entity | None:

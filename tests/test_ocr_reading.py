@@ -16,8 +16,8 @@ def _row(table, text):
 
 @pytest.mark.parametrize(
     "printed, code",
-    [("s", "S"), ("Ss", "S"), ("c", "C"), ("sO)", "S"), ("ci)", "C")],
-    ids=["lower-s", "doubled-Ss", "lower-c", "mark-as-O", "mark-as-i"],
+    [("s", "S"), ("Ss", "S"), ("c", "C"), ("sO)", "S"), ("ci)", "C"), ("JO", "J"), ("co)", "C"), ("jj", "J")],
+    ids=["lower-s", "doubled-Ss", "lower-c", "mark-as-O", "mark-as-i", "upper-mark-as-O", "lower-mark-as-o", "doubled-jj"],
 )
 def test_code_letter_ocr_set_in_lower_case_or_garbled(printed, code):
     row = _row("I", f"Class A Common Stock 11/12/2024 {printed} 84,029 D $5.3673 184,070 I")
