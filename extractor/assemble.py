@@ -58,7 +58,9 @@ class RowDraft:
 
     @property
     def is_transaction(self) -> bool:
-        return any(self.get(F.ROW_LABELS[label][0]) is not None for label in F.TRANSACTION_ONLY_LABELS) or any(
+        # in Table II a price alone does not make a transaction (a holding's conversion price read as one)
+        labels = F.TRANSACTION_ONLY_LABELS - {F.PRICE} if self.table == "II" else F.TRANSACTION_ONLY_LABELS
+        return any(self.get(F.ROW_LABELS[label][0]) is not None for label in labels) or any(
             F.ROW_LABELS[label][0] in self.values for label in (F.TXN_DATE, F.TXN_CODE, F.ACQ_DISP)
         )
 

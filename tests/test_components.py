@@ -72,3 +72,11 @@ def test_unread_footnote_marks_placed_by_numbering_order():
     assert [r.footnote_ids for r in rows] == [("F1", "F2"), ("F3",), (), ("F5", "F6")]
     assert rows[0].placed_ids == {"F1"} and rows[3].placed_ids == {"F6"} and len(warnings) == 2
     assert 0 < PLACED < 0.5
+
+
+def test_a_table2_row_with_only_a_price_is_a_holding():
+    from extractor.assemble import RowDraft, Value
+
+    holding = RowDraft("II", values={"price_per_share": Value(0.0, 0.8), "shares_owned_following": Value(3109744.0, 0.9)})
+    sale = RowDraft("I", values={"price_per_share": Value(5.53, 0.8), "shares_owned_following": Value(100.0, 0.9)})
+    assert not holding.is_transaction and sale.is_transaction
