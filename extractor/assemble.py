@@ -288,7 +288,7 @@ def _build_row(draft: RowDraft):
 
 # ---------------------------------------------------------------- header
 def _owner(
-    entities: tuple[Entity, ...], relationship: dict[str, tuple[bool, float]], warnings: list[str]
+    entities: tuple[Entity, ...], relationship: dict[str, tuple[bool | None, float]], warnings: list[str]
 ) -> tuple[ReportingOwner, dict[str, float]]:
     values: dict[str, Value] = {}
     for entity in entities:

@@ -43,8 +43,8 @@ class HeaderEntities:
     owner: tuple[Entity, ...]
     issuer: tuple[Entity, ...]
     dates: tuple[Entity, ...]
-    relationship: dict[str, tuple[bool, float]]  # field -> (checked, evidence score)
-    more_owners: tuple[tuple[tuple[Entity, ...], dict[str, tuple[bool, float]]], ...]
+    relationship: dict[str, tuple[bool | None, float]]  # field -> (checked, evidence score)
+    more_owners: tuple[tuple[tuple[Entity, ...], dict[str, tuple[bool | None, float]]], ...]
     not_subject_to_section16: tuple[bool, float] | None
     aff10b5_one: tuple[bool, float] | None
 
@@ -305,7 +305,7 @@ def _first_date(text: str, pieces: list[Piece], label: str) -> Entity | None:
 
 # ---------------------------------------------------------------- box 5: relationship
 _REL_LABELS = {
-    "is_director": re.compile(r"Direc\w*", re.I),
+    "is_director": re.compile(r"D?irec\w*", re.I),
     "is_ten_percent_owner": re.compile(r"10%\s*O\w*", re.I),
     "is_officer": re.compile(r"Officer\s*\(give", re.I),
     "is_other": re.compile(r"Other\s*\(spec", re.I),
@@ -314,9 +314,9 @@ _MARK_BEFORE = re.compile(r"(?:<input[^>]*checked[^>]*>|(?<![A-Za-z])[Xx✓✔�
 _TITLE_AFTER = re.compile(r"(?:below\)?|specify\s*below\)?)", re.I)
 
 
-def read_box5(text: str, pieces: list[Piece]) -> tuple[dict[str, tuple[bool, float]], list[Entity]]:
+def read_box5(text: str, pieces: list[Piece]) -> tuple[dict[str, tuple[bool | None, float]], list[Entity]]:
     joined_spans = [(p.start, p.end) for p in pieces]
-    rel: dict[str, tuple[bool, float]] = {}
+    rel: dict[str, tuple[bool | None, float]] = {}
     for field_name, pattern in _REL_LABELS.items():
         found = None
         for s, e in joined_spans:
@@ -331,6 +331,9 @@ def read_box5(text: str, pieces: list[Piece]) -> tuple[dict[str, tuple[bool, flo
         if not re.split(r"\t", before)[-1].strip() and len(lines_before) > 1 and _MARK_BEFORE.search(lines_before[-2]):
             before = lines_before[-2]  # "... (Check all applicable) X" / "Direc 10% Own": the mark ended the line above
         checked = bool(_MARK_BEFORE.search(re.sub(r"</?(?:u|b|strong|span)[^>]*>", " ", before)))
+        if not checked and found.group(0)[:1].islower():
+            rel[field_name] = (None, 0.3)  # "irector": OCR lost the label's first letter, and the mark beside it with it
+            continue
         rel[field_name] = (checked, 0.95 if checked else 0.85)
     titles = _titles(text, pieces)
     if not (rel.get("is_officer", (False, 0))[0] or rel.get("is_other", (False, 0))[0]):
@@ -376,7 +379,7 @@ def _titles(text: str, pieces: list[Piece]) -> list[Entity]:
     return [ent] if ent else []
 
 
-def read_more_owners(sections: Sections) -> list[tuple[tuple[Entity, ...], dict[str, tuple[bool, float]]]]:
+def read_more_owners(sections: Sections) -> list[tuple[tuple[Entity, ...], dict[str, tuple[bool | None, float]]]]:
     """The 2nd, 3rd ... owners: one name/address block and one relationship block each."""
     text = sections.text
     span = sections.more_owners

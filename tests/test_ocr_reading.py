@@ -221,3 +221,11 @@ def test_ocr_form_read_as_1_and_a_nature_cut_by_a_page_header():
 def test_check_mark_in_a_wide_padded_markdown_cell():
     text = MARKDOWN_HEADER.replace('| <input checked="" type="checkbox"/> | Director |', "| X" + " " * 70 + "| Director |")
     assert read_header(find_sections(text)).relationship["is_director"][0] is True
+
+
+def test_a_director_box_whose_label_ocr_cut_is_unknown_not_unchecked():
+    from extractor.header import Piece, read_box5
+
+    text = "irector 10% Owner\nOfficer (give title Other (specify\n"
+    rel, _ = read_box5(text, [Piece(0, len(text))])
+    assert rel["is_director"][0] is None and rel["is_ten_percent_owner"] == (False, 0.85)
