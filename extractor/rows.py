@@ -143,6 +143,7 @@ class _TableReader:
 
     def read(self, index: int, line: Line) -> None:
         if _HEADER_LINE.search(line.text):
+            self._title_below()
             self.pending, self.pending_lines, self.in_header = [], [], True
             self.headers.append(index)
             _give_nature(self.rows, -1, self.tail, self.text)
@@ -236,7 +237,24 @@ class _TableReader:
         self.last_atoms, self.continues = self.last_atoms + atoms, _ends_with_indirect(joined)
         return True
 
+    def _title_below(self) -> None:
+        """Title words left over when the table (or page) ends — "Units (RSUs)" under the last
+        row of a page — finish the last row's title."""
+        if self.layout or not self.pending or not self.rows or not _TITLE_TAIL.match(" ".join(a.bare for a in self.pending)):
+            return
+        index, row, line = self.rows[-1]
+        title = row.get(F.SECURITY_TITLE)
+        words = [a for a in self.pending if a.kind in (AtomKind.TEXT, AtomKind.LETTER)]
+        if title is None or not words:
+            return
+        value = tidy_cell(f"{title.value_source} {' '.join(a.bare for a in words)}")
+        new = Entity(F.SECURITY_TITLE, title.start, title.end, title.text, min(title.score, 0.7), value_text=value)
+        ids = tuple(dict.fromkeys(row.footnote_ids + tuple(f for a in self.pending for f in a.footnote_ids)))
+        self.rows[-1] = (index, replace(row, entities=tuple(new if e is title else e for e in row.entities), footnote_ids=ids), line)
+        self.pending, self.pending_lines = [], []
+
     def finish(self) -> list[RowEntities]:
+        self._title_below()
         _give_nature(self.rows, -1, self.tail, self.text)
         self.tail = []
         return _join_wrapped(self.rows, self.loose, self.text, self.headers, self.after_header)
@@ -330,6 +348,7 @@ def _ends_with_indirect(row: RowEntities) -> bool:
     return row.end == form.end or (nature is not None and row.end == nature.end)
 
 
+_TITLE_TAIL = re.compile(r"(?i)(?:units?\b|\(RSUs?\)|\(right\b|to\s+buy\)|options?\b)")
 _UNFINISHED = re.compile(r"(?i)(?:\bcommon|\bpreferred|\bordinary|\brestricted|\bclass\s+\w|\bseries\s+\w+)$")
 _TITLE_NOUN = re.compile(r"(?i)(?:stock|shares?|units?|common)$")
 
