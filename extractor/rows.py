@@ -148,6 +148,9 @@ class _TableReader:
             self.headers.append(index)
             _give_nature(self.rows, -1, self.tail, self.text)
             self.tail = []
+            if not self.layout and (after := _after_header_cells(line)):
+                # "...Amount (D) Price⇥See": the first line of a nature centred on the next row
+                self.pending_lines.append((after, atoms_of(self.text, after.cells)))
             return
         atoms = atoms_of(self.text, line.cells)
         if not atoms:
@@ -358,6 +361,21 @@ def _finishes_title(pending: list[Atom], atoms: list[Atom]) -> bool:
     starting with the noun ends them."""
     words = " ".join(a.bare for a in pending if a.kind in (AtomKind.TEXT, AtomKind.LETTER))
     return bool(_UNFINISHED.search(words)) and atoms[0].kind is AtomKind.TEXT and bool(_TITLE_NOUN.match(atoms[0].bare))
+
+
+def _after_header_cells(line: Line) -> Line | None:
+    """The trailing tab cells of a column-header line that are no header words, as a line of their own."""
+    if "\t" not in line.text or len(line.cells) < 2:
+        return None
+    tail: list = []
+    for cell in reversed(line.cells):
+        if not cell.text.strip() or _HEADER_LINE.search(cell.text) or _HEADER_WORDS.match(cell.text) or not re.search(r"[A-Za-z]{2}", cell.text):
+            break
+        tail.insert(0, cell)
+    if not tail or len(tail) == len(line.cells):
+        return None
+    s, e = tail[0].start, tail[-1].end
+    return Line(s, e, line.text[s - line.start : e - line.start], tuple(tail))
 
 
 def _is_title_tail(atoms: list[Atom]) -> bool:

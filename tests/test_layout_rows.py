@@ -195,3 +195,14 @@ def test_reading_order_table2_row_split_around_its_underlying_title():
         ("Restricted Stock Unit", "Class B Common Stock", "30,717", "D"),
         ("Class B Common Stock", "Class A Common Stock", "1,443,715", "D"),
     ]
+
+
+def test_a_nature_line_glued_to_the_column_header_line_belongs_to_the_first_row():
+    text = (
+        HEAD.replace("Price\n", "Price\tSee\n")
+        + "Class A Common Stock\t08/01/2012\tC(1)\t78,667\tA\t(2)(3)\t78,667\tI\nfootnote(4)\nSee\n"
+        + "Class A Common Stock\t08/01/2012\tS(5)\t14,051\tD\t$98.2767(6)\t64,616\tI\nfootnote(4)\n"
+        + FOOT
+    )
+    rows = [r for r in find_rows(find_sections(text)) if r.table == "I"]
+    assert [r.get("NATURE").value_text for r in rows] == ["See footnote", "See footnote"]
