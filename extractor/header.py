@@ -218,6 +218,9 @@ def _split_on_breaks(toks: list[tuple[int, int, str]]) -> list[list[tuple[int, i
     return [p for p in parts if p]
 
 
+_COMPANY_END = re.compile(r"(?i)(?:CORPORATION|CORP\.?|INC\.?|LLC|L\.?P\.?|LTD\.?|COMPANY|CO\.),?")
+
+
 def _street_entities(text: str, toks: list[tuple[int, int, str]]) -> list[Entity]:
     parts = _split_on_breaks(toks)
     if len(parts) == 1 and re.match(r"C/O\b|ATTN|c/o", parts[0][0][2]):
@@ -227,6 +230,11 @@ def _street_entities(text: str, toks: list[tuple[int, int, str]]) -> list[Entity
             if re.match(r"\d", words[i][2]):
                 parts = [words[:i], words[i:]]
                 break
+        else:  # "C/O MICROSOFT CORPORATION ONE MICROSOFT WAY": the c/o name ends with its company suffix
+            for i in range(2, len(words)):
+                if _COMPANY_END.fullmatch(words[i - 1][2]):
+                    parts = [words[:i], words[i:]]
+                    break
     out = []
     if parts:
         out.append(_entity(F.OWNER_STREET1, parts[0], text, 0.85))
