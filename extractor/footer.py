@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from . import fields as F
 from .entities import Entity
-from .normalize import DATE_IN_TEXT, clean_text
+from .normalize import DATE_IN_TEXT, clean_text, mend_split_digits
 from .sections import ANCHORS, FOOTNOTE_START, Sections, Span
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def read_footnotes(text: str, span: Span) -> tuple[FootnoteText, ...]:
     for k, (m, number) in enumerate(kept):
         body_end = kept[k + 1][0].start() if k + 1 < len(kept) else end
         raw = text[m.end() : body_end]
-        value = clean_text(raw.replace("\\$", "$")).value
+        value = clean_text(mend_split_digits(raw).replace("\\$", "$")).value
         value = value.rstrip("#* ").strip() if value else None
         if value:
             out.append(FootnoteText(f"F{number}", m.end(), m.end() + len(raw.rstrip()), value))
@@ -100,6 +100,10 @@ _ATTORNEY_OCR = re.compile(r"\b([Aa])tto(?:m|mm|rm|nn)ey\b")
 
 def _signature(text: str, start: int, end: int) -> tuple[Entity, ...]:
     chunk = text[start:end]
+    if "\t" in chunk and not DATE_IN_TEXT.search(chunk):
+        # "01/04/201⇥12": a date split over two tab cells; the block is read mended (offsets
+        # past the cut are off by what the mending removed)
+        chunk = mend_split_digits(chunk)
     date = DATE_IN_TEXT.search(chunk)
     after = chunk[date.end() :] if date else ""
     if date and re.search(r"[A-Za-z]", after):  # the name wraps around the date: "..., Attorney-in-fact for / 09/11/2020 / Reid G. Hoffman"

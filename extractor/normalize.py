@@ -149,6 +149,18 @@ def parse_date(raw: str) -> Parsed[dt.date]:
     return Parsed(value, raw, ids)
 
 
+_SPLIT_DIGIT = re.compile(r"(\d)[ \t]*\t[ \t]*\1(?=[\d%/])")
+
+
+def mend_split_digits(text: str) -> str:
+    """Join a number a converter split over two tab cells, repeating the digit at the cut.
+
+    >>> mend_split_digits("less than 1\\t\\t10% of"), mend_split_digits("01/04/201\\t12")
+    ('less than 10% of', '01/04/2012')
+    """
+    return _SPLIT_DIGIT.sub(r"\1", text)
+
+
 DATE_IN_TEXT = re.compile(
     r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b"
     r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b"
