@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from . import fields as F
 from .entities import Entity
 from .layout import blank_markup, split_lines
-from .normalize import DATE_IN_TEXT, parse_checkbox
+from .normalize import DATE_IN_TEXT, mend_split_digits, parse_checkbox
 from .sections import ANCHORS, Sections, Span
 
 BOXES = ("box1", "box2", "box3", "box4", "box5", "box6")
@@ -308,6 +308,11 @@ def _first_date(text: str, pieces: list[Piece], label: str) -> Entity | None:
     for piece in pieces:
         if m := DATE_IN_TEXT.search(text, piece.start, piece.end):
             return Entity(label, m.start(), m.end(), m.group(0), 0.95)
+    for piece in pieces:  # "08/⇥/20/2019": a date split over two tab cells
+        chunk = text[piece.start : piece.end]
+        if "\t" in chunk and (m := DATE_IN_TEXT.search(mend_split_digits(chunk))):
+            start = piece.start + m.start()
+            return Entity(label, start, start + len(m.group(0)), text[start : start + len(m.group(0))], 0.7, value_text=m.group(0))
     return None
 
 

@@ -149,14 +149,14 @@ def parse_date(raw: str) -> Parsed[dt.date]:
     return Parsed(value, raw, ids)
 
 
-_SPLIT_DIGIT = re.compile(r"(\d)[ \t]*\t[ \t]*\1(?=[\d%/])")
+_SPLIT_DIGIT = re.compile(r"([\d/])[ \t]*\t[ \t]*\1(?=[\d%/])")
 
 
 def mend_split_digits(text: str) -> str:
-    """Join a number a converter split over two tab cells, repeating the digit at the cut.
+    """Join a number or date a converter split over two tab cells, repeating the character at the cut.
 
-    >>> mend_split_digits("less than 1\\t\\t10% of"), mend_split_digits("01/04/201\\t12")
-    ('less than 10% of', '01/04/2012')
+    >>> mend_split_digits("less than 1\\t\\t10% of"), mend_split_digits("01/04/201\\t12"), mend_split_digits("08/\\t/20/2019")
+    ('less than 10% of', '01/04/2012', '08/20/2019')
     """
     return _SPLIT_DIGIT.sub(r"\1", text)
 
