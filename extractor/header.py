@@ -318,7 +318,7 @@ def _first_date(text: str, pieces: list[Piece], label: str) -> Entity | None:
 
 # ---------------------------------------------------------------- box 5: relationship
 _REL_LABELS = {
-    "is_director": re.compile(r"D?irec\w*", re.I),
+    "is_director": re.compile(r"\bD?irec\w*", re.I),
     "is_ten_percent_owner": re.compile(r"10%\s*O\w*", re.I),
     "is_officer": re.compile(r"Officer\s*\(give", re.I),
     "is_other": re.compile(r"Other\s*\(spec", re.I),
@@ -466,7 +466,6 @@ _FORM_WORDS = re.compile(
     r"|\((?:Last|First|Middle|Street|City|State|Zip)\)|<[a-z/]|Exchange\s+Commission|Statement\s+of\s+Changes|OMB\s+(?:Number|Approval)",
     re.I,
 )
-_DATE_IN = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 _NAME_OR_ADDRESS = frozenset({F.OWNER_NAME, F.ISSUER_NAME, F.OWNER_STREET1, F.OWNER_STREET2, F.OWNER_CITY})
 DOUBTED = 0.3  # below sureness.RULE_SURE: the model reads the header and may override
 
@@ -482,7 +481,7 @@ def implausible(entity: Entity) -> str | None:
     value = entity.value_source
     if _FORM_WORDS.search(value):
         return "printed form labels inside the value"
-    if entity.label in _NAME_OR_ADDRESS and _DATE_IN.search(value):
+    if entity.label in _NAME_OR_ADDRESS and DATE_IN_TEXT.search(value):
         return "a date where a name or address belongs"
     if entity.label == F.OWNER_NAME and _junk_name(value):
         return "not a name (relationship marks or no word)"

@@ -264,6 +264,10 @@ class _TableReader:
 
 
 _BR = re.compile(r"<br\s*/?>", re.I)
+
+# ---------------------------------------------------------------- OCR's footnote-mark remnants
+# Superscript marks come out of OCR as glyphs, lone digits or stray parentheses glued to the
+# words around them; each pattern below names the shape it removes from a text cell.
 # a footnote mark OCR could not read: "()", "@)", "©)", "L.P.&)", "Footnotes?", "(Ss)" alone
 _OCR_MARK_TAIL = re.compile(r"\s*(?:\(\)|\(?[©®@°&]+\)?|(?<=[a-z])[?”“\"]+\)?|^\([A-Za-z0-9§$]{1,2}\))$")
 _OCR_CLOSE_TAIL = re.compile(r"(?<=[A-Za-z.,])(?:[°”“\"?]|\d{1,2})?\)$")  # "Footnotes2)", "L.P.°)": a mark's remnant
@@ -300,10 +304,10 @@ def tidy_cell(words: str) -> str:
     """
     toks = words.split()
 
-    def junk(tok: str, rest: list[str]) -> bool:
+    def junk(tok: str, words: list[str]) -> bool:  # a ")" token only while the words' parentheses do not balance
         if not _EDGE_JUNK.fullmatch(tok):
             return False
-        return not tok.endswith(")") or " ".join(rest).count(")") > " ".join(rest).count("(")
+        return not tok.endswith(")") or " ".join(words).count(")") > " ".join(words).count("(")
 
     while len(toks) > 1 and junk(toks[-1], toks):
         toks.pop()

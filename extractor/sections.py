@@ -17,13 +17,32 @@ from .layout import blank_markup, flatten_html_tables
 _SP = r"[\s*_|#<>/bru]*"  # what converters put between the words of a label
 
 
-def _broken(word: str) -> str:
-    """A plain word that may come broken by a space or a tag ("No n-Derivative", "Deri<b>v</b>ative")."""
-    return r"(?:\s|<[^<>\n]{1,8}>){0,2}".join(re.escape(ch) for ch in word) if word.isalpha() else word
+# letters OCR confuses, for a second, looser search of the section labels the form prints
+_OCR_LOOKALIKES = {"T": "TI1", "e": "eoc", "o": "o0ce", "c": "ceo", "i": "il1|!", "l": "l1i|!", "t": "t1", "s": "s5$", "a": "ao", "n": "nmh", "m": "mn", "u": "uv", "v": "vu"}
+
+
+def _broken(word: str, lookalikes: bool = False) -> str:
+    """A plain word that may come broken by a space or a tag ("No n-Derivative", "Deri<b>v</b>ative"),
+    and, with ``lookalikes``, with OCR's look-alike letters ("Dorivative", "Iable")."""
+    if not word.isalpha():
+        return word
+
+    def letter(ch: str) -> str:
+        alike = (_OCR_LOOKALIKES.get(ch) or _OCR_LOOKALIKES.get(ch.lower())) if lookalikes else None
+        return "[" + re.escape(alike) + "]" if alike else re.escape(ch)
+
+    return r"(?:\s|<[^<>\n]{1,8}>){0,2}".join(letter(ch) for ch in word)
 
 
 def _words(*words: str) -> str:
     return _SP.join(_broken(w) for w in words)
+
+
+def _table_label(number: int, lookalikes: bool = False) -> re.Pattern[str]:
+    """"Table I - Non-Derivative", "Table II - Derivative"; OCR reads the roman numerals as "|", "l", "1" or "]"."""
+    word = lambda w: _broken(w, lookalikes)  # noqa: E731
+    non = word("Non") + r"[-–\s]*" if number == 1 else ""
+    return re.compile(word("Table") + r"\s*[I|l1\]!]{%d}\s*[-–—~:.]+\s*" % number + non + word("Derivative" if lookalikes else "Deriv"), re.I)
 
 
 ANCHORS: dict[str, re.Pattern[str]] = {
@@ -35,9 +54,8 @@ ANCHORS: dict[str, re.Pattern[str]] = {
         _words(r"Relationship", "of", "Reporting") + r"|Check\s+all\s+app\w*", re.I
     ),
     "box6": re.compile(_words("Individual", "or", "Joint"), re.I),
-    # OCR reads the roman numerals as "|", "l", "1" or "]"
-    "table1": re.compile(_broken("Table") + r"\s*[I|l1\]!]\s*[-–—~:.]+\s*" + _broken("Non") + r"[-–\s]*" + _broken("Deriv"), re.I),
-    "table2": re.compile(_broken("Table") + r"\s*[I|l1\]!]{2}\s*[-–—~:.]+\s*" + _broken("Deriv"), re.I),
+    "table1": _table_label(1),
+    "table2": _table_label(2),
     "explanation": re.compile(_words("Explanation", "of", "Responses"), re.I),
     "remarks": re.compile(r"(?<![A-Za-z])Remarks\s*:", re.I),
     # (no optional lead-in before the words: "\s*" runs in padded tables made it cubic)
@@ -100,21 +118,11 @@ _EVIDENCE = (
 )
 
 
-# letters OCR confuses, for a second, looser search of the section labels the form prints
-_OCR_LOOKALIKES = {"T": "TI1", "e": "eoc", "o": "o0ce", "c": "ceo", "i": "il1|!", "l": "l1i|!", "t": "t1", "s": "s5$", "a": "ao", "n": "nmh", "m": "mn", "u": "uv", "v": "vu", "p": "p"}
-
-
-def _lookalike(word: str) -> str:
-    look = lambda ch: _OCR_LOOKALIKES.get(ch) or _OCR_LOOKALIKES.get(ch.lower())  # noqa: E731
-    classes = ("[" + re.escape(look(ch)) + "]" if look(ch) else re.escape(ch) for ch in word)
-    return r"(?:\s|<[^<>\n]{1,8}>){0,2}".join(classes)
-
-
-_LOOSE = {
-    "table1": re.compile(_lookalike("Table") + r"\s*[I|l1\]!]\s*[-–—~:.]+\s*" + _lookalike("Non") + r"[-–\s]*" + _lookalike("Derivative"), re.I),
-    "table2": re.compile(_lookalike("Table") + r"\s*[I|l1\]!]{2}\s*[-–—~:.]+\s*" + _lookalike("Derivative"), re.I),
-    "explanation": re.compile(_SP.join(map(_lookalike, ("Explanation", "of", "Responses"))), re.I),
-    "signature_label": re.compile(r"\s+".join(map(_lookalike, ("Signature", "of", "Reporting", "Person"))), re.I),
+_LOOSE = {  # tried only where the exact label is not found
+    "table1": _table_label(1, lookalikes=True),
+    "table2": _table_label(2, lookalikes=True),
+    "explanation": re.compile(_SP.join(_broken(w, lookalikes=True) for w in ("Explanation", "of", "Responses")), re.I),
+    "signature_label": re.compile(r"\s+".join(_broken(w, lookalikes=True) for w in ("Signature", "of", "Reporting", "Person")), re.I),
 }
 
 

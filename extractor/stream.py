@@ -54,7 +54,6 @@ class Paragraphs:
     """Paragraph numbers of offsets in ``text[start:end]`` (paragraphs end at blank lines)."""
 
     def __init__(self, text: str, start: int, end: int) -> None:
-        self.text = text
         self.breaks = [m.start() for m in _BLANK.finditer(text, start, end)]
         self.start, self.end = start, end
 
@@ -179,10 +178,9 @@ def _mend(cells: list[_Cell]) -> list[_Cell]:
     seeing only amounts around an amount, takes them for holdings).
     """
     for c in cells:
-        letter = c.parts[0].text.strip()[:1].upper() if len(c.parts[0].text.strip().split("(")[0]) == 1 else ""
-        if (c.label == F.ACQ_DISP and letter not in "AD") or (c.label == F.OWNERSHIP_FORM and letter not in "DI"):
-            if letter and letter in F.TRANSACTION_CODES:
-                c.label = F.TXN_CODE
+        letter = _letter(c) if len(c.parts[0].text.strip().split("(")[0]) == 1 else ""
+        if letter and letter in F.TRANSACTION_CODES and ((c.label == F.ACQ_DISP and letter not in "AD") or (c.label == F.OWNERSHIP_FORM and letter not in "DI")):
+            c.label = F.TXN_CODE
     i = 0
     while i < len(cells):
         j = i
