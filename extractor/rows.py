@@ -182,6 +182,14 @@ class _TableReader:
     def _data_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
         if not self.layout and self._joins_last_row(atoms):
             return
+        if not self.layout and not self.pending and self.continues and self.tail and atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER):
+            # reading order: a row starting with a value ("(6) 06/20/2019 C ...") has its title in the
+            # text before it, after the line whose mark ends the last row's nature ("(1)", "LP(2)")
+            ends = [k for k, (ln, _) in enumerate(self.tail) if _ENDS_NATURE.search(ln.text.strip())]
+            if ends and ends[-1] + 1 < len(self.tail):
+                title_lines = self.tail[ends[-1] + 1 :]
+                self.tail = self.tail[: ends[-1] + 1]
+                self.pending = [a for _, line_atoms in title_lines for a in line_atoms]
         spare = self.pending_lines  # text lines above that are not the title's: nature printed above
         if not self.layout and self.pending:
             if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) or _is_title_tail(atoms) or _finishes_title(self.pending, atoms):
@@ -224,16 +232,21 @@ class _TableReader:
         starts_title = atoms[0].kind is AtomKind.TEXT or (
             atoms[0].kind is AtomKind.LETTER and len(atoms) > 1 and atoms[1].kind is AtomKind.TEXT
         )
-        if starts_title or not self.rows or not self.last_atoms or self.rows[-1][1].get(F.OWNERSHIP_FORM) is not None:
+        if not self.rows or not self.last_atoms or self.rows[-1][1].get(F.OWNERSHIP_FORM) is not None:
+            return False
+        # Table II in reading order: the underlying title's lines (or its last words, starting this
+        # line) between a row's two halves, when the row has no underlying title or an unfinished one
+        under = self.rows[-1][1].get(F.UNDERLYING_TITLE)
+        open_title = self.name == "II" and (under is None or _UNFINISHED.search(under.value_source) or len(under.value_source) <= 7)
+        if starts_title and not (open_title and _TITLE_NOUN.match(atoms[0].bare)):
             return False
         between: list[Atom] = []
         if self.pending:
-            # Table II in reading order: the underlying title's lines between a row's two halves
-            if self.name != "II" or self.rows[-1][1].get(F.UNDERLYING_TITLE) is not None:
+            if not open_title:
                 return False
             between = [_retag(a, -2) for a in self.pending]
         joined = parse_row(self.name, self.text, self.last_atoms + between + atoms, need_title=True)
-        if joined is None or (between and joined.get(F.UNDERLYING_TITLE) is None):
+        if joined is None or ((between or starts_title) and joined.get(F.UNDERLYING_TITLE) is None):
             return False
         self.pending, self.pending_lines = [], []
         self.rows[-1] = (self.rows[-1][0], joined, self.rows[-1][2])

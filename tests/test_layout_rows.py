@@ -206,3 +206,22 @@ def test_a_nature_line_glued_to_the_column_header_line_belongs_to_the_first_row(
     )
     rows = [r for r in find_rows(find_sections(text)) if r.table == "I"]
     assert [r.get("NATURE").value_text for r in rows] == ["See footnote", "See footnote"]
+
+
+def test_reading_order_table2_rows_starting_with_a_footnote_only_price():
+    """pdftotext -raw: title lines, "(6) date code amount (6) (6) Class A", "Common Stock", the amounts;
+    the next row's title follows the line whose mark ends the nature."""
+    text = (
+        HEAD
+        + "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        + "Code V (A) (D)\nClass B Common\nStock\n(6) 06/20/2019 C 846,821 (6) (6) Class A\nCommon Stock\n"
+        + "846,821 $0.00 846,819 I\nBy Sequoia\nFund IV, L.P.\n(1)\n"
+        + "Class B Common\nStock\n(6) 06/20/2019 C 37,310 (6) (6)\nClass A\nCommon Stock 37,310 $0.00 37,310 I\nBy Sequoia\nUSGF Fund(1)\n"
+        + "Explanation of Responses:\n1. A note.\n2. Another note.\n"
+    )
+    rows = [r for r in find_rows(find_sections(text)) if r.table == "II"]
+    got = [{e.label: e.value_text or e.text for e in r.entities} for r in rows]
+    assert [(g["SECURITY_TITLE"], g["SHARES"], g["UNDERLYING_TITLE"], g["OWNED_FOLLOWING"], g["NATURE"]) for g in got] == [
+        ("Class B Common Stock", "846,821", "Class A Common Stock", "846,819", "By Sequoia Fund IV, L.P."),
+        ("Class B Common Stock", "37,310", "Class A Common Stock", "37,310", "By Sequoia USGF Fund"),
+    ]
