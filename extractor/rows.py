@@ -182,6 +182,8 @@ class _TableReader:
     def _data_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
         if not self.layout and self._joins_last_row(atoms):
             return
+        if self.layout and self._continues_right(index, line, atoms):
+            return
         if not self.layout and not self.pending and self.continues and self.tail and atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER):
             # reading order: a row starting with a value ("(6) 06/20/2019 C ...") has its title in the
             # text before it, after the line whose mark ends the last row's nature ("(1)", "LP(2)")
@@ -250,6 +252,24 @@ class _TableReader:
             return False
         self.pending, self.pending_lines = [], []
         self.rows[-1] = (self.rows[-1][0], joined, self.rows[-1][2])
+        self.last_atoms, self.continues = self.last_atoms + atoms, _ends_with_indirect(joined)
+        return True
+
+    def _continues_right(self, index: int, line: Line, atoms: list[Atom]) -> bool:
+        """Layout: a row's right-hand columns printed a line or two lower than its left-hand ones
+        (the underlying title wrapped above them): the values all stand right of the row's last."""
+        if not self.rows or not self.last_atoms or self.rows[-1][1].get(F.OWNERSHIP_FORM) is not None:
+            return False
+        row_index, row, row_line = self.rows[-1]
+        if index - row_index > 3:
+            return False
+        last_x = max(a.end - row_line.start for a in self.last_atoms if row_line.start <= a.start < row_line.end)
+        if min(a.start - line.start for a in atoms) <= last_x:
+            return False
+        joined = parse_row(self.name, self.text, self.last_atoms + atoms, need_title=False)
+        if joined is None or joined.get(F.OWNERSHIP_FORM) is None:
+            return False
+        self.rows[-1] = (row_index, joined, row_line)
         self.last_atoms, self.continues = self.last_atoms + atoms, _ends_with_indirect(joined)
         return True
 
@@ -507,13 +527,15 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
     """Join wrapped lines' words to the text cell at their horizontal position (above, then below)."""
     if not wrapped:
         return row
-    cells = {e.label: (e.start - main.start, e.end - main.start) for e in row.entities if e.label in _TEXT_ROW_LABELS}
-    numeric = [(e.start - main.start, e.end - main.start) for e in row.entities if e.label not in _TEXT_ROW_LABELS]
+    # columns by position in each entity's own line (a row may stand on two lines: _continues_right)
+    col = lambda offset: offset - (text.rfind("\n", 0, offset) + 1)  # noqa: E731
+    cells = {e.label: (col(e.start), col(e.start) + e.end - e.start) for e in row.entities if e.label in _TEXT_ROW_LABELS}
+    numeric = [(col(e.start), col(e.start) + e.end - e.start) for e in row.entities if e.label not in _TEXT_ROW_LABELS]
     if F.SECURITY_TITLE not in cells:  # the title is wholly on wrapped lines: its column ends at the first value
         cells[F.SECURITY_TITLE] = (0, max(1, min((n0 for n0, _ in numeric), default=30) - 2))
     form = row.get(F.OWNERSHIP_FORM)
     if F.NATURE not in cells and form is not None:  # the nature column, right of D/I, wholly wrapped
-        x = form.end - main.start
+        x = col(form.end)
         cells[F.NATURE] = (x + 2, x + 40)
     before: dict[str, list[Atom]] = {}
     after: dict[str, list[Atom]] = {}

@@ -225,3 +225,32 @@ def test_reading_order_table2_rows_starting_with_a_footnote_only_price():
         ("Class B Common Stock", "846,821", "Class A Common Stock", "846,819", "By Sequoia Fund IV, L.P."),
         ("Class B Common Stock", "37,310", "Class A Common Stock", "37,310", "By Sequoia USGF Fund"),
     ]
+
+
+def test_layout_row_whose_right_columns_stand_lower():
+    """pdftotext -layout (a training filing's Table II row, as printed): the amounts right of a
+    wrapped underlying title stand two lines below the row's date and code; they continue that
+    row, and the wrapped text joins its column by position on its own line."""
+    at = lambda x, s: " " * x + s  # noqa: E731
+    block = "\n".join([
+        at(233, "By Sequoia"),
+        "Class B Common" + at(139, "Class A") + at(73, "Capital U.S."),
+        "Stock",
+        at(29, "(6)") + at(11, "06/20/2019") + at(31, "C") + at(25, "846,821") + at(9, "(6)") + at(11, "(6)"),
+        at(150, "Common Stock"),
+        at(170, "846,821") + at(10, "$0.00") + at(10, "846,819") + at(13, "I") + at(10, "Growth"),
+        at(233, "Fund IV, L.P."),
+        at(233, "(1)"),
+    ])
+    table = (
+        "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "     Security (Instr. 3)       or Exercise      (Month/Day/Year)      (Instr. 3, 4 and 5)\n"
+        "                       Code     V     (A)     (D)     Exercisable     Date     Title     Shares\n\n"
+    )
+    text = HEAD + table + block + "\n\n" + block.replace("846,8", "37,3") + "\n\nExplanation of Responses:\n1. A note.\n"
+    row, second = [r for r in find_rows(find_sections(text)) if r.table == "II"]
+    got = {e.label: e.value_text or e.text for e in row.entities}
+    assert got["SHARES"] == "846,821" and got["OWNED_FOLLOWING"] == "846,819" and got["OWNERSHIP_FORM"] == "I"
+    assert got["SECURITY_TITLE"] == "Class B Common Stock"
+    assert got["NATURE"] == "By Sequoia Capital U.S. Growth Fund IV, L.P."
+    assert second.get("SHARES").value_source == "37,321"
