@@ -250,6 +250,18 @@ _STATE = re.compile(r"[A-Z]{2}")
 def _city_entities(text: str, toks: list[tuple[int, int, str]]) -> list[Entity]:
     words = [t for t in toks if t[2] != "\n"]
     out: list[Entity] = []
+    at = next((i for i, w in enumerate(words) if _ZIP.fullmatch(w[2])), None)
+    if at is not None and 0 < at < len(words) - 1 and all(re.fullmatch(r"[A-Z][A-Za-z.'\-]*", w[2]) for w in words[at + 1 :]):
+        # "MOUNTAIN  CA  94043" / "VIEW": the city wrapped under its state and zip
+        out.append(_entity(F.OWNER_ZIP, [words[at]], text, 0.85))
+        state = at - 1 if _STATE.fullmatch(words[at - 1][2]) else None
+        if state is not None:
+            out.append(_entity(F.OWNER_STATE, [words[state]], text, 0.85))
+        city = words[: state if state is not None else at] + words[at + 1 :]
+        value = " ".join(w[2] for w in city)
+        if city:
+            out.append(_entity(F.OWNER_CITY, city, text, 0.7, value=value))
+        return [e for e in out if e]
     if words and _ZIP.fullmatch(words[-1][2]):
         out.append(_entity(F.OWNER_ZIP, [words[-1]], text, 0.9))
         words = words[:-1]
