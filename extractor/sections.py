@@ -134,6 +134,9 @@ def _first(name: str, text: str, start: int = 0) -> re.Match[str] | None:
     return found
 
 
+_MID_LINE_PAGE_BREAK = re.compile(r"(?<=[^\n])\f")  # pypdf: "...they relate.\f3. The restricted ..."
+
+
 def find_sections(text: str) -> Sections:
     """Locate the sections; raise a typed error when ``text`` is no Form 4.
 
@@ -143,7 +146,7 @@ def find_sections(text: str) -> Sections:
     """
     if not text.strip():
         raise EmptyInputError("the input is empty; pass the text of a Form 4 filing")
-    raw, text = text, flatten_html_tables(text)
+    raw, text = text, _MID_LINE_PAGE_BREAK.sub("\n", flatten_html_tables(text))  # same length: offsets hold
     hits = sum(bool(p.search(text)) for p in _EVIDENCE)
     t1 = _first("table1", text)
     if hits < 3:

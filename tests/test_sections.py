@@ -70,3 +70,18 @@ def test_section_labels_survive_broken_words_tags_and_ocr_lookalikes(table1, exp
     assert s.table1.slice(text).startswith(table1[:6])
     assert s.explanation.slice(text).startswith(explanation[:6])
     assert s.signature.slice(text).startswith("/s/ Jane Doe")
+
+
+def test_a_page_break_inside_a_line_ends_the_line():
+    from extractor.footer import read_footer
+
+    text = (
+        "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
+        "Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Explanation of Responses:\n1. A note.\n2. Another note.\f3. A third note.\n/s/ Jane Doe 01/03/2024\n"
+        "** Signature of Reporting Person Date\n"
+    )
+    s = find_sections(text)
+    assert len(s.text) == len(text)
+    assert [f.id for f in read_footer(s).footnotes] == ["F1", "F2", "F3"]
