@@ -160,6 +160,10 @@ class _TableReader:
             self.in_header, self.below_header = False, bool(self.rows)  # the header block ends at a blank line
         if _is_data_line(atoms):
             self._data_line(index, line, atoms)
+        elif not self.layout and self.tail and _lone_form(atoms) and _is_holding_start(self.tail[-1][1]):
+            # reading order: "Class A Common Stock 11,814(3)" / "D": a holding printed over two lines
+            held_line, held_atoms = self.tail.pop()
+            self._data_line(index, held_line, held_atoms + atoms)
         elif not self.layout and _BR.search(line.text):
             for part, part_atoms in _br_lines(line, atoms):  # "Planning<br><br>US<br>Venture": lines of a cell
                 self._text_line(index, part, part_atoms)
@@ -513,6 +517,16 @@ def _is_layout(lines: list[Line]) -> bool:
     if not lines or tabled > max(1, len(lines) // 10):  # a stray "|" is an OCR slip, not a table
         return False
     return sum("    " in ln.text.strip() for ln in lines) >= max(1, len(lines) // 3)
+
+
+def _lone_form(atoms: list[Atom]) -> bool:
+    return len(atoms) == 1 and atoms[0].kind is AtomKind.LETTER and atoms[0].bare in {"D", "I"}
+
+
+def _is_holding_start(atoms: list[Atom]) -> bool:
+    """Title words and then one amount: a holding whose D/I went to the next line."""
+    first_value = next((i for i, a in enumerate(atoms) if a.kind is not AtomKind.TEXT and a.kind is not AtomKind.LETTER), None)
+    return bool(first_value) and atoms[0].kind is AtomKind.TEXT and [a.kind for a in atoms[first_value:]] == [AtomKind.NUMBER]
 
 
 def _is_data_line(atoms: list[Atom]) -> bool:

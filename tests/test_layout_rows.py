@@ -254,3 +254,17 @@ def test_layout_row_whose_right_columns_stand_lower():
     assert got["SECURITY_TITLE"] == "Class B Common Stock"
     assert got["NATURE"] == "By Sequoia Capital U.S. Growth Fund IV, L.P."
     assert second.get("SHARES").value_source == "37,321"
+
+
+def test_reading_order_holding_whose_form_letter_went_to_the_next_line():
+    text = (
+        HEAD
+        + "Class A Common Stock 08/20/2019 J 46,780(1)\nA $0.00 46,780 I\nBy\nSequoia\nFund, L.P.\n(2)\n"
+        + "Class A Common Stock 11,814(3)\nD\n"
+        + FOOT
+    )
+    rows = [r for r in find_rows(find_sections(text)) if r.table == "I"]
+    got = [{e.label: e.value_text or e.text for e in r.entities} for r in rows]
+    assert [(g.get("OWNED_FOLLOWING"), g.get("OWNERSHIP_FORM"), g.get("NATURE")) for g in got] == [
+        ("46,780", "I", "By Sequoia Fund, L.P."), ("11,814", "D", None)
+    ]
