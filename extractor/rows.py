@@ -243,6 +243,7 @@ class _TableReader:
         # Table II in reading order: the underlying title's lines (or its last words, starting this
         # line) between a row's two halves, when the row has no underlying title or an unfinished one
         under = self.rows[-1][1].get(F.UNDERLYING_TITLE)
+        # (unfinished: "Class B Common", or cut after a word or two: "Class", "Class A")
         open_title = self.name == "II" and (under is None or _UNFINISHED.search(under.value_source) or len(under.value_source) <= 7)
         if starts_title and not (open_title and _TITLE_NOUN.match(atoms[0].bare)):
             return False
@@ -267,8 +268,8 @@ class _TableReader:
         row_index, row, row_line = self.rows[-1]
         if index - row_index > 3:
             return False
-        last_x = max(a.end - row_line.start for a in self.last_atoms if row_line.start <= a.start < row_line.end)
-        if min(a.start - line.start for a in atoms) <= last_x:
+        last_x = max((a.end - row_line.start for a in self.last_atoms if row_line.start <= a.start < row_line.end), default=None)
+        if last_x is None or min(a.start - line.start for a in atoms) <= last_x:
             return False
         joined = parse_row(self.name, self.text, self.last_atoms + atoms, need_title=False)
         if joined is None or joined.get(F.OWNERSHIP_FORM) is None:
