@@ -250,3 +250,75 @@ def flatten_html_tables(text: str) -> str:
         out[m.start() : m.end()] = fill
         pos = m.end()
     return "".join(out)
+
+
+# ---------------------------------------------------------------- grid tables (reStructuredText)
+_GRID_BORDER = re.compile(r"^(\s*)\+(?:[-=]+\+)+\s*$")
+_RST_SUP = re.compile(r"\\?\s*:sup:`([^`]*)`")
+
+
+def unwrap_grid_tables(text: str) -> str:
+    """Grid tables (reStructuredText, as pandoc writes them) as lines of tab-separated cells.
+
+    A grid table wraps every cell's text inside its column, word by word and, where a word is
+    wider than the column, letter by letter: read by line, "Table I - Non-Derivative" is gone.
+    Each row between ``+---+`` borders becomes one line; a cell's lines are joined, without a
+    space where the line above filled its column and the next goes on in lower case, a digit or
+    after a hyphen or slash ("C"/"ommon", "46,"/"780", "Non-"/"Derivative"), and a table nested
+    in a cell is unwrapped into it. Unlike the other views this one changes the text's length: the whole extraction
+    reads it (``pipeline.extract_text``).
+
+    >>> grid = "+------+-----+\\n| Comm | 10/ |\\n| on   | 26/ |\\n| Stock| 2023|\\n+------+-----+"
+    >>> unwrap_grid_tables(grid).split("\\t")
+    ['Common Stock', '10/26/2023']
+    """
+    if "+-" not in text or not any(_GRID_BORDER.match(ln) for ln in text.split("\n")):
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        border = _GRID_BORDER.match(lines[i])
+        if not border:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent = len(border.group(1))
+        j = i
+        while j < len(lines) and (_GRID_BORDER.match(lines[j]) or lines[j][indent : indent + 1] == "|"):
+            j += 1
+        out.extend(_grid_rows([ln[indent:] for ln in lines[i:j]]))
+        i = j
+    return _RST_SUP.sub(r" \1", "\n".join(out)).replace("**", "")
+
+
+def _grid_rows(block: list[str]) -> list[str]:
+    rows: list[str] = []
+    cuts: list[int] = []
+    body: list[str] = []
+    for line in block + ["+"]:
+        if line.startswith("+") and (_GRID_BORDER.match(line) or line == "+"):
+            if body and len(cuts) > 1:
+                cells = [_cell_text([ln[a + 1 : b] for ln in body]) for a, b in zip(cuts, cuts[1:])]
+                if any(cells):
+                    rows.append("\t".join(cells))
+            body = []
+            cuts = [k for k, ch in enumerate(line) if ch == "+"]
+        else:
+            body.append(line)
+    return rows
+
+
+def _cell_text(slices: list[str]) -> str:
+    if any(_GRID_BORDER.match(s.strip()) for s in slices):  # a table inside the cell
+        return " ".join(" ".join(row.split()) for row in unwrap_grid_tables("\n".join(s.strip() for s in slices)).split("\n") if row.strip())
+    text, cut = "", False
+    for s in slices:
+        part = s.strip()
+        if not part:
+            continue
+        glued = cut and (part[0].islower() or part[0].isdigit() or text.endswith(("-", "/")))
+        text = text + part if glued else (f"{text} {part}" if text else part)
+        inner = s[:-1] if s.endswith(" ") else s  # the column's right padding
+        cut = not inner.endswith(" ")  # this line filled its column: its last word goes on below
+    return text

@@ -11,14 +11,15 @@ from .assemble import assemble
 from .calibration import Calibrator
 from .combine import merge_footer, merge_header, merge_rows, model_rows
 from .fields import ROW_LABELS
-from .errors import BinaryInputError, EmptyInputError, Form4Error
+from .errors import BinaryInputError, EmptyInputError, Form4Error, NotAForm4Error, TruncatedFilingError
 from .footer import read_footer
 from .header import read_header
+from .layout import unwrap_grid_tables
 from .model import predict
 from .sureness import unsure_spans
 from .rows import find_rows
 from .schema import Record
-from .sections import find_sections
+from .sections import Sections, find_sections
 
 
 def decode(data: bytes, source: str | None = None) -> str:
@@ -52,10 +53,25 @@ class Extractor:
 RULES_ONLY = Extractor()
 
 
+def _sections(text: str) -> Sections:
+    """The sections; where none are found, those of the text with its grid tables unwrapped
+    (reStructuredText wraps every cell, the section labels with them), else the first error."""
+    try:
+        return find_sections(text)
+    except (NotAForm4Error, TruncatedFilingError) as first:
+        unwrapped = unwrap_grid_tables(text)
+        if unwrapped != text:
+            try:
+                return find_sections(unwrapped)
+            except Form4Error:
+                pass
+        raise first
+
+
 def extract_text(text: str, source: str | None = None, settings: Extractor = RULES_ONLY) -> Record:
     """Extract one filing from its flattened text: sections -> entities -> assembler -> record."""
     try:
-        sections = find_sections(text)
+        sections = _sections(text)
     except Form4Error as err:
         err.source = err.source or source
         raise

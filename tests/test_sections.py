@@ -85,3 +85,28 @@ def test_a_page_break_inside_a_line_ends_the_line():
     s = find_sections(text)
     assert len(s.text) == len(text)
     assert [f.id for f in read_footer(s).footnotes] == ["F1", "F2", "F3"]
+
+
+def test_grid_table_text_is_read_cell_by_cell_when_its_labels_are_wrapped():
+    from extractor.pipeline import extract_text
+
+    def grid(cells: list[str], width: int) -> list[str]:
+        """One rst grid row whose cells wrap at ``width`` characters, as pandoc writes them."""
+        wrapped = [[c[i : i + width] for i in range(0, len(c), width)] or [""] for c in cells]
+        border = "+" + "+".join("-" * (width + 2) for _ in cells) + "+"
+        rows = [("| " + " | ".join((w[k] if k < len(w) else "").ljust(width) for w in wrapped) + " |") for k in range(max(map(len, wrapped)))]
+        return [border, *rows, border]
+
+    lines = [
+        "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP", "1. Name and Address of Reporting Person*", "Doe Jane", "",
+        *grid(["Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned"], 12), "",
+        *grid(["Common Stock", "01/02/2024", "S", "100", "D", "$1.00", "900", "D"], 12), "",
+        *grid(["Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned"], 12), "",
+        "Explanation of Responses:", "1. A note.", "/s/ Jane Doe 01/03/2024", "** Signature of Reporting Person Date",
+    ]
+    text = "\n".join(lines)
+    with pytest.raises(TruncatedFilingError):
+        find_sections(text)
+    record = extract_text(text).to_json_dict()
+    [row] = record["non_derivative_transactions"]
+    assert (row["transaction_date"], row["shares"], row["shares_owned_following"]) == ("2024-01-02", 100.0, 900.0)
