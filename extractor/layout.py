@@ -188,6 +188,7 @@ def atoms_of(text: str, cells: tuple[Cell, ...]) -> list[Atom]:
 
 
 # ---------------------------------------------------------------- prose view
+BLANK_LINE = re.compile(r"\n[ \t]*\n")  # converters print one between table rows and between paragraphs
 _PROSE_BLANK = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}[-:| \t]*$|<[^>]*>|(?<!\\)\|", re.M)
 
 

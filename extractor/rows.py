@@ -16,7 +16,7 @@ from typing import Literal, Sequence
 
 from . import fields as F
 from .entities import Entity
-from .layout import Atom, AtomKind, Line, atoms_of, split_lines
+from .layout import BLANK_LINE, Atom, AtomKind, Line, atoms_of, split_lines
 from .normalize import is_number_text, parse_date, split_footnotes
 from .sections import Sections
 
@@ -156,7 +156,7 @@ class _TableReader:
         if not atoms:
             return
         previous = self.lines[index - 1] if index else None
-        if self.in_header and previous is not None and (not previous.text.strip() or _BLANK_LINE.search(self.text, previous.end, line.start)):
+        if self.in_header and previous is not None and (not previous.text.strip() or BLANK_LINE.search(self.text, previous.end, line.start)):
             self.in_header, self.below_header = False, bool(self.rows)  # the header block ends at a blank line
         if _is_data_line(atoms):
             self._data_line(index, line, atoms)
@@ -471,7 +471,7 @@ def _join_wrapped(
 
     def apart(x: Line, y: Line) -> bool:
         lo, hi = (x, y) if x.start < y.start else (y, x)
-        return bool(_BLANK_LINE.search(text, lo.end, hi.start))
+        return bool(BLANK_LINE.search(text, lo.end, hi.start))
 
     for item in sorted(loose, key=lambda it: it[0]):
         index, line, _ = item
@@ -509,7 +509,6 @@ _HEADER_WORDS = re.compile(
     r"Following|Reported|Transaction\(s\)|Instr\.|\d\)|and|\d|\(Instr\.)[\s,.|]*)+$",
     re.I,
 )
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def _is_layout(lines: list[Line]) -> bool:

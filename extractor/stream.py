@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from . import fields as F
 from .entities import Entity
-from .layout import atoms_of, split_lines
+from .layout import BLANK_LINE, atoms_of, split_lines
 
 # printed column order; cells of one rank may come in either order (pdfminer puts the
 # nature box before the ownership-form box)
@@ -32,7 +32,6 @@ _RANK = {
 # labels the model may confuse where one table has no such column: Table I prints no underlying
 _ALIASES = {"I": {F.UNDERLYING_TITLE: F.SECURITY_TITLE}, "II": {}}
 _LONE_MARK = re.compile(r"(?:^|\n)[ \t]*(\(\d{1,2}\)(?:[ \t]*\(\d{1,2}\))*)[ \t]*(?=\n|$)")
-_BLANK = re.compile(r"\n[ \t]*\n")
 _TABLE_TITLE = re.compile(r"^[ \t]*Table\s+I", re.M)  # a page's repeated table header starts a new run of boxes
 
 
@@ -54,7 +53,7 @@ class Paragraphs:
     """Paragraph numbers of offsets in ``text[start:end]`` (paragraphs end at blank lines)."""
 
     def __init__(self, text: str, start: int, end: int) -> None:
-        self.breaks = [m.start() for m in _BLANK.finditer(text, start, end)]
+        self.breaks = [m.start() for m in BLANK_LINE.finditer(text, start, end)]
         self.start, self.end = start, end
 
     def of(self, offset: int) -> int:
@@ -88,7 +87,7 @@ def looks_like_cell_stream(text: str, start: int, end: int) -> bool:
     """Before any labels: the table's values stand one per line, in paragraphs of their own."""
     lines = [ln for ln in text[start:end].split("\n") if _VALUE.search(ln) and not _COLUMN_LABEL.search(ln)]
     single = sum(len(_VALUE.findall(re.sub(r"\(\d{1,2}\)", "", ln))) == 1 for ln in lines)
-    blank = len(_BLANK.findall(text, start, end))
+    blank = len(BLANK_LINE.findall(text, start, end))
     return len(lines) >= 4 and single >= 0.9 * len(lines) and blank >= len(lines) / 2
 
 

@@ -179,18 +179,24 @@ def test_owner_split_from_the_issuer_at_a_change_of_letter_case():
     assert _split_owner_from_issuer(kept, issuer) == (kept, issuer)  # a real owner reading is left alone
 
 
-def test_reading_order_table2_row_split_around_its_underlying_title():
-    """pdftotext -raw: a derivative row's values, the underlying title's lines, then the rest."""
+def _table2_rows(body: str) -> list[dict[str, str]]:
+    """The Table II rows read from ``body`` printed in reading order (pdftotext -raw), as label -> value."""
     text = (
         HEAD
-        + "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
-        + "Code V (A) (D)\nRestricted Stock\nUnit\n$0.00 01/01/2012 M 30,718 (1) 04/15/2017\nClass B\nCommon\nStock(2)\n"
-        + "30,718 $0.00 30,717 D\nClass B Common\nStock(2) $0.00 01/01/2012 M 30,718 (1) (1)\nClass A\nCommon\nStock\n"
-        + "30,718 $0.00 1,443,715 D\n"
+        + "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\nCode V (A) (D)\n"
+        + body
         + "Explanation of Responses:\n1. A note.\n2. Another note.\n"
     )
-    rows = [r for r in find_rows(find_sections(text)) if r.table == "II"]
-    got = [{e.label: e.value_text or e.text for e in r.entities} for r in rows]
+    return [{e.label: e.value_text or e.text for e in r.entities} for r in find_rows(find_sections(text)) if r.table == "II"]
+
+
+def test_reading_order_table2_row_split_around_its_underlying_title():
+    """pdftotext -raw: a derivative row's values, the underlying title's lines, then the rest."""
+    got = _table2_rows(
+        "Restricted Stock\nUnit\n$0.00 01/01/2012 M 30,718 (1) 04/15/2017\nClass B\nCommon\nStock(2)\n"
+        "30,718 $0.00 30,717 D\nClass B Common\nStock(2) $0.00 01/01/2012 M 30,718 (1) (1)\nClass A\nCommon\nStock\n"
+        "30,718 $0.00 1,443,715 D\n"
+    )
     assert [(g["SECURITY_TITLE"], g["UNDERLYING_TITLE"], g["OWNED_FOLLOWING"], g["OWNERSHIP_FORM"]) for g in got] == [
         ("Restricted Stock Unit", "Class B Common Stock", "30,717", "D"),
         ("Class B Common Stock", "Class A Common Stock", "1,443,715", "D"),
@@ -211,16 +217,11 @@ def test_a_nature_line_glued_to_the_column_header_line_belongs_to_the_first_row(
 def test_reading_order_table2_rows_starting_with_a_footnote_only_price():
     """pdftotext -raw: title lines, "(6) date code amount (6) (6) Class A", "Common Stock", the amounts;
     the next row's title follows the line whose mark ends the nature."""
-    text = (
-        HEAD
-        + "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
-        + "Code V (A) (D)\nClass B Common\nStock\n(6) 06/20/2019 C 846,821 (6) (6) Class A\nCommon Stock\n"
-        + "846,821 $0.00 846,819 I\nBy Sequoia\nFund IV, L.P.\n(1)\n"
-        + "Class B Common\nStock\n(6) 06/20/2019 C 37,310 (6) (6)\nClass A\nCommon Stock 37,310 $0.00 37,310 I\nBy Sequoia\nUSGF Fund(1)\n"
-        + "Explanation of Responses:\n1. A note.\n2. Another note.\n"
+    got = _table2_rows(
+        "Class B Common\nStock\n(6) 06/20/2019 C 846,821 (6) (6) Class A\nCommon Stock\n"
+        "846,821 $0.00 846,819 I\nBy Sequoia\nFund IV, L.P.\n(1)\n"
+        "Class B Common\nStock\n(6) 06/20/2019 C 37,310 (6) (6)\nClass A\nCommon Stock 37,310 $0.00 37,310 I\nBy Sequoia\nUSGF Fund(1)\n"
     )
-    rows = [r for r in find_rows(find_sections(text)) if r.table == "II"]
-    got = [{e.label: e.value_text or e.text for e in r.entities} for r in rows]
     assert [(g["SECURITY_TITLE"], g["SHARES"], g["UNDERLYING_TITLE"], g["OWNED_FOLLOWING"], g["NATURE"]) for g in got] == [
         ("Class B Common Stock", "846,821", "Class A Common Stock", "846,819", "By Sequoia Fund IV, L.P."),
         ("Class B Common Stock", "37,310", "Class A Common Stock", "37,310", "By Sequoia USGF Fund"),

@@ -37,12 +37,19 @@ def inspected_dev() -> set[str]:
     return {ln.strip() for ln in INSPECTED.read_text().splitlines() if ln.strip() and not ln.startswith("#")}
 
 
+def corpus_golds(corpus: Path) -> dict[str, Gold]:
+    """Gold records of a corpus build (``gold.jsonl.gz``) by document id."""
+    from .corpus import iter_jsonl
+
+    return {g["doc_id"]: Gold(g["record"], frozenset(), g["doc_id"]) for g in iter_jsonl(corpus / "gold.jsonl.gz")}
+
+
 def corpus_items(corpus: Path, split: str, limit: int | None = None) -> list[tuple[Gold, str, str, str]]:
     """(gold, text, converter, name) of one split: from the JSONL annotations and gold.jsonl.gz."""
     from .corpus import iter_jsonl
 
     skip = inspected_dev() if split == "dev" else set()
-    golds = {g["doc_id"]: Gold(g["record"], frozenset(), g["doc_id"]) for g in iter_jsonl(corpus / "gold.jsonl.gz")}
+    golds = corpus_golds(corpus)
     per_converter: dict[str, int] = defaultdict(int)
     items = []
     for example in iter_jsonl(corpus / f"{split}.jsonl.gz"):
