@@ -175,7 +175,7 @@ def merge_rows(rule_rows: list[RowEntities], rows_from_model: list[RowEntities],
     dealt = {r.table for r in rows_from_model if r.dealt}
     if dealt:
         kept = [r for r in rule_rows if r.table not in dealt]
-        lined = merge_rows(kept, [r for r in rows_from_model if not r.dealt], model_wins) if kept else [r for r in rows_from_model if not r.dealt]
+        lined = merge_rows(kept, [r for r in rows_from_model if not r.dealt], model_wins)
         return sorted(lined + [r for r in rows_from_model if r.dealt], key=lambda r: (r.table, r.start))
     out: list[RowEntities] = []
     matched: list[RowEntities] = []
