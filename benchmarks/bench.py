@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 _WORKER = r"""
 import json, resource, sys, time
 from pathlib import Path
-from extractor.batch import collect_inputs, run_batch
-from extractor.pipeline import RULES_ONLY, model_extractor
+from form4.batch import collect_inputs, run_batch
+from form4.pipeline import RULES_ONLY, model_extractor
 folder, mode, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 start = time.perf_counter()  # the model's load is part of the run
 settings = model_extractor() if mode == "model" else RULES_ONLY
@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--converter", help="only the dev texts of this converter (e.g. ocr-300-psm4-norules)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from training.evaluate import corpus_items
+    from form4.training.evaluate import corpus_items
 
     items = [it for it in corpus_items(args.corpus, "dev") if args.converter in (None, it[2])]
     if not items:

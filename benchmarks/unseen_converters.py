@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extractor.pipeline import RULES_ONLY, model_extractor  # noqa: E402
-from training.evaluate import _score_texts, corpus_golds, corpus_items  # noqa: E402
-from training.flatten import html_to_pdf, ocr  # noqa: E402
+from form4.pipeline import RULES_ONLY, model_extractor  # noqa: E402
+from form4.training.evaluate import _score_texts, corpus_golds, corpus_items  # noqa: E402
+from form4.training.flatten import html_to_pdf, ocr  # noqa: E402
 
 
 def flatten(doc: str, work: Path) -> dict[str, str]:

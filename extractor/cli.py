@@ -146,7 +146,7 @@ def corpus_build(
     noise: bool = typer.Option(True, "--noise/--no-noise", help="Add the synthetic noise variants."),
 ) -> None:
     """Render every Form 4 XML like EDGAR, print it, flatten it with real converters, align the values."""
-    from training.corpus import DEFAULT_RAW, build, coverage_table
+    from form4.training.corpus import DEFAULT_RAW, build, coverage_table
 
     raw = raw or DEFAULT_RAW
     if not raw.is_dir():
@@ -170,7 +170,7 @@ def train(
     ),
 ) -> None:
     """Train the NER model from the corpus (and the seeds' annotations); write it to models/."""
-    from training.train import CONFIG, MODEL_NAME, fit_policy, train_model
+    from form4.training.train import CONFIG, MODEL_NAME, fit_policy, train_model
 
     if not (corpus / "train.jsonl.gz").exists():
         _fail(f"error E012: no {corpus}/train.jsonl.gz; build the corpus first: `form4 corpus build --out {corpus}`", 2)
@@ -208,6 +208,6 @@ def evaluate(
     limit: Optional[int] = typer.Option(None, "--limit", help="At most N filings per converter."),
 ) -> None:
     """Field F1, rules only vs model, per converter on the dev split and on the seeds (a markdown table)."""
-    from training.evaluate import evaluate_table
+    from form4.training.evaluate import evaluate_table
 
     typer.echo(evaluate_table(corpus, split=split, limit=limit))

@@ -49,18 +49,12 @@ def text_regions(text: str) -> list[tuple[int, int]]:
 
 
 def model_path() -> Path | None:
-    """The shipped pipeline: $FORM4_MODEL, the clone's ``models/``, or the installed copy."""
-    candidates = []
-    if os.environ.get(ENV_VAR):
-        candidates.append(Path(os.environ[ENV_VAR]))
-    here = Path(__file__).resolve().parent
-    candidates.append(here.parent / "models" / MODEL_NAME)  # a clone
-    try:  # an installed package: models/ is installed as form4_models
-        from importlib.resources import files
+    """The shipped pipeline: $FORM4_MODEL, else ``models/form4-ner`` (the package ``form4.models``,
+    in a clone and in an installed copy alike)."""
+    from importlib.resources import files
 
-        candidates.append(Path(str(files("form4_models") / MODEL_NAME)))
-    except (ModuleNotFoundError, TypeError):
-        pass
+    candidates = [Path(os.environ[ENV_VAR])] if os.environ.get(ENV_VAR) else []
+    candidates.append(Path(str(files("form4.models") / MODEL_NAME)))
     for path in candidates:
         if (path / "meta.json").exists():
             return path

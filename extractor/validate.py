@@ -23,7 +23,7 @@ class Breach:
 def validate(record: Record) -> list[Breach]:
     """All breaches of the form's rules in ``record``.
 
-    >>> from extractor.schema import NonDerivativeTransaction as T, ReportingOwner as O
+    >>> from form4.schema import NonDerivativeTransaction as T, ReportingOwner as O
     >>> r = Record(reporting_owners=(O(is_director=True),), non_derivative_transactions=(
     ...     T(security_title="Common Stock", transaction_code="S", shares=10, acquired_disposed="A",
     ...       shares_owned_following=100, direct_or_indirect="D"),))

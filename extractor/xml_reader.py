@@ -1,4 +1,4 @@
-"""SEC ownershipDocument XML (Form 4 / 4/A) -> :class:`~extractor.schema.Record`.
+"""SEC ownershipDocument XML (Form 4 / 4/A) -> :class:`~form4.schema.Record`.
 
 The XML is the ground truth the text extractor is trained and scored against,
 so the mapping here follows the same conventions as the text path:
@@ -37,8 +37,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from extractor.errors import XMLFormatError
-from extractor.schema import (
+from form4.errors import XMLFormatError
+from form4.schema import (
     DerivativeHolding,
     DerivativeTransaction,
     Footnote,

@@ -1,6 +1,6 @@
 """Record -> SEC ownershipDocument XML (``extract --format xml``).
 
-The inverse of :mod:`extractor.xml_reader`: element names and nesting follow the
+The inverse of :mod:`form4.xml_reader`: element names and nesting follow the
 EDGAR Ownership XML Technical Specification; a ``null`` value is left out; a row's
 footnote ids are attached to its first element.
 """
@@ -99,7 +99,7 @@ def _row(parent: ET.Element, tag: str, row: Any) -> None:
 def to_xml(record: Record) -> str:
     """The ownershipDocument XML of ``record``.
 
-    >>> from extractor.schema import Issuer
+    >>> from form4.schema import Issuer
     >>> print(to_xml(Record(document_type="4", issuer=Issuer(name="X", trading_symbol="XYZ")))[:80])
     <?xml version='1.0' encoding='utf-8'?>
     <ownershipDocument><schemaVersion>X0508</

@@ -1,1 +1,1 @@
-"""The shipped trained pipeline (form4-ner/), installed as the package form4_models."""
+"""The shipped trained pipeline (form4-ner/), installed as the package form4.models."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from extractor.schema import (
+from form4.schema import (
     DerivativeTransaction,
     Issuer,
     NonDerivativeHolding,
@@ -17,9 +17,9 @@ from extractor.schema import (
     ReportingOwner,
     Signature,
 )
-from extractor.score import load_gold
-from extractor.tokenizer import FilingTokenizer
-from training.align import Alignment, align_record, coverage, expected_values
+from form4.score import load_gold
+from form4.tokenizer import FilingTokenizer
+from form4.training.align import Alignment, align_record, coverage, expected_values
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = "000_46eb1dd4f8015172"

@@ -2,7 +2,7 @@
 
 import random
 
-from training.augment import swap_names
+from form4.training.augment import swap_names
 
 
 def test_swapped_names_keep_spans_on_their_text():

@@ -109,9 +109,9 @@ def test_score_command_on_seeds():
 
 
 def test_xml_output_round_trips_through_the_xml_reader(tmp_path):
-    from extractor.pipeline import extract_file
-    from extractor.schema import iter_leaves
-    from extractor.xml_reader import read_ownership_xml
+    from form4.pipeline import extract_file
+    from form4.schema import iter_leaves
+    from form4.xml_reader import read_ownership_xml
 
     out = form4("extract", "--no-model", SAMPLES, "--format", "xml", "--output", tmp_path)
     assert out.returncode == 0, out.stderr
@@ -123,7 +123,7 @@ def test_xml_output_round_trips_through_the_xml_reader(tmp_path):
 
 
 def test_bad_input_with_the_shipped_model(bad_dir):
-    from extractor.model import model_path
+    from form4.model import model_path
 
     if model_path() is None:
         pytest.skip("no trained model in models/form4-ner")

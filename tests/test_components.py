@@ -1,10 +1,10 @@
 """Small component tests: rows, header, validation, scoring."""
 
-from extractor.layout import atoms_of, split_lines
-from extractor.rows import join_candidates, parse_row
-from extractor.schema import NonDerivativeTransaction as T, Record, ReportingOwner
-from extractor.score import Gold, score_document
-from extractor.validate import validate
+from form4.layout import atoms_of, split_lines
+from form4.rows import join_candidates, parse_row
+from form4.schema import NonDerivativeTransaction as T, Record, ReportingOwner
+from form4.score import Gold, score_document
+from form4.validate import validate
 
 
 def _row(table, text):
@@ -62,7 +62,7 @@ def test_score_aligns_rows_and_skips_unrecoverable():
 
 
 def test_unread_footnote_marks_placed_by_numbering_order():
-    from extractor.assemble import PLACED, RowDraft, place_unread_marks
+    from form4.assemble import PLACED, RowDraft, place_unread_marks
 
     rows = [RowDraft("I", footnote_ids=("F2",)), RowDraft("I", footnote_ids=("F3",)), RowDraft("I"), RowDraft("I", footnote_ids=("F5",))]
     warnings: list[str] = []
@@ -75,7 +75,7 @@ def test_unread_footnote_marks_placed_by_numbering_order():
 
 
 def test_a_table2_row_with_only_a_price_is_a_holding():
-    from extractor.assemble import RowDraft, Value
+    from form4.assemble import RowDraft, Value
 
     holding = RowDraft("II", values={"price_per_share": Value(0.0, 0.8), "shares_owned_following": Value(3109744.0, 0.9)})
     sale = RowDraft("I", values={"price_per_share": Value(5.53, 0.8), "shares_owned_following": Value(100.0, 0.9)})

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `training` is not an installed package
     sys.path.insert(0, str(ROOT))
 
-from training import flatten as F  # noqa: E402
-from training import noise as N  # noqa: E402
+from form4.training import flatten as F  # noqa: E402
+from form4.training import noise as N  # noqa: E402
 
 RAW = ROOT.parent / "shared" / "data" / "form4-raw"
 WATER_HTML = RAW / "dgunning__edgartools" / "data" / "ownership" / "374WaterForm4.html"

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from extractor.model import model_path
-from extractor.pipeline import RULES_ONLY, extract_file, model_extractor
-from extractor.schema import iter_leaves
-from extractor.score import load_gold, score_document
+from form4.model import model_path
+from form4.pipeline import RULES_ONLY, extract_file, model_extractor
+from form4.schema import iter_leaves
+from form4.score import load_gold, score_document
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = HERE.parent / "samples"

@@ -1,12 +1,12 @@
 """Layout-table reading: glued footnote marks, wrapped cells, prose in table cells, signatures."""
 
-from extractor.footer import read_footer
-from extractor.header import read_header
-from extractor.layout import blank_markup
-from extractor.pipeline import extract_text
-from extractor.rows import find_rows
-from extractor.sections import find_sections
-from extractor.sureness import unsure_regions
+from form4.footer import read_footer
+from form4.header import read_header
+from form4.layout import blank_markup
+from form4.pipeline import extract_text
+from form4.rows import find_rows
+from form4.sections import find_sections
+from form4.sureness import unsure_regions
 
 HEAD = """FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP
 1. Name and Address of Reporting Person*        2. Issuer Name and Ticker or Trading Symbol
@@ -97,7 +97,7 @@ def test_cascade_skips_regions_the_rules_read_surely():
 
 
 def test_model_reads_only_the_lines_around_an_unsure_row():
-    from extractor.sureness import unsure_spans
+    from form4.sureness import unsure_spans
 
     good = "Common Stock            05/01/2012        S         600     D     $10.00     1,000     D\n"
     bad = "Common Stock            05/02/2012        S         700     $11.00\n"
@@ -112,7 +112,7 @@ def test_model_reads_only_the_lines_around_an_unsure_row():
 
 
 def test_owner_read_line_by_line_when_ocr_merged_the_boxes():
-    from extractor.header import read_merged_owner
+    from form4.header import read_merged_owner
 
     text = (
         "1. Name and Address of Reporting Person” 2. Issuer Name and Ticker or Trading Symbol 5. Relationship\n"
@@ -124,7 +124,7 @@ def test_owner_read_line_by_line_when_ocr_merged_the_boxes():
         "MENLO PARK CA 94025\n"
         "(City) (State) (Zip)\n"
     )
-    from extractor.entities import Entity
+    from form4.entities import Entity
 
     issuer = [Entity("ISSUER_NAME", 0, 0, "Eventbrite, Inc.", 0.9)]
     got = {e.label: e.value_source for e in read_merged_owner(text, 0, len(text), issuer)}
@@ -165,8 +165,8 @@ def test_markdown_cell_lines_split_at_br_share_the_nature_between_rows():
 
 
 def test_owner_split_from_the_issuer_at_a_change_of_letter_case():
-    from extractor.entities import Entity
-    from extractor.header import _split_owner_from_issuer
+    from form4.entities import Entity
+    from form4.header import _split_owner_from_issuer
 
     line = "Hoffman Reid MICROSOFT CORP"
     owner = [Entity("OWNER_NAME", 0, 9, "X Director", 0.7)]

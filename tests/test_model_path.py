@@ -4,14 +4,14 @@ from pathlib import Path
 
 import spacy
 
-from extractor import fields as F
-from extractor.calibration import Calibrator, kind_of
-from extractor.combine import merge_entities, model_rows
-from extractor.entities import Entity
-from extractor.model import text_regions
-from extractor.pipeline import extract_file
-from extractor.sections import find_sections
-from extractor.tokenizer import FilingTokenizer
+from form4 import fields as F
+from form4.calibration import Calibrator, kind_of
+from form4.combine import merge_entities, model_rows
+from form4.entities import Entity
+from form4.model import text_regions
+from form4.pipeline import extract_file
+from form4.sections import find_sections
+from form4.tokenizer import FilingTokenizer
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

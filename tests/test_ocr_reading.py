@@ -2,11 +2,11 @@
 
 import pytest
 
-from extractor.footer import read_footnotes
-from extractor.header import DOUBTED, read_header
-from extractor.layout import atoms_of, split_lines
-from extractor.rows import drop_ocr_mark, parse_row
-from extractor.sections import Span, find_sections
+from form4.footer import read_footnotes
+from form4.header import DOUBTED, read_header
+from form4.layout import atoms_of, split_lines
+from form4.rows import drop_ocr_mark, parse_row
+from form4.sections import Span, find_sections
 
 
 def _row(table, text):
@@ -69,8 +69,8 @@ Explanation of Responses:
 
 
 def test_scrambled_markdown_header_read_line_by_line_when_a_box_reading_is_implausible():
-    from extractor.entities import Entity
-    from extractor.header import implausible
+    from form4.entities import Entity
+    from form4.header import implausible
 
     header = read_header(find_sections(MARKDOWN_HEADER))
     owner = {e.label: e.value_source for e in header.owner}
@@ -107,7 +107,7 @@ Remarks:
     ids=["hyphen-before-date", "line-starting-for", "line-ending-the", "ocr-underline", "in-space-fact"],
 )
 def test_ocr_signature_lines_join_into_one_name(signature, name):
-    from extractor.footer import read_footer
+    from form4.footer import read_footer
 
     footer = read_footer(find_sections(SIGNED.format(signature=signature)))
     [sig] = footer.signatures
@@ -115,7 +115,7 @@ def test_ocr_signature_lines_join_into_one_name(signature, name):
 
 
 def test_signature_date_printed_after_its_label_and_boilerplate_is_no_remark():
-    from extractor.footer import read_footer
+    from form4.footer import read_footer
 
     text = SIGNED.format(signature="Reminder: Report on a separate line for each class of securities.\n/s/ Jane Doe").replace(
         "Signature of Reporting Person Date\n", "Signature of Reporting Person\n\n03/01/2024\n\nDate\n"
@@ -144,8 +144,8 @@ def test_amount_with_its_marks_paren_lost():
 
 
 def test_marks_and_amounts_ocr_raised_onto_a_title_line_leave_the_title():
-    from extractor.sections import find_sections
-    from extractor.rows import find_rows
+    from form4.sections import find_sections
+    from form4.rows import find_rows
 
     text = (
         "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
@@ -163,7 +163,7 @@ def test_marks_and_amounts_ocr_raised_onto_a_title_line_leave_the_title():
 
 
 def test_ocr_centred_natures_across_a_repeated_page_header():
-    from extractor.rows import find_rows
+    from form4.rows import find_rows
 
     text = (
         "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
@@ -186,8 +186,8 @@ def test_ocr_centred_natures_across_a_repeated_page_header():
 
 
 def test_owner_split_from_the_issuer_by_the_name_the_signature_gives():
-    from extractor.entities import Entity
-    from extractor.header import _split_owner_from_issuer
+    from form4.entities import Entity
+    from form4.header import _split_owner_from_issuer
 
     line = "Hoffman Reid Aurora Innovation, Inc."
     issuer = [Entity("ISSUER_NAME", 0, len(line), line, 0.6)]
@@ -198,7 +198,7 @@ def test_owner_split_from_the_issuer_by_the_name_the_signature_gives():
 
 
 def test_ocr_form_read_as_1_and_a_nature_cut_by_a_page_header():
-    from extractor.rows import find_rows
+    from form4.rows import find_rows
 
     text = (
         "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
@@ -224,7 +224,7 @@ def test_check_mark_in_a_wide_padded_markdown_cell():
 
 
 def test_a_director_box_whose_label_ocr_cut_is_unknown_not_unchecked():
-    from extractor.header import Piece, read_box5
+    from form4.header import Piece, read_box5
 
     text = "irector 10% Owner\nOfficer (give title Other (specify\n"
     rel, _ = read_box5(text, [Piece(0, len(text))])
@@ -232,7 +232,7 @@ def test_a_director_box_whose_label_ocr_cut_is_unknown_not_unchecked():
 
 
 def test_care_of_street_split_after_the_company_suffix():
-    from extractor.header import _street_entities
+    from form4.header import _street_entities
 
     text = "C/O MICROSOFT CORPORATION ONE MICROSOFT WAY"
     toks = [(m.start(), m.end(), m.group(0)) for m in __import__("re").finditer(r"\S+", text)]
@@ -241,7 +241,7 @@ def test_care_of_street_split_after_the_company_suffix():
 
 
 def test_city_wrapped_under_its_state_and_zip():
-    from extractor.header import _city_entities
+    from form4.header import _city_entities
 
     text = "MOUNTAIN        CA     94043\nVIEW"
     toks = [(m.start(), m.end(), m.group(0)) for m in __import__("re").finditer(r"\S+", text)]

@@ -15,11 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # ``training`` is not an installed package
     sys.path.insert(0, str(ROOT))
 
-from extractor.schema import Record, iter_leaves  # noqa: E402
-from extractor.xml_reader import ParsedOwnership, iter_parsed_documents, parse_ownership_xml  # noqa: E402
-from training import printing, render  # noqa: E402
-from training.printing import format_price, format_shares, printed_form  # noqa: E402
-from training.render import render_html, render_values  # noqa: E402
+from form4.schema import Record, iter_leaves  # noqa: E402
+from form4.xml_reader import ParsedOwnership, iter_parsed_documents, parse_ownership_xml  # noqa: E402
+from form4.training import printing, render  # noqa: E402
+from form4.training.printing import format_price, format_shares, printed_form  # noqa: E402
+from form4.training.render import render_html, render_values  # noqa: E402
 
 RAW = Path(__file__).resolve().parents[2] / "shared/data/form4-raw"
 PAYPAL = "john-friedman__datamule-python/examples/ingest/paypal"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.errors import EmptyInputError, NotAForm4Error, TruncatedFilingError
-from extractor.sections import find_sections
+from form4.errors import EmptyInputError, NotAForm4Error, TruncatedFilingError
+from form4.sections import find_sections
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SEEDS = sorted(SAMPLES.glob("*.txt"))
@@ -73,7 +73,7 @@ def test_section_labels_survive_broken_words_tags_and_ocr_lookalikes(table1, exp
 
 
 def test_a_page_break_inside_a_line_ends_the_line():
-    from extractor.footer import read_footer
+    from form4.footer import read_footer
 
     text = (
         "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
@@ -88,7 +88,7 @@ def test_a_page_break_inside_a_line_ends_the_line():
 
 
 def test_grid_table_text_is_read_cell_by_cell_when_its_labels_are_wrapped():
-    from extractor.pipeline import extract_text
+    from form4.pipeline import extract_text
 
     def grid(cells: list[str], width: int) -> list[str]:
         """One rst grid row whose cells wrap at ``width`` characters, as pandoc writes them."""

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from extractor.model import load
-from extractor.pipeline import Extractor, extract_file
-from extractor.schema import Record, iter_leaves
-from extractor.score import load_gold
-from training.align import align_record
-from training.train import train_model
+from form4.model import load
+from form4.pipeline import Extractor, extract_file
+from form4.schema import Record, iter_leaves
+from form4.score import load_gold
+from form4.training.align import align_record
+from form4.training.train import train_model
 
 ROOT = Path(__file__).resolve().parents[1]
 

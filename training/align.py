@@ -1,8 +1,8 @@
 """Project gold values onto flattened text: character-offset span annotations.
 
 What is expected: the strings the rendered page prints
-(:func:`training.render.render_values`) that carry an entity label
-(:func:`extractor.fields.label_for_pointer`). Leaves the page does not print
+(:func:`form4.training.render.render_values`) that carry an entity label
+(:func:`form4.fields.label_for_pointer`). Leaves the page does not print
 (the issuer CIK, false flags, a derivative row's (A)/(D) code, which only the
 column shows) are not expected and not counted.
 
@@ -32,7 +32,7 @@ How they are found:
   searches only run inside a row's window or a small region.
 
 Every span starts and ends on a token boundary of
-:class:`extractor.tokenizer.FilingTokenizer` (the search works on its tokens;
+:class:`form4.tokenizer.FilingTokenizer` (the search works on its tokens;
 :func:`align_record` re-checks). Spans never overlap. A value that cannot be
 placed has status ``missing`` and never becomes a span; ``coverage`` counts
 placed / printed per converter and label.
@@ -50,9 +50,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Iterable, Iterator, Sequence
 
-from extractor import fields as F
-from extractor.schema import Record
-from extractor.tokenizer import TOKEN
+from form4 import fields as F
+from form4.schema import Record
+from form4.tokenizer import TOKEN
 
 from .render import _TABLE1, _TABLE2, render_values
 
@@ -91,7 +91,7 @@ class Expected:
 def expected_values(record: Record) -> list[Expected]:
     """The labelled values the rendered page prints, in page-independent record order.
 
-    >>> from extractor.schema import Issuer
+    >>> from form4.schema import Issuer
     >>> [e.printed for e in expected_values(Record(issuer=Issuer(name="X Corp", cik="1")))]
     ['X Corp']
     """

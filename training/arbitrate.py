@@ -12,8 +12,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from extractor.fields import LABELS, label_for_pointer
-from extractor.pipeline import Extractor
+from form4.fields import LABELS, label_for_pointer
+from form4.pipeline import Extractor
 
 from .evaluate import _score_texts, corpus_items
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractor.calibration import Calibrator, _warned_pointers, features
-from extractor.errors import Form4Error
-from extractor.pipeline import Extractor, extract_text
-from extractor.schema import iter_leaves
-from extractor.score import _field_of, _norm, _skipped, align
+from form4.calibration import Calibrator, _warned_pointers, features
+from form4.errors import Form4Error
+from form4.pipeline import Extractor, extract_text
+from form4.schema import iter_leaves
+from form4.score import _field_of, _norm, _skipped, align
 
 from .evaluate import corpus_items
 

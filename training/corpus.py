@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from extractor.schema import Record
-from extractor.xml_reader import CellFootnotes, iter_parsed_documents
+from form4.schema import Record
+from form4.xml_reader import CellFootnotes, iter_parsed_documents
 
 from .align import Alignment, align_record
 
@@ -241,7 +241,7 @@ def misaligned_spans(text: str, spans: list[dict]) -> int:
     if _NLP is None:
         import spacy
 
-        from extractor.tokenizer import FilingTokenizer
+        from form4.tokenizer import FilingTokenizer
 
         _NLP = spacy.blank("en")
         _NLP.tokenizer = FilingTokenizer(_NLP.vocab)
@@ -343,7 +343,7 @@ def build(
 
 def _write_seeds(writer, coverage: Coverage) -> int:
     """The five seeds' hand-typed gold records, aligned onto their texts, join the training side."""
-    from extractor.score import load_gold
+    from form4.score import load_gold
 
     count = 0
     for text_path in sorted(SEED_TEXTS.glob("*.txt")):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from extractor.errors import Form4Error
-from extractor.pipeline import RULES_ONLY, Extractor, extract_text
-from extractor.score import Gold, Report, load_gold, score_document
+from form4.errors import Form4Error
+from form4.pipeline import RULES_ONLY, Extractor, extract_text
+from form4.score import Gold, Report, load_gold, score_document
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,7 +75,7 @@ def compare(items: list[tuple[Gold, str, str, str]], model: Extractor) -> tuple[
 
 
 def evaluate_table(corpus: Path, split: str = "dev", limit: int | None = None, model: Extractor | None = None) -> str:
-    from extractor.pipeline import model_extractor
+    from form4.pipeline import model_extractor
 
     model = model or model_extractor()
     rows = ["| converter | filings | rules-only F1 | model F1 | rules exact | model exact |", "|---|---|---|---|---|---|"]

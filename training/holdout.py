@@ -2,9 +2,9 @@
 the dev split: the training texts of one reporting owner become a held-out split, the rest a
 training split; a model trained on the rest (`form4 train --corpus DIR`) is scored on them.
 
-    .venv/bin/python -m training.holdout split --out /tmp/form4-holdout [--owner "HOFFMAN REID"]
+    .venv/bin/python -m form4.training.holdout split --out /tmp/form4-holdout [--owner "HOFFMAN REID"]
     .venv/bin/form4 train --corpus /tmp/form4-holdout --output /tmp/form4-holdout/models
-    .venv/bin/python -m training.holdout score --out /tmp/form4-holdout
+    .venv/bin/python -m form4.training.holdout score --out /tmp/form4-holdout
 
 The numbers are development numbers: the rules were tuned on these texts.
 """
@@ -17,7 +17,7 @@ import json
 import shutil
 from pathlib import Path
 
-from extractor.pipeline import RULES_ONLY, model_extractor
+from form4.pipeline import RULES_ONLY, model_extractor
 
 from .corpus import iter_jsonl
 from .evaluate import ROOT, _score_texts, corpus_items

@@ -4,7 +4,7 @@ The layout follows the pages EDGAR serves for ownership XML (the ``xslF345X0x``
 style: ``FormData`` blue values, ``FootnoteData`` marks, the numbered boxes,
 Table I and Table II with their two header rows, "Explanation of Responses:",
 "Remarks:", the signature line and the boilerplate). Values go through
-:func:`training.printing.printed_form`, so :func:`render_values` lists exactly
+:func:`form4.training.printing.printed_form`, so :func:`render_values` lists exactly
 the strings the page shows.
 
 Layout decisions worth knowing:
@@ -17,7 +17,7 @@ Layout decisions worth knowing:
 * a derivative amount prints under (A) or (D) by its acquired/disposed code
   (under (A) when the code is missing), so that code prints no letter;
 * footnote marks: with ``cell_footnotes`` (from
-  :func:`extractor.xml_reader.parse_ownership_xml`) each mark follows the value
+  :func:`form4.xml_reader.parse_ownership_xml`) each mark follows the value
   it belongs to; without it, or for ids the map does not place, the row's marks
   follow the security title (the record keeps footnotes per row, not per cell);
 * the 10b5-1 checkbox row appears only when ``aff10b5_one`` is not ``None``;
@@ -36,8 +36,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from extractor.schema import Record, ReportingOwner, iter_leaves
-from extractor.xml_reader import CellRef
+from form4.schema import Record, ReportingOwner, iter_leaves
+from form4.xml_reader import CellRef
 
 from .printing import printed_form
 
@@ -53,9 +53,9 @@ _Mark = tuple[str, str]
 def render_values(record: Record) -> list[tuple[str, str]]:
     """(JSON pointer, printed string) for every non-null leaf the page prints.
 
-    Leaves the page does not print as text (see :mod:`training.printing`) are left out.
+    Leaves the page does not print as text (see :mod:`form4.training.printing`) are left out.
 
-    >>> from extractor.schema import Issuer
+    >>> from form4.schema import Issuer
     >>> render_values(Record(document_type="4", issuer=Issuer(name="X", cik="1")))
     [('/document_type', '4'), ('/issuer/name', 'X')]
     """
@@ -541,7 +541,7 @@ def render_html(record: Record, cell_footnotes: Mapping[CellRef, Sequence[str]] 
                 *, annotate: bool = False, empty_remarks_heading: bool = True) -> str:
     """A standalone HTML page (inline CSS, no network) that looks like EDGAR's Form 4.
 
-    ``cell_footnotes`` (see :class:`extractor.xml_reader.ParsedOwnership`) places
+    ``cell_footnotes`` (see :class:`form4.xml_reader.ParsedOwnership`) places
     each footnote mark after the value it belongs to; without it a row's marks
     follow its security title. Deterministic: the same input gives the same page.
     """

@@ -1,7 +1,7 @@
 """Annotations (JSONL) -> DocBin -> spaCy training -> ``models/form4-ner``.
 
 ``form4 train`` runs :func:`train_model`. Each annotated text is cut into the
-regions the model reads at run time (``extractor.model.text_regions``); every
+regions the model reads at run time (``form4.model.text_regions``); every
 span becomes a token-aligned entity or is reported (misaligned, overlapping,
 outside the regions) — never passed through.
 """
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from extractor.fields import LABELS
-from extractor.model import MODEL_NAME, text_regions
+from form4.fields import LABELS
+from form4.model import MODEL_NAME, text_regions
 
 from .augment import swap_names
 from .corpus import iter_jsonl
@@ -82,7 +82,7 @@ def make_docbins(corpus: Path, out: Path, limit: int | None = None) -> dict[str,
     import spacy
     from spacy.tokens import DocBin
 
-    from extractor import tokenizer  # noqa: F401
+    from form4 import tokenizer  # noqa: F401
 
     nlp = spacy.blank("en")
     nlp.tokenizer = tokenizer.FilingTokenizer(nlp.vocab)
@@ -117,8 +117,8 @@ class TrainResult:
 def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus") -> dict:
     """Fit, on the training split only, who wins a model/rules conflict and the confidence
     calibration, and write both beside the model. Rerun after a change to the rules."""
-    from extractor.model import load
-    from extractor.pipeline import Extractor
+    from form4.model import load
+    from form4.pipeline import Extractor
 
     from .arbitrate import write_arbitration
     from .calibrate import fit
@@ -141,7 +141,7 @@ def train_model(
     """Convert, train, evaluate; write the best pipeline to ``output/form4-ner``."""
     from spacy.cli.train import train as spacy_train
 
-    from extractor import tokenizer  # noqa: F401
+    from form4 import tokenizer  # noqa: F401
 
     started = time.perf_counter()
     work = ROOT / "corpus" / "spacy" if corpus.resolve().is_relative_to(ROOT) else corpus / "spacy"
