@@ -15,10 +15,9 @@ from typing import Any, Callable
 
 from . import fields as F
 from .entities import Entity
-from .footer import Footer
-from .header import HeaderEntities
 from .normalize import clean_text, parse_date, parse_number
-from .rows import Candidate, RowEntities, tidy_cell
+from .entities import Candidate, Footer, HeaderEntities, RowEntities
+from .ocr import read_as, tidy_cell
 from .schema import (
     DerivativeHolding,
     DerivativeTransaction,
@@ -88,9 +87,9 @@ def typed_value(entity: Entity, kind: F.Kind) -> Value:
 # ---------------------------------------------------------------- rows
 #: Letters a field may hold, and what OCR prints for them.
 _ALLOWED_LETTERS = {
-    "acquired_disposed": ("AD", {"0": "D", "O": "D", "4": "A"}),
-    "direct_or_indirect": ("DI", {"1": "I", "L": "I", "|": "I", "0": "D", "O": "D"}),
-    "transaction_code": ("".join(sorted(F.TRANSACTION_CODES)), {"5": "S", "$": "S", "0": "D", "1": "I"}),
+    "acquired_disposed": ("AD", read_as("AD")),
+    "direct_or_indirect": ("DI", read_as("DI")),
+    "transaction_code": ("".join(sorted(F.TRANSACTION_CODES)), read_as("SDI")),
 }
 
 

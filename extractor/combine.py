@@ -15,12 +15,10 @@ from dataclasses import dataclass, replace
 
 from . import fields as F
 from .entities import Entity
-from .footer import Footer
-from .header import HeaderEntities
 from .layout import atoms_of, split_lines
-from .rows import RowEntities
+from .entities import Footer, HeaderEntities, RowEntities
 from .sections import Sections
-from .stream import Paragraphs, is_cell_stream, stream_rows
+from .tables.cell_stream import Paragraphs, is_cell_stream, stream_rows
 from .sureness import RULE_SURE, row_sure
 
 ANCHOR_LABELS = frozenset(

@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
 from . import fields as F
-from .entities import Entity
+from .entities import Entity, Footer, FootnoteText
 from .normalize import DATE_IN_TEXT, clean_text, mend_split_digits
 from .sections import ANCHORS, FOOTNOTE_START, Sections, Span
-
-@dataclass(frozen=True)
-class FootnoteText:
-    id: str
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Footer:
-    footnotes: tuple[FootnoteText, ...]
-    remarks: Entity | None
-    signatures: tuple[tuple[Entity, ...], ...]
 
 
 def _body(text: str, span: Span, anchor: str) -> tuple[int, int]:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import fields as F
-from .entities import Entity
+from .entities import Entity, HeaderEntities
 from .layout import blank_markup, split_lines
 from .normalize import DATE_IN_TEXT, mend_split_digits, parse_checkbox
 from .sections import ANCHORS, Sections, Span
@@ -36,17 +36,6 @@ class Piece:
 @dataclass
 class Boxes:
     pieces: dict[str, list[Piece]] = field(default_factory=lambda: {b: [] for b in BOXES})
-
-
-@dataclass(frozen=True)
-class HeaderEntities:
-    owner: tuple[Entity, ...]
-    issuer: tuple[Entity, ...]
-    dates: tuple[Entity, ...]
-    relationship: dict[str, tuple[bool | None, float]]  # field -> (checked, evidence score)
-    more_owners: tuple[tuple[tuple[Entity, ...], dict[str, tuple[bool | None, float]]], ...]
-    not_subject_to_section16: tuple[bool, float] | None
-    aff10b5_one: tuple[bool, float] | None
 
 
 def _label_hits(text: str, start: int, end: int) -> list[tuple[int, str]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .normalize import split_footnotes
+from .ocr import cut_mark
 
 
 @dataclass(frozen=True)
@@ -132,28 +133,6 @@ _ATOM = re.compile(
 )
 
 
-_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
-
-
-def _cut_mark(number: str, ids: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
-    """A number OCR printed with its footnote mark's "(" lost: "25" + "(2)" -> "252)".
-
-    The last digit is the mark's when the number does not read as printed without it
-    (a bad thousands grouping, or 1,000 and more without commas); else the mark was lost whole.
-
-    >>> _cut_mark("11,5522", ()), _cut_mark("6430", ()), _cut_mark("1,248", ()), _cut_mark("252", ())
-    (('11,552(2)', ('F2',)), ('643', ()), ('1,248', ()), ('252', ()))
-    """
-    digits = number.replace(",", "")
-    if ids or not digits.isdigit():
-        return number, ids
-    wrong = ("," in number and not _GROUPED.fullmatch(number)) or ("," not in number and len(digits) >= 4)
-    if wrong and (_GROUPED.fullmatch(number[:-1]) or ("," not in number and len(digits) <= 7)):
-        mark = number[-1]  # "0" is no footnote number: a garbled one, unread
-        return (number[:-1], ()) if mark == "0" else (f"{number[:-1]}({mark})", (f"F{mark}",))
-    return number, ids
-
-
 def atoms_of(text: str, cells: tuple[Cell, ...]) -> list[Atom]:
     """Atoms of the given cells of ``text`` (offsets into ``text``).
 
@@ -175,7 +154,7 @@ def atoms_of(text: str, cells: tuple[Cell, ...]) -> list[Atom]:
                 if re.fullmatch(r"[1-9]", raw):  # "I 8)": a mark whose "(" OCR lost
                     kind, raw, ids = "footnote", f"({raw})", (f"F{raw}",)
                 else:
-                    raw, ids = _cut_mark(raw, ids)
+                    raw, ids = cut_mark(raw, ids)
                 end += 1
             if kind == "word":
                 # "C(1)": a code letter with its footnote mark glued on is still a letter; so is OCR's "D_"

@@ -17,7 +17,7 @@ from .header import read_header
 from .layout import unwrap_grid_tables
 from .model import predict
 from .sureness import unsure_spans
-from .rows import find_rows
+from .tables import find_rows
 from .schema import Record
 from .sections import Sections, find_sections
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 from .errors import EmptyInputError, NotAForm4Error, TruncatedFilingError
 from .layout import blank_markup, flatten_html_tables
+from .ocr import LOOKALIKES
 
 _SP = r"[\s*_|#<>/bru]*"  # what converters put between the words of a label
 
 
-# letters OCR confuses, for a second, looser search of the section labels the form prints
-_OCR_LOOKALIKES = {"T": "TI1", "e": "eoc", "o": "o0ce", "c": "ceo", "i": "il1|!", "l": "l1i|!", "t": "t1", "s": "s5$", "a": "ao", "n": "nmh", "m": "mn", "u": "uv", "v": "vu"}
 
 
 def _broken(word: str, lookalikes: bool = False) -> str:
@@ -28,7 +27,7 @@ def _broken(word: str, lookalikes: bool = False) -> str:
         return word
 
     def letter(ch: str) -> str:
-        alike = (_OCR_LOOKALIKES.get(ch) or _OCR_LOOKALIKES.get(ch.lower())) if lookalikes else None
+        alike = (LOOKALIKES.get(ch) or LOOKALIKES.get(ch.lower())) if lookalikes else None  # a second, looser search
         return "[" + re.escape(alike) + "]" if alike else re.escape(ch)
 
     return r"(?:\s|<[^<>\n]{1,8}>){0,2}".join(letter(ch) for ch in word)

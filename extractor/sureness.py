@@ -11,12 +11,10 @@ from __future__ import annotations
 import re
 
 from . import fields as F
-from .footer import Footer
-from .header import HeaderEntities
 from .model import named_regions
-from .rows import RowEntities
+from .entities import Footer, HeaderEntities, RowEntities
 from .sections import Sections
-from .stream import looks_like_cell_stream
+from .tables.cell_stream import looks_like_cell_stream
 
 RULE_SURE = 0.5  # a rule entity at or above this evidence keeps its reading in a conflict
 HEADER_NEEDS = frozenset({F.OWNER_NAME, F.ISSUER_NAME, F.TICKER, F.PERIOD_DATE})

@@ -1,7 +1,7 @@
 """Small component tests: rows, header, validation, scoring."""
 
 from form4.layout import atoms_of, split_lines
-from form4.rows import join_candidates, parse_row
+from form4.grammar import join_candidates, parse_row
 from form4.schema import NonDerivativeTransaction as T, Record, ReportingOwner
 from form4.score import Gold, score_document
 from form4.validate import validate

@@ -4,7 +4,7 @@ from form4.footer import read_footer
 from form4.header import read_header
 from form4.layout import blank_markup
 from form4.pipeline import extract_text
-from form4.rows import find_rows
+from form4.tables import find_rows
 from form4.sections import find_sections
 from form4.sureness import unsure_regions
 

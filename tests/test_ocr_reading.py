@@ -5,7 +5,8 @@ import pytest
 from form4.footer import read_footnotes
 from form4.header import DOUBTED, read_header
 from form4.layout import atoms_of, split_lines
-from form4.rows import drop_ocr_mark, parse_row
+from form4.grammar import parse_row
+from form4.ocr import drop_ocr_mark
 from form4.sections import Span, find_sections
 
 
@@ -145,7 +146,7 @@ def test_amount_with_its_marks_paren_lost():
 
 def test_marks_and_amounts_ocr_raised_onto_a_title_line_leave_the_title():
     from form4.sections import find_sections
-    from form4.rows import find_rows
+    from form4.tables import find_rows
 
     text = (
         "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
@@ -163,7 +164,7 @@ def test_marks_and_amounts_ocr_raised_onto_a_title_line_leave_the_title():
 
 
 def test_ocr_centred_natures_across_a_repeated_page_header():
-    from form4.rows import find_rows
+    from form4.tables import find_rows
 
     text = (
         "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
@@ -198,7 +199,7 @@ def test_owner_split_from_the_issuer_by_the_name_the_signature_gives():
 
 
 def test_ocr_form_read_as_1_and_a_nature_cut_by_a_page_header():
-    from form4.rows import find_rows
+    from form4.tables import find_rows
 
     text = (
         "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"

@@ -16,9 +16,9 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
-from . import fields as F
-from .entities import Entity
-from .layout import BLANK_LINE, atoms_of, split_lines
+from .. import fields as F
+from ..entities import Entity
+from ..layout import BLANK_LINE, atoms_of, split_lines
 
 # printed column order; cells of one rank may come in either order (pdfminer puts the
 # nature box before the ownership-form box)
