@@ -112,7 +112,7 @@ def test_model_reads_only_the_lines_around_an_unsure_row():
 
 
 def test_owner_read_line_by_line_when_ocr_merged_the_boxes():
-    from form4.header import read_merged_owner
+    from form4.merged_owner import read_merged_owner
 
     text = (
         "1. Name and Address of Reporting Person” 2. Issuer Name and Ticker or Trading Symbol 5. Relationship\n"
@@ -166,7 +166,7 @@ def test_markdown_cell_lines_split_at_br_share_the_nature_between_rows():
 
 def test_owner_split_from_the_issuer_at_a_change_of_letter_case():
     from form4.entities import Entity
-    from form4.header import _split_owner_from_issuer
+    from form4.merged_owner import split_owner_from_issuer as _split_owner_from_issuer
 
     line = "Hoffman Reid MICROSOFT CORP"
     owner = [Entity("OWNER_NAME", 0, 9, "X Director", 0.7)]

@@ -3,7 +3,8 @@
 import pytest
 
 from form4.footer import read_footnotes
-from form4.header import DOUBTED, read_header
+from form4.header import read_header
+from form4.merged_owner import DOUBTED
 from form4.layout import atoms_of, split_lines
 from form4.grammar import parse_row
 from form4.ocr import drop_ocr_mark
@@ -71,7 +72,7 @@ Explanation of Responses:
 
 def test_scrambled_markdown_header_read_line_by_line_when_a_box_reading_is_implausible():
     from form4.entities import Entity
-    from form4.header import implausible
+    from form4.merged_owner import implausible
 
     header = read_header(find_sections(MARKDOWN_HEADER))
     owner = {e.label: e.value_source for e in header.owner}
@@ -188,7 +189,7 @@ def test_ocr_centred_natures_across_a_repeated_page_header():
 
 def test_owner_split_from_the_issuer_by_the_name_the_signature_gives():
     from form4.entities import Entity
-    from form4.header import _split_owner_from_issuer
+    from form4.merged_owner import split_owner_from_issuer as _split_owner_from_issuer
 
     line = "Hoffman Reid Aurora Innovation, Inc."
     issuer = [Entity("ISSUER_NAME", 0, len(line), line, 0.6)]
@@ -225,7 +226,7 @@ def test_check_mark_in_a_wide_padded_markdown_cell():
 
 
 def test_a_director_box_whose_label_ocr_cut_is_unknown_not_unchecked():
-    from form4.header import Piece, read_box5
+    from form4.boxes import Piece, read_box5
 
     text = "irector 10% Owner\nOfficer (give title Other (specify\n"
     rel, _ = read_box5(text, [Piece(0, len(text))])
@@ -233,7 +234,7 @@ def test_a_director_box_whose_label_ocr_cut_is_unknown_not_unchecked():
 
 
 def test_care_of_street_split_after_the_company_suffix():
-    from form4.header import _street_entities
+    from form4.boxes import _street_entities
 
     text = "C/O MICROSOFT CORPORATION ONE MICROSOFT WAY"
     toks = [(m.start(), m.end(), m.group(0)) for m in __import__("re").finditer(r"\S+", text)]
@@ -242,7 +243,7 @@ def test_care_of_street_split_after_the_company_suffix():
 
 
 def test_city_wrapped_under_its_state_and_zip():
-    from form4.header import _city_entities
+    from form4.boxes import _city_entities
 
     text = "MOUNTAIN        CA     94043\nVIEW"
     toks = [(m.start(), m.end(), m.group(0)) for m in __import__("re").finditer(r"\S+", text)]
