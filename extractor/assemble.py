@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import fields as F
+from . import evidence as E
 from .entities import Entity
 from .normalize import clean_text, parse_date, parse_number
 from .entities import Candidate, Footer, HeaderEntities, RowEntities
@@ -80,7 +81,7 @@ def typed_value(entity: Entity, kind: F.Kind) -> Value:
     parsed = _PARSERS[kind](raw) if raw is not None else None
     if parsed and entity.label in _TIDIED:
         parsed = tidy_cell(parsed) or None  # by the rules or the model: OCR's mark remnants go
-    confidence = entity.score if parsed is not None else min(entity.score, 0.3)
+    confidence = entity.score if parsed is not None else min(entity.score, E.DOUBTED)
     return Value(parsed, confidence, raw)
 
 
@@ -102,8 +103,8 @@ def _allowed_letter(name: str, value: Value) -> Value:
     if letter in allowed:
         return value
     if letter in confusions:
-        return Value(confusions[letter], min(value.confidence, 0.6), value.raw)
-    return Value(None, 0.2, value.raw)
+        return Value(confusions[letter], min(value.confidence, E.IMPLIED), value.raw)
+    return Value(None, E.UNREADABLE, value.raw)
 
 
 def draft_row(row: RowEntities) -> RowDraft:
@@ -163,7 +164,7 @@ def repair_chains(drafts: list[RowDraft], warnings: list[str]) -> None:
         for side in sides:
             if _consistent(prev_f, cur_f, shares, side):
                 if not side_v or not side_v.value:
-                    draft.values["acquired_disposed"] = Value(side, 0.85, None, derived=True)
+                    draft.values["acquired_disposed"] = Value(side, E.WORDS, None, derived=True)
                 break
         else:
             _repair(prev_f, cur_f, shares, sides[0] if len(sides) == 1 else None, warnings)
@@ -175,9 +176,9 @@ def _consistent(prev_f: Value, cur_f: Value, shares: float, side: str) -> bool:
             exp = _expected(p, shares, side)
             if exp is not None and abs(exp - c) < 1e-6:
                 if p != prev_f.value:
-                    prev_f.value, prev_f.confidence = p, 0.75
+                    prev_f.value, prev_f.confidence = p, E.ARITHMETIC
                 if c != cur_f.value:
-                    cur_f.value, cur_f.confidence = c, 0.75
+                    cur_f.value, cur_f.confidence = c, E.ARITHMETIC
                 return True
     return False
 
@@ -186,21 +187,21 @@ def _repair(prev_f: Value, cur_f: Value, shares: float, side: str | None, warnin
     """No reading fits: rebuild the less certain of the two from the other."""
     if side is None or prev_f.value is None or cur_f.value is None:
         return
-    prev_damaged = bool(prev_f.alternatives) or prev_f.confidence < 0.9
-    cur_damaged = bool(cur_f.alternatives) or cur_f.confidence < 0.9
+    prev_damaged = bool(prev_f.alternatives) or prev_f.confidence < E.IN_BOX
+    cur_damaged = bool(cur_f.alternatives) or cur_f.confidence < E.IN_BOX
     if prev_damaged and (not cur_damaged or cur_f.confidence > prev_f.confidence):
         rebuilt = cur_f.value - shares if side == "A" else cur_f.value + shares
         warnings.append(
             f"shares owned following {prev_f.raw!r} was unreadable; rebuilt as {rebuilt:,.0f} from the next row's holdings arithmetic"
         )
-        prev_f.value, prev_f.confidence, prev_f.derived = rebuilt, 0.6, True
+        prev_f.value, prev_f.confidence, prev_f.derived = rebuilt, E.IMPLIED, True
     elif cur_damaged:
         rebuilt = _expected(prev_f.value, shares, side)
         if rebuilt is not None:
             warnings.append(
                 f"shares owned following {cur_f.raw!r} was unreadable; rebuilt as {rebuilt:,.0f} from the previous row's holdings arithmetic"
             )
-            cur_f.value, cur_f.confidence, cur_f.derived = rebuilt, 0.6, True
+            cur_f.value, cur_f.confidence, cur_f.derived = rebuilt, E.IMPLIED, True
 
 
 def fill_implied(drafts: list[RowDraft], period: dt.date | None, warnings: list[str]) -> None:
@@ -213,16 +214,15 @@ def fill_implied(drafts: list[RowDraft], period: dt.date | None, warnings: list[
         if draft.get("acquired_disposed") is None and code:
             table = F.DERIVATIVE_CODE_DIRECTION if draft.table == "II" else F.CODE_DIRECTION
             if code in table:
-                draft.values["acquired_disposed"] = Value(table[code], 0.6, None, derived=True)
+                draft.values["acquired_disposed"] = Value(table[code], E.IMPLIED, None, derived=True)
         if draft.get("transaction_date") is None and first_transaction and period is not None:
-            draft.values["transaction_date"] = Value(period, 0.5, None, derived=True)
+            draft.values["transaction_date"] = Value(period, E.WEAK, None, derived=True)
             warnings.append(
                 "the first transaction date was unreadable; took box 3 (date of earliest transaction)"
             )
         first_transaction = False
 
 
-PLACED = 0.4  # confidence of a footnote id placed by numbering order
 
 
 def _number(fid: str) -> int:
@@ -296,7 +296,7 @@ def _owner(
             values[name] = typed_value(entity, kind)
     rel = dict(relationship)
     if not any(checked for checked, _ in rel.values()) and values.get("officer_title"):
-        rel["is_officer"] = (True, 0.6)
+        rel["is_officer"] = (True, E.IMPLIED)
         warnings.append("no relationship box read as checked; an officer title is printed, so took Officer")
     if not rel.get("is_officer", (False, 0))[0] and rel.get("is_other", (False, 0))[0] and "officer_title" in values:
         values["other_text"] = values.pop("officer_title")
@@ -338,7 +338,7 @@ def assemble(
     issuer_kwargs = _header_values(header.issuer, "/issuer/", confidence)
     top: dict[str, Any] = _header_values(header.dates, "/", confidence)
     top["document_type"] = "4/A" if top.get("date_of_original_submission") else "4"
-    confidence["/document_type"] = 0.9
+    confidence["/document_type"] = E.IN_BOX
     for name in ("not_subject_to_section16", "aff10b5_one"):
         got = getattr(header, name)
         if got is not None:
@@ -356,12 +356,12 @@ def assemble(
         tables[key].append(model)
         confidence.update({f"/{key}/{index}/{k}": v for k, v in conf.items()})
         for j, fid in enumerate(draft.footnote_ids):
-            confidence[f"/{key}/{index}/footnote_ids/{j}"] = PLACED if fid in draft.placed_ids else 0.9
+            confidence[f"/{key}/{index}/footnote_ids/{j}"] = E.PLACED if fid in draft.placed_ids else E.IN_BOX
 
     footnotes = tuple(Footnote(id=f.id, text=f.text) for f in footer.footnotes)
     for i in range(len(footnotes)):
-        confidence[f"/footnotes/{i}/id"] = 0.95
-        confidence[f"/footnotes/{i}/text"] = 0.85
+        confidence[f"/footnotes/{i}/id"] = E.PRINTED
+        confidence[f"/footnotes/{i}/text"] = E.WORDS
     remarks = clean_text(footer.remarks.value_source).value if footer.remarks else None
     if remarks:
         confidence["/remarks"] = footer.remarks.score
@@ -391,12 +391,12 @@ def assemble(
         warnings.append(breach.message)
         for pointer in breach.pointers:
             if pointer in confidence:
-                confidence[pointer] = round(confidence[pointer] * 0.7, 4)
+                confidence[pointer] = round(confidence[pointer] * E.BREACHED, 4)
     return replace_meta(record, confidence, warnings)
 
 
 def replace_meta(record: Record, confidence: dict[str, float], warnings: list[str]) -> Record:
     """Attach confidence (every non-null leaf, nothing else) and warnings."""
     leaves = iter_leaves(record.to_json_dict())
-    final = {pointer: round(min(1.0, max(0.0, confidence.get(pointer, 0.5))), 4) for pointer, _ in leaves}
+    final = {pointer: round(min(1.0, max(0.0, confidence.get(pointer, E.UNSCORED))), 4) for pointer, _ in leaves}
     return record.model_copy(update={"confidence": final, "warnings": tuple(dict.fromkeys(warnings))})

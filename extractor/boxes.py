@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import fields as F
+from . import evidence as E
 from .entities import Checkbox, Entity
 from .layout import split_lines
 from .normalize import DATE_IN_TEXT, mend_split_digits
@@ -172,7 +173,7 @@ def read_box1(text: str, pieces: list[Piece]) -> list[Entity]:
     out: list[Entity] = []
     begin = (i_label + 1) if i_label is not None else 0
     name_toks = _drop_marks(_clean_words(toks[begin : i_last if i_last is not None else len(toks)]))
-    if e := _entity(F.OWNER_NAME, name_toks, text, 0.9):
+    if e := _entity(F.OWNER_NAME, name_toks, text, E.IN_BOX):
         out.append(e)
     after_names = (i_middle + 1) if i_middle is not None else ((i_last + 1) if i_last is not None else None)
     if after_names is not None and i_street is not None and i_street > after_names:
@@ -226,9 +227,9 @@ def _street_entities(text: str, toks: list[tuple[int, int, str]]) -> list[Entity
                     break
     out = []
     if parts:
-        out.append(_entity(F.OWNER_STREET1, parts[0], text, 0.85))
+        out.append(_entity(F.OWNER_STREET1, parts[0], text, E.WORDS))
     if len(parts) > 1:
-        out.append(_entity(F.OWNER_STREET2, [t for p in parts[1:] for t in p], text, 0.8))
+        out.append(_entity(F.OWNER_STREET2, [t for p in parts[1:] for t in p], text, E.JOINED))
     return [e for e in out if e]
 
 
@@ -242,25 +243,25 @@ def _city_entities(text: str, toks: list[tuple[int, int, str]]) -> list[Entity]:
     at = next((i for i, w in enumerate(words) if _ZIP.fullmatch(w[2])), None)
     if at is not None and 0 < at < len(words) - 1 and all(re.fullmatch(r"[A-Z][A-Za-z.'\-]*", w[2]) for w in words[at + 1 :]):
         # "MOUNTAIN  CA  94043" / "VIEW": the city wrapped under its state and zip
-        out.append(_entity(F.OWNER_ZIP, [words[at]], text, 0.85))
+        out.append(_entity(F.OWNER_ZIP, [words[at]], text, E.WORDS))
         state = at - 1 if _STATE.fullmatch(words[at - 1][2]) else None
         if state is not None:
-            out.append(_entity(F.OWNER_STATE, [words[state]], text, 0.85))
+            out.append(_entity(F.OWNER_STATE, [words[state]], text, E.WORDS))
         city = words[: state if state is not None else at] + words[at + 1 :]
         value = " ".join(w[2] for w in city)
         if city:
-            out.append(_entity(F.OWNER_CITY, city, text, 0.7, value=value))
+            out.append(_entity(F.OWNER_CITY, city, text, E.FALLBACK, value=value))
         return [e for e in out if e]
     if words and _ZIP.fullmatch(words[-1][2]):
-        out.append(_entity(F.OWNER_ZIP, [words[-1]], text, 0.9))
+        out.append(_entity(F.OWNER_ZIP, [words[-1]], text, E.IN_BOX))
         words = words[:-1]
     elif words and re.fullmatch(r"[\d.\-]+", words[-1][2]):
         words = words[:-1]  # a broken zip: leave it unread
     if words and _STATE.fullmatch(words[-1][2]):
-        out.append(_entity(F.OWNER_STATE, [words[-1]], text, 0.9))
+        out.append(_entity(F.OWNER_STATE, [words[-1]], text, E.IN_BOX))
         words = words[:-1]
     if words:
-        out.append(_entity(F.OWNER_CITY, words, text, 0.85))
+        out.append(_entity(F.OWNER_CITY, words, text, E.WORDS))
     return [e for e in out if e]
 
 
@@ -282,9 +283,9 @@ def read_box2(text: str, pieces: list[Piece]) -> list[Entity]:
         name_toks = _clean_words(
             [(s, e, w) for s, e, w in _box_tokens(text, [Piece(body_start, t.start())]) if w != "\n"]
         )
-        if e := _entity(F.ISSUER_NAME, name_toks, text, 0.9):
+        if e := _entity(F.ISSUER_NAME, name_toks, text, E.IN_BOX):
             out.append(e)
-        out.append(Entity(F.TICKER, t.start(1), t.end(1), t.group(1), 0.95, value_text=t.group(1).upper()))
+        out.append(Entity(F.TICKER, t.start(1), t.end(1), t.group(1), E.PRINTED, value_text=t.group(1).upper()))
         break
     return out
 
@@ -299,21 +300,21 @@ def issuer_anywhere(text: str, sections: Sections) -> list[Entity]:
     while words and not re.search(r"[A-Za-z0-9]", words[0][2]):
         words = words[1:]
     out = []
-    if e := _entity(F.ISSUER_NAME, words[-6:], text, 0.6):
+    if e := _entity(F.ISSUER_NAME, words[-6:], text, E.IMPLIED):
         out.append(e)
-    out.append(Entity(F.TICKER, m.start(1), m.end(1), m.group(1), 0.8, value_text=m.group(1).upper()))
+    out.append(Entity(F.TICKER, m.start(1), m.end(1), m.group(1), E.JOINED, value_text=m.group(1).upper()))
     return out
 
 
 def first_date(text: str, pieces: list[Piece], label: str) -> Entity | None:
     for piece in pieces:
         if m := DATE_IN_TEXT.search(text, piece.start, piece.end):
-            return Entity(label, m.start(), m.end(), m.group(0), 0.95)
+            return Entity(label, m.start(), m.end(), m.group(0), E.PRINTED)
     for piece in pieces:  # "08/⇥/20/2019": a date split over two tab cells
         chunk = text[piece.start : piece.end]
         if "\t" in chunk and (m := DATE_IN_TEXT.search(mend_split_digits(chunk))):
             start = piece.start + m.start()
-            return Entity(label, start, start + len(m.group(0)), text[start : start + len(m.group(0))], 0.7, value_text=m.group(0))
+            return Entity(label, start, start + len(m.group(0)), text[start : start + len(m.group(0))], E.FALLBACK, value_text=m.group(0))
     return None
 
 
@@ -338,7 +339,7 @@ def read_box5(text: str, pieces: list[Piece]) -> tuple[dict[str, Checkbox], list
                 found = m
                 break
         if found is None:
-            rel[field_name] = (False, 0.5)
+            rel[field_name] = (False, E.WEAK)
             continue
         lines_before = text[max(0, found.start() - 400) : found.start()].split("\n")  # padded tables: wide cells
         before = lines_before[-1]
@@ -346,14 +347,14 @@ def read_box5(text: str, pieces: list[Piece]) -> tuple[dict[str, Checkbox], list
             before = lines_before[-2]  # "... (Check all applicable) X" / "Direc 10% Own": the mark ended the line above
         checked = bool(_MARK_BEFORE.search(re.sub(r"</?(?:u|b|strong|span)[^>]*>", " ", before)))
         if not checked and found.group(0)[:1].islower():
-            rel[field_name] = (None, 0.3)  # "irector": OCR lost the label's first letter, and the mark beside it with it
+            rel[field_name] = (None, E.DOUBTED)  # "irector": OCR lost the label's first letter, and the mark beside it with it
             continue
-        rel[field_name] = (checked, 0.95 if checked else 0.85)
+        rel[field_name] = (checked, E.PRINTED if checked else E.WORDS)
     titles = _titles(text, pieces)
     if not (rel.get("is_officer", (False, 0))[0] or rel.get("is_other", (False, 0))[0]):
         # no box checked: keep only a title that reads like one (OCR drops lone marks), with less confidence
         titles = [
-            replace(t, score=min(t.score, 0.4))
+            replace(t, score=min(t.score, E.PLACED))
             for t in titles
             if len(t.value_source) >= 5 and not re.fullmatch(r"(?i)\W*(?:bel\w*|spec\w*|title|\(?give)\W*", t.value_source)
         ]
@@ -389,5 +390,5 @@ def _titles(text: str, pieces: list[Piece]) -> list[Entity]:
             run.append(t)
         if len(" ".join(w for _, _, w in run)) > len(" ".join(w for _, _, w in best)):
             best = run
-    ent = _entity(F.OFFICER_TITLE, _clean_words(best), text, 0.85)
+    ent = _entity(F.OFFICER_TITLE, _clean_words(best), text, E.WORDS)
     return [ent] if ent else []

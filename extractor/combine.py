@@ -19,7 +19,8 @@ from .layout import atoms_of, split_lines
 from .entities import Footer, HeaderEntities, RowEntities
 from .sections import Sections
 from .tables.cell_stream import Paragraphs, is_cell_stream, stream_rows
-from .sureness import RULE_SURE, row_sure
+from .evidence import AGREE, DISAGREE, IN_BOX, MODEL_ONLY, RULE_SURE
+from .sureness import row_sure
 
 ANCHOR_LABELS = frozenset(
     {
@@ -38,7 +39,6 @@ ANCHOR_LABELS = frozenset(
     }
 )
 TEXT_LABELS = frozenset({F.SECURITY_TITLE, F.NATURE, F.UNDERLYING_TITLE})
-AGREE, MODEL_ONLY, RULE_ONLY, DISAGREE = 0.97, 0.85, 0.8, 0.6
 
 
 @dataclass
@@ -156,7 +156,7 @@ def merge_entities(model: list[Entity], rules: list[Entity], model_wins: frozens
             out.append(replace(m, score=MODEL_ONLY))
         elif _same(m, r):
             # agreement confirms a clean reading; it does not clean a damaged one (re-joined, unreadable)
-            out.append(replace(r, score=AGREE if r.score >= 0.9 else r.score, source="model+rule"))
+            out.append(replace(r, score=AGREE if r.score >= IN_BOX else r.score, source="model+rule"))
         else:
             # the model overrides a reading only where the rules were unsure of it
             chosen = m if m.label in model_wins and r.score < RULE_SURE else r

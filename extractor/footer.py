@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from . import fields as F
+from . import evidence as E
 from .entities import Entity, Footer, FootnoteText
 from .normalize import DATE_IN_TEXT, clean_text, mend_split_digits
 from .sections import ANCHORS, FOOTNOTE_START, Sections, Span
@@ -53,7 +54,7 @@ def read_remarks(text: str, span: Span) -> Entity | None:
     if value is None:
         return None
     lead = len(raw) - len(raw.lstrip(" \t\n*:\\#"))
-    return Entity("REMARKS", start + lead, start + len(raw.rstrip()), raw.strip(), 0.85, value_text=value)
+    return Entity("REMARKS", start + lead, start + len(raw.rstrip()), raw.strip(), E.WORDS, value_text=value)
 
 
 _SIG_SPLIT = re.compile(r"(?=(?:^|\s)(?:\\?/s\\?/))", re.I)
@@ -74,7 +75,7 @@ def read_signatures(text: str, span: Span) -> tuple[tuple[Entity, ...], ...]:
     if label and len(groups) == 1 and not any(x.label == F.SIGNATURE_DATE for x in groups[0]):
         # reading-order converters print the date after the label: "** Signature of Reporting Person / 03/01/2024 / Date"
         if date := DATE_IN_TEXT.search(text, label.end(), min(len(text), label.end() + 40)):
-            groups[0] = groups[0] + (Entity(F.SIGNATURE_DATE, date.start(), date.end(), date.group(0), 0.8),)
+            groups[0] = groups[0] + (Entity(F.SIGNATURE_DATE, date.start(), date.end(), date.group(0), E.JOINED),)
     return tuple(g for g in groups if g)
 
 
@@ -105,9 +106,9 @@ def _signature(text: str, start: int, end: int) -> tuple[Entity, ...]:
     if name:
         name = name.strip(" *-")
         lead = len(name_raw) - len(name_raw.lstrip())
-        out.append(Entity(F.SIGNER_NAME, start + lead, start + len(name_raw.rstrip()), name_raw.strip(), 0.9, value_text=name))
+        out.append(Entity(F.SIGNER_NAME, start + lead, start + len(name_raw.rstrip()), name_raw.strip(), E.IN_BOX, value_text=name))
     if date:
-        out.append(Entity(F.SIGNATURE_DATE, start + date.start(), start + date.end(), date.group(0), 0.95))
+        out.append(Entity(F.SIGNATURE_DATE, start + date.start(), start + date.end(), date.group(0), E.PRINTED))
     return tuple(out)
 
 

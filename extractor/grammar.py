@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from . import fields as F
+from . import evidence as E
 from .entities import Candidate, Entity, RowEntities, TableName
 from .layout import Atom, AtomKind
 from .normalize import is_number_text, parse_date, split_footnotes
@@ -124,7 +125,7 @@ def _title(text: str, cur: _Cursor) -> Entity | None:
     words = re.sub(r"^[^\w(]+", "", words)
     if not words:
         return None
-    return Entity(F.SECURITY_TITLE, taken[0].start, taken[-1].end, text[taken[0].start : taken[-1].end], 0.9, value_text=words)
+    return Entity(F.SECURITY_TITLE, taken[0].start, taken[-1].end, text[taken[0].start : taken[-1].end], E.IN_BOX, value_text=words)
 
 
 def _ent(label: str, atoms: Sequence[Atom], text: str, value: str | None, score: float, notes: tuple[str, ...] = ()) -> Entity:
@@ -153,9 +154,9 @@ def _dates(text: str, cur: _Cursor, labels: Sequence[str]) -> list[Entity]:
             joined = bare + nxt.bare[1:] if bare[-1] == nxt.bare[0] else bare + nxt.bare
             if parse_date(joined).value:
                 cur.take()
-                out.append(_ent(label, [a, nxt], text, joined, 0.7, ("date re-joined across cells",)))
+                out.append(_ent(label, [a, nxt], text, joined, E.FALLBACK, ("date re-joined across cells",)))
                 continue
-        out.append(_ent(label, [a], text, bare, 0.95))
+        out.append(_ent(label, [a], text, bare, E.PRINTED))
     return out
 
 
@@ -173,17 +174,17 @@ def _value_entity(label: str, atoms: list[Atom], text: str, alternatives: dict[s
     nums = [a for a in atoms if a.kind is AtomKind.NUMBER]
     if not nums:
         marks = [a for a in atoms if a.kind is AtomKind.FOOTNOTE]
-        return _ent(label, marks, text, None, 0.9, ("value given only as a footnote",)) if marks else None
+        return _ent(label, marks, text, None, E.IN_BOX, ("value given only as a footnote",)) if marks else None
     dollar = any(a.kind is AtomKind.DOLLAR for a in atoms)
     cands = join_candidates([a.bare for a in nums])
     if not cands or cands[0].plausibility <= 0:
-        return _ent(label, nums, text, None, 0.2, ("unreadable number",))
+        return _ent(label, nums, text, None, E.UNREADABLE, ("unreadable number",))
     if len(cands) > 1 or cands[0].how != "single":
         alternatives[label] = tuple(cands)
     best = cands[0]
     value = ("$" if dollar and not best.text.startswith("$") else "") + best.text
     notes = () if best.how == "single" else (f"number re-joined ({best.how})",)
-    return _ent(label, nums, text, value, 0.95 * best.plausibility if best.how != "single" else 0.95, notes)
+    return _ent(label, nums, text, value, E.PRINTED * best.plausibility if best.how != "single" else E.PRINTED, notes)
 
 
 def _split_price_following(atoms: list[Atom]) -> tuple[list[Atom], list[Atom]]:
@@ -212,7 +213,7 @@ def _group_score(atoms: list[Atom], price: bool) -> float:
     nums = [a.bare for a in atoms if a.kind is AtomKind.NUMBER]
     marks = [a for a in atoms if a.kind is AtomKind.FOOTNOTE]
     if not nums:
-        return 0.9 if marks or any(a.kind is AtomKind.DOLLAR for a in atoms) else 0.0
+        return E.IN_BOX if marks or any(a.kind is AtomKind.DOLLAR for a in atoms) else 0.0
     best = _best(nums)
     if best is None:
         return -1.0
@@ -262,7 +263,7 @@ def _code(text: str, cur: _Cursor) -> Entity | None:
         letter = (m.group(1) or m.group(2)[0]).upper()
         if letter in F.TRANSACTION_CODES:
             cur.take()
-            return _ent(F.TXN_CODE, [first], text, letter, 0.5, ("code read through an OCR-garbled footnote mark or case",))
+            return _ent(F.TXN_CODE, [first], text, letter, E.WEAK, ("code read through an OCR-garbled footnote mark or case",))
     # skip junk atoms before the code (e.g. a date the converter destroyed); junk right before
     # the amount is the code itself, unreadable ("clea"): the A/D letter after the amount is no code
     j = cur.i
@@ -278,7 +279,7 @@ def _code(text: str, cur: _Cursor) -> Entity | None:
     cur.i = j
     a = cur.take()
     letter = "S" if a.bare == "5" else a.bare
-    score = 0.6 if a.bare == "5" else 0.95
+    score = E.IMPLIED if a.bare == "5" else E.PRINTED
     atoms = [a]
     # converters repeat a cell ("S S"); "V" after the code is the voluntary-report column
     while not cur.done and cur.peek().kind is AtomKind.LETTER and cur.peek().bare in {letter, "V"}:
@@ -321,16 +322,16 @@ def _tail(text: str, cur: _Cursor, alts: dict[str, tuple[Candidate, ...]], with_
     if di_index is not None:
         di = rest[di_index]
         if form_read_as:
-            out.append(_ent(F.OWNERSHIP_FORM, [di], text, form_read_as, 0.6, ("an OCR-garbled I",)))
+            out.append(_ent(F.OWNERSHIP_FORM, [di], text, form_read_as, E.IMPLIED, ("an OCR-garbled I",)))
         else:
-            out.append(_ent(F.OWNERSHIP_FORM, [di], text, di.bare, 0.95))
+            out.append(_ent(F.OWNERSHIP_FORM, [di], text, di.bare, E.PRINTED))
         nature = [a for a in rest[di_index + 1 :] if a.kind is not AtomKind.DASH]
         while nature and nature[-1].kind is AtomKind.FOOTNOTE:  # its marks are the row's footnotes
             nature.pop()
         if any(a.kind in (AtomKind.TEXT, AtomKind.LETTER) for a in nature):
             # the cell as printed (numbers and hyphens kept: "Venture 2010-Seed Fund"), marks dropped
             value = cell_words(text[nature[0].start : nature[-1].end])
-            out.append(_ent(F.NATURE, nature, text, value, 0.85))
+            out.append(_ent(F.NATURE, nature, text, value, E.WORDS))
     cur.i = len(cur.atoms)
     return out
 
@@ -346,7 +347,7 @@ def _parse_table1(text: str, cur: _Cursor, is_transaction: bool):
         if e := _value_entity(F.SHARES, shares, text, alts):
             out.append(e)
         if ad := _letter(cur, {"A", "D"}):
-            out.append(_ent(F.ACQ_DISP, [ad], text, ad.bare, 0.95))
+            out.append(_ent(F.ACQ_DISP, [ad], text, ad.bare, E.PRINTED))
         out += _tail(text, cur, alts, with_price=True)
     else:
         out += _tail(text, cur, alts, with_price=False)
@@ -359,16 +360,16 @@ def _date_or_mark(text: str, cur: _Cursor, label: str) -> Entity | None:
         return None
     if a.kind is AtomKind.DATE:
         cur.take()
-        return _ent(label, [a], text, a.bare, 0.9)
+        return _ent(label, [a], text, a.bare, E.IN_BOX)
     if a.kind is AtomKind.FOOTNOTE:
         cur.take()
-        return _ent(label, [a], text, None, 0.85, ("value given only as a footnote",))
+        return _ent(label, [a], text, None, E.WORDS, ("value given only as a footnote",))
     if a.kind is AtomKind.TEXT and UNREAD_MARK.match(a.bare):  # a mark OCR could not read: "Q)", "@)"
         cur.take()
-        return _ent(label, [a], text, None, 0.5, ("value given only as a footnote (mark unreadable)",))
+        return _ent(label, [a], text, None, E.WEAK, ("value given only as a footnote (mark unreadable)",))
     if a.kind is AtomKind.TEXT and re.match(r"(?i)immed|\(?\d+\)?$|n/?a|none|various", a.bare):
         cur.take()
-        return _ent(label, [a], text, None, 0.6, ("date printed as words",))
+        return _ent(label, [a], text, None, E.IMPLIED, ("date printed as words",))
     return None
 
 
@@ -403,11 +404,11 @@ def _parse_table2(text: str, cur: _Cursor, is_transaction: bool):
         if e := _value_entity(F.SHARES, shares, text, alts):
             out.append(e)
         if ad := _letter(cur, {"A", "D"}):
-            out.append(_ent(F.ACQ_DISP, [ad], text, ad.bare, 0.9))
+            out.append(_ent(F.ACQ_DISP, [ad], text, ad.bare, E.IN_BOX))
     labels: tuple[str, ...] = (F.EXERCISE_DATE, F.EXPIRATION_DATE)
     if is_transaction and (mark := _spaced_mark_before_single_date(cur)):
         # "424 (1) 01/13/2032 Common Stock": the mark is the exercisable date's, not the amount's
-        out.append(_ent(F.EXERCISE_DATE, [mark], text, None, 0.7, ("value given only as a footnote",)))
+        out.append(_ent(F.EXERCISE_DATE, [mark], text, None, E.FALLBACK, ("value given only as a footnote",)))
         labels = (F.EXPIRATION_DATE,)
     for label in labels:
         if e := _date_or_mark(text, cur, label):
@@ -419,7 +420,7 @@ def _parse_table2(text: str, cur: _Cursor, is_transaction: bool):
     ):
         under.append(cur.take())
     if under:
-        out.append(_ent(F.UNDERLYING_TITLE, under, text, " ".join(a.bare for a in under), 0.85))
+        out.append(_ent(F.UNDERLYING_TITLE, under, text, " ".join(a.bare for a in under), E.WORDS))
     rest_numeric = [a for a in cur.atoms[cur.i :] if a.kind is not AtomKind.TEXT]
     di_pos = [k for k, a in enumerate(rest_numeric) if a.kind is AtomKind.LETTER and a.bare in {"D", "I"}]
     numeric = rest_numeric[: di_pos[-1]] if di_pos else rest_numeric
@@ -427,7 +428,7 @@ def _parse_table2(text: str, cur: _Cursor, is_transaction: bool):
     if values:
         first = values[0]
         if first.kind is AtomKind.NUMBER and not first.bare.startswith("$") and (len(values) >= 3 or not is_transaction):
-            out.append(_ent(F.UNDERLYING_SHARES, [first], text, first.bare, 0.85))
+            out.append(_ent(F.UNDERLYING_SHARES, [first], text, first.bare, E.WORDS))
             cur.i = cur.atoms.index(first) + 1
     out += _tail(text, cur, alts, with_price=is_transaction)
     return out, alts

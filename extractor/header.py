@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 
 from . import fields as F
+from . import evidence as E
 from .boxes import Piece, cut_boxes, first_date, issuer_anywhere, read_box1, read_box2, read_box5
 from .entities import Checkbox, Entity, HeaderEntities
 from .layout import blank_markup
@@ -46,7 +47,7 @@ def _checkbox_near(text: str, m: re.Match[str] | None, window: int = 220) -> tup
     end = sentence if sentence >= 0 else m.start()
     line_start = text.rfind("\n", 0, end) + 1
     lead = text[max(line_start, end - window) : end]
-    return (parse_checkbox(lead).value or False, 0.8)
+    return (parse_checkbox(lead).value or False, E.JOINED)
 
 
 def read_header(sections: Sections) -> HeaderEntities:
@@ -60,7 +61,7 @@ def read_header(sections: Sections) -> HeaderEntities:
     if period is None:
         after_label = [Piece(sections.box_anchors.get("box3", sections.header.start), sections.header.end)]
         fallback = first_date(text, after_label, F.PERIOD_DATE) or first_date(text, header_piece, F.PERIOD_DATE)
-        period = replace(fallback, score=0.7) if fallback else None
+        period = replace(fallback, score=E.FALLBACK) if fallback else None
     dates = [e for e in (period, first_date(text, boxes.pieces["box4"], F.ORIGINAL_DATE)) if e]
     rel, titles = read_box5(text, boxes.pieces["box5"])
     if owner_doubtful(owner, issuer):

@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from . import fields as F
+from . import evidence as E
 from .boxes import TICKER_TOKS
 from .entities import Entity
 from .normalize import DATE_IN_TEXT
@@ -23,7 +24,7 @@ _FORM_WORDS = re.compile(
     re.I,
 )
 _NAME_OR_ADDRESS = frozenset({F.OWNER_NAME, F.ISSUER_NAME, F.OWNER_STREET1, F.OWNER_STREET2, F.OWNER_CITY})
-DOUBTED = 0.3  # below sureness.RULE_SURE: the model reads the header and may override
+DOUBTED = E.DOUBTED  # below evidence.RULE_SURE: the model reads the header and may override
 
 
 def implausible(entity: Entity) -> str | None:
@@ -111,7 +112,7 @@ def read_merged_owner(text: str, start: int, end: int, issuer: list[Entity], nee
             e = stop.start() - 1
         if not re.search(r"[A-Za-z]{2}", ln[:e]) or re.search(r"(?i)check|applicable|name\s+and", ln[:e]):
             continue
-        entity(F.OWNER_NAME, i, 0, e, 0.7, " ,;:»*°")
+        entity(F.OWNER_NAME, i, 0, e, E.FALLBACK, " ,;:»*°")
         break
     street_end = find(r"\(Street\)|[Il]f\s+Amendment", last + 1)
     streets = 0
@@ -120,14 +121,14 @@ def read_merged_owner(text: str, start: int, end: int, issuer: list[Entity], nee
         cut = _BOX3_TAIL.search(ln)
         e = cut.start() if cut else len(ln)
         if streets < 2 and re.search(r"[A-Za-z0-9]{2}", ln[:e]) and not re.search(r"\(Last\)|Date\s+of\s+Earliest", ln[:e]):
-            entity(F.OWNER_STREET1 if streets == 0 else F.OWNER_STREET2, i, 0, e, 0.65)
+            entity(F.OWNER_STREET1 if streets == 0 else F.OWNER_STREET2, i, 0, e, E.MERGED_LINE)
             streets += 1
     city_label = find(r"\(City\)", last + 1)
     for i in range((city_label if city_label is not None else len(lines)) - 1, last, -1):
         if m := _CITY_LINE.match(lines[i][1]):
-            entity(F.OWNER_CITY, i, m.start(1), m.end(1), 0.7, " ,;:»*°.")
-            entity(F.OWNER_STATE, i, m.start(2), m.end(2), 0.75)
-            entity(F.OWNER_ZIP, i, m.start(3), m.end(3), 0.8)
+            entity(F.OWNER_CITY, i, m.start(1), m.end(1), E.FALLBACK, " ,;:»*°.")
+            entity(F.OWNER_STATE, i, m.start(2), m.end(2), E.ARITHMETIC)
+            entity(F.OWNER_ZIP, i, m.start(3), m.end(3), E.JOINED)
             break
     return out if not need_name or any(e.label == F.OWNER_NAME for e in out) else []
 
@@ -158,8 +159,8 @@ def split_owner_from_issuer(owner: list[Entity], issuer: list[Entity], signature
             cut = iss.text.find(words[k], len(" ".join(words[:k])) - 1)
             if cut < 0:
                 break
-            new_owner = Entity(F.OWNER_NAME, iss.start, iss.start + cut, iss.text[:cut], 0.5, value_text=" ".join(words[:k]))
-            new_issuer = replace(iss, start=iss.start + cut, text=iss.text[cut:], value_text=" ".join(words[k:]), score=min(iss.score, 0.6))
+            new_owner = Entity(F.OWNER_NAME, iss.start, iss.start + cut, iss.text[:cut], E.WEAK, value_text=" ".join(words[:k]))
+            new_issuer = replace(iss, start=iss.start + cut, text=iss.text[cut:], value_text=" ".join(words[k:]), score=min(iss.score, E.IMPLIED))
             owner = [e for e in owner if e.label != F.OWNER_NAME] + [new_owner]
             issuer = [new_issuer if e is iss else e for e in issuer]
             break

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .entities import Entity
+from .evidence import MODEL
 from .errors import Form4Error, ModelNotFoundError
 from .sections import Sections, find_sections
 
@@ -86,7 +87,7 @@ def predict(nlp, sections: Sections, spans: list[tuple[int, int]] | None = None)
             s, e = start + ent.start_char, start + ent.end_char
             if _line_length(text, s) > MAX_LINE:
                 continue  # a converter's runaway repeat (seed 004), not a table row
-            out.append(Entity(ent.label_, s, e, _trim(ent.label_, ent.text), 0.9, source="model"))
+            out.append(Entity(ent.label_, s, e, _trim(ent.label_, ent.text), MODEL, source="model"))
     return out
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 
 from . import fields as F
+from .evidence import RULE_SURE
 from .model import named_regions
 from .entities import Footer, HeaderEntities, RowEntities
 from .sections import Sections
 from .tables.cell_stream import looks_like_cell_stream
 
-RULE_SURE = 0.5  # a rule entity at or above this evidence keeps its reading in a conflict
 HEADER_NEEDS = frozenset({F.OWNER_NAME, F.ISSUER_NAME, F.TICKER, F.PERIOD_DATE})
 ROW_NEEDS = frozenset({F.SECURITY_TITLE, F.OWNED_FOLLOWING, F.OWNERSHIP_FORM})
 TRANSACTION_NEEDS = frozenset({F.TXN_CODE, F.SHARES, F.ACQ_DISP})

@@ -62,7 +62,8 @@ def test_score_aligns_rows_and_skips_unrecoverable():
 
 
 def test_unread_footnote_marks_placed_by_numbering_order():
-    from form4.assemble import PLACED, RowDraft, place_unread_marks
+    from form4.assemble import RowDraft, place_unread_marks
+    from form4.evidence import PLACED
 
     rows = [RowDraft("I", footnote_ids=("F2",)), RowDraft("I", footnote_ids=("F3",)), RowDraft("I"), RowDraft("I", footnote_ids=("F5",))]
     warnings: list[str] = []

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .. import fields as F
+from .. import evidence as E
 from ..entities import Entity
 from ..layout import BLANK_LINE, atoms_of, split_lines
 
@@ -145,7 +146,7 @@ def _unlabelled_titles(text: str, start: int, end: int, labelled: list[Entity], 
         words = " ".join(raw.split())
         if words in titles:
             lead = len(raw) - len(raw.lstrip())
-            out.append(Entity(F.SECURITY_TITLE, s + lead, s + lead + len(raw.strip()), raw.strip(), 0.6, "model+rule"))
+            out.append(Entity(F.SECURITY_TITLE, s + lead, s + lead + len(raw.strip()), raw.strip(), E.IMPLIED, "model+rule"))
     return out
 
 
@@ -160,9 +161,9 @@ def _lone_marks(table: str, text: str, start: int, end: int, labelled: list[Enti
         if text[s:e].strip() != m.group(1):
             continue
         if table == "I":
-            out.append(Entity(F.PRICE, m.start(1), m.end(1), m.group(1), 0.6, notes=("value given only as a footnote",)))
+            out.append(Entity(F.PRICE, m.start(1), m.end(1), m.group(1), E.IMPLIED, notes=("value given only as a footnote",)))
         elif index - 1 in titled:
-            out.append(Entity(F.CONV_PRICE, m.start(1), m.end(1), m.group(1), 0.6, notes=("value given only as a footnote",)))
+            out.append(Entity(F.CONV_PRICE, m.start(1), m.end(1), m.group(1), E.IMPLIED, notes=("value given only as a footnote",)))
     return out
 
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 
 from .. import fields as F
+from .. import evidence as E
 from ..entities import Entity, RowEntities
 from ..layout import BLANK_LINE, Atom, AtomKind, Line, atoms_of
 from ..ocr import cell_words
@@ -61,7 +62,7 @@ def extend_nature(row: RowEntities, line: Line, atoms: list[Atom], text: str, be
             value, start, end = f"{words} {nature.value_source}", atoms[0].start, nature.end
         else:
             value, start, end = f"{nature.value_source} {words}", nature.start, atoms[-1].end
-        new = Entity(F.NATURE, start, end, text[start:end], 0.8, value_text=value)
+        new = Entity(F.NATURE, start, end, text[start:end], E.JOINED, value_text=value)
         entities = tuple(e for e in row.entities if e.label != F.NATURE) + (new,)
     else:
         entities = row.entities

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import fields as F
+from .. import evidence as E
 from ..entities import Entity, RowEntities
 from ..grammar import parse_row
 from ..layout import BLANK_LINE, Atom, AtomKind, Line
@@ -176,7 +177,7 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
             else:
                 words.append(word)
         first, last = parts[0], parts[-1]
-        score = entities[label].score if label in entities else 0.7
+        score = entities[label].score if label in entities else E.FALLBACK
         entities[label] = Entity(label, first.start, last.end, text[first.start : last.end], score, value_text=" ".join(words))
     return replace(row, entities=tuple(entities.values()), footnote_ids=tuple(ids))
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 
 from .. import fields as F
+from .. import evidence as E
 from ..entities import Entity, RowEntities
 from ..grammar import parse_row
 from ..layout import Atom, AtomKind, Line, atoms_of
@@ -150,7 +151,7 @@ class ReadingOrderReader(TableReader):
         if title is None or not words:
             return
         value = tidy_cell(f"{title.value_source} {' '.join(a.bare for a in words)}")
-        new = Entity(F.SECURITY_TITLE, title.start, title.end, title.text, min(title.score, 0.7), value_text=value)
+        new = Entity(F.SECURITY_TITLE, title.start, title.end, title.text, min(title.score, E.FALLBACK), value_text=value)
         ids = tuple(dict.fromkeys(row.footnote_ids + tuple(f for a in self.pending for f in a.footnote_ids)))
         self.rows[-1] = (index, replace(row, entities=tuple(new if e is title else e for e in row.entities), footnote_ids=ids), line)
         self.pending, self.pending_lines = [], []
