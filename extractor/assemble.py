@@ -88,9 +88,8 @@ def typed_value(entity: Entity, kind: F.Kind) -> Value:
 # ---------------------------------------------------------------- rows
 #: Letters a field may hold, and what OCR prints for them.
 _ALLOWED_LETTERS = {
-    "acquired_disposed": ("AD", read_as("AD")),
-    "direct_or_indirect": ("DI", read_as("DI")),
-    "transaction_code": ("".join(sorted(F.TRANSACTION_CODES)), read_as("SDI")),
+    F.ROW_LABELS[label][0]: (F.letters(label), read_as(F.letters(label) if label != F.TXN_CODE else "SDI"))
+    for label in (F.ACQ_DISP, F.OWNERSHIP_FORM, F.TXN_CODE)
 }
 
 

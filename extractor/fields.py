@@ -8,6 +8,7 @@ the assembler maps them onto record fields with the tables below.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -95,11 +96,93 @@ SIGNATURE_LABELS: dict[str, tuple[str, Kind]] = {
 #: Every entity label, in a stable order (the NER model's label set).
 LABELS: tuple[str, ...] = tuple(HEADER_LABELS) + tuple(ROW_LABELS) + tuple(SIGNATURE_LABELS)
 
+# ---------------------------------------------------------------- the tables' column grammar
+@dataclass(frozen=True)
+class Column:
+    """One printed column of Table I or II.
+
+    ``rank`` is the printed order (columns of one rank may come in either order: pdfminer puts
+    the nature box before the ownership-form box); ``letters`` are the letters a one-letter
+    column allows; ``needed`` says which rows must have it for the rules' reading to be sure
+    (``"row"``: every row, ``"transaction"``: transaction rows).
+    """
+
+    label: str
+    rank: int
+    letters: str = ""
+    needed: str = ""
+
+
+_CODES = "".join(sorted("PSVAGDFIMCEHOXLWZJKU"))
+
+#: Each table's columns in printed order: read by the row grammar (letters), the cell-stream
+#: dealer (ranks), sureness (needed columns) and the assembler (allowed letters).
+TABLE_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "I": (
+        Column(SECURITY_TITLE, 0, needed="row"),
+        Column(TXN_DATE, 1),
+        Column(DEEMED_DATE, 2),
+        Column(TXN_CODE, 3, letters=_CODES, needed="transaction"),
+        Column(SHARES, 4, needed="transaction"),
+        Column(ACQ_DISP, 5, letters="AD", needed="transaction"),
+        Column(PRICE, 6),
+        Column(OWNED_FOLLOWING, 7, needed="row"),
+        Column(OWNERSHIP_FORM, 8, letters="DI", needed="row"),
+        Column(NATURE, 8),
+    ),
+    "II": (
+        Column(SECURITY_TITLE, 0, needed="row"),
+        Column(CONV_PRICE, 1),
+        Column(TXN_DATE, 2),
+        Column(DEEMED_DATE, 3),
+        Column(TXN_CODE, 4, letters=_CODES, needed="transaction"),
+        Column(SHARES, 5, needed="transaction"),
+        Column(ACQ_DISP, 5, letters="AD"),  # Table II prints (A) and (D) amounts in two columns, no letter
+        Column(EXERCISE_DATE, 6),
+        Column(EXPIRATION_DATE, 7),
+        Column(UNDERLYING_TITLE, 8, needed="transaction"),
+        Column(UNDERLYING_SHARES, 9),
+        Column(PRICE, 10),
+        Column(OWNED_FOLLOWING, 11, needed="row"),
+        Column(OWNERSHIP_FORM, 12, letters="DI", needed="row"),
+        Column(NATURE, 12),
+    ),
+}
+
+
+def ranks(table: str) -> dict[str, int]:
+    """Printed column order of a table, by label.
+
+    >>> ranks("I")[TXN_CODE], ranks("II")[TXN_CODE]
+    (3, 4)
+    """
+    return {c.label: c.rank for c in TABLE_COLUMNS[table]}
+
+
+def needed(table: str, transaction: bool) -> frozenset[str]:
+    """The columns a row of ``table`` must have for its reading to be sure.
+
+    >>> sorted(needed("II", True) - needed("II", False))
+    ['SHARES', 'TXN_CODE', 'UNDERLYING_TITLE']
+    """
+    wanted = ("row", "transaction") if transaction else ("row",)
+    return frozenset(c.label for c in TABLE_COLUMNS[table] if c.needed in wanted)
+
+
+def letters(label: str) -> str:
+    """The letters a one-letter column allows (the same in both tables).
+
+    >>> letters(ACQ_DISP), letters(OWNERSHIP_FORM)
+    ('AD', 'DI')
+    """
+    return next(c.letters for cols in TABLE_COLUMNS.values() for c in cols if c.label == label)
+
+
 #: Labels that mark a row as a transaction (a row without them is a holding).
 TRANSACTION_ONLY_LABELS = frozenset({TXN_DATE, DEEMED_DATE, TXN_CODE, SHARES, ACQ_DISP, PRICE})
 
 #: Transaction codes of the form (SEC Form 4 General Instructions, item 8).
-TRANSACTION_CODES = frozenset("PSVAGDFIMCEHOXLWZJKU")
+TRANSACTION_CODES = frozenset(_CODES)
 
 #: The usual acquired/disposed side of a code, where the code decides it.
 CODE_DIRECTION: dict[str, str] = {

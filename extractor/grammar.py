@@ -22,6 +22,8 @@ from .layout import Atom, AtomKind
 from .normalize import is_number_text, parse_date, split_footnotes
 from .ocr import GARBLED_CODE, UNREAD_MARK, cell_words, drop_ocr_mark
 
+_SIDES, _FORMS = set(F.letters(F.ACQ_DISP)), set(F.letters(F.OWNERSHIP_FORM))  # from fields.TABLE_COLUMNS
+
 
 # ---------------------------------------------------------------- fragment joins
 def join_candidates(parts: Sequence[str]) -> list[Candidate]:
@@ -248,7 +250,7 @@ def _looks_like_transaction(table: TableName, rest: list[Atom]) -> bool:
     for i in codes:
         after = rest[i + 1 :]
         if any(a.kind is AtomKind.NUMBER for a in after) and (
-            table == "II" or any(a.kind is AtomKind.LETTER and a.bare in {"A", "D"} for a in after)
+            table == "II" or any(a.kind is AtomKind.LETTER and a.bare in _SIDES for a in after)
         ):
             if table == "I" or dates and dates[0] < i:
                 return True
@@ -298,7 +300,7 @@ def _tail(text: str, cur: _Cursor, alts: dict[str, tuple[Candidate, ...]], with_
     rest = cur.atoms[cur.i :]
     di_index = None
     for j in range(len(rest) - 1, -1, -1):
-        if rest[j].kind is AtomKind.LETTER and rest[j].bare in {"D", "I"}:
+        if rest[j].kind is AtomKind.LETTER and rest[j].bare in _FORMS:
             di_index = j
             break
     form_read_as = None
@@ -343,10 +345,10 @@ def _parse_table1(text: str, cur: _Cursor, is_transaction: bool):
         out += _dates(text, cur, (F.TXN_DATE, F.DEEMED_DATE))
         if code := _code(text, cur):
             out.append(code)
-        shares = _numbers_until(cur, lambda a: a.kind is AtomKind.LETTER and a.bare in {"A", "D"})
+        shares = _numbers_until(cur, lambda a: a.kind is AtomKind.LETTER and a.bare in _SIDES)
         if e := _value_entity(F.SHARES, shares, text, alts):
             out.append(e)
-        if ad := _letter(cur, {"A", "D"}):
+        if ad := _letter(cur, _SIDES):
             out.append(_ent(F.ACQ_DISP, [ad], text, ad.bare, E.PRINTED))
         out += _tail(text, cur, alts, with_price=True)
     else:
@@ -403,7 +405,7 @@ def _parse_table2(text: str, cur: _Cursor, is_transaction: bool):
         )
         if e := _value_entity(F.SHARES, shares, text, alts):
             out.append(e)
-        if ad := _letter(cur, {"A", "D"}):
+        if ad := _letter(cur, _SIDES):
             out.append(_ent(F.ACQ_DISP, [ad], text, ad.bare, E.IN_BOX))
     labels: tuple[str, ...] = (F.EXERCISE_DATE, F.EXPIRATION_DATE)
     if is_transaction and (mark := _spaced_mark_before_single_date(cur)):
@@ -422,7 +424,7 @@ def _parse_table2(text: str, cur: _Cursor, is_transaction: bool):
     if under:
         out.append(_ent(F.UNDERLYING_TITLE, under, text, " ".join(a.bare for a in under), E.WORDS))
     rest_numeric = [a for a in cur.atoms[cur.i :] if a.kind is not AtomKind.TEXT]
-    di_pos = [k for k, a in enumerate(rest_numeric) if a.kind is AtomKind.LETTER and a.bare in {"D", "I"}]
+    di_pos = [k for k, a in enumerate(rest_numeric) if a.kind is AtomKind.LETTER and a.bare in _FORMS]
     numeric = rest_numeric[: di_pos[-1]] if di_pos else rest_numeric
     values = [a for a in numeric if a.kind in (AtomKind.NUMBER, AtomKind.FOOTNOTE, AtomKind.DOLLAR)]
     if values:

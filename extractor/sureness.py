@@ -18,8 +18,6 @@ from .sections import Sections
 from .tables.cell_stream import looks_like_cell_stream
 
 HEADER_NEEDS = frozenset({F.OWNER_NAME, F.ISSUER_NAME, F.TICKER, F.PERIOD_DATE})
-ROW_NEEDS = frozenset({F.SECURITY_TITLE, F.OWNED_FOLLOWING, F.OWNERSHIP_FORM})
-TRANSACTION_NEEDS = frozenset({F.TXN_CODE, F.SHARES, F.ACQ_DISP})
 _VALUES = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d,\d{3}|\$\s?\d")
 
 
@@ -30,11 +28,7 @@ def _sure(entities) -> bool:
 def row_sure(row: RowEntities) -> bool:
     """The rules read every column this kind of row must have, each with good evidence."""
     labels = {e.label for e in row.entities}
-    needs = ROW_NEEDS | (TRANSACTION_NEEDS if F.TXN_DATE in labels else frozenset())
-    if row.table == "II" and F.TXN_DATE in labels:
-        # Table II prints acquired and disposed amounts in two columns, no A/D letter
-        needs = (needs - {F.ACQ_DISP}) | {F.UNDERLYING_TITLE}
-    return needs <= labels and _sure(row.entities)
+    return F.needed(row.table, transaction=F.TXN_DATE in labels) <= labels and _sure(row.entities)
 
 
 def _table_sure(rows: list[RowEntities], region: str) -> bool:

@@ -21,15 +21,7 @@ from .. import evidence as E
 from ..entities import Entity
 from ..layout import BLANK_LINE, atoms_of, split_lines
 
-# printed column order; cells of one rank may come in either order (pdfminer puts the
-# nature box before the ownership-form box)
-_RANK = {
-    "I": {F.SECURITY_TITLE: 0, F.TXN_DATE: 1, F.DEEMED_DATE: 2, F.TXN_CODE: 3, F.SHARES: 4, F.ACQ_DISP: 5,
-          F.PRICE: 6, F.OWNED_FOLLOWING: 7, F.OWNERSHIP_FORM: 8, F.NATURE: 8},
-    "II": {F.SECURITY_TITLE: 0, F.CONV_PRICE: 1, F.TXN_DATE: 2, F.DEEMED_DATE: 3, F.TXN_CODE: 4, F.SHARES: 5,
-           F.ACQ_DISP: 5, F.EXERCISE_DATE: 6, F.EXPIRATION_DATE: 7, F.UNDERLYING_TITLE: 8, F.UNDERLYING_SHARES: 9,
-           F.PRICE: 10, F.OWNED_FOLLOWING: 11, F.OWNERSHIP_FORM: 12, F.NATURE: 12},
-}
+_RANK = {table: F.ranks(table) for table in F.TABLE_COLUMNS}  # printed column order (fields.TABLE_COLUMNS)
 # labels the model may confuse where one table has no such column: Table I prints no underlying
 _ALIASES = {"I": {F.UNDERLYING_TITLE: F.SECURITY_TITLE}, "II": {}}
 _LONE_MARK = re.compile(r"(?:^|\n)[ \t]*(\(\d{1,2}\)(?:[ \t]*\(\d{1,2}\))*)[ \t]*(?=\n|$)")
@@ -179,7 +171,7 @@ def _mend(cells: list[_Cell]) -> list[_Cell]:
     """
     for c in cells:
         letter = _letter(c) if len(c.parts[0].text.strip().split("(")[0]) == 1 else ""
-        if letter and letter in F.TRANSACTION_CODES and ((c.label == F.ACQ_DISP and letter not in "AD") or (c.label == F.OWNERSHIP_FORM and letter not in "DI")):
+        if letter and letter in F.TRANSACTION_CODES and ((c.label in (F.ACQ_DISP, F.OWNERSHIP_FORM) and letter not in F.letters(c.label))):
             c.label = F.TXN_CODE
     i = 0
     while i < len(cells):

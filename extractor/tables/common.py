@@ -15,6 +15,8 @@ from ..entities import Entity, RowEntities
 from ..layout import BLANK_LINE, Atom, AtomKind, Line, atoms_of
 from ..ocr import cell_words
 
+_SIDES, _FORMS = set(F.letters(F.ACQ_DISP)), set(F.letters(F.OWNERSHIP_FORM))  # from fields.TABLE_COLUMNS
+
 #: A column-header line of Table I or II (and OCR's garblings of one).
 HEADER_LINE = re.compile(
     r"Instr\.|\(Month/Day/Y|Title\s+of|Beneficially\s+Own|Transaction\s+Code|Amount\s+or\s+Num|"
@@ -39,7 +41,7 @@ def is_data_line(atoms: list[Atom]) -> bool:
     values = [i for i, a in enumerate(atoms) if a.kind in (AtomKind.NUMBER, AtomKind.DATE)]
     if len(values) >= 2:
         return True
-    return bool(values) and any(a.kind is AtomKind.LETTER and a.bare in {"D", "I"} for a in atoms[values[0] :])
+    return bool(values) and any(a.kind is AtomKind.LETTER and a.bare in _FORMS for a in atoms[values[0] :])
 
 
 

@@ -21,6 +21,8 @@ from ..layout import Atom, AtomKind, Line, atoms_of
 from ..ocr import ENDS_NATURE, MARK_LINE, tidy_cell
 from .common import HEADER_LINE, HEADER_WORDS, LAST_ROW, ROW_BEFORE_LAST, TableReader, TextLine, ends_with_indirect
 
+_SIDES, _FORMS = set(F.letters(F.ACQ_DISP)), set(F.letters(F.OWNERSHIP_FORM))  # from fields.TABLE_COLUMNS
+
 FAMILY = "reading-order"
 #: Atoms of lines that are not the row's own get cells of their own (negative: never a real
 #: column), so the grammar keeps them apart from the row's first cell: a title line printed
@@ -220,7 +222,7 @@ def _is_title_tail(atoms: list[Atom]) -> bool:
 
 
 def _lone_form(atoms: list[Atom]) -> bool:
-    return len(atoms) == 1 and atoms[0].kind is AtomKind.LETTER and atoms[0].bare in {"D", "I"}
+    return len(atoms) == 1 and atoms[0].kind is AtomKind.LETTER and atoms[0].bare in _FORMS
 
 
 def _is_holding_start(atoms: list[Atom]) -> bool:
