@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from .normalize import split_footnotes
+from .normalize import DATE_SHAPE, split_footnotes
 from .ocr import cut_mark
 
 
@@ -123,7 +123,7 @@ class Atom:
 
 _FOOT = r"(?:<sup>\s*\(?\d{1,2}\)?\s*</sup>|\(\d{1,2}\)|⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}⁾)"
 _ATOM = re.compile(
-    rf"(?P<date>\d{{1,2}}/\d{{1,2}}/\d{{2,4}}(?:\s*{_FOOT})*)"
+    rf"(?P<date>{DATE_SHAPE}(?:\s*{_FOOT})*)"
     rf"|(?P<number>(?:\\?\$\s?)?[-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:\s*{_FOOT})*)"
     rf"|(?P<footnote>{_FOOT}(?:\s*{_FOOT})*)"
     r"|(?P<dollar>\\?\$)"

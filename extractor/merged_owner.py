@@ -17,6 +17,7 @@ from . import evidence as E
 from .boxes import TICKER_TOKS
 from .entities import Entity
 from .normalize import DATE_IN_TEXT
+from .normalize import DATE_SHAPE
 
 _FORM_WORDS = re.compile(
     r"Name\s+and\s+Address|Reporting\s+Person|Issuer\s+Name|Relationship\s+of|Date\s+of\s+Earliest|[Il]f\s+Amendment"
@@ -60,7 +61,7 @@ _LABEL_WORDS = re.compile(r"Name\s+and\s+Address|Reporting\s+Person|Issuer\s+Nam
 _RELATION_WORDS = re.compile(r"\bD?irec\w*|\b10%|\bOwne\b|\bOwner\b|\bOfficer\b|\bCheck\s+all", re.I)  # OCR: "irector"
 _NAME_STOP = re.compile(r"\s(?:[»X×✓]\s|x\s+Dir|Director|10%|Officer|Other\s*\(|\(Check)")
 _CITY_LINE = re.compile(r"^\W*([A-Za-z][A-Za-z .'\-]*?)\s+([A-Z]{2})\s+(\d{5}(?:-\d{4})?)\b")
-_BOX3_TAIL = re.compile(r"\s+(?:\d{1,2}/\d{1,2}/\d{2,4}|3\.\s*Date|4\.\s*[Il]f\s+Amend).*$")
+_BOX3_TAIL = re.compile(rf"\s+(?:{DATE_SHAPE}|3\.\s*Date|4\.\s*[Il]f\s+Amend).*$")
 
 
 def _junk_name(name: str | None) -> bool:

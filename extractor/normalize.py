@@ -161,6 +161,10 @@ def mend_split_digits(text: str) -> str:
     return _SPLIT_DIGIT.sub(r"\1", text)
 
 
+#: The shape of a printed date, MM/DD/YYYY with one-digit parts and two- or three-digit years tolerated
+#: (a converter cuts them); every reader that looks for a date in a table or a line uses it.
+DATE_SHAPE = r"\d{1,2}/\d{1,2}/\d{2,4}"
+#: A whole date in running text (prose, boxes): two- or four-digit years, or a month name.
 DATE_IN_TEXT = re.compile(
     r"\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b"
     r"|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b"

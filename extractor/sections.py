@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .errors import EmptyInputError, NotAForm4Error, TruncatedFilingError
 from .layout import blank_markup, flatten_html_tables
 from .ocr import LOOKALIKES
+from .normalize import DATE_SHAPE
 
 _SP = r"[\s*_|#<>/bru]*"  # what converters put between the words of a label
 
@@ -205,7 +206,7 @@ def find_sections(text: str) -> Sections:
 
 
 _SIGNATURE_START = re.compile(r"^[ \t>*\-]*(?:/s/|\\?/s\\?/|s/\s)", re.I | re.M)
-_DATE_LINE = re.compile(r"^\W*\d{1,2}/\d{1,2}/\d{2,4}\W*$", re.M)
+_DATE_LINE = re.compile(rf"^\W*{DATE_SHAPE}\W*$", re.M)
 
 
 def _signature_start(text: str, before: Span, sig_end: int) -> int:
@@ -251,4 +252,4 @@ def _signature_start(text: str, before: Span, sig_end: int) -> int:
 
 _CONTINUED = re.compile(r"(?:\b(?:for|of|by|and|the|on\s+behalf)|[&,:-])\s*$", re.I)
 _CONTINUES = re.compile(r"^[ \t]*(?:for\b|of\b|on\s+behalf\b|[a-z])")
-_TRAILING_DATE = re.compile(r"\s+\d{1,2}/\d{1,2}/\d{2,4}\W*$")  # "By: Jane Roe, Attorney-in- 04/15/2022"
+_TRAILING_DATE = re.compile(rf"\s+{DATE_SHAPE}\W*$")  # "By: Jane Roe, Attorney-in- 04/15/2022"

@@ -16,9 +16,10 @@ from .model import named_regions
 from .entities import Footer, HeaderEntities, RowEntities
 from .sections import Sections
 from .tables.cell_stream import looks_like_cell_stream
+from .normalize import DATE_SHAPE
 
 HEADER_NEEDS = frozenset({F.OWNER_NAME, F.ISSUER_NAME, F.TICKER, F.PERIOD_DATE})
-_VALUES = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d,\d{3}|\$\s?\d")
+_VALUES = re.compile(DATE_SHAPE + r"|\d,\d{3}|\$\s?\d")
 
 
 def _sure(entities) -> bool:

@@ -13,10 +13,11 @@ import re
 from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
+from .normalize import DATE_SHAPE
 
 TOKEN = re.compile(
     r"<[^<>\n]{0,80}>"  # markup: <br>, <u>, <sup>, <input ... checked>
-    r"|\d{1,2}/\d{1,2}/\d{2,4}"  # dates
+    rf"|{DATE_SHAPE}"  # dates
     r"|\d+(?:,\d{3})*(?:\.\d+)?"  # numbers
     r"|[A-Za-z]+(?:['’][A-Za-z]+)*\.?(?<=[A-Z]\.)|[A-Za-z]+(?:['’][A-Za-z]+)*"  # words (initials keep their dot)
     r"|[^\sA-Za-z0-9]"  # any other single character

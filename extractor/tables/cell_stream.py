@@ -20,6 +20,7 @@ from .. import fields as F
 from .. import evidence as E
 from ..entities import Entity
 from ..layout import BLANK_LINE, atoms_of, split_lines
+from ..normalize import DATE_SHAPE
 
 _RANK = {table: F.ranks(table) for table in F.TABLE_COLUMNS}  # printed column order (fields.TABLE_COLUMNS)
 # labels the model may confuse where one table has no such column: Table I prints no underlying
@@ -73,7 +74,7 @@ def is_cell_stream(anchors: list[Entity], paragraphs: Paragraphs) -> bool:
 
 
 _COLUMN_LABEL = re.compile(r"Instr|Month|Table\s|Transaction|Securities|Amount|Price|Ownership|Expiration|Exercisable", re.I)
-_VALUE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\$\s?\d[\d,]*(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|(?<![\d.])\d{2,}(?![\d.)])")
+_VALUE = re.compile(DATE_SHAPE + r"|\$\s?\d[\d,]*(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|(?<![\d.])\d{2,}(?![\d.)])")
 
 
 def looks_like_cell_stream(text: str, start: int, end: int) -> bool:
