@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from . import fields as F
 from . import evidence as E
 from .entities import Checkbox, Entity
-from .layout import split_lines
 from .normalize import DATE_IN_TEXT, mend_split_digits
 from .sections import ANCHORS, Sections, Span
 
@@ -64,7 +63,7 @@ def cut_boxes(sections: Sections, span: "Span | None" = None) -> Boxes:
     column_box: dict[int, str] = {}
     x_labels: dict[int, str] = {}
     span = span or sections.header
-    for line in split_lines(text, span.start, span.end):
+    for line in sections.index.lines(span.start, span.end):
         by_position = "\t" not in line.text and "|" not in line.text
         for cell in line.cells:
             if not cell.text:

@@ -10,12 +10,11 @@ the same way, field by field.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, replace
 
 from . import fields as F
 from .entities import Entity
-from .layout import atoms_of, split_lines
+from .layout import TextIndex
 from .entities import Footer, HeaderEntities, RowEntities
 from .sections import Sections
 from .tables.cell_stream import Paragraphs, is_cell_stream, stream_rows
@@ -51,24 +50,16 @@ class _Row:
         return {e.label for e in self.entities}
 
 
-class _Lines:
-    def __init__(self, text: str) -> None:
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
-
-    def of(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset) - 1
-
-
 def model_rows(sections: Sections, entities: list[Entity]) -> list[RowEntities]:
     """Group the model's row-label entities of each table into rows."""
     text = sections.text
-    lines = _Lines(text)
+    lines = sections.index
     out: list[RowEntities] = []
     for table, span in (("I", sections.table1), ("II", sections.table2)):
         ents = sorted((e for e in entities if span.start <= e.start < span.end and e.label in F.ROW_LABELS), key=lambda e: e.start)
         paragraphs = Paragraphs(text, span.start, span.end)
         if is_cell_stream([e for e in ents if e.label in ANCHOR_LABELS], paragraphs):
-            for cells, ids in stream_rows(table, text, span.start, span.end, ents):
+            for cells, ids in stream_rows(table, text, span.start, span.end, ents, lines):
                 if len(cells) > 1 and any(label in ANCHOR_LABELS for label in cells):  # a lone cell is no row
                     entities_ = tuple(_joined(text, label, parts) for label, parts in cells.items())
                     out.append(RowEntities(table, *_span_of(cells), entities_, ids, dealt=True))  # type: ignore[arg-type]
@@ -77,7 +68,7 @@ def model_rows(sections: Sections, entities: list[Entity]) -> list[RowEntities]:
         for e in ents:
             if e.label not in ANCHOR_LABELS:
                 continue
-            line = lines.of(e.start)
+            line = lines.line_of(e.start)
             current = rows[-1] if rows else None
             if current is None or e.label in current.labels() or line > current.last_line + 1:
                 rows.append(_Row(line, line, [e]))
@@ -89,7 +80,7 @@ def model_rows(sections: Sections, entities: list[Entity]) -> list[RowEntities]:
         for e in ents:
             if e.label in ANCHOR_LABELS:
                 continue
-            line = lines.of(e.start)
+            line = lines.line_of(e.start)
             # nearest row; a tie goes to the row above (cells are top-aligned: wrapped text runs below)
             best = min(rows, key=lambda r: (_distance(r, line), r.first_line > line))
             best.entities.append(e)
@@ -117,7 +108,7 @@ def _span_of(cells: dict[str, list[Entity]]) -> tuple[int, int]:
     return min(e.start for e in parts), max(e.end for e in parts)
 
 
-def _row_entities(table: str, text: str, lines: _Lines, row: _Row) -> RowEntities:
+def _row_entities(table: str, text: str, lines: TextIndex, row: _Row) -> RowEntities:
     merged: dict[str, list[Entity]] = {}
     for e in sorted(row.entities, key=lambda e: e.start):
         merged.setdefault(e.label, []).append(e)
@@ -126,13 +117,7 @@ def _row_entities(table: str, text: str, lines: _Lines, row: _Row) -> RowEntitie
     end = max(e.end for e in entities)
     line_start = lines.starts[row.first_line]
     line_end = lines.starts[row.last_line + 1] - 1 if row.last_line + 1 < len(lines.starts) else len(text)
-    ids: list[str] = []
-    for line in split_lines(text, line_start, line_end):
-        for atom in atoms_of(text, line.cells):
-            for fid in atom.footnote_ids:
-                if fid not in ids:
-                    ids.append(fid)
-    return RowEntities(table, start, end, tuple(entities), tuple(ids))  # type: ignore[arg-type]
+    return RowEntities(table, start, end, tuple(entities), lines.footnote_ids(line_start, line_end))  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- merging

@@ -6,7 +6,7 @@ import re
 from . import fields as F
 from . import evidence as E
 from .entities import Entity, Footer, FootnoteText
-from .normalize import DATE_IN_TEXT, clean_text, mend_split_digits
+from .normalize import DATE_IN_TEXT, clean_text, mend_split_digits, mend_split_digits_mapped
 from .sections import ANCHORS, FOOTNOTE_START, Sections, Span
 
 
@@ -85,17 +85,18 @@ _ATTORNEY_OCR = re.compile(r"\b([Aa])tto(?:m|mm|rm|nn)ey\b")
 
 def _signature(text: str, start: int, end: int) -> tuple[Entity, ...]:
     chunk = text[start:end]
+    where = list(range(len(chunk) + 1))  # offset in ``chunk`` of each character of the view read
     if "\t" in chunk and not DATE_IN_TEXT.search(chunk):
-        # "01/04/201⇥12": a date split over two tab cells; the block is read mended (offsets
-        # past the cut are off by what the mending removed)
-        chunk = mend_split_digits(chunk)
+        # "01/04/201⇥12": a date split over two tab cells; the block is read mended, its
+        # offsets mapped back to the text
+        chunk, where = mend_split_digits_mapped(chunk)
     date = DATE_IN_TEXT.search(chunk)
     after = chunk[date.end() :] if date else ""
     if date and re.search(r"[A-Za-z]", after):  # the name wraps around the date: "..., Attorney-in-fact for / 09/11/2020 / Reid G. Hoffman"
-        name_end = start + date.end() + len(after.rstrip())
+        name_end = start + where[date.end() + len(after.rstrip())]
         name_text = chunk[: date.start()] + " " + after
     else:
-        name_end = start + (date.start() if date else len(chunk))
+        name_end = start + where[date.start() if date else len(chunk)]
         name_text = text[start:name_end]
     name_raw = text[start:name_end]
     name_text = re.sub(r"(?<=[a-z])-[ \t]*\n\s*(?=[a-z])", "-", name_text)  # "Attorney-in-" / "fact"
@@ -108,7 +109,8 @@ def _signature(text: str, start: int, end: int) -> tuple[Entity, ...]:
         lead = len(name_raw) - len(name_raw.lstrip())
         out.append(Entity(F.SIGNER_NAME, start + lead, start + len(name_raw.rstrip()), name_raw.strip(), E.IN_BOX, value_text=name))
     if date:
-        out.append(Entity(F.SIGNATURE_DATE, start + date.start(), start + date.end(), date.group(0), E.PRINTED))
+        s, e = start + where[date.start()], start + where[date.end()]
+        out.append(Entity(F.SIGNATURE_DATE, s, e, text[s:e], E.PRINTED, value_text=date.group(0)))
     return tuple(out)
 
 

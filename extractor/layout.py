@@ -7,6 +7,7 @@ turns all of them into one shape: ``Line`` -> ``Cell`` -> ``Atom``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -164,6 +165,52 @@ def atoms_of(text: str, cells: tuple[Cell, ...]) -> list[Atom]:
             out.append(Atom(atom_kind, start, end, raw, cell.column, ids))
             taken = end
     return out
+
+
+class TextIndex:
+    """Lines, cells and atoms of one text, each computed once and shared by every reader.
+
+    The header boxes, the table readers, the grouping of the model's entities and the
+    cell-stream dealer all ask this index (``Sections.index``) for the lines of a span and the
+    atoms of a line, so a text is split once however many readers look at it.
+
+    >>> index = TextIndex("a\\tb\\n1,000 D")
+    >>> index.lines(0, 11) is index.lines(0, 11), [a.bare for a in index.atoms(index.lines(0, 11)[1].cells)]
+    (True, ['1,000', 'D'])
+    >>> index.line_of(5), index.footnote_ids(0, 11)
+    (1, ())
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: dict[tuple[int, int], list[Line]] = {}
+        self._atoms: dict[tuple[Cell, ...], list[Atom]] = {}
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]  # where each line starts
+
+    def lines(self, start: int, end: int) -> list[Line]:
+        """``split_lines`` of ``text[start:end]``."""
+        key = (start, end)
+        if key not in self._lines:
+            self._lines[key] = split_lines(self.text, start, end)
+        return self._lines[key]
+
+    def atoms(self, cells: tuple[Cell, ...]) -> list[Atom]:
+        """``atoms_of`` the given cells."""
+        if cells not in self._atoms:
+            self._atoms[cells] = atoms_of(self.text, cells)
+        return self._atoms[cells]
+
+    def line_of(self, offset: int) -> int:
+        """The number of the line holding ``offset``."""
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def footnote_ids(self, start: int, end: int) -> tuple[str, ...]:
+        """Every footnote mark printed in ``text[start:end]``, in order, without repeats."""
+        ids: list[str] = []
+        for line in self.lines(start, end):
+            for atom in self.atoms(line.cells):
+                ids += [f for f in atom.footnote_ids if f not in ids]
+        return tuple(ids)
 
 
 # ---------------------------------------------------------------- prose view

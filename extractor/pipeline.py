@@ -11,13 +11,13 @@ from .assemble import assemble
 from .calibration import Calibrator
 from .combine import merge_footer, merge_header, merge_rows, model_rows
 from .fields import ROW_LABELS
-from .errors import BinaryInputError, EmptyInputError, Form4Error, NotAForm4Error, TruncatedFilingError
+from .errors import BinaryInputError, EmptyInputError, Form4Error, InputNotFoundError, NotAForm4Error, TruncatedFilingError
 from .footer import read_footer
 from .header import read_header
 from .layout import unwrap_grid_tables
 from .model import predict
 from .sureness import unsure_spans
-from .tables import find_rows
+from .tables import read_tables
 from .schema import Record
 from .sections import Sections, find_sections
 
@@ -68,18 +68,26 @@ def _sections(text: str) -> Sections:
         raise first
 
 
-def extract_text(text: str, source: str | None = None, settings: Extractor = RULES_ONLY) -> Record:
-    """Extract one filing from its flattened text: sections -> entities -> assembler -> record."""
+def extract_text(text: str, source: str | None = None, settings: Extractor = RULES_ONLY, trace: dict | None = None) -> Record:
+    """Extract one filing from its flattened text: sections -> entities -> assembler -> record.
+
+    ``trace``, when given, receives what error analysis groups by: the converter family each
+    table was read as (``trace["families"]``, e.g. ``{"I": "positional", "II": "positional"}``).
+    """
     try:
         sections = _sections(text)
     except Form4Error as err:
         err.source = err.source or source
         raise
     header = read_header(sections)
-    rows = find_rows(sections)
+    tables = read_tables(sections)
+    rows = [row for table in tables for row in table.rows]
     footer = read_footer(sections)
+    if trace is not None:
+        trace["families"] = {table.table: table.family for table in tables}
     if settings.nlp is not None:
-        spans = unsure_spans(sections, header, rows, footer) if settings.cascade else None
+        streams = frozenset(t.table for t in tables if t.family == "cell-stream")
+        spans = unsure_spans(sections, header, rows, footer, streams) if settings.cascade else None
         entities = predict(settings.nlp, sections, spans) if spans is None or spans else []
         rows = merge_rows(rows, model_rows(sections, entities), settings.model_wins)
         header = merge_header(header, entities, sections, settings.model_wins)
@@ -89,7 +97,11 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
 
 
 def extract_file(path: Path, source: str | None = None, settings: Extractor = RULES_ONLY) -> Record:
-    return extract_text(decode(path.read_bytes(), str(path)), source or str(path), settings)
+    try:
+        data = path.read_bytes()
+    except OSError as err:  # missing, a folder, no permission
+        raise InputNotFoundError(f"cannot read the file ({err.strerror or err}); check the path and its permissions", str(path)) from None
+    return extract_text(decode(data, str(path)), source or str(path), settings)
 
 
 def model_extractor(path: str | None = None) -> Extractor:

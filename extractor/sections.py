@@ -9,10 +9,10 @@ tabs, markdown and HTML tables, ``<br>``, OCR-broken words and garbage repeats
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import EmptyInputError, NotAForm4Error, TruncatedFilingError
-from .layout import blank_markup, flatten_html_tables
+from .layout import TextIndex, blank_markup, flatten_html_tables
 from .ocr import LOOKALIKES
 from .normalize import DATE_SHAPE
 
@@ -102,6 +102,11 @@ class Sections:
     more_owners: Span = Span(0, 0)  # blocks of the 2nd, 3rd ... reporting owner (after Table II)
     raw: str = ""  # the text as given (what the model reads)
     prose: str = ""  # ``text`` with tags, table pipes and markdown rules blanked from the footer on (footnotes, remarks, signatures)
+    index: TextIndex = field(default_factory=lambda: TextIndex(""))  # lines and atoms of ``text``, computed once
+
+    def __post_init__(self) -> None:
+        if self.index.text != self.text:
+            object.__setattr__(self, "index", TextIndex(self.text))
 
     def get(self, name: str) -> Span:
         return getattr(self, name)

@@ -15,7 +15,6 @@ from .evidence import RULE_SURE
 from .model import named_regions
 from .entities import Footer, HeaderEntities, RowEntities
 from .sections import Sections
-from .tables.cell_stream import looks_like_cell_stream
 from .normalize import DATE_SHAPE
 
 HEADER_NEEDS = frozenset({F.OWNER_NAME, F.ISSUER_NAME, F.TICKER, F.PERIOD_DATE})
@@ -38,10 +37,13 @@ def _table_sure(rows: list[RowEntities], region: str) -> bool:
     return all(row_sure(row) for row in rows)
 
 
-def unsure_spans(sections: Sections, header: HeaderEntities, rows: list[RowEntities], footer: Footer) -> list[tuple[int, int]]:
+def unsure_spans(
+    sections: Sections, header: HeaderEntities, rows: list[RowEntities], footer: Footer, streams: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
     """The spans of text the model should read: unsure regions; in a table the rules did read,
     only the lines around its unsure rows (the merge keeps sure rows as the rules read them,
-    and a row only the model sees is dropped where the rules read that table)."""
+    and a row only the model sees is dropped where the rules read that table). A table in
+    ``streams`` (printed one cell per paragraph: ``tables.family_of``) is read whole."""
     text = sections.text
     unsure = unsure_regions(sections, header, rows, footer)
     spans: list[tuple[int, int]] = []
@@ -50,7 +52,7 @@ def unsure_spans(sections: Sections, header: HeaderEntities, rows: list[RowEntit
             continue
         table = {"table1": "I", "table2": "II"}.get(name)
         ruled = [r for r in rows if r.table == table] if table else []
-        if not ruled or (table and looks_like_cell_stream(text, start, end)):  # a cell stream is read whole
+        if not ruled or table in streams:
             spans.append((start, end))
             continue
         for row in ruled:

@@ -19,7 +19,7 @@ analysis can group by it; every family hands its rows' atoms to ``grammar.parse_
 from __future__ import annotations
 
 from ..entities import RowEntities, TableReading
-from ..layout import Line, split_lines
+from ..layout import Line, split_lines  # noqa: F401  (family_of's example)
 from ..sections import Sections
 from .cell_stream import looks_like_cell_stream
 from .positional import PositionalReader, is_positional
@@ -47,10 +47,10 @@ def read_tables(sections: Sections) -> list[TableReading]:
     text = sections.text
     out: list[TableReading] = []
     for name, span in (("I", sections.table1), ("II", sections.table2)):
-        lines = [ln for ln in split_lines(text, span.start, span.end) if ln.cells and not ln.is_markdown_rule]
+        lines = [ln for ln in sections.index.lines(span.start, span.end) if ln.cells and not ln.is_markdown_rule]
         family = family_of(text, span.start, span.end, lines)
         reader = PositionalReader if family == "positional" else ReadingOrderReader
-        out.append(TableReading(name, family, tuple(reader(name, text, lines).read_all())))  # type: ignore[arg-type]
+        out.append(TableReading(name, family, tuple(reader(name, sections.index, lines).read_all())))  # type: ignore[arg-type]
     return out
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from .. import fields as F
 from .. import evidence as E
 from ..entities import Entity
-from ..layout import BLANK_LINE, atoms_of, split_lines
+from ..layout import BLANK_LINE, TextIndex
 from ..normalize import DATE_SHAPE
 
 _RANK = {table: F.ranks(table) for table in F.TABLE_COLUMNS}  # printed column order (fields.TABLE_COLUMNS)
@@ -85,7 +85,9 @@ def looks_like_cell_stream(text: str, start: int, end: int) -> bool:
     return len(lines) >= 4 and single >= 0.9 * len(lines) and blank >= len(lines) / 2
 
 
-def stream_rows(table: str, text: str, start: int, end: int, entities: list[Entity]) -> list[tuple[dict[str, list[Entity]], tuple[str, ...]]]:
+def stream_rows(
+    table: str, text: str, start: int, end: int, entities: list[Entity], index: TextIndex | None = None
+) -> list[tuple[dict[str, list[Entity]], tuple[str, ...]]]:
     """Deal the labelled cells of one table to rows: (label -> its parts, footnote ids) per row."""
     rank = _RANK[table]
     paragraphs = Paragraphs(text, start, end)
@@ -121,7 +123,7 @@ def stream_rows(table: str, text: str, start: int, end: int, entities: list[Enti
             for r, cell in zip(indirect_rows, natures):
                 r.cells[F.NATURE] = cell
         out.extend(rows)
-    return [({label: c.parts for label, c in row.cells.items()}, _footnotes(text, row, paragraphs, rank)) for row in out]
+    return [({label: c.parts for label, c in row.cells.items()}, _footnotes(index or TextIndex(text), row, paragraphs, rank)) for row in out]
 
 
 def _unlabelled_titles(text: str, start: int, end: int, labelled: list[Entity], titles: set[str], paragraphs: Paragraphs) -> list[Entity]:
@@ -208,12 +210,10 @@ def _cells(entities: list[Entity], paragraphs: Paragraphs) -> list[_Cell]:
     return out
 
 
-def _footnotes(text: str, row: _StreamRow, paragraphs: Paragraphs, rank: dict[str, int]) -> tuple[str, ...]:
+def _footnotes(index: TextIndex, row: _StreamRow, paragraphs: Paragraphs, rank: dict[str, int]) -> tuple[str, ...]:
     """The marks in the row's cells, in printed column order."""
     ids: list[str] = []
     for cell in sorted(row.cells.values(), key=lambda c: rank[c.label]):
         s, e = paragraphs.bounds(paragraphs.of(cell.parts[0].start))
-        for line in split_lines(text, s, e):
-            for atom in atoms_of(text, line.cells):
-                ids += [f for f in atom.footnote_ids if f not in ids]
+        ids += [f for f in index.footnote_ids(s, e) if f not in ids]
     return tuple(ids)

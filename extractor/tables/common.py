@@ -12,7 +12,7 @@ from dataclasses import replace
 from .. import fields as F
 from .. import evidence as E
 from ..entities import Entity, RowEntities
-from ..layout import BLANK_LINE, Atom, AtomKind, Line, atoms_of
+from ..layout import BLANK_LINE, Atom, AtomKind, Line, TextIndex
 from ..ocr import cell_words
 
 _SIDES, _FORMS = set(F.letters(F.ACQ_DISP)), set(F.letters(F.OWNERSHIP_FORM))  # from fields.TABLE_COLUMNS
@@ -86,8 +86,8 @@ class TableReader:
     and how the table ends (``finish``); the walk over the lines and the header blocks are here.
     """
 
-    def __init__(self, name: str, text: str, lines: list[Line]) -> None:
-        self.name, self.text, self.lines = name, text, lines
+    def __init__(self, name: str, index: TextIndex, lines: list[Line]) -> None:
+        self.name, self.index, self.text, self.lines = name, index, index.text, lines
         self.rows: list[PlacedRow] = []
         self.in_header = False  # between a column-header line and the end of its block
         self.below_header = False  # after a repeated page header's block, before the next row
@@ -102,7 +102,7 @@ class TableReader:
         if HEADER_LINE.search(line.text):
             self.header_line(index, line)
             return
-        atoms = atoms_of(self.text, line.cells)
+        atoms = self.index.atoms(line.cells)
         if not atoms:
             return
         previous = self.lines[index - 1] if index else None

@@ -14,7 +14,7 @@ from .. import fields as F
 from .. import evidence as E
 from ..entities import Entity, RowEntities
 from ..grammar import parse_row
-from ..layout import BLANK_LINE, Atom, AtomKind, Line
+from ..layout import BLANK_LINE, Atom, AtomKind, Line, TextIndex
 from .common import TableReader
 
 FAMILY = "positional"
@@ -33,8 +33,8 @@ def is_positional(lines: list[Line]) -> bool:
 
 
 class PositionalReader(TableReader):
-    def __init__(self, name: str, text: str, lines: list[Line]) -> None:
-        super().__init__(name, text, lines)
+    def __init__(self, name: str, index: TextIndex, lines: list[Line]) -> None:
+        super().__init__(name, index, lines)
         self.loose: list[Loose] = []  # text-only lines, given to rows at the end
         self.headers: list[int] = []  # indices of column-header lines
         self.after_header: set[int] = set()  # text between a repeated page header and the next row

@@ -17,7 +17,7 @@ from .. import fields as F
 from .. import evidence as E
 from ..entities import Entity, RowEntities
 from ..grammar import parse_row
-from ..layout import Atom, AtomKind, Line, atoms_of
+from ..layout import Atom, AtomKind, Line, TextIndex
 from ..ocr import ENDS_NATURE, MARK_LINE, tidy_cell
 from .common import HEADER_LINE, HEADER_WORDS, LAST_ROW, ROW_BEFORE_LAST, TableReader, TextLine, ends_with_indirect
 
@@ -31,8 +31,8 @@ TITLE_ABOVE, BETWEEN_HALVES = -1, -2
 
 
 class ReadingOrderReader(TableReader):
-    def __init__(self, name: str, text: str, lines: list[Line]) -> None:
-        super().__init__(name, text, lines)
+    def __init__(self, name: str, index: TextIndex, lines: list[Line]) -> None:
+        super().__init__(name, index, lines)
         self.pending: list[Atom] = []  # a title printed on its own line(s) above its values
         self.pending_lines: list[TextLine] = []  # the lines of ``pending``
         self.tail: list[TextLine] = []  # text lines after an indirect row
@@ -46,7 +46,7 @@ class ReadingOrderReader(TableReader):
         self.tail = []
         if after := _after_header_cells(line):
             # "...Amount (D) Price⇥See": the first line of a nature centred on the next row
-            self.pending_lines.append((after, atoms_of(self.text, after.cells)))
+            self.pending_lines.append((after, self.index.atoms(after.cells)))
 
     def other_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
         if self.tail and _lone_form(atoms) and _is_holding_start(self.tail[-1][1]):
