@@ -1,38 +1,9 @@
-"""The model's side of the path: tokenizer, regions, grouping model entities into rows, arbitration, calibration."""
-
-from pathlib import Path
-
-import spacy
+"""form4.combine: the model's entities grouped into rows and merged with the rules' readings."""
 
 from form4 import fields as F
-from form4.calibration import Calibrator, kind_of
 from form4.combine import merge_entities, model_rows
 from form4.entities import Entity
-from form4.model import text_regions
-from form4.pipeline import extract_file
 from form4.sections import find_sections
-from form4.tokenizer import FilingTokenizer
-
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-
-
-def test_tokenizer_keeps_values_whole_and_text_exact():
-    nlp = spacy.blank("en")
-    text = "Common Stock\t10/26/2023\t\tA\t45,551 ⁽¹⁾\t\\$110.2893(1)\t5,048,392\tD"
-    doc = FilingTokenizer(nlp.vocab)(text)
-    assert doc.text == text
-    for value in ("10/26/2023", "45,551", "110.2893", "5,048,392"):
-        start = text.index(value)
-        assert doc.char_span(start, start + len(value), alignment_mode="strict") is not None
-
-
-def test_regions_cover_the_value_sections():
-    text = (SAMPLES / "000_46eb1dd4f8015172.txt").read_text()
-    regions = text_regions(text)
-    covered = "".join(text[s:e] for s, e in regions)
-    for value in ("Thakar Sumedh S", "45,551", "195,467", "/s/ Bruce Posey"):
-        assert value in covered
-    assert "Reminder: Report on a separate line" not in covered
 
 
 def _ent(text, value, label, nth=0):
@@ -74,13 +45,3 @@ def test_arbitration_and_agreement_scores():
     assert F.NATURE in rules_win  # the rules fill what the model missed
     model_win = {e.label: e for e in merge_entities(m, r, frozenset({F.PRICE}))}
     assert model_win[F.PRICE].value_source == "5.00"
-
-
-def test_calibrator_maps_evidence_monotonically(tmp_path):
-    cal = Calibrator(coef=(4.0, -1.0, 0, 0, 0, 0, 0, 0), intercept=-2.0)
-    cal.save(tmp_path / "c.json")
-    loaded = Calibrator.load(tmp_path / "c.json")
-    record = loaded.apply(extract_file(SAMPLES / "001_d8ce4ece6e55602e.txt"))
-    assert all(0 < c < 1 for c in record.confidence.values())
-    assert loaded.probability([0.9, 0, 0, 1, 0, 0, 0, 0]) > loaded.probability([0.5, 0, 0, 1, 0, 0, 0, 0])
-    assert kind_of("/period_of_report") == "date" and kind_of("/issuer/name") == "text"

@@ -1,32 +1,13 @@
-"""Layout-table reading: glued footnote marks, wrapped cells, prose in table cells, signatures."""
+"""form4.tables: Table I and II rows, read by the reader of each converter family.
 
-from form4.footer import read_footer
-from form4.header import read_header
-from form4.layout import blank_markup
-from form4.pipeline import extract_text
-from form4.tables import find_rows
+Layout text (pdftotext -layout): glued footnote marks, wrapped cells placed by position;
+reading-order text (pdftotext -raw, OCR lines) and markup (tabs, pipes, ``<br>``): a row over
+several lines, natures and titles wrapped around the values, marks OCR raised or dropped.
+"""
+
+from conftest import FOOT, HEAD, SIG
 from form4.sections import find_sections
-from form4.sureness import unsure_regions
-
-HEAD = """FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP
-1. Name and Address of Reporting Person*        2. Issuer Name and Ticker or Trading Symbol
- Doe Jane                                        ACME CORP [ ACME ]
-                          Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned
-1. Title of Security (Instr. 3)      2. Transaction Date       3. Transaction Code (Instr. 8)
-                                       Code     V     Amount          (D)        Price
-
-"""
-FOOT = """                          Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned
-Explanation of Responses:
-1. A note.
-2. Another note.
-"""
-SIG = """
-                                                                        Ann Lee, Attorney-in-fact for
-                                                                                          09/11/2020
-                                                                        Jane Doe
-                                                                        ** Signature of Reporting Person       Date
-"""
+from form4.tables import find_rows
 
 
 def _rows(table1: str):
@@ -55,81 +36,6 @@ def test_wrapped_nature_is_centred_on_its_row():
     natures = [next((e.value_source for e in r.entities if e.label == "NATURE"), None) for r in rows]
     assert natures == [None, "Estate planning vehicles", "See footnote"]
     assert rows[2].footnote_ids == ("F2",)
-
-
-def test_signature_name_wrapped_around_its_date():
-    sections = find_sections(HEAD + "Common Stock   05/01/2012   S   600   D   $10.00   1,000   D\n" + FOOT + SIG)
-    (sig,) = read_footer(sections).signatures
-    got = {e.label: e.value_source for e in sig}
-    assert got["SIGNER_NAME"] == "Ann Lee, Attorney-in-fact for Jane Doe"
-    assert got["SIGNATURE_DATE"] == "09/11/2020"
-
-
-def test_blank_markup_keeps_offsets():
-    text = "| <span class='F'>1.</span> <span>Sold under a plan.</span> |\n|---|---|\n"
-    view = blank_markup(text)
-    assert len(view) == len(text)
-    assert view.split() == ["1.", "Sold", "under", "a", "plan."]
-    assert view.index("Sold") == text.index("Sold")
-
-
-def test_markdown_footnotes_and_signature_in_table_cells():
-    text = (
-        HEAD + "Common Stock   05/01/2012   S   600   D   $10.00   1,000   D\n" + FOOT.split("Explanation")[0]
-        + "| **Explanation of Responses:** |\n| <span>1.</span> <span>A note.</span> |\n| **Remarks:** |\n|  |\n\n"
-        + "| | <u><span>/s/ Ann Lee</span></u> | <u><span>05/03/2012</span></u> |\n| | \\*\\* Signature of Reporting Person | Date |\n"
-    )
-    record = extract_text(text)
-    assert [(f.id, f.text) for f in record.footnotes] == [("F1", "A note.")]
-    assert record.remarks is None
-    assert [(s.name, str(s.date)) for s in record.signatures] == [("/s/ Ann Lee", "2012-05-03")]
-
-
-def test_cascade_skips_regions_the_rules_read_surely():
-    text = HEAD + "Common Stock            05/01/2012        S         600     D     $10.00     1,000     D\n" + FOOT + SIG
-    sections = find_sections(text)
-    header, rows, footer = read_header(sections), find_rows(sections), read_footer(sections)
-    unsure = unsure_regions(sections, header, rows, footer)
-    assert "table1" not in unsure and "signature" not in unsure
-    broken = HEAD + "Common Stock            05/01/2012        S         600     $10.00\n" + FOOT + SIG
-    sections = find_sections(broken)
-    assert "table1" in unsure_regions(sections, read_header(sections), find_rows(sections), read_footer(sections))
-
-
-def test_model_reads_only_the_lines_around_an_unsure_row():
-    from form4.sureness import unsure_spans
-
-    good = "Common Stock            05/01/2012        S         600     D     $10.00     1,000     D\n"
-    bad = "Common Stock            05/02/2012        S         700     $11.00\n"
-    text = HEAD + good * 6 + bad + good * 6 + FOOT + SIG
-    sections = find_sections(text)
-    spans = unsure_spans(sections, read_header(sections), find_rows(sections), read_footer(sections))
-    in_table = [(s, e) for s, e in spans if sections.table1.start <= s < sections.table1.end]
-    assert len(in_table) == 1  # (the header of this snippet has no date: it is read by the model too)
-    start, end = in_table[0]
-    assert start <= text.index(bad) and text.index(bad) + len(bad) - 1 <= end
-    assert end - start < len(sections.table1.slice(text)) / 2  # not the whole table
-
-
-def test_owner_read_line_by_line_when_ocr_merged_the_boxes():
-    from form4.merged_owner import read_merged_owner
-
-    text = (
-        "1. Name and Address of Reporting Person” 2. Issuer Name and Ticker or Trading Symbol 5. Relationship\n"
-        "Eventbrite, Inc. [ EB ] (Check all applicable)\n"
-        "BOTHA ROELOF » X Director X 10% Owner\n"
-        "(Last) (First) (Middle) 3. Date of Earliest Transaction (Month/Day/Year)\n"
-        "2800 SAND HILL ROAD, SUITE 101 08/20/2019\n"
-        "(Street) 4. If Amendment, Date of Original Filed (Month/Day/Year)\n"
-        "MENLO PARK CA 94025\n"
-        "(City) (State) (Zip)\n"
-    )
-    from form4.entities import Entity
-
-    issuer = [Entity("ISSUER_NAME", 0, 0, "Eventbrite, Inc.", 0.9)]
-    got = {e.label: e.value_source for e in read_merged_owner(text, 0, len(text), issuer)}
-    assert got == {"OWNER_NAME": "BOTHA ROELOF", "OWNER_STREET1": "2800 SAND HILL ROAD, SUITE 101",
-                   "OWNER_CITY": "MENLO PARK", "OWNER_STATE": "CA", "OWNER_ZIP": "94025"}
 
 
 def test_reading_order_text_continues_an_indirect_holdings_nature():
@@ -162,21 +68,6 @@ def test_markdown_cell_lines_split_at_br_share_the_nature_between_rows():
     natures = [next(e.value_source for e in r.entities if e.label == "NATURE") for r in rows]
     assert natures == ["Estate Planning", "US Venture 2010 Seed"]
     assert rows[1].footnote_ids == ("F2",)
-
-
-def test_owner_split_from_the_issuer_at_a_change_of_letter_case():
-    from form4.entities import Entity
-    from form4.merged_owner import split_owner_from_issuer as _split_owner_from_issuer
-
-    line = "Hoffman Reid MICROSOFT CORP"
-    owner = [Entity("OWNER_NAME", 0, 9, "X Director", 0.7)]
-    issuer = [Entity("ISSUER_NAME", 100, 100 + len(line), line, 0.9)]
-    new_owner, new_issuer = _split_owner_from_issuer(owner, issuer)
-    assert [e.value_source for e in new_owner] == ["Hoffman Reid"]
-    assert [e.value_source for e in new_issuer] == ["MICROSOFT CORP"]
-    assert new_issuer[0].start == 100 + line.index("MICROSOFT")
-    kept = [Entity("OWNER_NAME", 0, 12, "Jane Q. Doe", 0.9)]
-    assert _split_owner_from_issuer(kept, issuer) == (kept, issuer)  # a real owner reading is left alone
 
 
 def _table2_rows(body: str) -> list[dict[str, str]]:
@@ -269,3 +160,66 @@ def test_reading_order_holding_whose_form_letter_went_to_the_next_line():
     assert [(g.get("OWNED_FOLLOWING"), g.get("OWNERSHIP_FORM"), g.get("NATURE")) for g in got] == [
         ("46,780", "I", "By Sequoia Fund, L.P."), ("11,814", "D", None)
     ]
+
+
+def test_marks_and_amounts_ocr_raised_onto_a_title_line_leave_the_title():
+    from form4.sections import find_sections
+    from form4.tables import find_rows
+
+    text = (
+        "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
+        "Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Code V (A) (D) Exercisable Date Title Shares\n"
+        "Stock Option (right (1) (2) 1.248\n"
+        "to buy) $35.71 01/24/2020 A 1,248 01/24/2020 01/23/2030 Common Stock ; $21.65 1,248 D\n"
+        "Explanation of Responses:\n1. A note.\n2. Another.\n"
+    )
+    [row] = find_rows(find_sections(text))
+    got = {e.label: e.value_text or e.text for e in row.entities}
+    assert got["SECURITY_TITLE"] == "Stock Option (right to buy)" and got["CONV_PRICE"] == "$35.71"
+    assert got["SHARES"] == "1,248" and row.footnote_ids[:2] == ("F1", "F2")
+
+
+def test_ocr_centred_natures_across_a_repeated_page_header():
+    from form4.tables import find_rows
+
+    text = (
+        "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
+        "Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Code v | Amount (0) Price\n"
+        "Sequoia\nCommon Stock 13,543,369 I Capital\nXI, L.P.2)\n8)\n"
+        "| Table | - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned |\n"
+        "Code v | Amount (0) Price\n"
+        "Sequoia\nCapital XII\nCommon Stock 2,059,488 I Principals\nFund,\nLLC®\n"
+        "Sequoia\nCapital\nCommon Stock 8,850,755 I Global\nGrowth\nFund, L.P.\n@@)\n"
+        "Sequoia\nTechnology\nCommon Stock 721,044 I Partners\nXI, L.P.\n"
+        "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Explanation of Responses:\n1. A note.\n"
+    )
+    rows = find_rows(find_sections(text))
+    assert [r.get("NATURE").value_text for r in rows] == [
+        "Sequoia Capital XI, L.P.", "Sequoia Capital XII Principals Fund, LLC",
+        "Sequoia Capital Global Growth Fund, L.P.", "Sequoia Technology Partners XI, L.P.",
+    ]
+
+
+def test_ocr_form_read_as_1_and_a_nature_cut_by_a_page_header():
+    from form4.tables import find_rows
+
+    text = (
+        "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
+        "Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Code v Amount (0) Price\n"
+        "Class A Common Stock 06/20/2019 c 744,271 A $0.00 744,271 I By\nSequoia\n"
+        "| Table | - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned |\n"
+        "Code v Amount (0) Price | | |\n"
+        "Capital\nFund, LP)\n"
+        "Class A Common Stock 06/20/2019 Cc 81,790 A $0.00 81,790 1 Venture\nFund (Q), LP®)\n"
+        "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "Explanation of Responses:\n1. A note.\n"
+    )
+    rows = find_rows(find_sections(text))
+    got = [(r.get("OWNERSHIP_FORM").value_text or r.get("OWNERSHIP_FORM").text, r.get("NATURE").value_text) for r in rows]
+    # the lines under the repeated page header finish the nature the page break cut
+    assert got == [("I", "By Sequoia Capital Fund, LP"), ("I", "Venture Fund (Q), LP")]
