@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 import spacy
 
+from conftest import GOLD, SAMPLES
 from form4.schema import (
     DerivativeTransaction,
     Issuer,
@@ -21,7 +21,6 @@ from form4.score import load_gold
 from form4.tokenizer import FilingTokenizer
 from form4.training.align import Alignment, align_record, coverage, expected_values
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = "000_46eb1dd4f8015172"
 
 TABLE1 = "Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned"
@@ -258,9 +257,9 @@ def test_value_outside_its_row_is_not_taken():
 
 # ---------------------------------------------------------------- a real seed
 def test_real_seed_is_aligned_cleanly(nlp):
-    gold = load_gold(ROOT / "annotations" / "gold" / f"{SEED}.json")
+    gold = load_gold(GOLD / f"{SEED}.json")
     record = Record.model_validate({k: v for k, v in gold.record.items() if k not in ("confidence", "warnings")})
-    text = (ROOT / "samples" / f"{SEED}.txt").read_text(encoding="utf-8")
+    text = (SAMPLES / f"{SEED}.txt").read_text(encoding="utf-8")
     alignment = align_record(record, text)
     placed = sum(p.status == "placed" for p in alignment.placements)
     assert placed >= 0.9 * len(alignment.placements)

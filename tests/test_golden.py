@@ -1,18 +1,15 @@
 """Golden files: every seed filing extracts to its hand-typed gold record."""
 
 import json
-from pathlib import Path
 
 import pytest
 
+from conftest import GOLD, SAMPLES
 from form4.model import model_path
 from form4.pipeline import RULES_ONLY, extract_file, model_extractor
 from form4.schema import iter_leaves
 from form4.score import load_gold, score_document
 
-HERE = Path(__file__).resolve().parent
-SAMPLES = HERE.parent / "samples"
-GOLD = HERE.parent / "annotations" / "gold"
 SEEDS = sorted(SAMPLES.glob("*.txt"))
 
 

@@ -5,23 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import doctest
 import re
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # ``training`` is not an installed package
-    sys.path.insert(0, str(ROOT))
+from form4.schema import Record, iter_leaves
+from form4.xml_reader import ParsedOwnership, iter_parsed_documents, parse_ownership_xml
+from form4.training import printing, render
+from form4.training.printing import format_price, format_shares, printed_form
+from form4.training.render import render_html, render_values
 
-from form4.schema import Record, iter_leaves  # noqa: E402
-from form4.xml_reader import ParsedOwnership, iter_parsed_documents, parse_ownership_xml  # noqa: E402
-from form4.training import printing, render  # noqa: E402
-from form4.training.printing import format_price, format_shares, printed_form  # noqa: E402
-from form4.training.render import render_html, render_values  # noqa: E402
-
-RAW = Path(__file__).resolve().parents[2] / "shared/data/form4-raw"
 PAYPAL = "john-friedman__datamule-python/examples/ingest/paypal"
 SEC = "DarkMindFX__InsidersTradeMonitor/Docs/Sample Reportings/SEC/Form4"
 EDGARTOOLS = "dgunning__edgartools/data"
@@ -42,13 +36,6 @@ SHAPES = {
     "apple-holding-derivative": f"{SEC}/AAPL/wf-form4_156582182214854.xml",
     "spec-sample-swap-3-signatures": "cjavdev__sec_edgar/spec/sec_edgar/doc4.xml",
 }
-
-
-@pytest.fixture(scope="module")
-def raw() -> Path:
-    if not RAW.is_dir():
-        pytest.skip(f"raw Form 4 data folder not found at {RAW}")
-    return RAW
 
 
 def _parse(raw: Path, rel: str) -> ParsedOwnership:
@@ -116,16 +103,16 @@ def _check_values_visible(record: Record, page: str) -> None:
 
 
 @pytest.mark.parametrize("shape", list(SHAPES), ids=list(SHAPES))
-def test_every_rendered_value_is_visible(raw, shape):
-    parsed = _parse(raw, SHAPES[shape])
+def test_every_rendered_value_is_visible(shared, shape):
+    parsed = _parse(shared, SHAPES[shape])
     page = render_html(parsed.record, parsed.cell_footnotes)
     _check_values_visible(parsed.record, page)
     _check_values_visible(parsed.record, render_html(parsed.record))  # row-level marks
 
 
 @pytest.mark.parametrize("shape", list(SHAPES), ids=list(SHAPES))
-def test_each_value_prints_exactly_under_its_pointer(raw, shape):
-    parsed = _parse(raw, SHAPES[shape])
+def test_each_value_prints_exactly_under_its_pointer(shared, shape):
+    parsed = _parse(shared, SHAPES[shape])
     page = render_html(parsed.record, parsed.cell_footnotes, annotate=True)
     by_ptr = _visible(page).by_ptr
     values = dict(render_values(parsed.record))
@@ -135,8 +122,8 @@ def test_each_value_prints_exactly_under_its_pointer(raw, shape):
 
 
 @pytest.mark.parametrize("shape", list(SHAPES), ids=list(SHAPES))
-def test_page_anchors_and_determinism(raw, shape):
-    parsed = _parse(raw, SHAPES[shape])
+def test_page_anchors_and_determinism(shared, shape):
+    parsed = _parse(shared, SHAPES[shape])
     page = render_html(parsed.record, parsed.cell_footnotes)
     text = "\n".join(_visible(page).lines)
     for anchor in ("FORM 4", "STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP",
@@ -153,20 +140,20 @@ def test_page_anchors_and_determinism(raw, shape):
                    "Reminder: Report on a separate line"):
         assert anchor in text, anchor
     assert page == render_html(parsed.record, parsed.cell_footnotes)
-    again = _parse(raw, SHAPES[shape])
+    again = _parse(shared, SHAPES[shape])
     assert page == render_html(again.record, again.cell_footnotes)
 
 
-def test_standalone_page_fetches_nothing(raw):
-    parsed = _parse(raw, SHAPES["six-owners-derivative"])
+def test_standalone_page_fetches_nothing(shared):
+    parsed = _parse(shared, SHAPES["six-owners-derivative"])
     page = render_html(parsed.record, parsed.cell_footnotes)
     assert not re.search(r"<(script|link|img|iframe)\b|src=|url\(|@import", page, re.I)
     assert not re.search(r'href="https?:', page)
 
 
-def test_374water_prints_like_edgar(raw):
+def test_374water_prints_like_edgar(shared):
     """Values as EDGAR's own page for this XML shows them (except $0 -> $0.00)."""
-    parsed = _parse(raw, SHAPES["derivative-footnote-only-date"])
+    parsed = _parse(shared, SHAPES["derivative-footnote-only-date"])
     lines = _visible(render_html(parsed.record, parsed.cell_footnotes)).lines
     for expected in ("757,756(1)", "757,576(1)", "$0.33", "04/30/2025", "04/29/2035",
                      "374Water Inc. [ SCWO ]", "Chief Technology Officer",
@@ -177,16 +164,16 @@ def test_374water_prints_like_edgar(raw):
         lines.index("X", lines.index("6. Individual or Joint/Group Filing (Check Applicable Line)")) + 1
 
 
-def test_row_marks_without_cell_map_follow_the_title(raw):
-    parsed = _parse(raw, SHAPES["derivative-footnote-only-date"])
+def test_row_marks_without_cell_map_follow_the_title(shared):
+    parsed = _parse(shared, SHAPES["derivative-footnote-only-date"])
     lines = _visible(render_html(parsed.record)).lines
     assert "Common Stock (restricted stock units)(1)" in lines
     assert "Stock options (right to buy)(1)" in lines
     assert "757,756" in lines
 
 
-def test_several_owners(raw):
-    parsed = _parse(raw, SHAPES["six-owners-derivative"])
+def test_several_owners(shared):
+    parsed = _parse(shared, SHAPES["six-owners-derivative"])
     lines = _visible(render_html(parsed.record, parsed.cell_footnotes)).lines
     assert lines.count("1. Name and Address of Reporting Person*") == 6
     assert lines.count("1. Relationship of Reporting Person(s) to Issuer") == 5
@@ -201,8 +188,8 @@ def test_several_owners(raw):
     assert table2 < second < explanation
 
 
-def test_holdings_derivatives_signatures_and_swap(raw):
-    parsed = _parse(raw, SHAPES["spec-sample-swap-3-signatures"])
+def test_holdings_derivatives_signatures_and_swap(shared):
+    parsed = _parse(shared, SHAPES["spec-sample-swap-3-signatures"])
     lines = _visible(render_html(parsed.record, parsed.cell_footnotes)).lines
     assert "J/K(1)(2)(3)" in lines  # code, equity swap, the coding's footnotes
     assert "Preferred Stock Options(1)" in lines and "33,333" in lines
@@ -219,8 +206,8 @@ def test_holdings_derivatives_signatures_and_swap(raw):
     assert not any("Rule 10b5-1(c)" in line for line in lines)
 
 
-def test_derivative_amount_prints_under_its_column(raw):
-    parsed = _parse(raw, SHAPES["derivative-holdings-remarks"])
+def test_derivative_amount_prints_under_its_column(shared):
+    parsed = _parse(shared, SHAPES["derivative-holdings-remarks"])
     page = render_html(parsed.record, parsed.cell_footnotes)
     body = page.split("Table II", 1)[1].split("<tbody>", 1)[1]
     first_row = re.findall(r"<td[^>]*>(.*?)</td>", body.split("</tr>", 1)[0])
@@ -228,7 +215,7 @@ def test_derivative_amount_prints_under_its_column(raw):
     holding_cells = [re.sub(r"<[^>]+>", "", c) for c in first_row]
     assert holding_cells[2:8] == [""] * 6  # a holding has no date, code, V, (A), (D)
     tx = parse_ownership_xml(
-        (raw / SHAPES["six-owners-derivative"]).read_text(encoding="utf-8")).record
+        (shared / SHAPES["six-owners-derivative"]).read_text(encoding="utf-8")).record
     disposed = next(r for r in tx.derivative_transactions if r.acquired_disposed == "D")
     cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(
         r"<td[^>]*>(.*?)</td>", render_html(tx).split("Table II", 1)[1].split("<tbody>", 1)[1]
@@ -236,8 +223,8 @@ def test_derivative_amount_prints_under_its_column(raw):
     assert cells[6] == "" and cells[7] == format_shares(disposed.shares)
 
 
-def test_10b5_1_box_only_when_known(raw):
-    checked = _parse(raw, SHAPES["10b5-1-checked"]).record
+def test_10b5_1_box_only_when_known(shared):
+    checked = _parse(shared, SHAPES["10b5-1-checked"]).record
     assert checked.aff10b5_one is True
     lines = _visible(render_html(checked)).lines
     box = next(i for i, line in enumerate(lines) if "Rule 10b5-1(c)" in line)
@@ -246,8 +233,8 @@ def test_10b5_1_box_only_when_known(raw):
     assert "Rule 10b5-1(c)" not in render_html(unknown)
 
 
-def test_amendment_prints_original_date(raw):
-    rec = _parse(raw, SHAPES["derivative-footnote-only-date"]).record.model_copy(
+def test_amendment_prints_original_date(shared):
+    rec = _parse(shared, SHAPES["derivative-footnote-only-date"]).record.model_copy(
         update={"document_type": "4/A", "date_of_original_submission": dt.date(2025, 5, 1)})
     page = render_html(rec)
     lines = _visible(page).lines
@@ -258,20 +245,20 @@ def test_amendment_prints_original_date(raw):
     _check_values_visible(rec, page)
 
 
-def test_remarks_heading(raw):
-    rec = _parse(raw, SHAPES["derivative-footnote-only-date"]).record
+def test_remarks_heading(shared):
+    rec = _parse(shared, SHAPES["derivative-footnote-only-date"]).record
     assert rec.remarks is None
     assert "Remarks:" in _visible(render_html(rec)).lines
     assert "Remarks:" not in _visible(render_html(rec, empty_remarks_heading=False)).lines
-    with_remarks = _parse(raw, SHAPES["remarks-holding-18-sales"]).record
+    with_remarks = _parse(shared, SHAPES["remarks-holding-18-sales"]).record
     lines = _visible(render_html(with_remarks, empty_remarks_heading=False)).lines
     assert lines[lines.index("Remarks:") + 1].startswith("Form 4 Filing 1 of 2")
 
 
-def test_whole_raw_folder_renders(raw):
+def test_whole_raw_folder_renders(shared):
     """Every Form 4 in the folder: each printed value sits under its own pointer."""
     bad = []
-    for source, parsed in iter_parsed_documents(raw):
+    for source, parsed in iter_parsed_documents(shared):
         by_ptr = _visible(render_html(parsed.record, parsed.cell_footnotes, annotate=True)).by_ptr
         values = dict(render_values(parsed.record))
         if set(by_ptr) != set(values) or any(t != values[p] for p, ts in by_ptr.items() for t in ts):

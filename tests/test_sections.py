@@ -1,13 +1,11 @@
 """The sectioner on every sample format."""
 
-from pathlib import Path
-
 import pytest
 
+from conftest import SAMPLES
 from form4.errors import EmptyInputError, NotAForm4Error, TruncatedFilingError
 from form4.sections import find_sections
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SEEDS = sorted(SAMPLES.glob("*.txt"))
 
 

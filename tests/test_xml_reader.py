@@ -24,7 +24,6 @@ from form4.xml_reader import (
     read_ownership_xml,
 )
 
-RAW = Path(__file__).resolve().parents[2] / "shared/data/form4-raw"
 PAYPAL = "john-friedman__datamule-python/examples/ingest/paypal"
 GOOG = "DarkMindFX__InsidersTradeMonitor/Docs/Sample Reportings/SEC/Form4/GOOG"
 EDGARTOOLS = "dgunning__edgartools"
@@ -35,23 +34,16 @@ SPEC_SAMPLE = "cjavdev__sec_edgar/spec/sec_edgar/doc4.xml"
 
 
 @pytest.fixture(scope="module")
-def raw() -> Path:
-    if not RAW.is_dir():
-        pytest.skip(f"raw Form 4 data folder not found at {RAW}")
-    return RAW
-
-
-@pytest.fixture(scope="module")
-def manifest(raw: Path) -> dict[str, dict[str, str]]:
+def manifest(shared: Path) -> dict[str, dict[str, str]]:
     """Manifest rows of the Form 4 documents, by file path relative to the raw folder."""
-    with (raw / "manifest_ownership_documents.csv").open(newline="", encoding="utf-8") as fh:
+    with (shared / "manifest_ownership_documents.csv").open(newline="", encoding="utf-8") as fh:
         return {row["file"]: row for row in csv.DictReader(fh)
                 if row["documentType"] in ("4", "4/A")}
 
 
 @pytest.fixture(scope="module")
-def everything(raw: Path) -> list[tuple[str, ParsedOwnership]]:
-    return list(iter_parsed_documents(raw))
+def everything(shared: Path) -> list[tuple[str, ParsedOwnership]]:
+    return list(iter_parsed_documents(shared))
 
 
 def _parse(raw: Path, rel: str) -> ParsedOwnership:
@@ -81,9 +73,9 @@ VERSION_FILES = {
 
 
 @pytest.mark.parametrize("version", list(VERSION_FILES), ids=list(VERSION_FILES))
-def test_each_schema_version_matches_the_manifest(raw, manifest, version):
+def test_each_schema_version_matches_the_manifest(shared, manifest, version):
     rel = VERSION_FILES[version]
-    parsed = _parse(raw, rel)
+    parsed = _parse(shared, rel)
     row = manifest[rel]
     rec = parsed.record
     assert (parsed.schema_version or "") == row["schemaVersion"] == ("" if version == "none" else version)
@@ -105,16 +97,16 @@ def test_each_schema_version_matches_the_manifest(raw, manifest, version):
     assert rec.confidence == {p: 1.0 for p in leaves}
 
 
-def test_older_schema_has_no_10b5_1_flag_newer_has_it(raw):
-    assert _parse(raw, VERSION_FILES["X0306"]).record.aff10b5_one is None
-    assert _parse(raw, VERSION_FILES["X0508"]).record.aff10b5_one is False
+def test_older_schema_has_no_10b5_1_flag_newer_has_it(shared):
+    assert _parse(shared, VERSION_FILES["X0306"]).record.aff10b5_one is None
+    assert _parse(shared, VERSION_FILES["X0508"]).record.aff10b5_one is False
 
 
 # --------------------------------------------------------------------------- shapes
 
 
-def test_several_reporting_owners(raw):
-    rec = _parse(raw, f"{PAYPAL}/000095017024012830/ownership.xml").record
+def test_several_reporting_owners(shared):
+    rec = _parse(shared, f"{PAYPAL}/000095017024012830/ownership.xml").record
     names = [o.name for o in rec.reporting_owners]
     assert names == ["Mithril LP", "Mithril II UGP LLC", "Mithril II GP LP", "MITHRIL II LP",
                      "Mithril GP LP", "THIEL PETER"]
@@ -126,8 +118,8 @@ def test_several_reporting_owners(raw):
     assert len(rec.signatures) == 6
 
 
-def test_two_owners_in_the_oldest_schema(raw):
-    rec = _parse(raw, VERSION_FILES["X0303"]).record
+def test_two_owners_in_the_oldest_schema(shared):
+    rec = _parse(shared, VERSION_FILES["X0303"]).record
     hoffman, trust = rec.reporting_owners
     assert hoffman.name == "Hoffman Reid"
     assert (hoffman.is_director, hoffman.is_ten_percent_owner, hoffman.is_officer) == (True, True, False)
@@ -135,8 +127,8 @@ def test_two_owners_in_the_oldest_schema(raw):
     assert hoffman.officer_title is None and hoffman.other_text is None
 
 
-def test_non_derivative_holding_rows(raw):
-    rec = _parse(raw, f"{GOOG}/000112760215028697/form4.xml").record
+def test_non_derivative_holding_rows(shared):
+    rec = _parse(shared, f"{GOOG}/000112760215028697/form4.xml").record
     (holding,) = rec.non_derivative_holdings
     assert holding.security_title == "Class C Capital Stock"
     assert holding.shares_owned_following == 21169379
@@ -149,8 +141,8 @@ def test_non_derivative_holding_rows(raw):
     assert rec.remarks.startswith("Form 4 Filing 1 of 2 (continuation report)")
 
 
-def test_derivative_transaction_and_footnote_only_value(raw):
-    parsed = _parse(raw, f"{EDGARTOOLS}/data/ownership/374WaterForm4.xml")
+def test_derivative_transaction_and_footnote_only_value(shared):
+    parsed = _parse(shared, f"{EDGARTOOLS}/data/ownership/374WaterForm4.xml")
     (row,) = parsed.record.derivative_transactions
     assert row.security_title == "Stock options (right to buy)"
     assert row.conversion_or_exercise_price == 0.33
@@ -169,9 +161,9 @@ def test_derivative_transaction_and_footnote_only_value(raw):
     assert parsed.record.footnotes[0].text.startswith("Vesting commencement date is March 31, 2025.")
 
 
-def test_derivative_holdings_and_value_fallbacks(raw):
+def test_derivative_holdings_and_value_fallbacks(shared):
     """The spec sample: valueOwnedFollowing / underlyingSecurityValue, footnote ids in order."""
-    parsed = _parse(raw, SPEC_SAMPLE)
+    parsed = _parse(shared, SPEC_SAMPLE)
     rec = parsed.record
     assert [h.security_title for h in rec.non_derivative_holdings] == [
         "Preferred Stock Options", "Common Stock Options"]
@@ -218,14 +210,14 @@ def test_flags(raw_flag, expected):
     assert read_ownership_xml(_doc("")).aff10b5_one is None
 
 
-def test_flags_in_real_files_of_both_spellings(raw):
+def test_flags_in_real_files_of_both_spellings(shared):
     nc = next(iter(iter_ownership_documents(
-        raw / f"{EDGARTOOLS}/data/localstorage/filings/20250108/0001562180-25-000280.nc")))[1]
+        shared / f"{EDGARTOOLS}/data/localstorage/filings/20250108/0001562180-25-000280.nc")))[1]
     assert nc.reporting_owners[0].is_officer is True  # <isOfficer>true</isOfficer>
     assert nc.reporting_owners[0].is_director is False  # <isDirector>false</isDirector>
     assert nc.aff10b5_one is False
     assert nc.derivative_transactions[0].equity_swap_involved is False
-    assert _parse(raw, SPEC_SAMPLE).record.reporting_owners[0].is_other is True  # <isOther>1</isOther>
+    assert _parse(shared, SPEC_SAMPLE).record.reporting_owners[0].is_other is True  # <isOther>1</isOther>
 
 
 def test_bad_flag_is_a_format_error():
@@ -289,11 +281,11 @@ def test_unparseable_input_raises_a_one_line_format_error(text):
     assert info.value.one_line().startswith("bad.xml: error E007:")
 
 
-def test_form_3_and_5_are_refused(raw):
+def test_form_3_and_5_are_refused(shared):
     for rel in (f"{EDGARTOOLS}/data/ownership/form3.snow.xml",
                 f"{EDGARTOOLS}/data/ownership/form5.snow.xml"):
         with pytest.raises(NotForm4DocumentError, match="only Form 4 and 4/A"):
-            read_ownership_xml((raw / rel).read_text(encoding="utf-8"))
+            read_ownership_xml((shared / rel).read_text(encoding="utf-8"))
 
 
 def test_bad_date_and_number_and_code():
@@ -322,8 +314,8 @@ def test_bad_date_and_number_and_code():
      "Snow Jessica"),
     (CASSETTE, "AAPL", "Adams Katherine L."),
 ], ids=["txt", "nc-arrow", "nc-2seventy", "yaml-cassette"])
-def test_submission_wrappers(raw, manifest, rel, ticker, owner):
-    (only,) = list(iter_ownership_documents(raw / rel))
+def test_submission_wrappers(shared, manifest, rel, ticker, owner):
+    (only,) = list(iter_ownership_documents(shared / rel))
     source, rec = only
     assert source == f"{Path(rel).name}#0"
     row = manifest[rel]
@@ -333,8 +325,8 @@ def test_submission_wrappers(raw, manifest, rel, ticker, owner):
     assert len(rec.footnotes) == int(row["n_footnotes"])
 
 
-def test_cassette_xml_is_unescaped(raw):
-    text = (raw / CASSETTE).read_text(encoding="utf-8")
+def test_cassette_xml_is_unescaped(shared):
+    text = (shared / CASSETTE).read_text(encoding="utf-8")
     (xml,) = find_ownership_xml(text, yaml=True)
     assert '<?xml version="1.0"?>' in text.replace('\\"', '"')
     assert "\\n" not in xml and '\\"' not in xml

@@ -1,0 +1,14 @@
+"""form4.ocr: what OCR leaves of footnote marks, dropped from text cells."""
+
+import pytest
+
+from form4.ocr import drop_ocr_mark
+
+
+@pytest.mark.parametrize(
+    "words, kept",
+    [("See Footnotes2)", "See Footnotes"), ("Fund, L.P.&)", "Fund, L.P."), ("Lp@", "Lp"), ("Stock Option (right to buy)", "Stock Option (right to buy)")],
+    ids=["digit-and-paren", "ampersand-paren", "at-sign", "balanced-parens-kept"],
+)
+def test_unreadable_mark_remnants_leave_text_cells(words, kept):
+    assert drop_ocr_mark(words) == kept
