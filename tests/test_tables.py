@@ -293,8 +293,6 @@ def test_each_line_families_reader_reads_two_rows_with_wrapped_titles_and_the_fa
     assert find_rows(find_sections(head + FAMILY_TABLES[family] + FOOT)) == list(table1.rows)
 
 
-@pytest.mark.xfail(strict=True, reason="reading order: a title wrapped after a class letter ('Class A' / 'Common Stock "
-                   "<values>') reads 'A' as the code letter and loses the row's date")
 def test_a_reading_order_title_wrapped_after_its_class_letter_joins_the_values_line():
     table = "Class A\nCommon Stock 05/01/2012 S 100 D $10.00 900 D\nClass A\nCommon Stock 05/02/2012 S 50 D $10.10 850 D\n"
     [table1, _] = _read(table, HEAD.replace("   ", " "))

@@ -82,7 +82,13 @@ class ReadingOrderReader(TableReader):
         spare = self.pending_lines  # text lines above that are not the title's: nature printed above
         if self.pending:
             if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) or _is_title_tail(atoms) or _finishes_title(self.pending, atoms):
-                atoms = [_retag(a, TITLE_ABOVE) for a in _title_words(self.pending)] + atoms  # the title's first line(s) above
+                title = _title_words(self.pending)
+                if title[-1].kind is AtomKind.LETTER:
+                    # "Class A" / "Common Stock 05/01/2012 S ...": the class letter ends the first line;
+                    # the words starting this line finish the title (one cell, so the letter is no code)
+                    lead = next((k for k, a in enumerate(atoms) if a.kind is not AtomKind.TEXT), len(atoms))
+                    atoms = [_retag(a, TITLE_ABOVE) for a in atoms[:lead]] + atoms[lead:]
+                atoms = [_retag(a, TITLE_ABOVE) for a in title] + atoms  # the title's first line(s) above
                 spare = []
         elif atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER):
             return
