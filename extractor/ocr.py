@@ -53,8 +53,9 @@ MARK_LINE = re.compile(rf"(?=[^A-Za-z]*(?:[A-Za-z][^A-Za-z]*){{0,2}}$)(?=.*[(){M
 ENDS_NATURE = re.compile(r"[A-Za-z.,]\S{0,3}\)$|^\(\d{1,2}\)(?:\(\d{1,2}\))*$")
 #: A mark's digit standing alone in a nature: "See 4 / footnote", "Footnotes 8)".
 _LONE_DIGIT = re.compile(r"(?<!\S)\d\)?(?=\s|$)")
-#: Junk tokens at a cell's edges: "o", "oy", "@", "'", "ro)".
-_EDGE_JUNK = re.compile(r"[a-z]{1,2}|O[yo]?|[^\w(]{1,3}|[^\s(]{0,3}\)")
+#: Junk tokens at a cell's edges: "o", "oy", "@", "'", "ro)" — not the short words a nature starts
+#: with in lower case ("by Trust", "in trust", "as custodian").
+_EDGE_JUNK = re.compile(r"(?!(?:by|of|in|to|as|at|an|or|on)$)[a-z]{1,2}|O[yo]?|[^\w(]{1,3}|[^\s(]{0,3}\)")
 #: A mark OCR could not read, standing where a value is given only as a footnote: "Q)", "@)".
 UNREAD_MARK = re.compile(rf"\(?[{MARK_GLYPHS[:3]}Q0O]?\)$")
 #: A code letter whose mark OCR garbled ("ci)", "s®)", "sO)", "S(5", "JO", "co)"), or set in lower case ("s", "Ss", "c", "jj").
@@ -81,8 +82,8 @@ def tidy_cell(words: str) -> str:
 
     >>> tidy_cell("Restricted Stock oy"), tidy_cell("oy) o) Common Stock"), tidy_cell("'Common Stock")
     ('Restricted Stock', 'Common Stock', 'Common Stock')
-    >>> tidy_cell("Stock Option (right to buy)"), tidy_cell("Fund (Q), LP"), tidy_cell("Class A")
-    ('Stock Option (right to buy)', 'Fund (Q), LP', 'Class A')
+    >>> tidy_cell("Stock Option (right to buy)"), tidy_cell("Fund (Q), LP"), tidy_cell("Class A"), tidy_cell("by Trust")
+    ('Stock Option (right to buy)', 'Fund (Q), LP', 'Class A', 'by Trust')
     """
     toks = words.split()
 

@@ -64,10 +64,10 @@ ANCHORS: dict[str, re.Pattern[str]] = {
     "boilerplate": re.compile(r"Reminder\s*:\s*Report\s+on\s+a\s+separate\s+line", re.I),
 }
 
-# the start of a footnote in Explanation of Responses: "1. ", "(1) ", "<sup>1</sup> ", "- 1. ",
+# the start of a footnote in Explanation of Responses: "1. ", "(1) ", "<sup>1</sup> ", "- 1. ", markdown's "1\\. ",
 # and OCR's "1, " or "1 " before a capital (the reader keeps only marks that count up 1, 2, 3 ...)
 FOOTNOTE_START = re.compile(
-    r"^[ \t\f]*(?:[-*•][ \t]*)?(?:\\?\(\s*(\d{1,2})\s*\\?\)|(\d{1,2})\s*[.)]|<sup>\s*\(?(\d{1,2})\)?\s*</sup>"
+    r"^[ \t\f]*(?:[-*•][ \t]*)?(?:\\?\(\s*(\d{1,2})\s*\\?\)|(\d{1,2})\s*\\?[.)]|<sup>\s*\(?(\d{1,2})\)?\s*</sup>"
     r"|(\d{1,2}),?(?=[ \t]+[A-Z(\"“]))[ \t]+",
     re.M,
 )

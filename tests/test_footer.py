@@ -77,3 +77,9 @@ def test_signature_date_printed_after_its_label_and_boilerplate_is_no_remark():
     footer = read_footer(find_sections(text))
     assert footer.remarks is None
     assert {e.label: e.value_source for e in footer.signatures[0]} == {"SIGNER_NAME": "/s/ Jane Doe", "SIGNATURE_DATE": "03/01/2024"}
+
+
+def test_footnotes_whose_numbers_markdown_escaped_are_read():
+    text = "Explanation of Responses:\n\n1\\. Sold under a 10b5-1 plan.\n\n2\\. Held by a trust.\n"
+    notes = read_footnotes(text, Span(0, len(text)))
+    assert [(n.id, n.text) for n in notes] == [("F1", "Sold under a 10b5-1 plan."), ("F2", "Held by a trust.")]
