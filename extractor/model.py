@@ -80,7 +80,7 @@ def load(path: str | None = None):
 def predict(nlp, sections: Sections, spans: list[tuple[int, int]] | None = None) -> list[Entity]:
     """Model entities over the regions of one filing (or over ``spans``), with offsets into the whole text."""
     text = sections.raw or sections.text
-    spans = regions(sections) if spans is None else spans
+    spans = [piece for span in (regions(sections) if spans is None else spans) for piece in _pieces(text, *span)]
     out: list[Entity] = []
     for (start, _), doc in zip(spans, nlp.pipe(text[s:e] for s, e in spans)):
         for ent in doc.ents:
@@ -92,6 +92,25 @@ def predict(nlp, sections: Sections, spans: list[tuple[int, int]] | None = None)
 
 
 MAX_LINE = 2000
+#: The longest text the model reads at once (spaCy refuses more than ``nlp.max_length``, 1,000,000
+#: characters, and its memory grows with the length); a longer region is read in pieces cut at line ends.
+MAX_PIECE = 100_000
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut at line ends into pieces of at most ``MAX_PIECE`` characters.
+
+    >>> _pieces("ab\\ncd\\nef", 0, 8)
+    [(0, 8)]
+    """
+    out = []
+    while end - start > MAX_PIECE:
+        cut = text.rfind("\n", start, start + MAX_PIECE)
+        cut = cut + 1 if cut > start else start + MAX_PIECE
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
 
 
 def _line_length(text: str, offset: int) -> int:

@@ -23,3 +23,19 @@ def test_calibrator_maps_evidence_monotonically(tmp_path):
     assert all(0 < c < 1 for c in record.confidence.values())
     assert loaded.probability([0.9, 0, 0, 1, 0, 0, 0, 0]) > loaded.probability([0.5, 0, 0, 1, 0, 0, 0, 0])
     assert kind_of("/period_of_report") == "date" and kind_of("/issuer/name") == "text"
+
+
+def test_a_region_longer_than_the_model_reads_at_once_is_read_in_pieces(monkeypatch):
+    import spacy
+
+    from form4 import model
+    from form4.sections import Sections, Span
+
+    nlp = spacy.blank("en")
+    nlp.max_length = 1_000  # spaCy raises E088 beyond this
+    monkeypatch.setattr(model, "MAX_PIECE", 500)
+    text = "Common Stock 05/01/2012 S 100 D\n" * 150  # 4,800 characters in one region
+    sections = Sections(text, Span(0, 0), Span(0, len(text)), Span(len(text), len(text)), Span(len(text), len(text)),
+                        Span(len(text), len(text)), Span(len(text), len(text)), {})
+    assert model.predict(nlp, sections) == []  # a blank pipeline finds nothing, but reads every piece without E088
+    assert all(e - s <= 500 for s, e in model._pieces(text, 0, len(text)))
