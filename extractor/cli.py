@@ -74,12 +74,16 @@ def extract(
     no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),
     model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline directory (default: the shipped models/form4-ner)."),
     workers: int = typer.Option(min(2, os.cpu_count() or 1), "--workers", help="Processes for batches (each loads the model once)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write a review page (HTML): the text with every field's span coloured by confidence. A directory for several inputs."),
+    threshold: float = typer.Option(0.9, "--review-threshold", help="Fields below this confidence are listed first on the review page."),
 ) -> None:
     """Extract Form 4 records from flattened text."""
     settings = _settings(no_model, model)
     items = collect_inputs(inputs)
     if not items:
         _fail("error E005: no input files found; pass files, a directory or - for stdin", 2)
+    if report is not None and any(item.path is None for item in items):
+        _fail("error E021: --report needs the text again, which stdin cannot give; pass a file", 2)
     several = len(items) > 1 or any(Path(a).is_dir() for a in inputs if a != "-")
     result = run_batch(items, settings, progress=_progress(len(items)), workers=workers)
     for _, err in result.failures:
@@ -88,10 +92,24 @@ def extract(
         _fail("error E009: parquet is binary; give --output FILE.parquet", 2)
     if result.records:
         write_outputs(result, fmt.value, output, several)
+    if report is not None:
+        _write_reports(result, report, several, threshold)
     if result.failures:
         if several:
             typer.echo(f"{len(result.failures)} of {len(items)} inputs failed", err=True)
         raise typer.Exit(1)
+
+
+def _write_reports(result, report: Path, several: bool, threshold: float) -> None:
+    """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several."""
+    from .batch import read_input
+    from .review import render
+
+    for item, record in result.records:
+        target = report / item.relative.with_suffix(".html") if several else report
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render(record, read_input(item), threshold, title=item.source), encoding="utf-8")
+        typer.echo(f"review page: {target}", err=True)
 
 
 @app.command()
@@ -211,3 +229,69 @@ def evaluate(
     from form4.training.evaluate import evaluate_table
 
     typer.echo(evaluate_table(corpus, split=split, limit=limit))
+
+
+annotations_app = typer.Typer(help="Round trip with annotation tools: Label Studio, doccano, Prodigy/spaCy.", no_args_is_help=True)
+app.add_typer(annotations_app, name="annotations")
+
+
+class ExportFormat(str, Enum):
+    label_studio = "label-studio"
+    doccano = "doccano"
+
+
+class ImportFormat(str, Enum):
+    label_studio = "label-studio"
+    doccano = "doccano"
+    spacy = "spacy"
+
+
+@annotations_app.command("export")
+def annotations_export(
+    texts: List[str] = typer.Argument(..., help="Text files or directories (read recursively)."),
+    fmt: ExportFormat = typer.Option(ExportFormat.label_studio, "--format", help="label-studio (JSON tasks + labelling config) or doccano (JSONL)."),
+    output: Path = typer.Option(..., "--output", "-o", help="The tasks file to write (.json for Label Studio, .jsonl for doccano)."),
+    model: Optional[Path] = typer.Option(None, "--model", help="The pipeline whose reading pre-annotates (default: the shipped one)."),
+) -> None:
+    """Write annotation tasks with the model's spans as pre-annotations (predictions)."""
+    from form4.training.annotations import export
+
+    items = [item for item in collect_inputs(texts) if item.path is not None]
+    missing = [item for item in items if not item.path.is_file()]
+    for item in missing:
+        typer.echo(f"{item.source}: error E007: no such file; check the path", err=True)
+    settings = _settings(False, model)
+    if settings.nlp is None:
+        _fail("error E022: export needs the NER model for its pre-annotations; pass --model DIR", 2)
+    count = export([item.path for item in items if item not in missing], fmt.value, output, settings, model_version=str(model or "form4-ner"))
+    typer.echo(f"{count} tasks -> {output}")
+    if fmt is ExportFormat.label_studio:
+        typer.echo(f"labelling interface for the project: {output.with_name(output.stem + '.label-config.xml')}")
+    if missing:
+        raise typer.Exit(1)
+
+
+@annotations_app.command("import")
+def annotations_import(
+    file: Path = typer.Argument(..., help="A Label Studio JSON export, doccano JSONL or Prodigy/spaCy span JSONL."),
+    fmt: Optional[ImportFormat] = typer.Option(None, "--format", help="Default: from the file's shape."),
+    output: Path = typer.Option(Path("annotations/imported"), "--output", help="Folder of imported annotations (`form4 train --annotations`)."),
+) -> None:
+    """Read completed annotations into our span JSONL; every bad span gets one line, the rest is kept."""
+    from form4.training.annotations import import_file, imported_name, write_examples
+
+    if not file.is_file():
+        _fail(f"{file}: error E007: no such file; check the path", 2)
+    try:
+        result = import_file(file, fmt.value if fmt else None)
+    except (ValueError, KeyError, TypeError) as err:
+        _fail(f"{file}: error E023: not a {fmt.value if fmt else 'known'} annotation export ({err}); check --format", 2)
+    for problem in result.problems:
+        typer.echo(f"{file}: error E024: {problem}", err=True)
+    if result.examples:
+        target = write_examples(result.examples, output, imported_name(file))
+        typer.echo(f"{len(result.examples)} of {result.tasks} tasks, {result.spans} spans -> {target}")
+    else:
+        typer.echo(f"nothing to import from {result.tasks} tasks", err=True)
+    if result.problems or not result.examples:
+        raise typer.Exit(1)
