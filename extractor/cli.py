@@ -176,40 +176,83 @@ def corpus_build(
         typer.echo(f"warning: {doc_id}: {error}", err=True)
 
 
+ANNOTATION_WEIGHT = 20  # see training/train.py and annotations/README.md: a few fixes beside ~3,500 corpus texts
+
+
 @app.command()
 def train(
     corpus: Path = typer.Option(Path("annotations/corpus"), "--corpus", help="A corpus built by `form4 corpus build`."),
-    output: Path = typer.Option(Path("models"), "--output", help="Where to write the trained pipeline (form4-ner/)."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Where to write the trained pipeline (<output>/form4-ner/). Default: a new runs/train-<time>/; `--output models` replaces the shipped model."),
     config: Optional[Path] = typer.Option(None, "--config", help="spaCy config (default: training/config.cfg)."),
     overrides: List[str] = typer.Option([], "--set", help="Config overrides, e.g. --set training.max_steps=500."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Use only the first N annotated texts per split."),
+    annotations: Optional[Path] = typer.Option(None, "--annotations", help="Imported annotations (`form4 annotations import`) to train on too. Default: annotations/imported if it exists."),
+    annotation_weight: int = typer.Option(ANNOTATION_WEIGHT, "--annotation-weight", min=1, help="How many times each imported example is repeated in the training split."),
+    base: Optional[Path] = typer.Option(None, "--base", help="Start from this trained pipeline (e.g. models/form4-ner) and fine-tune it; keeps its last checkpoint."),
     policy_only: bool = typer.Option(
         False, "--policy-only", help="Keep the trained NER; refit only the conflict policy and calibration (after a rules change)."
     ),
 ) -> None:
-    """Train the NER model from the corpus (and the seeds' annotations); write it to models/."""
-    from form4.training.train import CONFIG, MODEL_NAME, fit_policy, train_model
+    """Train the NER model from the corpus, the seeds' annotations and imported annotations."""
+    from form4.training.train import CONFIG, default_output, train_model
 
     if not (corpus / "train.jsonl.gz").exists():
         _fail(f"error E012: no {corpus}/train.jsonl.gz; build the corpus first: `form4 corpus build --out {corpus}`", 2)
     if policy_only:
-        if not (output / MODEL_NAME / "meta.json").exists():
-            _fail(f"error E014: no trained model in {output / MODEL_NAME}; run `form4 train` without --policy-only first", 2)
-        policy = fit_policy(output / MODEL_NAME, corpus)
-        typer.echo(f"model wins conflicts on: {', '.join(policy['model_wins']) or 'nothing'}")
-        typer.echo(f"calibration: {policy['calibration']}")
-        return
+        return _refit_policy(output or Path("models"), corpus)
+    annotations = _annotations_folder(annotations)
+    if base is not None and not (base / "meta.json").exists():
+        _fail(f"error E025: no trained pipeline at {base}; pass the folder holding meta.json (e.g. models/form4-ner)", 2)
+    output = output or default_output()
+    result = train_model(
+        corpus=corpus, output=output, config=config or CONFIG, overrides=_overrides(overrides), limit=limit,
+        annotations=annotations, annotation_weight=annotation_weight, base=base,
+    )
+    _print_training(result)
+
+
+def _annotations_folder(annotations: Path | None) -> Path | None:
+    """The imported annotations to train on: the given folder, else annotations/imported if present."""
+    from form4.training.annotations import DEFAULT_IMPORTED
+
+    if annotations is None:
+        return DEFAULT_IMPORTED if any(DEFAULT_IMPORTED.glob("*.jsonl.gz")) else None
+    if not any(annotations.glob("*.jsonl.gz")):
+        _fail(f"error E026: no *.jsonl.gz in {annotations}; import annotations first: `form4 annotations import FILE --output {annotations}`", 2)
+    return annotations
+
+
+def _refit_policy(output: Path, corpus: Path) -> None:
+    from form4.training.train import MODEL_NAME, fit_policy
+
+    if not (output / MODEL_NAME / "meta.json").exists():
+        _fail(f"error E014: no trained model in {output / MODEL_NAME}; run `form4 train` without --policy-only first", 2)
+    policy = fit_policy(output / MODEL_NAME, corpus)
+    typer.echo(f"model wins conflicts on: {', '.join(policy['model_wins']) or 'nothing'}")
+    typer.echo(f"calibration: {policy['calibration']}")
+
+
+def _overrides(items: List[str]) -> dict:
     settings = {}
-    for item in overrides:
+    for item in items:
         key, sep, value = item.partition("=")
         if not sep:
             _fail(f"error E013: --set takes key=value, got {item!r}", 2)
         settings[key] = _config_value(value)
-    result = train_model(corpus=corpus, output=output, config=config or CONFIG, overrides=settings, limit=limit)
+    return settings
+
+
+def _print_training(result) -> None:
     typer.echo(f"trained in {result.seconds:.0f} s -> {result.model_dir}")
-    typer.echo(f"dev: P {result.dev_scores['ents_p']:.3f}  R {result.dev_scores['ents_r']:.3f}  F {result.dev_scores['ents_f']:.3f}")
+    imported = result.conversion.get("imported", {})
+    if imported.get("examples"):
+        typer.echo(f"imported annotations: {imported['examples']} texts, each {imported['weight']} times")
+    typer.echo(f"calibration: {result.policy.get('calibration')}")
+    if result.dev_scores.get("ents_f") is not None:
+        typer.echo(f"dev: P {result.dev_scores['ents_p']:.3f}  R {result.dev_scores['ents_r']:.3f}  F {result.dev_scores['ents_f']:.3f}")
     for label, s in sorted((result.dev_scores.get("per_label") or {}).items()):
         typer.echo(f"  {label:<20} P {s['p']:.3f}  R {s['r']:.3f}  F {s['f']:.3f}")
+    typer.echo(f"use it: form4 extract FILE --model {result.model_dir}   (or FORM4_MODEL={result.model_dir})")
 
 
 def _config_value(text: str):
