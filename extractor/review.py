@@ -105,6 +105,18 @@ def _where(pointer: str, located: Located) -> str:
     return "not located" if pointer in located.missing else "box or implied"
 
 
+def _shown(value: object) -> str:
+    """
+    >>> _shown(5047398.0), _shown(110.2893), _shown(True)
+    ('5,047,398', '110.2893', 'yes')
+    """
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else repr(value)
+    return str(value)
+
+
 def _field_rows(leaves: list[tuple[str, object]], record: Record, located: Located, threshold: float) -> str:
     rows = []
     for pointer, value in leaves:
@@ -113,7 +125,7 @@ def _field_rows(leaves: list[tuple[str, object]], record: Record, located: Locat
         conf = f"{c:.2f}" if c is not None else "-"
         style = f' style="background:{colour(c, threshold)}"' if c is not None else ""
         rows.append(
-            f"<tr><td><code>{html.escape(pointer)}</code></td><td>{html.escape(str(value))}</td>"
+            f"<tr><td><code>{html.escape(pointer)}</code></td><td>{html.escape(_shown(value))}</td>"
             f"<td{style}>{conf}</td><td>{where}</td></tr>"
         )
     head = "<tr><th>field</th><th>value</th><th>confidence</th><th>source</th></tr>"

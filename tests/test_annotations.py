@@ -195,3 +195,8 @@ def test_whole_token_spans_with_known_labels_are_all_kept(words, labels, keep):
         at = len(text)
     kept, problems = check_spans("p", text, [(s["start"], s["end"], s["label"]) for s in spans])
     assert problems == [] and kept == spans
+
+
+def test_the_annotation_guide_names_every_label():
+    guide = (ROOT / "annotations" / "README.md").read_text(encoding="utf-8")
+    assert [label for label in LABELS if f"`{label}`" not in guide] == []
