@@ -13,6 +13,7 @@ import typer
 
 from .batch import collect_inputs, run_batch, write_outputs
 from .errors import Form4Error
+from .review import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
 from .schema import json_schema
 
 app = typer.Typer(
@@ -75,7 +76,7 @@ def extract(
     model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline directory (default: the shipped models/form4-ner)."),
     workers: int = typer.Option(min(2, os.cpu_count() or 1), "--workers", help="Processes for batches (each loads the model once)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write a review page (HTML): the text with every field's span coloured by confidence. A directory for several inputs."),
-    threshold: float = typer.Option(0.9, "--review-threshold", help="Fields below this confidence are listed first on the review page."),
+    threshold: float = typer.Option(REVIEW_THRESHOLD, "--review-threshold", help="Fields below this confidence are listed first on the review page."),
 ) -> None:
     """Extract Form 4 records from flattened text."""
     settings = _settings(no_model, model)

@@ -71,6 +71,20 @@ def test_a_label_studio_export_built_with_the_sdk_helpers_imports_without_loss(s
     assert imported.examples[0]["meta"]["from"] == "annotation"
 
 
+def test_a_json_min_export_made_by_the_sdk_converter_imports_the_same_spans(seed, tmp_path):
+    pytest.importorskip("label_studio_sdk.converter", reason="label-studio-sdk (test extra) converts the export")
+    from label_studio_sdk.converter import Converter
+
+    text, spans = seed
+    result = [_ls_region(s["start"], s["end"], s["label"], text, str(i)) for i, s in enumerate(spans)]
+    full = _write(tmp_path / "full.json", [{"id": 4, "data": {"text": text, HASH_KEY: text_sha256(text)}, "annotations": [
+        {"id": 1, "completed_by": 1, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "lead_time": 1.0, "result": result}]}])
+    Converter(config=label_config(), project_dir=str(tmp_path), download_resources=False).convert_to_json_min(
+        str(full), str(tmp_path / "min"), is_dir=False)
+    imported = import_file(tmp_path / "min" / "result.json")
+    assert imported.problems == [] and imported.examples[0]["spans"] == spans
+
+
 def test_exported_tasks_are_valid_label_studio_predictions_for_the_labelling_config(tmp_path, extractor):
     sdk = pytest.importorskip("label_studio_sdk.label_interface", reason="label-studio-sdk (test extra) validates the tasks")
     out = tmp_path / "tasks.json"

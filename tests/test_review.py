@@ -83,6 +83,17 @@ def test_extract_writes_the_review_page(tmp_path):
     assert "review threshold 0.95" in page and _marked(page, "/issuer/trading_symbol") == ["QLYS"]
 
 
+def test_several_inputs_get_one_review_page_each_in_the_report_folder(tmp_path):
+    from typer.testing import CliRunner
+
+    from form4.cli import app
+
+    inputs = [str(ROOT / "samples" / "000_46eb1dd4f8015172.txt"), str(ROOT / "samples" / "002_f86ed184a05a2eb0.txt")]
+    result = CliRunner().invoke(app, ["extract", *inputs, "--no-model", "--report", str(tmp_path / "pages")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == ["000_46eb1dd4f8015172.html", "002_f86ed184a05a2eb0.html"]
+
+
 def _pixel_spread(png: Path) -> float:
     from PIL import Image, ImageStat
 

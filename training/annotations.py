@@ -64,7 +64,7 @@ def label_config(labels: Iterable[str] = LABELS) -> str:
     return (
         "<View>\n  <Style>.htx-text{ white-space: pre-wrap; font-family: monospace; }</Style>\n"
         f'  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n{items}\n  </Labels>\n'
-        f'  <Text name="{TO_NAME}" value="$text" granularity="word"/>\n</View>\n'
+        f'  <Text name="{TO_NAME}" value="$text"/>\n</View>\n'
     )
 
 
