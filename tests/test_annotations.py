@@ -214,3 +214,14 @@ def test_whole_token_spans_with_known_labels_are_all_kept(words, labels, keep):
 def test_the_annotation_guide_names_every_label():
     guide = (ROOT / "annotations" / "README.md").read_text(encoding="utf-8")
     assert [label for label in LABELS if f"`{label}`" not in guide] == []
+
+
+def test_a_file_that_is_no_annotation_export_gets_one_line_and_exit_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from form4.cli import app
+
+    broken = tmp_path / "notes.json"
+    broken.write_text("this is not JSON")
+    result = CliRunner().invoke(app, ["annotations", "import", str(broken)])
+    assert result.exit_code == 2 and f"{broken}: error E023: not a known annotation export" in result.output

@@ -191,9 +191,9 @@ def _label_studio_spans(text: str, result: list[dict], task_id: str) -> tuple[li
     return spans, problems
 
 
-def read_label_studio(data) -> Iterator[Task]:
+def read_label_studio(data: list[dict]) -> Iterator[Task]:
     """Tasks of a Label Studio JSON export (full JSON; JSON-MIN too)."""
-    for n, task in enumerate(data if isinstance(data, list) else [data]):
+    for n, task in enumerate(data):
         task_id = str(task.get("id", n))
         if "data" not in task:  # JSON-MIN: text and the latest result flattened onto the task
             text = task.get("text") or ""
@@ -239,28 +239,29 @@ def read_spacy(lines: list[dict]) -> Iterator[Task]:
 READERS = {"label-studio": read_label_studio, "doccano": read_doccano, "spacy": read_spacy}
 
 
-def detect_format(path: Path) -> str:
-    """A JSON list is Label Studio; JSONL lines with ``spans`` are spaCy/Prodigy, with ``data`` Label Studio, else doccano."""
-    head = path.read_text(encoding="utf-8").lstrip()[:1]
-    if head == "[":
+def detect_format(records: list[dict]) -> str:
+    """Tasks with ``data`` are Label Studio's (JSON-MIN: ``label`` holding dicts), records with
+    ``spans`` spaCy/Prodigy's, the rest doccano's.
+
+    >>> detect_format([{"data": {"text": "x"}}]), detect_format([{"text": "x", "spans": []}]), detect_format([{"text": "x", "label": [[0, 1, "TICKER"]]}])
+    ('label-studio', 'spacy', 'doccano')
+    """
+    first = records[0] if records else {}
+    if "data" in first or any(isinstance(x, dict) for x in first.get("label") or []):
         return "label-studio"
-    first = json.loads(next(line for line in _text_lines(path) if line.strip()))
-    return "label-studio" if "data" in first else "spacy" if "spans" in first else "doccano"
+    return "spacy" if "spans" in first else "doccano"
 
 
-def _text_lines(path: Path) -> list[str]:
+def _load(path: Path) -> list[dict]:
+    """A JSON document (a list of tasks, or one) or JSON Lines; gzipped or not."""
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as fh:
-        return fh.read().splitlines()
-
-
-def _load(path: Path, fmt: str):
-    if fmt == "label-studio" and path.read_text(encoding="utf-8").lstrip().startswith(("[", "{\n", '{"data"')):
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            pass
-    return [json.loads(line) for line in _text_lines(path) if line.strip()]
+        raw = fh.read()
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        data = [json.loads(line) for line in raw.splitlines() if line.strip()]
+    return data if isinstance(data, list) else [data]
 
 
 # ---------------------------------------------------------------- import: checking spans
@@ -336,9 +337,10 @@ class Imported:
 
 def import_file(path: Path, fmt: str | None = None) -> Imported:
     """Read one tool's export into our examples; bad spans and tasks reported, the rest kept."""
-    fmt = fmt or detect_format(path)
+    records = _load(path)
+    fmt = fmt or detect_format(records)
     out = Imported()
-    for task in READERS[fmt](_load(path, fmt)):
+    for task in READERS[fmt](records):
         out.tasks += 1
         out.problems.extend(task.problems)
         if not task.text:
