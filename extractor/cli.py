@@ -190,6 +190,7 @@ def train(
     annotations: Optional[Path] = typer.Option(None, "--annotations", help="Imported annotations (`form4 annotations import`) to train on too. Default: annotations/imported if it exists."),
     annotation_weight: int = typer.Option(ANNOTATION_WEIGHT, "--annotation-weight", min=1, help="How many times each imported example is repeated in the training split."),
     base: Optional[Path] = typer.Option(None, "--base", help="Start from this trained pipeline (e.g. models/form4-ner) and fine-tune it; keeps its last checkpoint."),
+    keep_policy: bool = typer.Option(False, "--keep-policy", help="Copy the conflict policy and calibration of --base (else the shipped model) instead of refitting them on the corpus (minutes)."),
     policy_only: bool = typer.Option(
         False, "--policy-only", help="Keep the trained NER; refit only the conflict policy and calibration (after a rules change)."
     ),
@@ -207,7 +208,7 @@ def train(
     output = output or default_output()
     result = train_model(
         corpus=corpus, output=output, config=config or CONFIG, overrides=_overrides(overrides), limit=limit,
-        annotations=annotations, annotation_weight=annotation_weight, base=base,
+        annotations=annotations, annotation_weight=annotation_weight, base=base, refit_policy=not keep_policy,
     )
     _print_training(result)
 

@@ -107,7 +107,9 @@ def test_a_corrected_span_is_learnt_by_a_short_fine_tune_and_the_seeds_stay_righ
         assert json.loads(result.stdout)["derivative_holdings"][0]["conversion_or_exercise_price"] == 0.0
 
 
-def test_a_corpus_too_small_for_calibration_keeps_the_previous_calibration_and_says_so(tmp_path):
+@pytest.fixture()
+def one_filing_corpus(tmp_path):
+    """A corpus of one seed filing with its gold record: every field reads right."""
     seed = SAMPLES / "000_46eb1dd4f8015172.txt"
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -116,16 +118,44 @@ def test_a_corpus_too_small_for_calibration_keeps_the_previous_calibration_and_s
         fh.write(json.dumps({"text": seed.read_text(), "spans": [], "meta": {"doc_id": "s0", "converter": "seed"}}) + "\n")
     with gzip.open(corpus / "gold.jsonl.gz", "wt") as fh:
         fh.write(json.dumps({"doc_id": "s0", "record": gold.record}) + "\n")
+    return corpus
+
+
+@pytest.fixture()
+def fresh_model(tmp_path):
+    """A copy of the shipped model without its policy (as a training run leaves it)."""
     model_dir = tmp_path / "model"
-    shutil.copytree(SHIPPED, model_dir, ignore=shutil.ignore_patterns("calibration*"))
+    shutil.copytree(SHIPPED, model_dir, ignore=shutil.ignore_patterns("calibration*", "arbitration*"))
+    return model_dir
+
+
+def test_calibrating_on_fields_that_are_all_right_says_so_instead_of_failing_in_numpy(one_filing_corpus):
+    from form4.pipeline import RULES_ONLY
+    from form4.training.calibrate import TooFewExamples, fit
+
+    with pytest.raises(TooFewExamples, match="of them right: a calibration needs right and wrong ones"):
+        fit(one_filing_corpus, RULES_ONLY)
+
+
+def test_a_corpus_too_small_for_the_policy_keeps_the_previous_one_and_says_so(one_filing_corpus, fresh_model, tmp_path):
     previous = save_policy(SHIPPED, tmp_path / "previous")
 
-    policy = fit_policy(model_dir, corpus, previous=previous)  # one filing, every field right: nothing to fit on
+    policy = fit_policy(fresh_model, one_filing_corpus, previous=previous)
 
-    assert "a calibration needs right and wrong ones" in policy["calibration"]
-    assert f"kept calibration.json of {SHIPPED}" in policy["calibration"]
-    assert (model_dir / "calibration.json").read_text() == (SHIPPED / "calibration.json").read_text()
-    assert (model_dir / "arbitration.json").exists()  # the conflict policy was fitted on the one filing
+    assert "1 texts with gold records" in policy["calibration"] and f"of {SHIPPED}" in policy["calibration"]
+    for name in ("calibration.json", "arbitration.json"):
+        assert (fresh_model / name).read_text() == (SHIPPED / name).read_text()
+
+
+def test_a_policy_fitted_where_calibration_cannot_be_keeps_the_previous_calibration(one_filing_corpus, fresh_model, tmp_path, monkeypatch):
+    import form4.training.train as train
+
+    monkeypatch.setattr(train, "MIN_POLICY_TEXTS", 1)
+    policy = fit_policy(fresh_model, one_filing_corpus, previous=save_policy(SHIPPED, tmp_path / "previous"))
+
+    assert "a calibration needs right and wrong ones; kept calibration.json of" in policy["calibration"]
+    assert (fresh_model / "calibration.json").read_text() == (SHIPPED / "calibration.json").read_text()
+    assert json.loads((fresh_model / "arbitration.json").read_text())["texts"] == 1  # fitted on the one filing
 
 
 def test_training_never_writes_into_the_shipped_model_folder_unless_asked(tmp_path):

@@ -11,8 +11,8 @@ counts beside thousands of corpus texts. With ``base`` the pipeline starts from 
 one (its ``tok2vec`` and ``ner`` sourced, training resumed) and the last checkpoint is kept:
 the dev split holds none of the corrections, so choosing the checkpoint by dev would choose
 the one that learnt them least. The conflict policy and calibration are refitted when the
-corpus has gold records and enough predicted fields; otherwise the previous model's are
-kept (copied) and the result says so.
+corpus has gold records and enough predicted fields; otherwise (or with ``refit_policy``
+off, ``--keep-policy``) the previous model's are kept (copied) and the result says so.
 """
 
 from __future__ import annotations
@@ -143,21 +143,24 @@ def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus", 
 
     nlp = load(str(model_dir))
     arbitration = fit_arbitration(corpus, nlp) if (corpus / "gold.jsonl.gz").exists() else {"texts": 0}
-    if arbitration["texts"]:
-        (model_dir / "arbitration.json").write_text(json.dumps(arbitration, indent=1))
-        wins = frozenset(arbitration["model_wins"])
-        try:
-            calibrator, calibration = fit(corpus, Extractor(nlp=nlp, model_wins=wins))
-        except TooFewExamples as err:
-            return {"model_wins": arbitration["model_wins"], "calibration": keep_previous(model_dir, previous, ("calibration.json",), str(err))}
-        calibrator.save(model_dir / "calibration.json")
-        (model_dir / "calibration-report.json").write_text(json.dumps(calibration.__dict__, indent=1))
-        return {"model_wins": arbitration["model_wins"], "calibration": calibration.__dict__}
-    note = keep_previous(model_dir, previous, POLICY_FILES, f"no gold records in {corpus} to fit them on")
-    kept = json.loads((model_dir / "arbitration.json").read_text())["model_wins"] if (model_dir / "arbitration.json").exists() else []
-    return {"model_wins": kept, "calibration": note}
+    if arbitration["texts"] < MIN_POLICY_TEXTS:
+        reason = f"{arbitration['texts']} texts with gold records in {corpus}, fewer than {MIN_POLICY_TEXTS} to fit them on"
+        note = keep_previous(model_dir, previous, POLICY_FILES, reason)
+        kept = model_dir / "arbitration.json"
+        return {"model_wins": json.loads(kept.read_text())["model_wins"] if kept.exists() else [], "calibration": note}
+    (model_dir / "arbitration.json").write_text(json.dumps(arbitration, indent=1))
+    try:
+        calibrator, calibration = fit(corpus, Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"])))
+    except TooFewExamples as err:
+        return {"model_wins": arbitration["model_wins"], "calibration": keep_previous(model_dir, previous, ("calibration.json",), str(err))}
+    calibrator.save(model_dir / "calibration.json")
+    (model_dir / "calibration-report.json").write_text(json.dumps(calibration.__dict__, indent=1))
+    return {"model_wins": arbitration["model_wins"], "calibration": calibration.__dict__}
 
 
+#: Fewer texts with gold than this and the conflict policy is kept, not fitted (one filing's
+#: ties would hand every conflict to the rules).
+MIN_POLICY_TEXTS = 10
 POLICY_FILES = ("arbitration.json", "calibration.json", "calibration-report.json")
 
 
@@ -217,6 +220,7 @@ def train_model(
     annotations: Path | None = None,
     annotation_weight: int = 1,
     base: Path | None = None,
+    refit_policy: bool = True,
 ) -> TrainResult:
     """Convert, train, evaluate; write the pipeline to ``output/form4-ner``."""
     from spacy.cli.train import train as spacy_train
@@ -244,7 +248,10 @@ def train_model(
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(best, target)
-    policy = fit_policy(target, corpus, previous=previous)
+    if refit_policy:
+        policy = fit_policy(target, corpus, previous=previous)
+    else:
+        policy = {"calibration": keep_previous(target, previous, POLICY_FILES, "asked to keep the previous policy")}
     meta = json.loads((target / "meta.json").read_text())
     scores = {
         "ents_p": meta.get("performance", {}).get("ents_p"),
