@@ -308,11 +308,14 @@ def annotations_export(
     settings = _settings(False, model)
     if settings.nlp is None:
         _fail("error E022: export needs the NER model for its pre-annotations; pass --model DIR", 2)
-    count = export([item.path for item in items if item not in missing], fmt.value, output, settings, model_version=str(model or "form4-ner"))
+    paths = [item.path for item in items if item not in missing]
+    count, problems = export(paths, fmt.value, output, settings, model_version=str(model or "form4-ner"))
+    for line in problems:
+        typer.echo(line, err=True)
     typer.echo(f"{count} tasks -> {output}")
     if fmt is ExportFormat.label_studio:
         typer.echo(f"labelling interface for the project: {output.with_name(output.stem + '.label-config.xml')}")
-    if missing:
+    if missing or problems:
         raise typer.Exit(1)
 
 

@@ -88,7 +88,7 @@ def test_a_json_min_export_made_by_the_sdk_converter_imports_the_same_spans(seed
 def test_exported_tasks_are_valid_label_studio_predictions_for_the_labelling_config(tmp_path, extractor):
     sdk = pytest.importorskip("label_studio_sdk.label_interface", reason="label-studio-sdk (test extra) validates the tasks")
     out = tmp_path / "tasks.json"
-    assert export([SEED], "label-studio", out, extractor) == 1
+    assert export([SEED], "label-studio", out, extractor) == (1, [])
     task = json.loads(out.read_text())[0]
     assert task["data"]["text"] == SEED.read_text(encoding="utf-8")
     interface = sdk.LabelInterface((tmp_path / "tasks.label-config.xml").read_text())
@@ -97,6 +97,13 @@ def test_exported_tasks_are_valid_label_studio_predictions_for_the_labelling_con
     assert interface.validate_prediction(prediction, return_errors=True) == []
     by_text = {r["value"]["text"]: r["value"]["labels"][0] for r in prediction["result"]}
     assert by_text["QLYS"] == "TICKER" and by_text["45,551"] == "SHARES"
+
+
+def test_a_text_that_cannot_be_read_is_left_out_of_the_export_with_one_line(tmp_path, extractor):
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.7\n" + bytes(range(256)))
+    count, problems = export([scan, SEED], "doccano", tmp_path / "tasks.jsonl", extractor)
+    assert count == 1 and len(problems) == 1 and problems[0].startswith(f"{scan}: error") and "pdftotext" in problems[0]
 
 
 def test_the_latest_non_cancelled_annotation_wins_and_predictions_only_stand_in(seed, tmp_path):

@@ -138,13 +138,18 @@ def doccano_line(text: str, spans: list[dict], source: str) -> dict:
     return {"text": text, "label": [[s["start"], s["end"], s["label"]] for s in spans], "source": source, HASH_KEY: text_sha256(text)}
 
 
-def export(texts: list[Path], fmt: str, output: Path, extractor, model_version: str = "form4") -> int:
-    """Write pre-annotated tasks for ``texts``; returns the number written."""
+def export(texts: list[Path], fmt: str, output: Path, extractor, model_version: str = "form4") -> tuple[int, list[str]]:
+    """Write pre-annotated tasks for ``texts``: the number written, and one line per text left out."""
+    from form4.errors import Form4Error
     from form4.pipeline import decode
 
-    tasks = []
+    tasks, problems = [], []
     for path in texts:
-        text = decode(path.read_bytes(), str(path))
+        try:
+            text = decode(path.read_bytes(), str(path))
+        except Form4Error as err:
+            problems.append(err.one_line())
+            continue
         spans = pre_annotations(text, extractor)
         tasks.append(label_studio_task(text, spans, str(path), model_version) if fmt == "label-studio" else doccano_line(text, spans, str(path)))
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -153,7 +158,7 @@ def export(texts: list[Path], fmt: str, output: Path, extractor, model_version: 
         output.with_name(output.stem + ".label-config.xml").write_text(label_config(), encoding="utf-8")
     else:
         output.write_text("".join(json.dumps(t, ensure_ascii=False) + "\n" for t in tasks), encoding="utf-8")
-    return len(tasks)
+    return len(tasks), problems
 
 
 # ---------------------------------------------------------------- import: reading each tool
