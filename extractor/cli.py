@@ -13,6 +13,7 @@ import typer
 
 from .batch import collect_inputs, run_batch, write_outputs
 from .errors import Form4Error
+from .review import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
 from .schema import json_schema
 
 app = typer.Typer(
@@ -74,12 +75,16 @@ def extract(
     no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),
     model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline directory (default: the shipped models/form4-ner)."),
     workers: int = typer.Option(min(2, os.cpu_count() or 1), "--workers", help="Processes for batches (each loads the model once)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write a review page (HTML): the text with every field's span coloured by confidence. A directory for several inputs."),
+    threshold: float = typer.Option(REVIEW_THRESHOLD, "--review-threshold", help="Fields below this confidence are listed first on the review page."),
 ) -> None:
     """Extract Form 4 records from flattened text."""
     settings = _settings(no_model, model)
     items = collect_inputs(inputs)
     if not items:
         _fail("error E005: no input files found; pass files, a directory or - for stdin", 2)
+    if report is not None and any(item.path is None for item in items):
+        _fail("error E021: --report needs the text again, which stdin cannot give; pass a file", 2)
     several = len(items) > 1 or any(Path(a).is_dir() for a in inputs if a != "-")
     result = run_batch(items, settings, progress=_progress(len(items)), workers=workers)
     for _, err in result.failures:
@@ -88,10 +93,24 @@ def extract(
         _fail("error E009: parquet is binary; give --output FILE.parquet", 2)
     if result.records:
         write_outputs(result, fmt.value, output, several)
+    if report is not None:
+        _write_reports(result, report, several, threshold)
     if result.failures:
         if several:
             typer.echo(f"{len(result.failures)} of {len(items)} inputs failed", err=True)
         raise typer.Exit(1)
+
+
+def _write_reports(result, report: Path, several: bool, threshold: float) -> None:
+    """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several."""
+    from .batch import read_input
+    from .review import render
+
+    for item, record in result.records:
+        target = report / item.relative.with_suffix(".html") if several else report
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render(record, read_input(item), threshold, title=item.source), encoding="utf-8")
+        typer.echo(f"review page: {target}", err=True)
 
 
 @app.command()
@@ -158,40 +177,84 @@ def corpus_build(
         typer.echo(f"warning: {doc_id}: {error}", err=True)
 
 
+ANNOTATION_WEIGHT = 20  # see training/train.py and annotations/README.md: a few fixes beside ~3,500 corpus texts
+
+
 @app.command()
 def train(
     corpus: Path = typer.Option(Path("annotations/corpus"), "--corpus", help="A corpus built by `form4 corpus build`."),
-    output: Path = typer.Option(Path("models"), "--output", help="Where to write the trained pipeline (form4-ner/)."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Where to write the trained pipeline (<output>/form4-ner/). Default: a new runs/train-<time>/; `--output models` replaces the shipped model."),
     config: Optional[Path] = typer.Option(None, "--config", help="spaCy config (default: training/config.cfg)."),
     overrides: List[str] = typer.Option([], "--set", help="Config overrides, e.g. --set training.max_steps=500."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Use only the first N annotated texts per split."),
+    annotations: Optional[Path] = typer.Option(None, "--annotations", help="Imported annotations (`form4 annotations import`) to train on too. Default: annotations/imported if it exists."),
+    annotation_weight: int = typer.Option(ANNOTATION_WEIGHT, "--annotation-weight", min=1, help="How many times each imported example is repeated in the training split."),
+    base: Optional[Path] = typer.Option(None, "--base", help="Start from this trained pipeline (e.g. models/form4-ner) and fine-tune it; keeps its last checkpoint."),
+    keep_policy: bool = typer.Option(False, "--keep-policy", help="Copy the conflict policy and calibration of --base (else the shipped model) instead of refitting them on the corpus (minutes)."),
     policy_only: bool = typer.Option(
         False, "--policy-only", help="Keep the trained NER; refit only the conflict policy and calibration (after a rules change)."
     ),
 ) -> None:
-    """Train the NER model from the corpus (and the seeds' annotations); write it to models/."""
-    from form4.training.train import CONFIG, MODEL_NAME, fit_policy, train_model
+    """Train the NER model from the corpus, the seeds' annotations and imported annotations."""
+    from form4.training.train import CONFIG, default_output, train_model
 
     if not (corpus / "train.jsonl.gz").exists():
         _fail(f"error E012: no {corpus}/train.jsonl.gz; build the corpus first: `form4 corpus build --out {corpus}`", 2)
     if policy_only:
-        if not (output / MODEL_NAME / "meta.json").exists():
-            _fail(f"error E014: no trained model in {output / MODEL_NAME}; run `form4 train` without --policy-only first", 2)
-        policy = fit_policy(output / MODEL_NAME, corpus)
-        typer.echo(f"model wins conflicts on: {', '.join(policy['model_wins']) or 'nothing'}")
-        typer.echo(f"calibration: {policy['calibration']}")
-        return
+        return _refit_policy(output or Path("models"), corpus)
+    annotations = _annotations_folder(annotations)
+    if base is not None and not (base / "meta.json").exists():
+        _fail(f"error E025: no trained pipeline at {base}; pass the folder holding meta.json (e.g. models/form4-ner)", 2)
+    output = output or default_output()
+    result = train_model(
+        corpus=corpus, output=output, config=config or CONFIG, overrides=_overrides(overrides), limit=limit,
+        annotations=annotations, annotation_weight=annotation_weight, base=base, refit_policy=not keep_policy,
+    )
+    _print_training(result)
+
+
+def _annotations_folder(annotations: Path | None) -> Path | None:
+    """The imported annotations to train on: the given folder, else annotations/imported if present."""
+    from form4.training.annotations import DEFAULT_IMPORTED
+
+    if annotations is None:
+        return DEFAULT_IMPORTED if any(DEFAULT_IMPORTED.glob("*.jsonl.gz")) else None
+    if not any(annotations.glob("*.jsonl.gz")):
+        _fail(f"error E026: no *.jsonl.gz in {annotations}; import annotations first: `form4 annotations import FILE --output {annotations}`", 2)
+    return annotations
+
+
+def _refit_policy(output: Path, corpus: Path) -> None:
+    from form4.training.train import MODEL_NAME, fit_policy
+
+    if not (output / MODEL_NAME / "meta.json").exists():
+        _fail(f"error E014: no trained model in {output / MODEL_NAME}; run `form4 train` without --policy-only first", 2)
+    policy = fit_policy(output / MODEL_NAME, corpus)
+    typer.echo(f"model wins conflicts on: {', '.join(policy['model_wins']) or 'nothing'}")
+    typer.echo(f"calibration: {policy['calibration']}")
+
+
+def _overrides(items: List[str]) -> dict:
     settings = {}
-    for item in overrides:
+    for item in items:
         key, sep, value = item.partition("=")
         if not sep:
             _fail(f"error E013: --set takes key=value, got {item!r}", 2)
         settings[key] = _config_value(value)
-    result = train_model(corpus=corpus, output=output, config=config or CONFIG, overrides=settings, limit=limit)
+    return settings
+
+
+def _print_training(result) -> None:
     typer.echo(f"trained in {result.seconds:.0f} s -> {result.model_dir}")
-    typer.echo(f"dev: P {result.dev_scores['ents_p']:.3f}  R {result.dev_scores['ents_r']:.3f}  F {result.dev_scores['ents_f']:.3f}")
+    imported = result.conversion.get("imported", {})
+    if imported.get("examples"):
+        typer.echo(f"imported annotations: {imported['examples']} texts, each {imported['weight']} times")
+    typer.echo(f"calibration: {result.policy.get('calibration')}")
+    if result.dev_scores.get("ents_f") is not None:
+        typer.echo(f"dev: P {result.dev_scores['ents_p']:.3f}  R {result.dev_scores['ents_r']:.3f}  F {result.dev_scores['ents_f']:.3f}")
     for label, s in sorted((result.dev_scores.get("per_label") or {}).items()):
         typer.echo(f"  {label:<20} P {s['p']:.3f}  R {s['r']:.3f}  F {s['f']:.3f}")
+    typer.echo(f"use it: form4 extract FILE --model {result.model_dir}   (or FORM4_MODEL={result.model_dir})")
 
 
 def _config_value(text: str):
@@ -211,3 +274,72 @@ def evaluate(
     from form4.training.evaluate import evaluate_table
 
     typer.echo(evaluate_table(corpus, split=split, limit=limit))
+
+
+annotations_app = typer.Typer(help="Round trip with annotation tools: Label Studio, doccano, Prodigy/spaCy.", no_args_is_help=True)
+app.add_typer(annotations_app, name="annotations")
+
+
+class ExportFormat(str, Enum):
+    label_studio = "label-studio"
+    doccano = "doccano"
+
+
+class ImportFormat(str, Enum):
+    label_studio = "label-studio"
+    doccano = "doccano"
+    spacy = "spacy"
+
+
+@annotations_app.command("export")
+def annotations_export(
+    texts: List[str] = typer.Argument(..., help="Text files or directories (read recursively)."),
+    fmt: ExportFormat = typer.Option(ExportFormat.label_studio, "--format", help="label-studio (JSON tasks + labelling config) or doccano (JSONL)."),
+    output: Path = typer.Option(..., "--output", "-o", help="The tasks file to write (.json for Label Studio, .jsonl for doccano)."),
+    model: Optional[Path] = typer.Option(None, "--model", help="The pipeline whose reading pre-annotates (default: the shipped one)."),
+) -> None:
+    """Write annotation tasks with the model's spans as pre-annotations (predictions)."""
+    from form4.training.annotations import export
+
+    items = [item for item in collect_inputs(texts) if item.path is not None]
+    missing = [item for item in items if not item.path.is_file()]
+    for item in missing:
+        typer.echo(f"{item.source}: error E007: no such file; check the path", err=True)
+    settings = _settings(False, model)
+    if settings.nlp is None:
+        _fail("error E022: export needs the NER model for its pre-annotations; pass --model DIR", 2)
+    paths = [item.path for item in items if item not in missing]
+    count, problems = export(paths, fmt.value, output, settings, model_version=str(model or "form4-ner"))
+    for line in problems:
+        typer.echo(line, err=True)
+    typer.echo(f"{count} tasks -> {output}")
+    if fmt is ExportFormat.label_studio:
+        typer.echo(f"labelling interface for the project: {output.with_name(output.stem + '.label-config.xml')}")
+    if missing or problems:
+        raise typer.Exit(1)
+
+
+@annotations_app.command("import")
+def annotations_import(
+    file: Path = typer.Argument(..., help="A Label Studio JSON export, doccano JSONL or Prodigy/spaCy span JSONL."),
+    fmt: Optional[ImportFormat] = typer.Option(None, "--format", help="Default: from the file's shape."),
+    output: Path = typer.Option(Path("annotations/imported"), "--output", help="Folder of imported annotations (`form4 train --annotations`)."),
+) -> None:
+    """Read completed annotations into our span JSONL; every bad span gets one line, the rest is kept."""
+    from form4.training.annotations import import_file, imported_name, write_examples
+
+    if not file.is_file():
+        _fail(f"{file}: error E007: no such file; check the path", 2)
+    try:
+        result = import_file(file, fmt.value if fmt else None)
+    except (ValueError, KeyError, TypeError) as err:
+        _fail(f"{file}: error E023: not a {fmt.value if fmt else 'known'} annotation export ({err}); check --format", 2)
+    for problem in result.problems:
+        typer.echo(f"{file}: error E024: {problem}", err=True)
+    if result.examples:
+        target = write_examples(result.examples, output, imported_name(file))
+        typer.echo(f"{len(result.examples)} of {result.tasks} tasks, {result.spans} spans -> {target}")
+    else:
+        typer.echo(f"nothing to import from {result.tasks} tasks", err=True)
+    if result.problems or not result.examples:
+        raise typer.Exit(1)

@@ -47,10 +47,16 @@ def _examples(items, extractor: Extractor) -> tuple[list[list[float]], list[int]
     return X, y, raw
 
 
+class TooFewExamples(ValueError):
+    """The training split has too few predicted fields (or only right, or only wrong ones) to fit on."""
+
+
 def fit(corpus: Path, extractor: Extractor, limit: int = 40) -> tuple[Calibrator, CalibrationReport]:
     from sklearn.linear_model import LogisticRegression
 
     X, y, _ = _examples(corpus_items(corpus, "train", limit), extractor)
+    if len(set(y)) < 2:
+        raise TooFewExamples(f"{len(y)} predicted fields on the training split, {sum(y)} of them right: a calibration needs right and wrong ones")
     model = LogisticRegression(max_iter=1000).fit(X, y)
     calibrator = Calibrator(tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]))
     Xd, yd, rawd = _examples(corpus_items(corpus, "dev", limit), extractor)

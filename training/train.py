@@ -1,13 +1,23 @@
-"""Annotations (JSONL) -> DocBin -> spaCy training -> ``models/form4-ner``.
+"""Annotations (JSONL) -> DocBin -> spaCy training -> ``<output>/form4-ner``.
 
 ``form4 train`` runs :func:`train_model`. Each annotated text is cut into the
 regions the model reads at run time (``form4.model.text_regions``); every
 span becomes a token-aligned entity or is reported (misaligned, overlapping,
 outside the regions) — never passed through.
+
+Imported annotations (``form4 annotations import``, ``annotations/imported/``) join the
+training split, each repeated ``annotation_weight`` times so that a handful of corrections
+counts beside thousands of corpus texts. With ``base`` the pipeline starts from a trained
+one (its ``tok2vec`` and ``ner`` sourced, training resumed) and the last checkpoint is kept:
+the dev split holds none of the corrections, so choosing the checkpoint by dev would choose
+the one that learnt them least. The conflict policy and calibration are refitted when the
+corpus has gold records and enough predicted fields; otherwise (or with ``refit_policy``
+off, ``--keep-policy``) the previous model's are kept (copied) and the result says so.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import shutil
@@ -77,8 +87,11 @@ def to_docs(nlp, examples: Iterable[dict], report: ConversionReport, labels: set
             yield doc
 
 
-def make_docbins(corpus: Path, out: Path, limit: int | None = None) -> dict[str, ConversionReport]:
-    """``corpus/{train,dev}.jsonl.gz`` -> ``out/{train,dev}.spacy``; a report per split."""
+def make_docbins(
+    corpus: Path, out: Path, limit: int | None = None, extra: Iterable[dict] = (), weight: int = 1
+) -> dict[str, ConversionReport]:
+    """``corpus/{train,dev}.jsonl.gz`` (+ ``extra`` examples ``weight`` times, to train) ->
+    ``out/{train,dev}.spacy``; a report per split."""
     import spacy
     from spacy.tokens import DocBin
 
@@ -96,6 +109,7 @@ def make_docbins(corpus: Path, out: Path, limit: int | None = None) -> dict[str,
         if split == "train":  # few distinct owners and issuers: teach where names are, not which
             rng = random.Random(13)
             examples = (swap_names(e, rng) for e in examples)
+            examples = itertools.chain(examples, (e for e in list(extra) for _ in range(weight)))
         report = ConversionReport()
         db = DocBin(store_user_data=False)
         for doc in to_docs(nlp, examples, report):
@@ -112,23 +126,89 @@ class TrainResult:
     seconds: float
     dev_scores: dict
     conversion: dict
+    policy: dict = field(default_factory=dict)
 
 
-def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus") -> dict:
+def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus", previous: Path | None = None) -> dict:
     """Fit, on the training split only, who wins a model/rules conflict and the confidence
-    calibration, and write both beside the model. Rerun after a change to the rules."""
+    calibration, and write both beside the model. Rerun after a change to the rules.
+
+    A corpus too small to fit them on keeps ``previous``'s (another trained model folder),
+    and the result says so."""
     from form4.model import load
     from form4.pipeline import Extractor
 
-    from .arbitrate import write_arbitration
-    from .calibrate import fit
+    from .arbitrate import fit_arbitration
+    from .calibrate import TooFewExamples, fit
 
     nlp = load(str(model_dir))
-    arbitration = write_arbitration(model_dir, corpus, nlp)
-    calibrator, calibration = fit(corpus, Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"])))
+    arbitration = fit_arbitration(corpus, nlp) if (corpus / "gold.jsonl.gz").exists() else {"texts": 0}
+    if arbitration["texts"] < MIN_POLICY_TEXTS:
+        reason = f"{arbitration['texts']} texts with gold records in {corpus}, fewer than {MIN_POLICY_TEXTS} to fit them on"
+        note = keep_previous(model_dir, previous, POLICY_FILES, reason)
+        kept = model_dir / "arbitration.json"
+        return {"model_wins": json.loads(kept.read_text())["model_wins"] if kept.exists() else [], "calibration": note}
+    (model_dir / "arbitration.json").write_text(json.dumps(arbitration, indent=1))
+    try:
+        calibrator, calibration = fit(corpus, Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"])))
+    except TooFewExamples as err:
+        return {"model_wins": arbitration["model_wins"], "calibration": keep_previous(model_dir, previous, ("calibration.json",), str(err))}
     calibrator.save(model_dir / "calibration.json")
     (model_dir / "calibration-report.json").write_text(json.dumps(calibration.__dict__, indent=1))
     return {"model_wins": arbitration["model_wins"], "calibration": calibration.__dict__}
+
+
+#: Fewer texts with gold than this and the conflict policy is kept, not fitted (one filing's
+#: ties would hand every conflict to the rules).
+MIN_POLICY_TEXTS = 10
+POLICY_FILES = ("arbitration.json", "calibration.json", "calibration-report.json")
+
+
+def keep_previous(model_dir: Path, previous: Path | None, names: tuple[str, ...], reason: str) -> str:
+    """Copy ``names`` from the previous model's policy (see :func:`save_policy`); a sentence
+    saying what was kept and why."""
+    kept = [n for n in names if previous is not None and (previous / n).exists()]
+    if not kept:
+        return f"{reason}; none fitted and no previous model to keep them from (confidences are the raw evidence scores)"
+    for name in kept:
+        shutil.copy2(previous / name, model_dir / name)
+    origin = (previous / "origin.txt").read_text().strip() if (previous / "origin.txt").exists() else previous
+    return f"{reason}; kept {', '.join(kept)} of {origin}"
+
+
+def save_policy(model_dir: Path | None, out: Path) -> Path | None:
+    """A copy of a model's policy files, taken before its folder may be replaced (``--output models``)."""
+    if model_dir is None or not (model_dir / "meta.json").exists():
+        return None
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    for name in POLICY_FILES:
+        if (model_dir / name).exists():
+            shutil.copy2(model_dir / name, out / name)
+    (out / "origin.txt").write_text(str(model_dir))
+    return out
+
+
+def finetune_config(config: Path, base: Path, out: Path) -> Path:
+    """``config`` with its components sourced from the trained pipeline at ``base`` (training resumes)."""
+    from spacy.util import load_config
+
+    cfg = load_config(config)
+    for name in cfg["nlp"]["pipeline"]:
+        cfg["components"][name] = {"source": str(base.resolve())}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cfg.to_disk(out)
+    return out
+
+
+def default_output(now: float | None = None) -> Path:
+    """A new folder per training run, so the shipped model is never overwritten by default.
+
+    >>> default_output(0).as_posix()
+    'runs/train-19700101-000000'
+    """
+    return Path("runs") / time.strftime("train-%Y%m%d-%H%M%S", time.gmtime(now if now is not None else time.time()))
 
 
 def train_model(
@@ -137,28 +217,41 @@ def train_model(
     config: Path = CONFIG,
     overrides: dict | None = None,
     limit: int | None = None,
+    annotations: Path | None = None,
+    annotation_weight: int = 1,
+    base: Path | None = None,
+    refit_policy: bool = True,
 ) -> TrainResult:
-    """Convert, train, evaluate; write the best pipeline to ``output/form4-ner``."""
+    """Convert, train, evaluate; write the pipeline to ``output/form4-ner``."""
     from spacy.cli.train import train as spacy_train
 
     from form4 import tokenizer  # noqa: F401
+    from form4.model import model_path
+
+    from .annotations import read_imported
 
     started = time.perf_counter()
     work = ROOT / "corpus" / "spacy" if corpus.resolve().is_relative_to(ROOT) else corpus / "spacy"
-    reports = make_docbins(corpus, work, limit=limit)
+    imported = read_imported(annotations) if annotations else []
+    reports = make_docbins(corpus, work, limit=limit, extra=imported, weight=annotation_weight)
     run_dir = work / "run"
     if run_dir.exists():
         shutil.rmtree(run_dir)
+    if base is not None:
+        config = finetune_config(config, base, work / "finetune.cfg")
     settings = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy")}
     settings.update(overrides or {})
     spacy_train(config, output_path=run_dir, overrides=settings, use_gpu=-1)
-    best = run_dir / "model-best"
+    best = run_dir / ("model-last" if base is not None else "model-best")
+    previous = save_policy(base or model_path(), work / "previous-policy")
     target = output / MODEL_NAME
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(best, target)
-    if (corpus / "gold.jsonl.gz").exists():
-        fit_policy(target, corpus)
+    if refit_policy:
+        policy = fit_policy(target, corpus, previous=previous)
+    else:
+        policy = {"calibration": keep_previous(target, previous, POLICY_FILES, "asked to keep the previous policy")}
     meta = json.loads((target / "meta.json").read_text())
     scores = {
         "ents_p": meta.get("performance", {}).get("ents_p"),
@@ -166,4 +259,6 @@ def train_model(
         "ents_f": meta.get("performance", {}).get("ents_f"),
         "per_label": meta.get("performance", {}).get("ents_per_type", {}),
     }
-    return TrainResult(target, round(time.perf_counter() - started, 1), scores, {k: v.to_dict() for k, v in reports.items()})
+    conversion = {k: v.to_dict() for k, v in reports.items()}
+    conversion["imported"] = {"examples": len(imported), "weight": annotation_weight}
+    return TrainResult(target, round(time.perf_counter() - started, 1), scores, conversion, policy)
