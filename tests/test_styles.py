@@ -133,3 +133,40 @@ def test_the_aligner_places_nearly_every_value_on_each_styles_flattened_page():
     for style, per in result.items():
         for converter, cell in per.items():
             assert cell["share"] >= 0.95, (style, converter, cell["examples"])
+
+
+# ---------------------------------------------------------------- the corpus build with styles and synthetic filings
+@needs_pandoc
+def test_a_corpus_build_records_style_and_synthetic_in_meta_and_keeps_synthetic_filings_in_training(tmp_path):
+    import gzip
+    import json
+
+    from form4.training.corpus import build
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    report = build(raw=raw, out=tmp_path / "out", work=tmp_path / "work", converters=("pandoc-gfm",), noise=False,
+                   styles=("edgar", "paper", "plain"), synthetic=3, progress=lambda done, total: None)
+    assert report.synthetic == 3 and report.styles == ["edgar", "paper", "plain"]
+    with gzip.open(tmp_path / "out" / "train.jsonl.gz", "rt") as fh:
+        metas = [json.loads(line)["meta"] for line in fh]
+    synthetic = [m for m in metas if m["synthetic"]]
+    assert [(m["doc_id"], m["style"]) for m in synthetic] == [
+        ("synth-13-00000", "edgar"), ("synth-13-00001", "paper"), ("synth-13-00002", "plain")]
+    assert all(m["split"] == "train" for m in synthetic)
+    with gzip.open(tmp_path / "out" / "dev.jsonl.gz", "rt") as fh:
+        assert not fh.read().strip()
+    caches = sorted(p.name for p in (tmp_path / "work" / "cache").iterdir())
+    assert caches == ["synth-13-00000@edgar", "synth-13-00001@paper", "synth-13-00002@plain"]
+    assert (tmp_path / "work" / "text" / "paper" / "train" / "synth-13-00001.pandoc-gfm.txt").exists()
+    assert set(report.coverage) >= {"synthetic-edgar:pandoc-gfm", "synthetic-paper:pandoc-gfm"}
+
+
+def test_corpus_build_refuses_an_unknown_style_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "form4", "corpus", "build", "--raw", str(tmp_path), "--styles", "edgar,fax",
+                           "--out", str(tmp_path / "o"), "--work", str(tmp_path / "w")], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "error E016: unknown page style(s) ['fax']" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
