@@ -60,7 +60,7 @@ def test_presentations_cover_paper_sizes_orientations_mark_forms_and_label_wordi
     assert {p.paper for p in looks} >= {"letter", "A4"}
     assert {p.landscape for p in looks} == {True, False}
     assert {p.marks for p in looks} == {"sup", "plain", "bracket"}
-    assert {p.wrap for p in looks} == {"normal", "anywhere", "nowrap"}
+    assert {p.wrap for p in looks} == {"normal", "break-word", "nowrap"}
     wordings = {key: {dict(p.wording)[key] for p in looks} for key in LABELS}
     assert all(len(seen) == len(LABELS[key]) for key, seen in wordings.items())
 
@@ -115,12 +115,13 @@ def test_table_ii_holdings_and_long_underlying_titles_print_in_table_ii(filings)
 
 
 @needs_pandoc
-def test_footnote_numbers_come_out_escaped_from_pandoc_markdown_on_the_plain_style(filings):
+def test_footnote_numbers_come_out_escaped_from_pandoc_markdown_on_the_paper_and_plain_styles(filings):
     from form4.training.flatten import pandoc_gfm
 
     f = _first(filings, lambda r: len(r.footnotes) >= 2)
-    text = pandoc_gfm(render_styled(f.record, "plain", 3, f.cell_footnotes))
-    assert re.search(r"^1\\\. ", text, re.M) and re.search(r"^2\\\. ", text, re.M)
+    for style in ("paper", "plain"):  # (EDGAR's footnote lines stay raw HTML spans in pandoc's table)
+        text = pandoc_gfm(render_styled(f.record, style, 3, f.cell_footnotes))
+        assert re.search(r"^1\\\. \S", text, re.M) and re.search(r"^2\\\. \S", text, re.M), style
 
 
 @pytest.mark.slow
@@ -170,3 +171,67 @@ def test_corpus_build_refuses_an_unknown_style_in_one_line(tmp_path):
                            "--out", str(tmp_path / "o"), "--work", str(tmp_path / "w")], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "error E016: unknown page style(s) ['fax']" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_derivative_row_exercisable_at_once_prints_immediately_on_pages_that_choose_to(filings):
+    from form4.training.styles.common import presentation
+
+    from form4.xml_reader import CellRef
+
+    def immediate(f):
+        notes = {n.id: n.text or "" for n in f.record.footnotes}
+        return any(r.exercise_date is None and any(
+            "immediately exercisable" in notes[ref]
+            for ref in f.cell_footnotes.get(CellRef("derivative_transactions", i, "exercise_date"), ()))
+            for i, r in enumerate(f.record.derivative_transactions))
+
+    f = next(f for f in filings if immediate(f))
+    seed = next(s for s in range(50) if presentation(s).immediately)
+    for style in ("paper", "plain"):  # EDGAR prints only the mark where the XML has no date
+        assert "Immediately" in _visible(render_styled(f.record, style, seed, f.cell_footnotes)), style
+    assert "Immediately" not in _visible(render_styled(f.record, "edgar", seed, f.cell_footnotes))
+
+
+# ---------------------------------------------------------------- checked against the real pages
+def _raw_folder():
+    import os
+
+    root = Path(__file__).resolve().parents[1]
+    candidates = [Path(os.environ["FORM4_RAW"])] if os.environ.get("FORM4_RAW") else []
+    candidates += [root.parent / "shared/data/form4-raw", root.parents[1] / "shared/data/form4-raw"]
+    return next((p for p in candidates if p.is_dir()), None)
+
+
+RAW = _raw_folder()
+BLANK_FORM = RAW / "SanjuMenon__Financial_Usecases/data/form4.pdf" if RAW else None
+needs_blank_form = pytest.mark.skipif(not (BLANK_FORM and BLANK_FORM.exists() and shutil.which("pdftotext")),
+                                      reason="the SEC's blank Form 4 PDF (raw data folder) or pdftotext is missing")
+
+
+def _words(text: str) -> str:
+    text = re.sub(r"<[^>]+>", "", html.unescape(text)).replace("\u2014", "-").replace("\ufb00", "ff").replace("\ufb03", "ffi")
+    return re.sub(r"\s+", " ", re.sub(r"/\s+", "/", text)).strip().lower()
+
+
+@pytest.fixture(scope="module")
+def blank_form_words():
+    import subprocess
+
+    return _words(subprocess.run(["pdftotext", "-raw", "-f", "1", "-l", "4", str(BLANK_FORM), "-"],
+                                 capture_output=True, text=True, check=True).stdout)
+
+
+@needs_blank_form
+def test_the_paper_styles_column_captions_are_the_blank_forms_own_words(blank_form_words):
+    from form4.training.styles import paper
+
+    captions = [c for c, _, _ in paper._T1_HEAD + paper._T2_HEAD] + list(paper._T1_SUB + paper._T2_SUB)
+    assert [c for c in captions if _words(c) not in blank_form_words] == []
+
+
+@needs_blank_form
+def test_every_label_has_a_wording_printed_on_a_real_form(blank_form_words):
+    edgar_pages = [p.read_text(errors="replace") for p in RAW.rglob("*.htm*") if "form4" in p.name.lower().replace(" ", "")]
+    real = blank_form_words + " ".join(_words(page) for page in edgar_pages)
+    missing = [key for key, wordings in LABELS.items() if not any(_words(w) in real for w in wordings)]
+    assert missing == []

@@ -125,11 +125,11 @@ OFFICER_TITLES = (
     "President, North America Operations", "SVP, R&D", "Chief Medical Officer", "Interim CFO",
 )
 OTHER_TEXTS = ("Member of 10% group", "See Remarks", "Former Director", "Director by deputization",
-               "Member of a Section 13(d) group", "See Explanation of Responses", "former officer",
+               "Member of a Section 13(d) group", "See footnote 1", "former officer",
                "Trustee of 10% owner")
 NATURE_FORMS = (
     "By Trust", "by Trust", "By Spouse", "by spouse", "See footnote", "See Footnote", "By LLC", "by 401(k) Plan",
-    "By {fund}", "by {fund}", "Held by {fund}", "By {family} Family Trust", "By the {family} Revocable Trust dtd 3/14/2012",
+    "By {fund}", "by {fund}", "Held by {fund}", "By {family} Family Trust", "By the {family} Revocable Trust dated March 14, 2012",
     "By {fund} and {fund2}", "Through {fund}", "By Children", "By IRA", "by GRAT", "As custodian for minor child",
     "By {family} Family Foundation", "By Partnership", "Footnote",
 )
@@ -345,7 +345,7 @@ def _owner_name(d: _Draw) -> str:
     if kind < 0.92:
         family = d.pick(SURNAMES)
         return d.pick((f"{family} Family Trust", f"The {d.pick(GIVEN)} and {d.pick(GIVEN)} {family} Living Trust",
-                       f"{family} Revocable Trust u/a/d 06/01/2015"))
+                       f"{family} Revocable Trust UAD June 1, 2015"))
     long = f"{d.pick(FIRM_WORDS)} {d.pick(FIRM_WORDS)} {d.pick(FIRM_WORDS)} {d.pick(FUND_KINDS)} International Master Fund, Ltd."
     return long
 

@@ -86,7 +86,7 @@ class Presentation:
     value_font: str
     label_pt: float
     value_pt: float
-    wrap: str  # "normal" | "anywhere" | "nowrap"
+    wrap: str  # "normal" | "break-word" (long words break only when they cannot fit) | "nowrap" (atoms)
     marks: str  # one of MARK_FORMS
     wording: tuple[tuple[str, int], ...]
     widths: tuple[float, ...] = field(default=())
@@ -111,7 +111,7 @@ def presentation(seed: int, *, fonts: Sequence[str] = SERIF + SANS) -> Presentat
         value_font=rng.choice(fonts),
         label_pt=round(rng.uniform(6.5, 9.0), 1),
         value_pt=round(rng.uniform(8.0, 11.0), 1),
-        wrap=rng.choice(("normal", "normal", "anywhere", "nowrap")),
+        wrap=rng.choice(("normal", "normal", "break-word", "nowrap")),
         marks=rng.choice(MARK_FORMS),
         wording=tuple((key, rng.randrange(len(options))) for key, options in LABELS.items()),
         widths=tuple(round(rng.uniform(0.8, 1.25), 2) for _ in range(16)),
@@ -130,10 +130,28 @@ def page_css(p: Presentation) -> str:
     In the body it comes after any ``<style>`` the printer adds to ``<head>``, so it wins.
     """
     size = f"{p.paper} {'landscape' if p.landscape else 'portrait'}"
-    wrap = {"normal": "", "anywhere": "td { overflow-wrap: anywhere; }",
-            "nowrap": "td.short { white-space: nowrap; }"}[p.wrap]
+    wrap = {"normal": "", "break-word": "td { overflow-wrap: break-word; } td.n { overflow-wrap: normal; }",
+            "nowrap": "td.n { white-space: nowrap; }"}[p.wrap]
     return (f"<style>@page {{ size: {size}; margin: {p.margin_in}in; }} "
             f"body {{ zoom: {p.scale}; }} {wrap}</style>")
+
+
+#: table fields printed as one token (numbers, dates, letters): their cells never break inside a word
+ATOM_FIELDS = frozenset({
+    "conversion_or_exercise_price", "transaction_date", "deemed_execution_date", "transaction_code", "shares",
+    "acquired_disposed", "price_per_share", "exercise_date", "expiration_date", "underlying_security_shares",
+    "shares_owned_following", "direct_or_indirect",
+})
+
+
+def td_class(fields: Sequence[str], base: str = "") -> str:
+    """The cell's class attribute: ``n`` added for atom columns.
+
+    >>> td_class(("shares",), "v"), td_class(("security_title",), "v"), td_class(("nature_of_ownership",))
+    (' class="v n"', ' class="v"', '')
+    """
+    names = " ".join(x for x in (base, "n" if fields and all(f in ATOM_FIELDS for f in fields) else "") if x)
+    return f' class="{names}"' if names else ""
 
 
 def esc(text: str) -> str:

@@ -23,7 +23,7 @@ from form4.schema import Record, ReportingOwner
 from form4.xml_reader import CellRef
 
 from ..render import _TABLE1, _TABLE2
-from .common import Page, Presentation, esc, label, page_css, presentation
+from .common import Page, Presentation, esc, label, page_css, presentation, td_class
 
 __all__ = ["render"]
 
@@ -175,7 +175,7 @@ def _table(page: Page, heading: str, head, sub, tables: Sequence[str], columns, 
     second = "".join(f'<th class="center">{t}</th>' for t in sub)
     body = []
     for table, i, row in page.rows(tables):
-        cells = "".join(f'<td class="v">{page.cell(table, i, row, col)}</td>' for col in columns)
+        cells = "".join(f'<td{td_class(col.fields, "v")}>{page.cell(table, i, row, col)}</td>' for col in columns)
         body.append(f"<tr>{cells}</tr>")
     body += ['<tr class="blank">' + "<td></td>" * len(columns) + "</tr>"] * blank_rows
     return (f'<div class="newpage"><table width="100%"><tr><td class="cont" width="25%">FORM 4 (continued)</td>'

@@ -20,7 +20,7 @@ from form4.schema import Record, ReportingOwner
 from form4.xml_reader import CellRef
 
 from ..render import _Column, _TABLE1, _TABLE2
-from .common import Page, Presentation, esc, label, page_css, presentation
+from .common import Page, Presentation, esc, label, page_css, presentation, td_class
 
 __all__ = ["render"]
 
@@ -67,10 +67,13 @@ def _splits(captions: Sequence[str], merges: Sequence[tuple[tuple[int, ...], str
     return out
 
 
+_AMOUNT_AD = (5, 6)
+
+
 def _table1_splits(rng: random.Random) -> list[_Split]:
     merges = []
     if rng.random() < 0.4:
-        merges.append(((5, 6), "Amount (A)/(D)"))
+        merges.append((_AMOUNT_AD, "Amount (A)/(D)"))
     if rng.random() < 0.3:
         merges.append(((3, 4), "Code / V"))
     return _splits(_T1_CAPTIONS, merges, drop=(4,))  # the empty V column goes (or stays merged with the code)
@@ -95,7 +98,9 @@ def _table(page: Page, heading: str, tables: Sequence[str], columns: Sequence[_C
         cells = []
         for s in splits:
             parts = [page.cell(table, i, row, columns[c]) for c in s.columns]
-            cells.append(f"<td>{sep.join(p for p in parts if p)}</td>")
+            joint = " " if s.columns == _AMOUNT_AD else sep  # "1,000 D" stays on one line
+            fields = [f for c in s.columns for f in columns[c].fields[:1]]
+            cells.append(f"<td{td_class(fields)}>{joint.join(p for p in parts if p)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     body = "".join(rows) or f'<tr><td colspan="{len(splits)}">None</td></tr>'
     return f'<h2>{heading}</h2><table class="t"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
