@@ -235,3 +235,15 @@ def test_every_label_has_a_wording_printed_on_a_real_form(blank_form_words):
     real = blank_form_words + " ".join(_words(page) for page in edgar_pages)
     missing = [key for key, wordings in LABELS.items() if not any(_words(w) in real for w in wordings)]
     assert missing == []
+
+
+def test_a_real_filings_edgar_page_in_the_corpus_is_render_htmls_page_in_its_old_cache_folder(filings):
+    from form4.training.corpus import Filing, Page
+
+    record, cells = filings[1]
+    real = Filing("0123abcd", "x.xml", record, cells)
+    assert Page(real, "edgar").html() == render_html(record, cells)
+    assert (Page(real, "edgar").key, Page(real, "edgar").seed) == ("0123abcd", None)
+    assert len({Page(real, s).key for s in STYLES}) == len(STYLES)  # no two pages share a cache folder
+    synthetic = Filing("synth-1-00000", "", record, cells, True)
+    assert Page(synthetic, "edgar").key == "synth-1-00000@edgar" and Page(synthetic, "edgar").seed is not None

@@ -437,6 +437,10 @@ class _Notes:
         self.texts.append(text or self.text())
         return len(self.texts) - 1
 
+    def shared(self, text: str) -> int:
+        """The note with this text, made once per filing (filers mark one note on many rows)."""
+        return self.texts.index(text) if text in self.texts else self.new(text)
+
     def text(self) -> str:
         d = self.d
         target = d.pick(d.stats.footnote_lengths) if d.stats.footnote_lengths and not d.chance(d.widen) else int(d.rng.paretovariate(0.9) * 60)
@@ -551,7 +555,7 @@ def _non_derivative(d: _Draw, notes: _Notes, start: dt.date, consistent: bool) -
 def _derivative_dates(d: _Draw, notes: _Notes, day: dt.date, marks: dict[str, list[int]]) -> dict[str, Any]:
     """Exercise and expiration dates: both, one, footnote-only, or none ("Immediately" / no expiry)."""
     shape = d.rng.random()
-    exercise = d.date(day - dt.timedelta(days=900), 1800)
+    exercise = d.date(day - dt.timedelta(days=900), 1200)  # before the expiration below
     expiration = d.date(day + dt.timedelta(days=365), 3650)
     if shape < 0.5:
         return {"exercise_date": exercise, "expiration_date": expiration}
@@ -559,7 +563,7 @@ def _derivative_dates(d: _Draw, notes: _Notes, day: dt.date, marks: dict[str, li
         marks.setdefault("exercise_date", []).append(notes.new())
         return {"exercise_date": None, "expiration_date": expiration if d.chance(0.5) else None}
     if shape < 0.85:  # exercisable immediately: no date in the XML, a note saying so
-        marks.setdefault("exercise_date", []).append(notes.new("The option is immediately exercisable."))
+        marks.setdefault("exercise_date", []).append(notes.shared("The option is immediately exercisable."))
         return {"exercise_date": None, "expiration_date": expiration}
     if d.chance(0.5):
         marks.setdefault("expiration_date", []).append(notes.new())

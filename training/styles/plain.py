@@ -92,7 +92,8 @@ def _table2_splits(rng: random.Random) -> list[_Split]:
 
 def _table(page: Page, heading: str, tables: Sequence[str], columns: Sequence[_Column], splits: list[_Split],
            sep: str) -> str:
-    head = "".join(f"<th>{esc(s.caption)}</th>" for s in splits)
+    head = "".join(f'<th width="{page.p.width(k, 100 / len(splits))}%">{esc(s.caption)}</th>'
+                   for k, s in enumerate(splits))
     rows = []
     for table, i, row in page.rows(tables):
         cells = []
