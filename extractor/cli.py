@@ -163,15 +163,24 @@ def corpus_build(
     seed: int = typer.Option(13, "--seed", help="Seed of the owner split and the noise."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N filings (for a quick look)."),
     noise: bool = typer.Option(True, "--noise/--no-noise", help="Add the synthetic noise variants."),
+    styles: str = typer.Option("edgar", "--styles", help="Page styles to render each filing in, comma-separated (edgar, paper, plain)."),
+    synthetic: int = typer.Option(0, "--synthetic", min=0, help="Add N synthetic filings (seeded by --seed), one style each in turn, to the training side only."),
 ) -> None:
-    """Render every Form 4 XML like EDGAR, print it, flatten it with real converters, align the values."""
+    """Render every Form 4 XML in each page style, print it, flatten it with real converters, align the values."""
     from form4.training.corpus import DEFAULT_RAW, build, coverage_table
+    from form4.training.styles import parse_styles
 
     raw = raw or DEFAULT_RAW
     if not raw.is_dir():
         _fail(f"error E011: {raw} is not a folder; pass --raw with the folder of Form 4 XML (see ../shared/data/form4-raw)", 2)
-    report = build(raw=raw, out=out, work=work, workers=workers, seed=seed, limit=limit, noise=noise)
-    typer.echo(f"{report.filings} filings -> {report.documents} labelled texts in {report.seconds:.0f} s ({report.split_counts})")
+    try:
+        style_names = parse_styles(styles)
+    except ValueError as err:
+        _fail(f"error E016: {err}; pass --styles with known names, e.g. --styles edgar,paper,plain", 2)
+    report = build(raw=raw, out=out, work=work, workers=workers, seed=seed, limit=limit, noise=noise,
+                   styles=style_names, synthetic=synthetic)
+    typer.echo(f"{report.filings} filings + {report.synthetic} synthetic in {', '.join(report.styles)} -> "
+               f"{report.documents} labelled texts in {report.seconds:.0f} s ({report.split_counts})")
     typer.echo(coverage_table(report.to_dict()))
     for doc_id, error in report.errors.items():
         typer.echo(f"warning: {doc_id}: {error}", err=True)

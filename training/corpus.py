@@ -8,16 +8,27 @@ XML's values back onto each text (``training.align``).
 Outputs (``--out``, default ``corpus/``):
 
 * ``train.jsonl.gz`` / ``dev.jsonl.gz``: ``{"text", "spans": [{start, end, label}], "meta":
-  {source, doc_id, converter, split, owners}}`` — one line per (filing, converter);
+  {source, doc_id, converter, split, owners, style, synthetic}}`` — one line per (filing, page
+  style, converter);
 * ``gold/<doc_id>.json``: the gold record of each filing (for ``form4 score``);
-* ``text/<split>/<doc_id>.<converter>.txt``: the flattened texts (for ``form4 score --input``);
+* ``text/<split>/<doc_id>.<converter>.txt``: the flattened texts of the EDGAR page (for
+  ``form4 score --input``); other page styles and synthetic filings under
+  ``text/<style>/<split>/``;
 * ``report.json``: per converter and per label, how many of the values the page prints
   the aligner placed, the values it could not place (counts and examples), spans off
   token boundaries and the align time per text (``coverage_table``, ``label_table``);
-* ``cache/``: rendered HTML and converter outputs, reused by the next build.
+* ``cache/``: rendered HTML and converter outputs, reused by the next build: ``cache/<doc_id>/``
+  for the EDGAR page of a real filing (as before), ``cache/<doc_id>@<style>/`` for every other page.
 
 The split is by reporting owner: owners that file together are one group, and no
 group has filings on both sides (seeded, reproducible).
+
+Page styles (``styles``, default only ``edgar``): each real filing is rendered in every
+style — the EDGAR page exactly as ``training.render`` prints it, the others with a
+presentation seeded by the document id (``training.styles``). Synthetic filings
+(``synthetic=N``, ``training.synth``, seeded by ``seed``) are rendered one style each
+in turn, with a seeded presentation, and go to the training side only: real filings
+stay the dev measure.
 """
 
 from __future__ import annotations
@@ -64,6 +75,7 @@ class Filing:
     source: str
     record: Record
     cell_footnotes: CellFootnotes
+    synthetic: bool = False
 
     @property
     def owners(self) -> tuple[str, ...]:
@@ -77,6 +89,72 @@ def doc_id_of(source: str) -> str:
 def load_filings(raw: Path) -> list[Filing]:
     out = [Filing(doc_id_of(src), src, p.record, p.cell_footnotes) for src, p in iter_parsed_documents(raw)]
     return sorted(out, key=lambda f: f.doc_id)
+
+
+def synthetic_filings(n: int, seed: int) -> list[Filing]:
+    """``n`` synthetic filings (``training.synth``), ids ``synth-<seed>-<k>``.
+
+    >>> [f.doc_id for f in synthetic_filings(2, 13)]
+    ['synth-13-00000', 'synth-13-00001']
+    """
+    from .synth import synthesise
+
+    return [Filing(f"synth-{seed}-{k:05d}", f"synthetic:seed={seed}:{k}", s.record, s.cell_footnotes, True)
+            for k, s in enumerate(synthesise(n, seed))]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One filing printed in one page style."""
+
+    filing: Filing
+    style: str = "edgar"
+
+    @property
+    def key(self) -> str:
+        """The cache folder and noise salt: the document id for a real filing's EDGAR page
+        (so the builds before page styles stay valid), ``<doc_id>@<style>`` otherwise.
+
+        >>> f = Filing("abc", "x.xml", Record(), {})
+        >>> Page(f).key, Page(f, "paper").key
+        ('abc', 'abc@paper')
+        """
+        if self.style == "edgar" and not self.filing.synthetic:
+            return self.filing.doc_id
+        return f"{self.filing.doc_id}@{self.style}"
+
+    @property
+    def seed(self) -> int | None:
+        """The presentation seed: none for a real filing's EDGAR page (``render_html``'s page)."""
+        if self.key == self.filing.doc_id:
+            return None
+        return int(hashlib.sha1(self.key.encode()).hexdigest()[:8], 16)
+
+    def html(self) -> str:
+        from .styles import render_styled
+
+        return render_styled(self.filing.record, self.style, self.seed, self.filing.cell_footnotes)
+
+    def coverage_group(self, converter: str) -> str:
+        """The report's row: the converter alone for real EDGAR pages (as before styles)."""
+        if self.key == self.filing.doc_id:
+            return converter
+        return f"{'synthetic-' if self.filing.synthetic else ''}{self.style}:{converter}"
+
+    def text_path(self, text_dir: Path, side: str, converter: str) -> Path:
+        folder = text_dir / side if self.key == self.filing.doc_id else text_dir / self.style / side
+        return folder / f"{self.filing.doc_id}.{converter}.txt"
+
+
+def pages_of(filings: list[Filing], synthetic: list[Filing], styles: tuple[str, ...]) -> list[Page]:
+    """Every real filing in every style; synthetic filing ``k`` in style ``k mod len(styles)``.
+
+    >>> real, synth = [Filing("a", "a", Record(), {})], [Filing(f"s{k}", "", Record(), {}, True) for k in range(3)]
+    >>> [p.key for p in pages_of(real, synth, ("edgar", "paper"))]
+    ['a', 'a@paper', 's0@edgar', 's1@paper', 's2@edgar']
+    """
+    return [Page(f, s) for f in filings for s in styles] + [
+        Page(f, styles[k % len(styles)]) for k, f in enumerate(synthetic)]
 
 
 # ---------------------------------------------------------------- the split
@@ -142,32 +220,31 @@ def _flatten_one(job: tuple[str, str, Path, tuple[str, ...]]) -> tuple[str, dict
 
 
 def flatten_all(
-    filings: list[Filing], cache: Path, converters: tuple[str, ...], workers: int, progress: Callable[[int, int], None]
+    pages: list[Page], cache: Path, converters: tuple[str, ...], workers: int, progress: Callable[[int, int], None]
 ) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
-    from .render import render_html
-
+    """Flatten every page (cached per page key); returns texts and errors by page key."""
     jobs = []
-    for f in filings:
-        workdir = cache / f.doc_id
+    for page in pages:
+        workdir = cache / page.key
         workdir.mkdir(parents=True, exist_ok=True)
-        html = render_html(f.record, f.cell_footnotes)
+        html = page.html()
         digest = hashlib.sha1(html.encode()).hexdigest()
         stamp = workdir / "page.sha1"  # (flatten() rewrites form4.html with its print CSS)
         if stamp.exists() and stamp.read_text() != digest:
             for stale in workdir.glob("*.txt"):  # the page changed: its flattenings are stale
                 stale.unlink()
         stamp.write_text(digest)
-        jobs.append((f.doc_id, html, workdir, converters))
+        jobs.append((page.key, html, workdir, converters))
     texts: dict[str, dict[str, str]] = {}
     errors: dict[str, str] = {}
     done = 0
     with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = [pool.submit(_flatten_one, job) for job in jobs]
         for fut in as_completed(futures):
-            doc_id, out, error = fut.result()
-            texts[doc_id] = out
+            key, out, error = fut.result()
+            texts[key] = out
             if error:
-                errors[doc_id] = error
+                errors[key] = error
             done += 1
             progress(done, len(jobs))
     return texts, errors
@@ -259,6 +336,8 @@ class BuildReport:
     unplaced: dict[str, dict[str, int]]
     errors: dict[str, str]
     split_counts: dict[str, int]
+    styles: list[str] = field(default_factory=lambda: ["edgar"])
+    synthetic: int = 0
     unplaced_examples: dict[str, dict[str, list[list[str]]]] = field(default_factory=dict)
     misaligned_spans: dict[str, int] = field(default_factory=dict)
     spans: dict[str, int] = field(default_factory=dict)
@@ -287,44 +366,56 @@ def build(
     seed: int = 13,
     limit: int | None = None,
     progress: Callable[[int, int], None] = _stderr_progress,
+    styles: Iterable[str] = ("edgar",),
+    synthetic: int = 0,
 ) -> BuildReport:
+    """Build the corpus; ``styles`` and ``synthetic`` at their defaults build it as before page styles."""
     from .flatten import ALL_CONVERTERS
 
     started = time.perf_counter()
     converters = tuple(converters or ALL_CONVERTERS)
+    styles = tuple(styles)
     filings = load_filings(raw)
     split = split_by_owner(filings, seed=seed)
     if limit:
         filings = filings[:limit]
+    synthetic_side = synthetic_filings(synthetic, seed)
+    split.update({f.doc_id: "train" for f in synthetic_side})  # synthetic filings only ever train
+    pages = pages_of(filings, synthetic_side, styles)
     out.mkdir(parents=True, exist_ok=True)
     (work / "gold").mkdir(parents=True, exist_ok=True)
-    texts, errors = flatten_all(filings, work / "cache", converters, workers, progress)
+    texts, errors = flatten_all(pages, work / "cache", converters, workers, progress)
 
     coverage = Coverage()
     writers = {s: gzip.open(out / f"{s}.jsonl.gz", "wt", encoding="utf-8") for s in ("train", "dev", "gold")}
     text_dir = work / "text"
     documents = 0
     split_counts: Counter = Counter()
+    by_filing: dict[str, list[Page]] = defaultdict(list)
+    for page in pages:
+        by_filing[page.filing.doc_id].append(page)
     try:
-        for f in filings:
+        for f in filings + synthetic_side:
             side = split[f.doc_id]
             split_counts[side] += 1
             gold = f.record.to_json_dict()
             (work / "gold" / f"{f.doc_id}.json").write_text(json.dumps(gold, indent=1, ensure_ascii=False), encoding="utf-8")
             writers["gold"].write(json.dumps({"doc_id": f.doc_id, "source": f.source, "split": side, "record": gold}, ensure_ascii=False) + "\n")
-            variants = dict(texts.get(f.doc_id, {}))
-            if noise:
-                variants.update(add_noise(variants, f.doc_id, seed))
-            for converter, text in sorted(variants.items()):
-                aligned_at = time.perf_counter()
-                alignment = align_record(f.record, text)
-                coverage.add(converter, f.doc_id, alignment, time.perf_counter() - aligned_at)
-                meta = {"source": f.source, "doc_id": f.doc_id, "converter": converter, "split": side, "owners": list(f.owners)}
-                writers[side].write(_line(text, alignment, meta) + "\n")
-                target = text_dir / side / f"{f.doc_id}.{converter}.txt"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
-                documents += 1
+            for page in by_filing[f.doc_id]:
+                variants = dict(texts.get(page.key, {}))
+                if noise:
+                    variants.update(add_noise(variants, page.key, seed))
+                for converter, text in sorted(variants.items()):
+                    aligned_at = time.perf_counter()
+                    alignment = align_record(f.record, text)
+                    coverage.add(page.coverage_group(converter), f.doc_id, alignment, time.perf_counter() - aligned_at)
+                    meta = {"source": f.source, "doc_id": f.doc_id, "converter": converter, "split": side,
+                            "owners": list(f.owners), "style": page.style, "synthetic": f.synthetic}
+                    writers[side].write(_line(text, alignment, meta) + "\n")
+                    target = page.text_path(text_dir, side, converter)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(text, encoding="utf-8")
+                    documents += 1
         documents += _write_seeds(writers["train"], coverage)
     finally:
         for w in writers.values():
@@ -335,6 +426,8 @@ def build(
         seconds=round(time.perf_counter() - started, 1),
         errors=errors,
         split_counts=dict(split_counts),
+        styles=list(styles),
+        synthetic=len(synthetic_side),
         **coverage.report_fields(),
     )
     (out / "report.json").write_text(json.dumps(report.to_dict(), indent=1), encoding="utf-8")
@@ -356,7 +449,8 @@ def _write_seeds(writer, coverage: Coverage) -> int:
         aligned_at = time.perf_counter()
         alignment = align_record(record, text)
         coverage.add("seed", text_path.stem, alignment, time.perf_counter() - aligned_at)
-        meta = {"source": f"samples/{text_path.name}", "doc_id": text_path.stem, "converter": "seed", "split": "train", "owners": []}
+        meta = {"source": f"samples/{text_path.name}", "doc_id": text_path.stem, "converter": "seed", "split": "train", "owners": [],
+                "style": "seed", "synthetic": False}
         writer.write(_line(text, alignment, meta) + "\n")
         count += 1
     return count

@@ -101,12 +101,17 @@ def footnote_number(footnote_id: str) -> str:
     return match.group(1) if match else footnote_id.strip()
 
 
-def format_footnote_mark(footnote_id: str) -> str:
+#: how a footnote mark can look; EDGAR (and ``printed_form``) use ``paren``. Marks are
+#: not aligned spans, so a page style may print another form.
+FOOTNOTE_MARK_FORMS = {"paren": "({})", "bracket": "[{}]"}
+
+
+def format_footnote_mark(footnote_id: str, form: str = "paren") -> str:
     """
-    >>> format_footnote_mark("F1")
-    '(1)'
+    >>> format_footnote_mark("F1"), format_footnote_mark("F12", "bracket")
+    ('(1)', '[12]')
     """
-    return f"({footnote_number(footnote_id)})"
+    return FOOTNOTE_MARK_FORMS[form].format(footnote_number(footnote_id))
 
 
 def format_footnote_line(footnote_id: str) -> str:
