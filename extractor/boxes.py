@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from . import fields as F
 from . import evidence as E
 from .entities import Checkbox, Entity
-from .normalize import DATE_IN_TEXT, mend_split_digits
+from .normalize import DATE_IN_TEXT, DATE_SHAPE, mend_split_digits
 from .sections import ANCHORS, Sections, Span
 
 BOXES = ("box1", "box2", "box3", "box4", "box5", "box6")
@@ -344,12 +344,12 @@ def read_box5(text: str, pieces: list[Piece]) -> tuple[dict[str, Checkbox], list
         before = lines_before[-1]
         if not re.split(r"\t", before)[-1].strip() and len(lines_before) > 1 and _MARK_BEFORE.search(lines_before[-2]):
             before = lines_before[-2]  # "... (Check all applicable) X" / "Direc 10% Own": the mark ended the line above
-        checked = bool(_MARK_BEFORE.search(re.sub(r"</?(?:u|b|strong|span)[^>]*>", " ", before)))
+        checked = bool(_MARK_BEFORE.search(re.sub(r"</?(?:u|b|strong|span)[^>]*>", " ", before))) or _marked_below(text, found)
         if not checked and found.group(0)[:1].islower():
             rel[field_name] = (None, E.DOUBTED)  # "irector": OCR lost the label's first letter, and the mark beside it with it
             continue
         rel[field_name] = (checked, E.PRINTED if checked else E.WORDS)
-    titles = _titles(text, pieces)
+    titles = _titles(text, pieces, (bool(rel.get("is_officer", (False, 0))[0]), bool(rel.get("is_other", (False, 0))[0])))
     if not (rel.get("is_officer", (False, 0))[0] or rel.get("is_other", (False, 0))[0]):
         # no box checked: keep only a title that reads like one (OCR drops lone marks), with less confidence
         titles = [
@@ -360,6 +360,24 @@ def read_box5(text: str, pieces: list[Piece]) -> tuple[dict[str, Checkbox], list
     return rel, titles
 
 
+def _marked_below(text: str, label: re.Match[str]) -> bool:
+    """A two-line label ("Officer (give title" / "below)") whose check mark stands before its second
+    line, under the label (``pdftotext -layout`` centres the box on the label's two lines)."""
+    if not re.match(r"(?i)(?:officer|other)", label.group(0)):
+        return False
+    line_start = text.rfind("\n", 0, label.start()) + 1
+    below_start = text.find("\n", label.end()) + 1
+    below_end = text.find("\n", below_start)
+    if below_start <= 0:
+        return False
+    below = text[below_start : below_end if below_end >= 0 else len(text)]
+    x = label.start() - line_start
+    for m in re.finditer(r"below\)?", below):
+        if abs(m.start() - x) <= 12:
+            return bool(_MARK_BEFORE.search(below[max(0, m.start() - 6) : m.start()]))
+    return False
+
+
 _VOCAB = re.compile(
     r"^(?:\(?Check|all|app\w*|applicable\)|Direc\w*|10%|Ow\w*|Ov\w*|vner|Officer|\(give|title|below\)?|"
     r"Other|\(s\w*|\(spec\w*|specify|\(below\)|Relationship|of|Reporting|Person\(s\)|Perso|ng|on\(s\)|to|Is\w*|Issuer|X|x|,|•|\(\))$",
@@ -367,27 +385,51 @@ _VOCAB = re.compile(
 )
 
 
-def _titles(text: str, pieces: list[Piece]) -> list[Entity]:
-    """Officer title / other text: the words after a "(... below)" label that are not label words."""
+def _titles(text: str, pieces: list[Piece], checked: tuple[bool, bool] = (False, False)) -> list[Entity]:
+    """Officer title / other text: the words after a "(... below)" label that are not label words.
+
+    The paper form and many filers' pages print them on the line(s) *under* the checkboxes: when
+    nothing follows the label in its own cell and Officer or Other is ``checked``, the box's next
+    lines are read — one title wrapped over them, or, when both are checked, the title and then
+    the other text ("PRESIDENT AND CEO" / "Trustee of 10% owner").
+    """
     best: list[tuple[int, int, str]] = []
-    for piece in pieces:
+    other: list[tuple[int, int, str]] = []
+    for k, piece in enumerate(pieces):
         chunk = text[piece.start : piece.end]
         hits = list(_TITLE_AFTER.finditer(chunk))
         if not hits:
             continue
         after = piece.start + hits[-1].end()
-        toks = [t for t in _box_tokens(text, [Piece(after, piece.end)]) if t[2] != "\n"]
-        # the title is the first run of non-label words
-        run: list[tuple[int, int, str]] = []
-        for t in toks:
-            if re.fullmatch(r"\d\.", t[2]):
-                break  # the next box's number ("6.")
-            if _VOCAB.match(t[2]) and not run:
-                continue
-            if _VOCAB.match(t[2]) and t[2] in {"X", "x", "•"}:
-                break
-            run.append(t)
+        run = _clean_words(_title_run([t for t in _box_tokens(text, [Piece(after, piece.end)]) if t[2] != "\n"]))
+        below: list[tuple[int, int, str]] = []
+        if not run and any(checked) and k + 1 < len(pieces) and not any(_TITLE_AFTER.search(text, p.start, p.end) for p in pieces[k + 1 :]):
+            lines = []
+            for line in _split_on_breaks(_box_tokens(text, pieces[k + 1 :])):
+                if _NEXT_BOX.fullmatch(line[0][2]):
+                    break  # the next box ("2a.", "3.") or its date: the title has ended
+                if r := _clean_words(_title_run(line)):
+                    lines.append(r)
+            # one value per line when both boxes are checked; else one title wrapped over lines
+            run, below = (lines[0], [t for line in lines[1:] for t in line]) if all(checked) and len(lines) > 1 else ([t for line in lines for t in line], [])
         if len(" ".join(w for _, _, w in run)) > len(" ".join(w for _, _, w in best)):
-            best = run
-    ent = _entity(F.OFFICER_TITLE, _clean_words(best), text, E.WORDS)
-    return [ent] if ent else []
+            best, other = run, below
+    out = [_entity(F.OFFICER_TITLE, _clean_words(best), text, E.WORDS), _entity(F.OTHER_TEXT, _clean_words(other), text, E.JOINED)]
+    return [e for e in out if e]
+
+
+_NEXT_BOX = re.compile(rf"\d[a-z]?\.|{DATE_SHAPE}")
+
+
+def _title_run(toks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The first run of words that are no label words (a title), up to the next box's number or a mark."""
+    run: list[tuple[int, int, str]] = []
+    for t in toks:
+        if _NEXT_BOX.fullmatch(t[2]):
+            break  # the next box's number ("6.", "2a.") or its date
+        if _VOCAB.match(t[2]) and not run:
+            continue
+        if _VOCAB.match(t[2]) and t[2] in {"X", "x", "•"}:
+            break
+        run.append(t)
+    return run

@@ -25,3 +25,36 @@ def test_city_wrapped_under_its_state_and_zip():
     toks = [(m.start(), m.end(), m.group(0)) for m in __import__("re").finditer(r"\S+", text)]
     got = {e.label: e.value_source for e in _city_entities(text, toks)}
     assert got == {"OWNER_CITY": "MOUNTAIN VIEW", "OWNER_STATE": "CA", "OWNER_ZIP": "94043"}
+
+
+def test_an_officer_title_printed_on_the_line_under_the_checkboxes_is_read():
+    from form4.boxes import Piece, read_box5
+
+    text = "[ ] Director\n[X] Officer (give title below)\n[ ] Other (specify below):\nSVP, GC and\nSecretary\n2a. Foreign Trading Symbol\n"
+    pieces = [Piece(m.start(), m.end()) for m in __import__("re").finditer(r"[^\n]+", text)]
+    rel, titles = read_box5(text, pieces)
+    assert rel["is_officer"][0] is True
+    assert [(t.label, t.value_source) for t in titles] == [("OFFICER_TITLE", "SVP, GC and Secretary")]
+
+
+def test_with_officer_and_other_both_checked_the_lines_under_them_are_the_title_then_the_other_text():
+    from form4.boxes import Piece, read_box5
+
+    text = "[X] Officer (give title below)\n[X] Other (specify below):\nPRESIDENT AND CEO\nTrustee of 10% owner\n"
+    pieces = [Piece(m.start(), m.end()) for m in __import__("re").finditer(r"[^\n]+", text)]
+    _, titles = read_box5(text, pieces)
+    assert [(t.label, t.value_source) for t in titles] == [("OFFICER_TITLE", "PRESIDENT AND CEO"), ("OTHER_TEXT", "Trustee of 10% owner")]
+
+
+def test_a_check_mark_before_the_second_line_of_a_wrapped_label_checks_that_box():
+    from form4.boxes import Piece, read_box5
+
+    text = (
+        "        Director                        10% Owner\n"
+        "        Officer (give title             Other (specify\n"
+        "      X below)                          below)\n"
+        "        SVP, GC and Secretary\n"
+    )
+    pieces = [Piece(0, len(text))]
+    rel, titles = read_box5(text, pieces)
+    assert rel["is_officer"][0] is True and rel["is_other"][0] is False
