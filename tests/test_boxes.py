@@ -1,5 +1,7 @@
 """form4.boxes: header boxes 1-6 cut and read (the relationship box, streets, cities)."""
 
+import re
+
 
 def test_a_director_box_whose_label_ocr_cut_is_unknown_not_unchecked():
     from form4.boxes import Piece, read_box5
@@ -13,7 +15,7 @@ def test_care_of_street_split_after_the_company_suffix():
     from form4.boxes import _street_entities
 
     text = "C/O MICROSOFT CORPORATION ONE MICROSOFT WAY"
-    toks = [(m.start(), m.end(), m.group(0)) for m in __import__("re").finditer(r"\S+", text)]
+    toks = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+", text)]
     got = {e.label: e.value_source for e in _street_entities(text, toks)}
     assert got == {"OWNER_STREET1": "C/O MICROSOFT CORPORATION", "OWNER_STREET2": "ONE MICROSOFT WAY"}
 
@@ -22,7 +24,7 @@ def test_city_wrapped_under_its_state_and_zip():
     from form4.boxes import _city_entities
 
     text = "MOUNTAIN        CA     94043\nVIEW"
-    toks = [(m.start(), m.end(), m.group(0)) for m in __import__("re").finditer(r"\S+", text)]
+    toks = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+", text)]
     got = {e.label: e.value_source for e in _city_entities(text, toks)}
     assert got == {"OWNER_CITY": "MOUNTAIN VIEW", "OWNER_STATE": "CA", "OWNER_ZIP": "94043"}
 
@@ -31,7 +33,7 @@ def test_an_officer_title_printed_on_the_line_under_the_checkboxes_is_read():
     from form4.boxes import Piece, read_box5
 
     text = "[ ] Director\n[X] Officer (give title below)\n[ ] Other (specify below):\nSVP, GC and\nSecretary\n2a. Foreign Trading Symbol\n"
-    pieces = [Piece(m.start(), m.end()) for m in __import__("re").finditer(r"[^\n]+", text)]
+    pieces = [Piece(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     rel, titles = read_box5(text, pieces)
     assert rel["is_officer"][0] is True
     assert [(t.label, t.value_source) for t in titles] == [("OFFICER_TITLE", "SVP, GC and Secretary")]
@@ -41,7 +43,7 @@ def test_with_officer_and_other_both_checked_the_lines_under_them_are_the_title_
     from form4.boxes import Piece, read_box5
 
     text = "[X] Officer (give title below)\n[X] Other (specify below):\nPRESIDENT AND CEO\nTrustee of 10% owner\n"
-    pieces = [Piece(m.start(), m.end()) for m in __import__("re").finditer(r"[^\n]+", text)]
+    pieces = [Piece(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     _, titles = read_box5(text, pieces)
     assert [(t.label, t.value_source) for t in titles] == [("OFFICER_TITLE", "PRESIDENT AND CEO"), ("OTHER_TEXT", "Trustee of 10% owner")]
 
