@@ -200,10 +200,11 @@ def read_label_studio(data: list[dict]) -> Iterator[Task]:
     """Tasks of a Label Studio JSON export (full JSON; JSON-MIN too)."""
     for n, task in enumerate(data):
         task_id = str(task.get("id", n))
-        if "data" not in task:  # JSON-MIN: text and the latest result flattened onto the task
+        if "data" not in task:  # JSON-MIN: the data and the latest result's values flattened onto the task
             text = task.get("text") or ""
-            spans = [(r["start"], r["end"], (r.get("labels") or [""])[0], r.get("text")) for r in task.get("label") or []]
-            yield Task(task_id, text, spans, task.get(HASH_KEY), task.get("source"))
+            regions = [{"id": i, "type": "labels", "value": value} for i, value in enumerate(task.get(FROM_NAME) or [])]
+            spans, problems = _label_studio_spans(text, regions, task_id)
+            yield Task(task_id, text, spans, task.get(HASH_KEY), task.get("source"), problems=problems)
             continue
         text = task["data"].get("text") or ""
         done = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
