@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
+from contextlib import contextmanager, redirect_stdout
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from .batch import collect_inputs, run_batch, write_outputs
+from .batch import DEFAULT_TIMEOUT, collect_inputs
 from .errors import Form4Error
 from .schema import json_schema
+
+log = logging.getLogger("form4")
 
 app = typer.Typer(
     name="form4",
@@ -22,6 +26,34 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"form4 {version('form4')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Say more on stderr (progress notes)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Turn noisy flattened SEC Form 4 filings into typed, validated records."""
+    level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
+    setup_logging(level)
+
+
+def setup_logging(level: int) -> None:
+    """Messages on stderr as plain lines (``path: error E00N: ...``, ``warning: ...``)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
 
 
 class Format(str, Enum):
@@ -33,7 +65,7 @@ class Format(str, Enum):
 
 
 def _fail(message: str, code: int = 1) -> None:
-    typer.echo(message, err=True)
+    log.error(message)
     raise typer.Exit(code)
 
 
@@ -57,7 +89,7 @@ def _settings(no_model: bool, model: Path | None):
     if no_model:
         return RULES_ONLY
     if model is None and model_path() is None:
-        typer.echo("warning: no trained model found (run `form4 train`); using rules only", err=True)
+        log.warning("warning: no trained model found (run `form4 train`); using rules only")
         return RULES_ONLY
     try:
         return model_extractor(str(model) if model else None)
@@ -66,32 +98,73 @@ def _settings(no_model: bool, model: Path | None):
         _fail(msg, 2)
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 @app.command()
 def extract(
     inputs: List[str] = typer.Argument(..., help="Text files, directories (read recursively) or - for stdin."),
     fmt: Format = typer.Option(Format.json, "--format", "-f", help="json (one record, or an array), jsonl, csv or parquet (transaction tables), xml (SEC ownershipDocument)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File, or directory for one <input name>.json per input."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="FILE: all records in one file. DIR/ (or an existing directory): one file per input, its tree kept."),
     no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),
     model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline directory (default: the shipped models/form4-ner)."),
-    workers: int = typer.Option(min(2, os.cpu_count() or 1), "--workers", help="Processes for batches (each loads the model once)."),
+    workers: int = typer.Option(min(2, os.cpu_count() or 1), "--workers", help="Processes for batches (forked after the model loads)."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds per input before it is stopped as error E021 (0: no limit)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip inputs whose output (in --output DIR/) exists and is complete."),
+    summary: Optional[Path] = typer.Option(None, "--summary", help="Also write the batch summary (done, failed by code, skipped) as JSON here."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local (worker processes) or dask (a Dask cluster; needs form4[dask])."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a local cluster)."),
 ) -> None:
     """Extract Form 4 records from flattened text."""
+    if engine is Engine.dask:
+        return _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler)
+    from .batch import ExtractJob, run_extract
+
     settings = _settings(no_model, model)
     items = collect_inputs(inputs)
     if not items:
         _fail("error E005: no input files found; pass files, a directory or - for stdin", 2)
     several = len(items) > 1 or any(Path(a).is_dir() for a in inputs if a != "-")
-    result = run_batch(items, settings, progress=_progress(len(items)), workers=workers)
-    for _, err in result.failures:
-        typer.echo(err.one_line(), err=True)
     if fmt is Format.parquet and output is None:
         _fail("error E009: parquet is binary; give --output FILE.parquet", 2)
-    if result.records:
-        write_outputs(result, fmt.value, output, several)
+    job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume)
+    try:
+        result = run_extract(job, settings, progress=_progress(len(items)), report=lambda err: log.error(err.one_line()))
+    except Form4Error as err:
+        _fail(err.one_line(), 2)
+    _finish(result, several, summary)
+
+
+def _finish(result, several: bool, summary: Optional[Path]) -> None:
+    """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures."""
+    from .batch import summary_line, write_atomic
+
+    data = result.summary()
+    if several or result.skipped or result.interrupted:
+        (log.warning if result.failures or result.interrupted else log.info)(summary_line(data))
+    if summary is not None:
+        write_atomic(summary, json.dumps(data, indent=2) + "\n")
+    if result.interrupted:
+        raise typer.Exit(130)
     if result.failures:
-        if several:
-            typer.echo(f"{len(result.failures)} of {len(items)} inputs failed", err=True)
         raise typer.Exit(1)
+
+
+def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler) -> None:
+    try:
+        from .dask_engine import run_dask
+    except ImportError:
+        _fail("error E025: --engine dask needs Dask; install it: pip install 'form4[dask]'", 2)
+    if output is None:
+        _fail("error E025: --engine dask writes a dataset; give --output DIR/", 2)
+    try:
+        result = run_dask(inputs, output, model=None if no_model else (str(model) if model else ""), workers=workers,
+                          scheduler=scheduler, resume=resume, report=lambda line: log.error(line))
+    except Form4Error as err:
+        _fail(err.one_line(), 2)
+    _finish(result, True, summary)
 
 
 @app.command()
@@ -101,18 +174,20 @@ def score(
     input_dir: Optional[Path] = typer.Option(None, "--input", help="Directory of texts to extract, then score."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     fields: bool = typer.Option(True, "--fields/--no-fields", help="Show the per-field table."),
+    use_model: bool = typer.Option(True, "--model/--no-model", help="With --input: extract with the model (default) or rules only."),
 ) -> None:
     """Precision/recall/F1 per field against gold records, by converter."""
     from .evaluate import score_directory
 
     if (pred is None) == (input_dir is None):
         _fail("error E010: give exactly one of --pred DIR or --input DIR", 2)
+    settings = _settings(not use_model, None) if input_dir is not None else None
     try:
-        report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir)
+        report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir, settings=settings)
     except Form4Error as err:
         _fail(err.one_line())
     for name in unmatched:
-        typer.echo(f"warning: no gold record for {name}", err=True)
+        log.warning(f"warning: no gold record for {name}")
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
     else:
@@ -187,11 +262,36 @@ def train(
         if not sep:
             _fail(f"error E013: --set takes key=value, got {item!r}", 2)
         settings[key] = _config_value(value)
-    result = train_model(corpus=corpus, output=output, config=config or CONFIG, overrides=settings, limit=limit)
+    with library_output_on_stderr():
+        result = train_model(corpus=corpus, output=output, config=config or CONFIG, overrides=settings, limit=limit)
     typer.echo(f"trained in {result.seconds:.0f} s -> {result.model_dir}")
     typer.echo(f"dev: P {result.dev_scores['ents_p']:.3f}  R {result.dev_scores['ents_r']:.3f}  F {result.dev_scores['ents_f']:.3f}")
     for label, s in sorted((result.dev_scores.get("per_label") or {}).items()):
         typer.echo(f"  {label:<20} P {s['p']:.3f}  R {s['r']:.3f}  F {s['f']:.3f}")
+
+
+@contextmanager
+def library_output_on_stderr():
+    """spaCy's training log (wasabi's printer, the loss table) to stderr, plain when stderr is no terminal."""
+    if not sys.stderr.isatty():
+        os.environ.setdefault("NO_COLOR", "1")
+        os.environ.setdefault("WASABI_NO_PRETTY", "1")
+        os.environ.setdefault("ANSI_COLORS_DISABLED", "1")
+        _plain_wasabi()
+    with redirect_stdout(sys.stderr):
+        yield
+
+
+def _plain_wasabi() -> None:
+    """wasabi reads its settings when imported; switch off colours and icons of printers made already."""
+    try:
+        import wasabi
+        from spacy import util
+    except ImportError:  # pragma: no cover
+        return
+    for printer in (util.msg, wasabi.msg):
+        printer.no_print, printer.pretty, printer.ignore_warnings = False, False, False
+        printer.supports_ansi = False
 
 
 def _config_value(text: str):

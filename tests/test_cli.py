@@ -54,7 +54,7 @@ def test_batch_continues_past_bad_files(bad_dir, tmp_path_factory):
     out = form4("extract", "--no-model", bad_dir, "--output", out_dir)
     assert out.returncode == 1
     err = out.stderr.decode()
-    assert "5 of 6 inputs failed" in err and "Traceback" not in err
+    assert "1 done, 5 failed (E001: 1, E002: 2, E003: 1, E004: 1), 0 skipped" in err and "Traceback" not in err
     written = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*.json"))
     assert written == ["good/seed.json"]  # the input tree is mirrored
     record = json.loads((out_dir / "good" / "seed.json").read_text())
