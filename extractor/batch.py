@@ -270,6 +270,7 @@ def _restore(settings: Any) -> Any:
 
 def _worker_main(conn, work: Callable[[Any, Any], Any], settings: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt stops
+    _one_thread_each()
     settings = _INHERITED if settings is None else _restore(settings)
     while True:
         try:
@@ -283,6 +284,15 @@ def _worker_main(conn, work: Callable[[Any, Any], Any], settings: Any) -> None:
         except BaseException as err:  # noqa: BLE001
             out = internal_error(err, None)
         conn.send(out)
+
+
+def _one_thread_each() -> None:
+    """One BLAS thread per worker: the workers are the parallelism (threads on top oversubscribe the cores)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        return
+    threadpool_limits(1)
 
 
 class _Worker:

@@ -130,11 +130,22 @@ def extract(
     if fmt is Format.parquet and output is None:
         _fail("error E009: parquet is binary; give --output FILE.parquet", 2)
     job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume)
+    _stop_on_sigterm()
     try:
         result = run_extract(job, settings, progress=_progress(len(items)), report=lambda err: log.error(err.one_line()))
     except Form4Error as err:
         _fail(err.one_line(), 2)
     _finish(result, several, summary)
+
+
+def _stop_on_sigterm() -> None:
+    """A kill (SIGTERM) stops a batch as Ctrl-C does: finished outputs kept, workers stopped, a summary."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _finish(result, several: bool, summary: Optional[Path]) -> None:
@@ -277,21 +288,19 @@ def library_output_on_stderr():
         os.environ.setdefault("NO_COLOR", "1")
         os.environ.setdefault("WASABI_NO_PRETTY", "1")
         os.environ.setdefault("ANSI_COLORS_DISABLED", "1")
+        os.environ.setdefault("WASABI_LOG_FRIENDLY", "1")
         _plain_wasabi()
     with redirect_stdout(sys.stderr):
         yield
 
 
 def _plain_wasabi() -> None:
-    """wasabi reads its settings when imported; switch off colours and icons of printers made already."""
+    """wasabi reads those settings when a printer is made; spaCy's shared one (wasabi.msg) is made already."""
     try:
         import wasabi
-        from spacy import util
     except ImportError:  # pragma: no cover
         return
-    for printer in (util.msg, wasabi.msg):
-        printer.no_print, printer.pretty, printer.ignore_warnings = False, False, False
-        printer.supports_ansi = False
+    wasabi.msg.pretty, wasabi.msg.show_color, wasabi.msg.hide_animation = False, False, True
 
 
 def _config_value(text: str):

@@ -186,6 +186,9 @@ class _client:
         if self.scheduler:
             client = Client(self.scheduler)
         else:
+            import logging
+
+            logging.getLogger("distributed").setLevel(logging.ERROR)  # its shutdown notes are not the user's business
             cluster = LocalCluster(n_workers=max(1, self.workers), threads_per_worker=1, processes=True, dashboard_address=None)
             self.owned.append(cluster)
             client = Client(cluster)
@@ -245,10 +248,18 @@ def write_tables(output: str, records: list[Record], failures: list[tuple[Input,
     """The transaction table as a Parquet dataset by period year, and the failures table."""
     import pandas as pd
 
+    import fsspec
+
+    fs, root = fsspec.core.url_to_fs(output)
+    final, tmp = _join(root, TRANSACTIONS), _join(root, f".{TRANSACTIONS}.tmp")
+    for stale in (tmp, final):  # a dataset is rewritten whole (pyarrow would add files beside the old ones)
+        if fs.exists(stale):
+            fs.rm(stale, recursive=True)
     table = batch.transaction_table(sorted(records, key=lambda r: r.source or ""))
     if len(table):
         years = pd.to_datetime(table["period_of_report"], errors="coerce").dt.year
-        table["period_year"] = years.astype("Int64").astype(str).replace("<NA>", "unknown")
-        table.to_parquet(_join(output, TRANSACTIONS), partition_cols=["period_year"], index=False)
+        table["period_year"] = [str(int(y)) if y == y else "unknown" for y in years]  # NaN != NaN: no period read
+        table.to_parquet(fs.unstrip_protocol(tmp), partition_cols=["period_year"], index=False)
+        fs.mv(tmp, final, recursive=True)
     rows = [{"source": item.source, "code": err.code, "error": err.one_line()} for item, err in failures]
     pd.DataFrame(rows, columns=["source", "code", "error"]).to_parquet(_join(output, FAILURES), index=False)

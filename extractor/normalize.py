@@ -21,7 +21,7 @@ FOOTNOTE_MARK = re.compile(
     r"|\(\s*(\d{1,2})\s*\)"
     r"|⁽\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*⁾"
 )
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # no "<" inside: "<a<a<a..." stays linear
 
 
 @dataclass(frozen=True)

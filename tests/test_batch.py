@@ -154,7 +154,7 @@ def _outputs(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
 def test_a_batch_stopped_at_a_random_moment_and_resumed_gives_the_same_outputs(tmp_path, how):
     folder = tmp_path / "in"
     _inputs(folder, {f"{i:02d}_{p.name}": p.read_text() for i in range(12) for p in SAMPLES})
@@ -168,8 +168,8 @@ def test_a_batch_stopped_at_a_random_moment_and_resumed_gives_the_same_outputs(t
     code = run.wait(timeout=120)
     err = run.stderr.read().decode()
     assert "Traceback" not in err
-    if how == signal.SIGINT and code != 0:
-        assert code == 130 and "(interrupted)" in err
+    if code == 130:  # stopped inside the batch (not while starting): it says so
+        assert "(interrupted)" in err
     for name, text in _outputs(part).items():  # only complete files, no temporary ones
         assert not name.split("/")[-1].startswith(".") and json.loads(text)
     resumed = form4("extract", "--no-model", folder, "-o", f"{part}/", "--workers", "2", "--resume")
