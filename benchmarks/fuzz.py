@@ -320,7 +320,7 @@ def run(seeds: list[int], mode: str, workers: int, limit: float, progress: bool 
             slow = (out["cpu_seconds"] or 0) > SLOW
             if slow:
                 counts["slow"] += 1
-            slowest.append((out["cpu_seconds"] or float(limit), out["seed"]))
+            slowest.append((float(limit) if out["cpu_seconds"] is None else out["cpu_seconds"], out["seed"]))
             if out["outcome"] in ("crash", "breach", "timeout", "died") or slow:
                 failing.append(out)
             if n % 1000 == 0:

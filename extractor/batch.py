@@ -250,9 +250,6 @@ def internal_error(err: BaseException, source: str | None) -> InternalError:
 
 
 # ---------------------------------------------------------------- worker processes
-_INHERITED: Any = None  # settings a forked worker inherits (the loaded model with them)
-
-
 def _portable(settings: Any) -> Any:
     """Settings to pickle for a spawned worker: the model goes as its directory, loaded there."""
     if isinstance(settings, Extractor) and settings.nlp is not None:
@@ -271,7 +268,7 @@ def _restore(settings: Any) -> Any:
 def _worker_main(conn, work: Callable[[Any, Any], Any], settings: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt stops
     _one_thread_each()
-    settings = _INHERITED if settings is None else _restore(settings)
+    settings = _restore(settings)  # forked: the parent's own object, model loaded; spawned: loads it
     while True:
         try:
             job = conn.recv()
@@ -321,13 +318,10 @@ class WorkerPool:
     """
 
     def __init__(self, work: Callable[[Any, Any], Any], settings: Any, workers: int = 2, timeout: float | None = None) -> None:
-        global _INHERITED
         methods = multiprocessing.get_all_start_methods()
         self._ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        if self._ctx.get_start_method() == "fork":
-            _INHERITED, self._settings = settings, None
-        else:
-            self._settings = _portable(settings)
+        # a forked worker gets the settings object itself (no pickling: the loaded model comes along)
+        self._settings = settings if self._ctx.get_start_method() == "fork" else _portable(settings)
         self._work, self._n, self.timeout = work, max(1, workers), timeout
         self._workers: list[_Worker] = []
 
