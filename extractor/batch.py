@@ -494,6 +494,12 @@ def output_names(items: list[Input], fmt: str) -> dict[str, Path]:
         for item in items:
             if names[item.source] in clash:
                 names[item.source] = rule(item)
+    seen: dict[Path, int] = {}
+    for item in items:  # alike still ("/d/a.txt" and "d/a.txt"): numbered in input order
+        name = names[item.source]
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1 or name in _clashing(names):
+            names[item.source] = name.with_name(f"{name.stem}~{seen[name]}{name.suffix}")
     return names
 
 

@@ -175,3 +175,18 @@ def test_a_batch_stopped_at_a_random_moment_and_resumed_gives_the_same_outputs(t
     resumed = form4("extract", "--no-model", folder, "-o", f"{part}/", "--workers", "2", "--resume")
     assert resumed.wait(timeout=300) == 0, resumed.stderr.read().decode()
     assert _outputs(part) == _outputs(full)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from form4.batch import output_names  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["d1", "d2", "/d1", "x/d1", ".", "../d2"]), st.sampled_from(["a.txt", "a.text", "a", "sub/a.txt", "a.txt.json", "a~2.txt"])), min_size=1, max_size=12, unique=True))
+def test_no_two_inputs_ever_share_an_output_name(pairs):
+    items = [Input(Path(root) / rel, Path(rel), str(Path(root) / rel)) for root, rel in pairs]
+    items = list({item.source: item for item in items}.values())
+    names = output_names(items, "json")
+    assert len(set(names.values())) == len(items)
+    assert all(not name.is_absolute() and ".." not in name.parts for name in names.values())
