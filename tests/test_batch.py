@@ -154,7 +154,7 @@ def _outputs(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("how", [signal.SIGKILL, pytest.param(signal.SIGINT, marks=pytest.mark.slow), pytest.param(signal.SIGTERM, marks=pytest.mark.slow)])
 def test_a_batch_stopped_at_a_random_moment_and_resumed_gives_the_same_outputs(tmp_path, how):
     folder = tmp_path / "in"
     _inputs(folder, {f"{i:02d}_{p.name}": p.read_text() for i in range(12) for p in SAMPLES})

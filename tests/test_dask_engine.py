@@ -43,6 +43,7 @@ def _records(folder: Path) -> dict[str, dict]:
     return {p.relative_to(folder).as_posix(): json.loads(p.read_text()) for p in sorted(folder.rglob("*.json"))}
 
 
+@pytest.mark.slow  # a two-worker cluster and 105 texts: CI runs it (pytest -m slow)
 def test_the_dask_engine_writes_the_local_engines_records_tables_and_failures(client, inputs, tmp_path):
     import pandas as pd
 
@@ -60,6 +61,7 @@ def test_the_dask_engine_writes_the_local_engines_records_tables_and_failures(cl
     assert {p.name for p in (out / TRANSACTIONS).iterdir()} >= {"period_year=2023"}
 
 
+@pytest.mark.slow
 def test_a_resumed_dask_run_skips_what_is_done_and_rewrites_the_same_dataset(client, inputs, tmp_path):
     import pandas as pd
 
