@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
+from contextlib import contextmanager, redirect_stdout
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from .batch import collect_inputs, run_batch, write_outputs
+from .batch import DEFAULT_TIMEOUT, collect_inputs
 from .errors import Form4Error
 from .review import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
 from .schema import json_schema
+
+log = logging.getLogger("form4")
 
 app = typer.Typer(
     name="form4",
@@ -23,6 +27,34 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"form4 {version('form4')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Say more on stderr (progress notes)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Turn noisy flattened SEC Form 4 filings into typed, validated records."""
+    level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
+    setup_logging(level)
+
+
+def setup_logging(level: int) -> None:
+    """Messages on stderr as plain lines (``path: error E00N: ...``, ``warning: ...``)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
 
 
 class Format(str, Enum):
@@ -34,7 +66,7 @@ class Format(str, Enum):
 
 
 def _fail(message: str, code: int = 1) -> None:
-    typer.echo(message, err=True)
+    log.error(message)
     raise typer.Exit(code)
 
 
@@ -58,7 +90,7 @@ def _settings(no_model: bool, model: Path | None):
     if no_model:
         return RULES_ONLY
     if model is None and model_path() is None:
-        typer.echo("warning: no trained model found (run `form4 train`); using rules only", err=True)
+        log.warning("warning: no trained model found (run `form4 train`); using rules only")
         return RULES_ONLY
     try:
         return model_extractor(str(model) if model else None)
@@ -67,37 +99,74 @@ def _settings(no_model: bool, model: Path | None):
         _fail(msg, 2)
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 @app.command()
 def extract(
     inputs: List[str] = typer.Argument(..., help="Text files, directories (read recursively) or - for stdin."),
     fmt: Format = typer.Option(Format.json, "--format", "-f", help="json (one record, or an array), jsonl, csv or parquet (transaction tables), xml (SEC ownershipDocument)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File, or directory for one <input name>.json per input."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="FILE: all records in one file. DIR/ (or an existing directory): one file per input, its tree kept."),
     no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),
     model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline directory (default: the shipped models/form4-ner)."),
-    workers: int = typer.Option(min(2, os.cpu_count() or 1), "--workers", help="Processes for batches (each loads the model once)."),
+    workers: int = typer.Option(min(2, os.cpu_count() or 1), "--workers", help="Processes for batches (forked after the model loads)."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds per input before it is stopped as error E021 (0: no limit)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip inputs whose output (in --output DIR/) exists and is complete."),
+    summary: Optional[Path] = typer.Option(None, "--summary", help="Also write the batch summary (done, failed by code, skipped) as JSON here."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local (worker processes) or dask (a Dask cluster; needs form4[dask])."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a local cluster)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write a review page (HTML): the text with every field's span coloured by confidence. A directory for several inputs."),
     threshold: float = typer.Option(REVIEW_THRESHOLD, "--review-threshold", help="Fields below this confidence are listed first on the review page."),
 ) -> None:
     """Extract Form 4 records from flattened text."""
+    if engine is Engine.dask:
+        return _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler)
+    from .batch import ExtractJob, run_extract
+
     settings = _settings(no_model, model)
     items = collect_inputs(inputs)
     if not items:
         _fail("error E005: no input files found; pass files, a directory or - for stdin", 2)
     if report is not None and any(item.path is None for item in items):
-        _fail("error E021: --report needs the text again, which stdin cannot give; pass a file", 2)
+        _fail("error E034: --report needs the text again, which stdin cannot give; pass a file", 2)
     several = len(items) > 1 or any(Path(a).is_dir() for a in inputs if a != "-")
-    result = run_batch(items, settings, progress=_progress(len(items)), workers=workers)
-    for _, err in result.failures:
-        typer.echo(err.one_line(), err=True)
     if fmt is Format.parquet and output is None:
         _fail("error E009: parquet is binary; give --output FILE.parquet", 2)
-    if result.records:
-        write_outputs(result, fmt.value, output, several)
+    job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume)
+    _stop_on_sigterm()
+    try:
+        result = run_extract(job, settings, progress=_progress(len(items)), report=lambda err: log.error(err.one_line()))
+    except Form4Error as err:
+        _fail(err.one_line(), 2)
     if report is not None:
         _write_reports(result, report, several, threshold)
+    _finish(result, several, summary)
+
+
+def _stop_on_sigterm() -> None:
+    """A kill (SIGTERM) stops a batch as Ctrl-C does: finished outputs kept, workers stopped, a summary."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _finish(result, several: bool, summary: Optional[Path]) -> None:
+    """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures."""
+    from .batch import summary_line, write_atomic
+
+    data = result.summary()
+    if several or result.skipped or result.interrupted:
+        (log.warning if result.failures or result.interrupted else log.info)(summary_line(data))
+    if summary is not None:
+        write_atomic(summary, json.dumps(data, indent=2) + "\n")
+    if result.interrupted:
+        raise typer.Exit(130)
     if result.failures:
-        if several:
-            typer.echo(f"{len(result.failures)} of {len(items)} inputs failed", err=True)
         raise typer.Exit(1)
 
 
@@ -109,8 +178,23 @@ def _write_reports(result, report: Path, several: bool, threshold: float) -> Non
     for item, record in result.records:
         target = report / item.relative.with_suffix(".html") if several else report
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(record, read_input(item), threshold, title=item.source), encoding="utf-8")
+        target.write_text(render(record, read_input(item).text, threshold, title=item.source), encoding="utf-8")
         typer.echo(f"review page: {target}", err=True)
+
+
+def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler) -> None:
+    try:
+        from .dask_engine import run_dask
+    except ImportError:
+        _fail("error E025: --engine dask needs Dask; install it: pip install 'form4[dask]'", 2)
+    if output is None:
+        _fail("error E025: --engine dask writes a dataset; give --output DIR/", 2)
+    try:
+        result = run_dask(inputs, output, model=None if no_model else (str(model) if model else ""), workers=workers,
+                          scheduler=scheduler, resume=resume, report=lambda line: log.error(line))
+    except Form4Error as err:
+        _fail(err.one_line(), 2)
+    _finish(result, True, summary)
 
 
 @app.command()
@@ -120,18 +204,20 @@ def score(
     input_dir: Optional[Path] = typer.Option(None, "--input", help="Directory of texts to extract, then score."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     fields: bool = typer.Option(True, "--fields/--no-fields", help="Show the per-field table."),
+    use_model: bool = typer.Option(True, "--model/--no-model", help="With --input: extract with the model (default) or rules only."),
 ) -> None:
     """Precision/recall/F1 per field against gold records, by converter."""
     from .evaluate import score_directory
 
     if (pred is None) == (input_dir is None):
         _fail("error E010: give exactly one of --pred DIR or --input DIR", 2)
+    settings = _settings(not use_model, None) if input_dir is not None else None
     try:
-        report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir)
+        report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir, settings=settings)
     except Form4Error as err:
         _fail(err.one_line())
     for name in unmatched:
-        typer.echo(f"warning: no gold record for {name}", err=True)
+        log.warning(f"warning: no gold record for {name}")
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
     else:
@@ -213,12 +299,13 @@ def train(
         return _refit_policy(output or Path("models"), corpus)
     annotations = _annotations_folder(annotations)
     if base is not None and not (base / "meta.json").exists():
-        _fail(f"error E025: no trained pipeline at {base}; pass the folder holding meta.json (e.g. models/form4-ner)", 2)
+        _fail(f"error E035: no trained pipeline at {base}; pass the folder holding meta.json (e.g. models/form4-ner)", 2)
     output = output or default_output()
-    result = train_model(
-        corpus=corpus, output=output, config=config or CONFIG, overrides=_overrides(overrides), limit=limit,
-        annotations=annotations, annotation_weight=annotation_weight, base=base, refit_policy=not keep_policy,
-    )
+    with library_output_on_stderr():
+        result = train_model(
+            corpus=corpus, output=output, config=config or CONFIG, overrides=_overrides(overrides), limit=limit,
+            annotations=annotations, annotation_weight=annotation_weight, base=base, refit_policy=not keep_policy,
+        )
     _print_training(result)
 
 
@@ -229,7 +316,7 @@ def _annotations_folder(annotations: Path | None) -> Path | None:
     if annotations is None:
         return DEFAULT_IMPORTED if any(DEFAULT_IMPORTED.glob("*.jsonl.gz")) else None
     if not any(annotations.glob("*.jsonl.gz")):
-        _fail(f"error E026: no *.jsonl.gz in {annotations}; import annotations first: `form4 annotations import FILE --output {annotations}`", 2)
+        _fail(f"error E033: no *.jsonl.gz in {annotations}; import annotations first: `form4 annotations import FILE --output {annotations}`", 2)
     return annotations
 
 
@@ -264,6 +351,28 @@ def _print_training(result) -> None:
     for label, s in sorted((result.dev_scores.get("per_label") or {}).items()):
         typer.echo(f"  {label:<20} P {s['p']:.3f}  R {s['r']:.3f}  F {s['f']:.3f}")
     typer.echo(f"use it: form4 extract FILE --model {result.model_dir}   (or FORM4_MODEL={result.model_dir})")
+
+
+@contextmanager
+def library_output_on_stderr():
+    """spaCy's training log (wasabi's printer, the loss table) to stderr, plain when stderr is no terminal."""
+    if not sys.stderr.isatty():
+        os.environ.setdefault("NO_COLOR", "1")
+        os.environ.setdefault("WASABI_NO_PRETTY", "1")
+        os.environ.setdefault("ANSI_COLORS_DISABLED", "1")
+        os.environ.setdefault("WASABI_LOG_FRIENDLY", "1")
+        _plain_wasabi()
+    with redirect_stdout(sys.stderr):
+        yield
+
+
+def _plain_wasabi() -> None:
+    """wasabi reads those settings when a printer is made; spaCy's shared one (wasabi.msg) is made already."""
+    try:
+        import wasabi
+    except ImportError:  # pragma: no cover
+        return
+    wasabi.msg.pretty, wasabi.msg.show_color, wasabi.msg.hide_animation = False, False, True
 
 
 def _config_value(text: str):
@@ -316,7 +425,7 @@ def annotations_export(
         typer.echo(f"{item.source}: error E007: no such file; check the path", err=True)
     settings = _settings(False, model)
     if settings.nlp is None:
-        _fail("error E022: export needs the NER model for its pre-annotations; pass --model DIR", 2)
+        _fail("error E030: export needs the NER model for its pre-annotations; pass --model DIR", 2)
     paths = [item.path for item in items if item not in missing]
     count, problems = export(paths, fmt.value, output, settings, model_version=str(model or "form4-ner"))
     for line in problems:
@@ -342,9 +451,9 @@ def annotations_import(
     try:
         result = import_file(file, fmt.value if fmt else None)
     except (ValueError, KeyError, TypeError) as err:
-        _fail(f"{file}: error E023: not a {fmt.value if fmt else 'known'} annotation export ({err}); check --format", 2)
+        _fail(f"{file}: error E031: not a {fmt.value if fmt else 'known'} annotation export ({err}); check --format", 2)
     for problem in result.problems:
-        typer.echo(f"{file}: error E024: {problem}", err=True)
+        typer.echo(f"{file}: error E032: {problem}", err=True)
     if result.examples:
         target = write_examples(result.examples, output, imported_name(file))
         typer.echo(f"{len(result.examples)} of {result.tasks} tasks, {result.spans} spans -> {target}")

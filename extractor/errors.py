@@ -48,3 +48,30 @@ class XMLFormatError(Form4Error):
 
 class ModelNotFoundError(Form4Error):
     code = "E008"
+
+
+# E020-E029: the batch runner's own (an input it could not finish, an output it cannot write)
+class InternalError(Form4Error):
+    """An unexpected exception while extracting one input: a bug to report, never a lost batch."""
+
+    code = "E020"
+
+
+class TimeoutExceededError(Form4Error):
+    code = "E021"
+
+
+class InputUnreadableError(Form4Error):
+    code = "E022"
+
+
+class OutputError(Form4Error):
+    code = "E023"
+
+
+class WorkerDiedError(Form4Error):
+    code = "E024"
+
+
+class OptionError(Form4Error):
+    code = "E025"

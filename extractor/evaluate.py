@@ -8,6 +8,7 @@ from typing import Any
 
 from .batch import collect_inputs, run_batch
 from .errors import GoldFormatError
+from .pipeline import RULES_ONLY
 from .score import Gold, Report, doc_key, load_gold, score_pairs
 
 GOLD_XML_SUFFIXES = (".xml", ".txt", ".nc")
@@ -35,7 +36,8 @@ def load_gold_dir(gold_dir: Path) -> dict[str, Gold]:
     return golds
 
 
-def score_directory(gold_dir: Path, pred: Path | None = None, input_dir: Path | None = None) -> tuple[Report, list[str]]:
+def score_directory(gold_dir: Path, pred: Path | None = None, input_dir: Path | None = None, settings=None) -> tuple[Report, list[str]]:
+    """Score predictions (``pred``), or extract ``input_dir`` with ``settings`` (default: rules only) and score that."""
     golds = load_gold_dir(gold_dir)
     predictions: list[tuple[str, dict[str, Any]]] = []
     if pred is not None:
@@ -43,7 +45,7 @@ def score_directory(gold_dir: Path, pred: Path | None = None, input_dir: Path | 
             predictions.append((path.stem, json.loads(path.read_text(encoding="utf-8"))))
     else:
         assert input_dir is not None
-        result = run_batch(collect_inputs([str(input_dir)]))
+        result = run_batch(collect_inputs([str(input_dir)]), settings or RULES_ONLY)
         for item, record in result.records:
             predictions.append((item.relative.with_suffix("").name, record.to_json_dict()))
         for item, err in result.failures:

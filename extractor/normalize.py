@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, Optional, TypeVar
 
 T = TypeVar("T")
@@ -21,7 +21,7 @@ FOOTNOTE_MARK = re.compile(
     r"|\(\s*(\d{1,2})\s*\)"
     r"|⁽\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*⁾"
 )
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # no "<" inside: "<a<a<a..." stays linear
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Parsed(Generic[T]):
     value: Optional[T]
     raw: str
     footnote_ids: tuple[str, ...] = ()
+    note: Optional[str] = field(default=None, repr=False)  # why a value that looks readable was refused (for the record's warnings)
 
 
 def split_footnotes(text: str) -> tuple[str, tuple[str, ...]]:
@@ -68,10 +69,24 @@ def strip_markup(text: str) -> str:
 
 # ---------------------------------------------------------------- numbers
 _NUMBER = re.compile(r"^[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[-+]?\.\d+$")
+#: More integer digits than this is no share count or price a Form 4 prints (and would not fit
+#: the XSD's decimal as a float): digits of numbered lines glued together, or noise.
+MAX_INTEGER_DIGITS = 15
+NEGATIVE_NOTE = "printed as negative; Form 4 amounts are never negative, so it was not read"
+TOO_LONG_NOTE = f"more than {MAX_INTEGER_DIGITS} integer digits; not a Form 4 amount, so it was not read"
+
+
+def _number_text(raw: str) -> tuple[str, tuple[str, ...]]:
+    """The bare number text (markup, footnote marks, ``$`` and spaces gone; ``(x)`` as ``-x``)."""
+    text, ids = split_footnotes(strip_markup(raw))
+    text = text.replace("$", "").replace(" ", "").strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = "-" + text[1:-1]
+    return text, ids
 
 
 def parse_number(raw: str) -> Parsed[float]:
-    """Parse a share amount or a price.
+    """Parse a share amount or a price: a finite value >= 0, or ``None`` with a ``note`` saying why.
 
     >>> parse_number("45,551 ⁽¹⁾")
     Parsed(value=45551.0, raw='45,551 ⁽¹⁾', footnote_ids=('F1',))
@@ -83,23 +98,33 @@ def parse_number(raw: str) -> Parsed[float]:
     Parsed(value=None, raw='(1)', footnote_ids=('F1',))
     >>> parse_number("12,34").value is None
     True
+
+    A printed minus or parentheses, or a run of digits no filing prints, gives no value and a note:
+
+    >>> parse_number("(1,000)").value, parse_number("-5").note
+    (None, 'printed as negative; Form 4 amounts are never negative, so it was not read')
+    >>> parse_number("9" * 400).value, parse_number("1e308").value
+    (None, None)
     """
-    text, ids = split_footnotes(strip_markup(raw))
-    text = text.replace("$", "").replace(" ", "").strip()
-    if text.startswith("(") and text.endswith(")"):
-        text = "-" + text[1:-1]
+    text, ids = _number_text(raw)
     if not _NUMBER.match(text):
         return Parsed(None, raw, ids)
-    return Parsed(float(text.replace(",", "")), raw, ids)
+    if text.startswith("-") and text.strip("-0.,"):
+        return Parsed(None, raw, ids, NEGATIVE_NOTE)
+    integer = text.lstrip("+-").split(".")[0].replace(",", "").lstrip("0")
+    if len(integer) > MAX_INTEGER_DIGITS:
+        return Parsed(None, raw, ids, TOO_LONG_NOTE)
+    return Parsed(abs(float(text.replace(",", ""))), raw, ids)
 
 
 def is_number_text(text: str) -> bool:
-    """True when ``text`` (no footnote marks) is a well-formed number.
+    """True when ``text`` (no footnote marks) is a well-formed number (readable or not: ``-5`` is one).
 
-    >>> is_number_text("23,139"), is_number_text("23,13"), is_number_text("$0.00")
-    (True, False, True)
+    >>> is_number_text("23,139"), is_number_text("23,13"), is_number_text("$0.00"), is_number_text("(1,000)")
+    (True, False, True, True)
     """
-    return parse_number(text).value is not None and not split_footnotes(text)[1]
+    bare, ids = _number_text(text)
+    return bool(_NUMBER.match(bare)) and not ids
 
 
 # ---------------------------------------------------------------- dates
@@ -221,6 +246,20 @@ def parse_ticker(raw: str) -> Parsed[str]:
     return Parsed(m.group(1).upper() if m else None, raw)
 
 
+#: Characters XML 1.0 forbids (C0 controls but tab/newline/return, lone surrogates, U+FFFE/F),
+#: with DEL and the C1 controls, which no printed form holds: a converter's or a copy's debris.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_control(text: str) -> str:
+    """``text`` without control characters (each becomes a space) that XML, CSV and Parquet readers refuse.
+
+    >>> strip_control("A\\x00B\\x1bC\\tD")
+    'A B C\\tD'
+    """
+    return CONTROL_CHARS.sub(" ", text)
+
+
 _ASCII_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 
 
@@ -234,5 +273,5 @@ def clean_text(raw: str) -> Parsed[str]:
     the Issuer's "Plan"
     """
     text = strip_markup(raw).replace("&amp;", "&").replace("&nbsp;", " ").translate(_ASCII_QUOTES)
-    text = " ".join(text.split())
+    text = " ".join(strip_control(text).split())
     return Parsed(text or None, raw)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+
+from .normalize import MAX_INTEGER_DIGITS, strip_control
 
 SCHEMA_VERSION = "1.0"
 
@@ -24,11 +27,20 @@ def _number_out(value: float | None) -> int | float | None:
     return int(value) if float(value).is_integer() else float(value)
 
 
-Number = Annotated[float, PlainSerializer(_number_out, return_type=Optional[float])]
+#: Shares, prices and holdings: finite, never negative, at most MAX_INTEGER_DIGITS integer digits
+#: (so every value prints as an XSD decimal and reads back exactly as a JSON number).
+Number = Annotated[
+    float,
+    Field(ge=0, lt=10**MAX_INTEGER_DIGITS, allow_inf_nan=False),
+    PlainSerializer(_number_out, return_type=Optional[float]),
+]
+#: Text holds no character XML 1.0 forbids (NUL, other controls): each becomes a space.
+Text = Annotated[str, AfterValidator(strip_control)]
+Confidence = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Date = dt.date
 AD = Literal["A", "D"]
 DI = Literal["D", "I"]
-FootnoteIds = tuple[str, ...]
+FootnoteIds = tuple[Text, ...]
 
 
 class _Frozen(BaseModel):
@@ -36,96 +48,120 @@ class _Frozen(BaseModel):
 
 
 class Issuer(_Frozen):
-    name: Optional[str] = None
-    trading_symbol: Optional[str] = None
-    cik: Optional[str] = None
+    name: Optional[Text] = None
+    trading_symbol: Optional[Text] = None
+    cik: Optional[Text] = None
 
 
 class ReportingOwner(_Frozen):
-    name: Optional[str] = None
-    street1: Optional[str] = None
-    street2: Optional[str] = None
-    city: Optional[str] = None
-    state: Optional[str] = None
-    zip_code: Optional[str] = None
+    name: Optional[Text] = None
+    street1: Optional[Text] = None
+    street2: Optional[Text] = None
+    city: Optional[Text] = None
+    state: Optional[Text] = None
+    zip_code: Optional[Text] = None
     is_director: Optional[bool] = None
     is_officer: Optional[bool] = None
     is_ten_percent_owner: Optional[bool] = None
     is_other: Optional[bool] = None
-    officer_title: Optional[str] = None
-    other_text: Optional[str] = None
+    officer_title: Optional[Text] = None
+    other_text: Optional[Text] = None
 
 
-class NonDerivativeTransaction(_Frozen):
-    security_title: Optional[str] = None
+def is_amount(value: Any) -> bool:
+    """A value a Form 4 can print as shares, a price or a holding: finite, >= 0, at most 15 integer digits.
+
+    >>> is_amount(3638.0), is_amount(-5005.0), is_amount(float("inf")), is_amount(1e15)
+    (True, False, False, False)
+    """
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and 0 <= value < 10**MAX_INTEGER_DIGITS
+
+
+class _Row(_Frozen):
+    """A table row. A number no Form 4 prints (negative, infinite, too long: a rebuild's
+    arithmetic gone wrong) is dropped to null here, so no record ever holds one."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_impossible_amounts(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return {k: (None if k in NUMBER_FIELDS and isinstance(v, (int, float)) and not is_amount(v) else v) for k, v in data.items()}
+
+
+NUMBER_FIELDS = frozenset({"shares", "price_per_share", "shares_owned_following", "conversion_or_exercise_price", "underlying_security_shares"})
+
+
+class NonDerivativeTransaction(_Row):
+    security_title: Optional[Text] = None
     transaction_date: Optional[Date] = None
     deemed_execution_date: Optional[Date] = None
-    transaction_code: Optional[str] = None
+    transaction_code: Optional[Text] = None
     equity_swap_involved: Optional[bool] = None
     shares: Optional[Number] = None
     price_per_share: Optional[Number] = None
     acquired_disposed: Optional[AD] = None
     shares_owned_following: Optional[Number] = None
     direct_or_indirect: Optional[DI] = None
-    nature_of_ownership: Optional[str] = None
+    nature_of_ownership: Optional[Text] = None
     footnote_ids: FootnoteIds = ()
 
 
-class NonDerivativeHolding(_Frozen):
-    security_title: Optional[str] = None
+class NonDerivativeHolding(_Row):
+    security_title: Optional[Text] = None
     shares_owned_following: Optional[Number] = None
     direct_or_indirect: Optional[DI] = None
-    nature_of_ownership: Optional[str] = None
+    nature_of_ownership: Optional[Text] = None
     footnote_ids: FootnoteIds = ()
 
 
-class DerivativeTransaction(_Frozen):
-    security_title: Optional[str] = None
+class DerivativeTransaction(_Row):
+    security_title: Optional[Text] = None
     conversion_or_exercise_price: Optional[Number] = None
     transaction_date: Optional[Date] = None
     deemed_execution_date: Optional[Date] = None
-    transaction_code: Optional[str] = None
+    transaction_code: Optional[Text] = None
     equity_swap_involved: Optional[bool] = None
     shares: Optional[Number] = None
     acquired_disposed: Optional[AD] = None
     exercise_date: Optional[Date] = None
     expiration_date: Optional[Date] = None
-    underlying_security_title: Optional[str] = None
+    underlying_security_title: Optional[Text] = None
     underlying_security_shares: Optional[Number] = None
     price_per_share: Optional[Number] = None
     shares_owned_following: Optional[Number] = None
     direct_or_indirect: Optional[DI] = None
-    nature_of_ownership: Optional[str] = None
+    nature_of_ownership: Optional[Text] = None
     footnote_ids: FootnoteIds = ()
 
 
-class DerivativeHolding(_Frozen):
-    security_title: Optional[str] = None
+class DerivativeHolding(_Row):
+    security_title: Optional[Text] = None
     conversion_or_exercise_price: Optional[Number] = None
     exercise_date: Optional[Date] = None
     expiration_date: Optional[Date] = None
-    underlying_security_title: Optional[str] = None
+    underlying_security_title: Optional[Text] = None
     underlying_security_shares: Optional[Number] = None
     shares_owned_following: Optional[Number] = None
     direct_or_indirect: Optional[DI] = None
-    nature_of_ownership: Optional[str] = None
+    nature_of_ownership: Optional[Text] = None
     footnote_ids: FootnoteIds = ()
 
 
 class Footnote(_Frozen):
-    id: str
-    text: Optional[str] = None
+    id: Text
+    text: Optional[Text] = None
 
 
 class Signature(_Frozen):
-    name: Optional[str] = None
+    name: Optional[Text] = None
     date: Optional[Date] = None
 
 
 class Record(_Frozen):
     """One Form 4 filing."""
 
-    source: Optional[str] = None
+    source: Optional[Text] = None
     document_type: Optional[Literal["4", "4/A"]] = None
     period_of_report: Optional[Date] = None
     date_of_original_submission: Optional[Date] = None
@@ -138,13 +174,13 @@ class Record(_Frozen):
     derivative_transactions: tuple[DerivativeTransaction, ...] = ()
     derivative_holdings: tuple[DerivativeHolding, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
-    remarks: Optional[str] = None
+    remarks: Optional[Text] = None
     signatures: tuple[Signature, ...] = ()
-    confidence: dict[str, float] = Field(
+    confidence: dict[str, Confidence] = Field(
         default_factory=dict,
         description="JSON pointer of every non-null leaf -> confidence in [0, 1]",
     )
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Text, ...] = ()
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

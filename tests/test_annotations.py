@@ -195,7 +195,7 @@ def test_the_import_command_writes_what_is_valid_and_exits_non_zero_on_bad_spans
     export_file = _write(tmp_path / "project-1.json", [{"id": 5, "data": {"text": text}, "annotations": [{"result": regions}]}])
     result = CliRunner().invoke(app, ["annotations", "import", str(export_file), "--output", str(tmp_path / "imported")])
     assert result.exit_code == 1
-    assert f"{export_file}: error E024: task 5: span 0-4" in result.output and "unknown label" in result.output
+    assert f"{export_file}: error E032: task 5: span 0-4" in result.output and "unknown label" in result.output
     with gzip.open(tmp_path / "imported" / "project-1.jsonl.gz", "rt") as fh:
         example = json.loads(fh.readline())
     assert example["spans"] == spans
@@ -231,4 +231,4 @@ def test_a_file_that_is_no_annotation_export_gets_one_line_and_exit_2(tmp_path):
     broken = tmp_path / "notes.json"
     broken.write_text("this is not JSON")
     result = CliRunner().invoke(app, ["annotations", "import", str(broken)])
-    assert result.exit_code == 2 and f"{broken}: error E023: not a known annotation export" in result.output
+    assert result.exit_code == 2 and f"{broken}: error E031: not a known annotation export" in result.output

@@ -54,7 +54,7 @@ def test_batch_continues_past_bad_files(bad_dir, tmp_path_factory):
     out = form4("extract", "--no-model", bad_dir, "--output", out_dir)
     assert out.returncode == 1
     err = out.stderr.decode()
-    assert "5 of 6 inputs failed" in err and "Traceback" not in err
+    assert "1 done, 5 failed (E001: 1, E002: 2, E003: 1, E004: 1), 0 skipped" in err and "Traceback" not in err
     written = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*.json"))
     assert written == ["good/seed.json"]  # the input tree is mirrored
     record = json.loads((out_dir / "good" / "seed.json").read_text())
@@ -143,3 +143,104 @@ def test_parallel_batch_matches_sequential(tmp_path):
     assert par.returncode == seq.returncode == 1
     assert par.stdout == seq.stdout and len(par.stdout.splitlines()) == 15
     assert b"zz_empty.txt" in par.stderr
+
+
+def test_output_file_with_several_inputs_is_one_json_array_not_a_folder(tmp_path):
+    out = form4("extract", "--no-model", SAMPLES, "-o", tmp_path / "all.json")
+    assert out.returncode == 0, out.stderr
+    records = json.loads((tmp_path / "all.json").read_text())
+    assert (tmp_path / "all.json").is_file() and len(records) == 5
+
+
+def test_output_file_in_jsonl_holds_one_line_per_record(tmp_path):
+    out = form4("extract", "--no-model", SAMPLES, "-f", "jsonl", "-o", tmp_path / "all.jsonl")
+    assert out.returncode == 0, out.stderr
+    assert [json.loads(line)["source"] for line in (tmp_path / "all.jsonl").read_text().splitlines()] == [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
+
+
+def test_output_folder_with_a_slash_keeps_one_file_per_input(tmp_path):
+    out = form4("extract", "--no-model", SAMPLES, "-o", f"{tmp_path / 'new'}/")
+    assert out.returncode == 0, out.stderr
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == sorted(p.stem + ".json" for p in SAMPLES.glob("*.txt"))
+
+
+def test_two_inputs_of_the_same_name_keep_their_folders_in_the_output(tmp_path):
+    for folder in ("d1", "d2"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.txt").write_text(SEED.read_text())
+    out = form4("extract", "--no-model", tmp_path / "d1", tmp_path / "d2", "-o", f"{tmp_path / 'out'}/")
+    assert out.returncode == 0, out.stderr
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.json")) == ["d1/a.txt.json", "d2/a.txt.json"]
+
+
+def test_several_xml_records_into_one_file_is_one_error_line(tmp_path):
+    out = form4("extract", "--no-model", SAMPLES, "-f", "xml", "-o", tmp_path / "all.xml")
+    lines = out.stderr.decode().strip().splitlines()
+    assert out.returncode == 2 and len(lines) == 1 and "E023" in lines[0] and "--output" in lines[0]
+
+
+def test_an_output_folder_where_a_file_is_is_one_error_line(tmp_path):
+    (tmp_path / "taken").write_text("mine")
+    out = form4("extract", "--no-model", SAMPLES, "-o", f"{tmp_path / 'taken'}/")
+    lines = out.stderr.decode().strip().splitlines()
+    assert out.returncode == 2 and len(lines) == 1 and "E023" in lines[0] and (tmp_path / "taken").read_text() == "mine"
+
+
+def test_resume_needs_an_output_folder(tmp_path):
+    out = form4("extract", "--no-model", SAMPLES, "--resume", "-o", tmp_path / "all.json")
+    assert out.returncode == 2 and "E025" in out.stderr.decode()
+
+
+def test_summary_file_counts_done_failed_by_code_and_skipped(bad_dir, tmp_path):
+    out = form4("extract", "--no-model", bad_dir, "-o", f"{tmp_path / 'out'}/", "--summary", tmp_path / "summary.json")
+    assert out.returncode == 1
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert (summary["done"], summary["failed"], summary["skipped"]) == (1, 5, 0)
+    assert summary["failed_by_code"] == {"E001": 1, "E002": 2, "E003": 1, "E004": 1}
+
+
+def test_version_prints_the_package_version():
+    from importlib.metadata import version
+
+    out = form4("--version")
+    assert out.returncode == 0 and out.stdout.decode().strip() == f"form4 {version('form4')}"
+
+
+def test_quiet_keeps_only_errors_and_verbose_adds_the_summary(bad_dir):
+    quiet = form4("-q", "extract", "--no-model", bad_dir).stderr.decode()
+    verbose = form4("-v", "extract", "--no-model", SAMPLES).stderr.decode()
+    assert "error E001" in quiet and "done" not in quiet
+    assert "5 done, 0 failed, 0 skipped" in verbose
+
+
+def test_score_extracts_with_the_given_settings():
+    from form4.evaluate import score_directory
+    from form4.pipeline import RULES_ONLY
+
+    seen = []
+
+    def counting(text, source=None):
+        seen.append(source)
+        return RULES_ONLY(text, source)
+
+    report, _ = score_directory(ROOT / "annotations" / "gold", input_dir=SAMPLES, settings=counting)
+    assert len(seen) == 5 and report.to_dict()["documents"] == 5
+
+
+def test_score_takes_no_model_to_score_the_rules_alone():
+    out = form4("score", "--gold", ROOT / "annotations" / "gold", "--input", SAMPLES, "--json", "--no-model")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["documents"] == 5
+
+
+def test_training_output_goes_to_stderr_without_colours_when_not_a_terminal():
+    code = (
+        "from form4.cli import library_output_on_stderr\n"
+        "with library_output_on_stderr():\n"
+        "    from spacy.cli.train import msg\n"
+        "    msg.good('trained'); msg.row(['E', '#', 'LOSS']); print('plain print')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == b"" and b"trained" in out.stderr and b"plain print" in out.stderr
+    assert b"\x1b[" not in out.stderr

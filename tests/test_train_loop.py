@@ -163,4 +163,4 @@ def test_training_never_writes_into_the_shipped_model_folder_unless_asked(tmp_pa
 
     assert default_output().parts[0] == "runs" and default_output().name.startswith("train-")
     result = CliRunner().invoke(app, ["train", "--base", str(tmp_path / "nothing"), "--output", str(tmp_path)])
-    assert result.exit_code == 2 and "error E025: no trained pipeline" in result.output
+    assert result.exit_code == 2 and "error E035: no trained pipeline" in result.output

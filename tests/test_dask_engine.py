@@ -1,0 +1,80 @@
+"""The Dask engine writes what the local engine writes, on a two-worker local cluster."""
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed", reason="the Dask engine needs the dask extra: pip install 'form4[dask]'")
+
+from form4.batch import collect_inputs, run_batch  # noqa: E402
+from form4.dask_engine import FAILURES, RECORDS, TRANSACTIONS, expand_inputs, run_dask  # noqa: E402
+from form4.pipeline import RULES_ONLY  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT / "annotations" / "corpus" / "dev.jsonl.gz"
+
+
+@pytest.fixture(scope="module")
+def client():
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> Path:
+    """The samples and 100 dev-corpus texts as files (and one empty file)."""
+    folder = tmp_path_factory.mktemp("dask-in")
+    for sample in sorted((ROOT / "samples").glob("*.txt")):
+        (folder / sample.name).write_text(sample.read_text())
+    if DEV.exists():
+        with gzip.open(DEV, "rt", encoding="utf-8") as lines:
+            for n, line in zip(range(100), lines):
+                (folder / "dev" / f"{n:03d}.txt").parent.mkdir(exist_ok=True)
+                (folder / "dev" / f"{n:03d}.txt").write_text(json.loads(line)["text"])
+    (folder / "empty.txt").write_text("")
+    return folder
+
+
+def _records(folder: Path) -> dict[str, dict]:
+    return {p.relative_to(folder).as_posix(): json.loads(p.read_text()) for p in sorted(folder.rglob("*.json"))}
+
+
+@pytest.mark.slow  # a two-worker cluster and 105 texts: CI runs it (pytest -m slow)
+def test_the_dask_engine_writes_the_local_engines_records_tables_and_failures(client, inputs, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "out"
+    result = run_dask([str(inputs)], str(out), model=None, client=client)
+    local = run_batch(collect_inputs([str(inputs)]), RULES_ONLY)
+    records = _records(out / RECORDS)
+    assert len(records) == len(local.records) >= 5 and sorted(r["source"] for r in records.values()) == sorted(r.source for _, r in local.records)
+    by_source = {r["source"]: r for r in records.values()}
+    assert all(by_source[r.source] == r.to_json_dict() for _, r in local.records)
+    assert [(i.source, e.code) for i, e in result.failures] == [(i.source, e.code) for i, e in local.failures]
+    assert pd.read_parquet(out / FAILURES)["code"].tolist() == ["E001"]
+    table = pd.read_parquet(out / TRANSACTIONS)
+    assert len(table) == sum(len(getattr(r, k)) for _, r in local.records for k in ("non_derivative_transactions", "non_derivative_holdings", "derivative_transactions", "derivative_holdings"))
+    assert {p.name for p in (out / TRANSACTIONS).iterdir()} >= {"period_year=2023"}
+
+
+@pytest.mark.slow
+def test_a_resumed_dask_run_skips_what_is_done_and_rewrites_the_same_dataset(client, inputs, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "out"
+    run_dask([str(inputs / "*.txt")], str(out), client=client)
+    first = pd.read_parquet(out / TRANSACTIONS)
+    (out / RECORDS / "000_46eb1dd4f8015172.json").unlink()
+    again = run_dask([str(inputs / "*.txt")], str(out), client=client, resume=True)
+    assert [i.relative.name for i, _ in again.records] == ["000_46eb1dd4f8015172.txt"]
+    assert len(again.skipped) == 4 and [e.code for _, e in again.failures] == ["E001"]
+    pd.testing.assert_frame_equal(pd.read_parquet(out / TRANSACTIONS), first)
+
+
+def test_globs_folders_and_files_expand_to_each_file_once(inputs):
+    items = expand_inputs([str(inputs / "*.txt"), str(inputs / "000_46eb1dd4f8015172.txt")])
+    assert [i.relative.name for i in items] == sorted(p.name for p in inputs.glob("*.txt"))
