@@ -29,6 +29,7 @@ from .schema import (
     Record,
     ReportingOwner,
     Signature,
+    is_amount,
     iter_leaves,
 )
 from .validate import validate
@@ -190,13 +191,18 @@ def _repair(prev_f: Value, cur_f: Value, shares: float, side: str | None, warnin
     cur_damaged = bool(cur_f.alternatives) or cur_f.confidence < E.IN_BOX
     if prev_damaged and (not cur_damaged or cur_f.confidence > prev_f.confidence):
         rebuilt = cur_f.value - shares if side == "A" else cur_f.value + shares
+        if not is_amount(rebuilt):
+            warnings.append(f"shares owned following {prev_f.raw!r} was unreadable; the next row's holdings arithmetic gives no amount, left unread")
+            return
         warnings.append(
             f"shares owned following {prev_f.raw!r} was unreadable; rebuilt as {rebuilt:,.0f} from the next row's holdings arithmetic"
         )
         prev_f.value, prev_f.confidence, prev_f.derived = rebuilt, E.IMPLIED, True
     elif cur_damaged:
         rebuilt = _expected(prev_f.value, shares, side)
-        if rebuilt is not None:
+        if rebuilt is not None and not is_amount(rebuilt):
+            warnings.append(f"shares owned following {cur_f.raw!r} was unreadable; the previous row's holdings arithmetic gives no amount, left unread")
+        elif rebuilt is not None:
             warnings.append(
                 f"shares owned following {cur_f.raw!r} was unreadable; rebuilt as {rebuilt:,.0f} from the previous row's holdings arithmetic"
             )

@@ -189,6 +189,9 @@ def _value_entity(label: str, atoms: list[Atom], text: str, alternatives: dict[s
     return _ent(label, nums, text, value, E.PRINTED * best.plausibility if best.how != "single" else E.PRINTED, notes)
 
 
+_MAX_SPLIT = 16
+
+
 def _split_price_following(atoms: list[Atom]) -> tuple[list[Atom], list[Atom]]:
     """Share the numeric atoms between the price column and the owned-following column."""
     atoms = [a for a in atoms if a.kind is not AtomKind.DASH]
@@ -200,7 +203,10 @@ def _split_price_following(atoms: list[Atom]) -> tuple[list[Atom], list[Atom]]:
             return atoms, []
         return [], atoms
     best: tuple[float, int] = (-1.0, 1)
-    for k in range(1, len(atoms)):
+    # a printed price and holding take a few atoms each; a runaway row (thousands of numbers on
+    # one line) is split only near its ends, so the cost stays linear
+    cuts = range(1, len(atoms)) if len(atoms) <= _MAX_SPLIT else [*range(1, 9), *range(len(atoms) - 8, len(atoms))]
+    for k in cuts:
         price, follow = atoms[:k], atoms[k:]
         if any(a.footnote_ids for a in price[:-1]) or any(a.footnote_ids for a in follow[:-1]):
             continue  # a footnote mark closes a value

@@ -128,7 +128,7 @@ _ATOM = re.compile(
     rf"|(?P<number>(?:\\?\$\s?)?[-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:\s*{_FOOT})*)"
     rf"|(?P<footnote>{_FOOT}(?:\s*{_FOOT})*)"
     r"|(?P<dollar>\\?\$)"
-    r"|(?P<tag><[^>]*>)"
+    r"|(?P<tag><[^<>]*>)"  # (a tag never holds "<": a run of "<" stays linear)
     r"|(?P<dash>[-–—]+(?=\s|$))"
     r"|(?P<word>[^\s<|]+)"
 )

@@ -149,7 +149,6 @@ def test_a_pathological_input_finishes_within_10_seconds_by_the_rules(name):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="model.predict gives spaCy over 1,000,000 characters in one region: E088 (NOTES-robust.md)")
 def test_a_table_region_over_a_million_characters_reads_with_the_model(model):
     text = _insert(SAMPLE, ["Common Stock 01/02/2021 S 100 D $5.00 900 D"] * 25_000)  # about 1.1 MB in Table I
     assert _seconds_or_outcome(text, model, limit=60)[0] in ("ok", "E003", "E004")
@@ -162,7 +161,6 @@ def test_a_10000_row_filing_finishes_within_10_seconds_with_the_model(model):
     assert _seconds_or_outcome(text, model)[0] == "ok"
 
 
-@pytest.mark.xfail(strict=False, reason="assemble._repair rebuilds a holding as a negative number and warns so (NOTES-robust.md)")
 def test_a_holdings_rebuild_never_yields_or_reports_a_negative_value():
     from form4.training.evaluate import corpus_items
 
