@@ -44,6 +44,7 @@ class Value:
     raw: str | None = None
     alternatives: tuple[Candidate, ...] = ()
     derived: bool = False
+    note: str | None = None  # why a printed value was refused (a minus, too many digits): a warning
 
 
 @dataclass
@@ -79,6 +80,9 @@ _TIDIED = frozenset({F.SECURITY_TITLE, F.UNDERLYING_TITLE, F.NATURE})
 
 def typed_value(entity: Entity, kind: F.Kind) -> Value:
     raw = entity.value_source
+    if kind is F.Kind.NUMBER and raw is not None:
+        number = parse_number(raw)
+        return Value(number.value, entity.score if number.value is not None else min(entity.score, E.DOUBTED), raw, note=number.note)
     parsed = _PARSERS[kind](raw) if raw is not None else None
     if parsed and entity.label in _TIDIED:
         parsed = tidy_cell(parsed) or None  # by the rules or the model: OCR's mark remnants go
@@ -350,6 +354,7 @@ def assemble(
             top[name], confidence[f"/{name}"] = got
 
     drafts = [draft_row(r) for r in rows]
+    warnings += [f"{name} {v.raw!r}: {v.note}" for d in drafts for name, v in d.values.items() if v.note]
     fill_implied(drafts, top.get("period_of_report"), warnings)
     repair_chains(drafts, warnings)
     place_unread_marks(drafts, [f.id for f in footer.footnotes], warnings)
