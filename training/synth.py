@@ -523,7 +523,7 @@ class _Row:
 def _non_derivative(d: _Draw, notes: _Notes, start: dt.date, consistent: bool) -> list[_Row]:
     s = d.stats
     n_tx = d.count(s.rows["non_derivative_transactions"], 0, 60)
-    n_hold = d.count(s.rows["non_derivative_holdings"], 0, 12)
+    n_hold = min(d.count(s.rows["non_derivative_holdings"], 0, 12), 60 - n_tx)  # a table holds at most 60 rows
     chains = _chains(d, s.stock_titles, STOCK_TITLES, max(1, min(6, 1 + int(d.rng.expovariate(1.2)))))
     rows: list[_Row] = []
     day = start
@@ -629,6 +629,17 @@ def _number_notes(rows: list[_Row], notes: _Notes) -> dict[int, str]:
     return order
 
 
+def _mark_see_footnote(d: _Draw, notes: _Notes, rows: list[_Row]) -> None:
+    """A nature that says "See footnote" gets its footnote mark (one note for all such rows)."""
+    note = None
+    for row in rows:
+        if "footnote" in (row.values.get("nature_of_ownership") or "").lower() and "nature_of_ownership" not in row.marks:
+            if note is None:
+                note = notes.new(f"The securities are held directly by {_fund(d)}; the reporting person may be "
+                                 "deemed to share beneficial ownership of them.")
+            row.marks["nature_of_ownership"] = [note]
+
+
 def _one(d: _Draw) -> SyntheticFiling:
     start = d.date(dt.date(2004, 1, 1), 7600)
     notes = _Notes(d)
@@ -637,6 +648,7 @@ def _one(d: _Draw) -> SyntheticFiling:
     if not rows:  # a Form 4 reports something
         rows = _non_derivative(d, notes, start, consistent) or [_Row("non_derivative_holdings", {
             "security_title": "Common Stock", "shares_owned_following": float(_amount(d)), "direct_or_indirect": "D"}, {})]
+    _mark_see_footnote(d, notes, rows)
     target = d.count(d.stats.footnote_counts, 0, 40)
     while len(notes.texts) < min(40, target):
         notes.new()
