@@ -641,7 +641,8 @@ def _mark_see_footnote(d: _Draw, notes: _Notes, rows: list[_Row]) -> None:
 
 
 def _one(d: _Draw) -> SyntheticFiling:
-    start = d.date(dt.date(2004, 1, 1), 7600)
+    # 2004-2024, recent years likelier (as in the real filings: a fifth carry the 2023 form's 10b5-1 box)
+    start = d.date(dt.date(2020, 1, 1), 1800) if d.chance(0.4) else d.date(dt.date(2004, 1, 1), 7600)
     notes = _Notes(d)
     consistent = not d.chance(0.1)
     rows = _non_derivative(d, notes, start, consistent) + _derivative(d, notes, start, consistent)
@@ -673,7 +674,8 @@ def _one(d: _Draw) -> SyntheticFiling:
         period_of_report=period,
         date_of_original_submission=d.date(period, 5) if amendment else None,
         not_subject_to_section16=d.chance(0.05),
-        aff10b5_one=None if period.year < 2023 and d.chance(0.7) else d.chance(0.3),
+        # the Rule 10b5-1 box came with the April 2023 form; later filings still made on the old schema lack it
+        aff10b5_one=None if period < dt.date(2023, 4, 1) or d.chance(0.1) else d.chance(0.3),
         issuer=_issuer(d),
         reporting_owners=owners,
         **{k: tuple(v) for k, v in tables.items()},
