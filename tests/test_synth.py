@@ -47,6 +47,8 @@ def test_every_synthetic_record_validates_and_its_marks_name_its_footnotes(seed)
             assert set(refs) <= set(row.footnote_ids)
         assert 1 <= len(record.reporting_owners) <= 10
         assert len(record.footnotes) <= 40
+        assert len(record.non_derivative_transactions) + len(record.non_derivative_holdings) <= 60
+        assert len(record.derivative_transactions) + len(record.derivative_holdings) <= 60
         assert all(len(f.text or "") <= 1500 for f in record.footnotes)
 
 

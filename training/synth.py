@@ -523,7 +523,7 @@ class _Row:
 def _non_derivative(d: _Draw, notes: _Notes, start: dt.date, consistent: bool) -> list[_Row]:
     s = d.stats
     n_tx = d.count(s.rows["non_derivative_transactions"], 0, 60)
-    n_hold = d.count(s.rows["non_derivative_holdings"], 0, 12)
+    n_hold = min(d.count(s.rows["non_derivative_holdings"], 0, 12), 60 - n_tx)  # a table holds at most 60 rows
     chains = _chains(d, s.stock_titles, STOCK_TITLES, max(1, min(6, 1 + int(d.rng.expovariate(1.2)))))
     rows: list[_Row] = []
     day = start
@@ -629,14 +629,27 @@ def _number_notes(rows: list[_Row], notes: _Notes) -> dict[int, str]:
     return order
 
 
+def _mark_see_footnote(d: _Draw, notes: _Notes, rows: list[_Row]) -> None:
+    """A nature that says "See footnote" gets its footnote mark (one note for all such rows)."""
+    note = None
+    for row in rows:
+        if "footnote" in (row.values.get("nature_of_ownership") or "").lower() and "nature_of_ownership" not in row.marks:
+            if note is None:
+                note = notes.new(f"The securities are held directly by {_fund(d)}; the reporting person may be "
+                                 "deemed to share beneficial ownership of them.")
+            row.marks["nature_of_ownership"] = [note]
+
+
 def _one(d: _Draw) -> SyntheticFiling:
-    start = d.date(dt.date(2004, 1, 1), 7600)
+    # 2004-2024, recent years likelier (as in the real filings: a fifth carry the 2023 form's 10b5-1 box)
+    start = d.date(dt.date(2020, 1, 1), 1800) if d.chance(0.4) else d.date(dt.date(2004, 1, 1), 7600)
     notes = _Notes(d)
     consistent = not d.chance(0.1)
     rows = _non_derivative(d, notes, start, consistent) + _derivative(d, notes, start, consistent)
     if not rows:  # a Form 4 reports something
         rows = _non_derivative(d, notes, start, consistent) or [_Row("non_derivative_holdings", {
             "security_title": "Common Stock", "shares_owned_following": float(_amount(d)), "direct_or_indirect": "D"}, {})]
+    _mark_see_footnote(d, notes, rows)
     target = d.count(d.stats.footnote_counts, 0, 40)
     while len(notes.texts) < min(40, target):
         notes.new()
@@ -661,7 +674,8 @@ def _one(d: _Draw) -> SyntheticFiling:
         period_of_report=period,
         date_of_original_submission=d.date(period, 5) if amendment else None,
         not_subject_to_section16=d.chance(0.05),
-        aff10b5_one=None if period.year < 2023 and d.chance(0.7) else d.chance(0.3),
+        # the Rule 10b5-1 box came with the April 2023 form; later filings still made on the old schema lack it
+        aff10b5_one=None if period < dt.date(2023, 4, 1) or d.chance(0.1) else d.chance(0.3),
         issuer=_issuer(d),
         reporting_owners=owners,
         **{k: tuple(v) for k, v in tables.items()},
