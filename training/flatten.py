@@ -72,6 +72,50 @@ The 150-dpi converter keeps its vertical rules so the corpus still holds the
 New names, so a corpus cache holding texts of the old settings is not reused.  Both
 OCR converters together cost ~0.5 CPU-s per filing more than before: ~7.8 CPU-s per
 filing in all, 343 filings on 2 cores ~22 min of CPU.
+
+Converters the corpus never used (:data:`TABLE`; the leave-one-out evaluation,
+``training/heldout.py``, scores them).  PyMuPDF 2.0, pdfplumber 0.11.10, markitdown 0.1.9
+(its PDF path reads words with pdfplumber and falls back to pdfminer; no network, no
+plugins), html2text 2025.4.15, pandoc 2.17, tesseract 5.3.0.  CPU seconds per filing
+(child processes included, Python imports excluded: each worker imports the packages
+first) are means over the first 30 dev filings (``python -m form4.training.heldout
+--limit 30 --costs``), measured while the 2 cores were shared with other jobs (load ~20),
+which inflates CPU time too: read them relative to the corpus converters measured in the
+same run (chromium-pdf 1.46, pdftotext-layout 0.03, pypdf 0.27, pdfminer 0.53,
+pandoc-gfm 0.17).  "placed" is the share of the printed gold values the corpus aligner
+(``training/align.py``) placed in the converter's text, over the same 30 filings (the
+corpus converters: 100 %, pdfminer 91 %)::
+
+    converter               family      cpu s/filing  placed  what it is
+    pdftotext-default       text-layer      0.03       97 %   no -layout: columns as blocks
+    pymupdf                 text-layer      0.02      100 %   page.get_text(): a cell stream
+    pymupdf-blocks          text-layer      0.02       99 %   get_text("blocks", sort=True)
+    pdfplumber              text-layer      0.84       96 %   extract_text()
+    pdfplumber-layout       text-layer      0.87       97 %   extract_text(layout=True)
+    markitdown-pdf          text-layer      0.97       95 %   PDF -> markdown (pipe tables)
+    markitdown-html         markdown        0.13      100 %   HTML -> markdown
+    html2text               markdown        0.02       96 %   defaults: wrapped at 78
+    pandoc-commonmark       markdown        0.18      100 %   --wrap=none
+    pandoc-markdown-strict  markdown        0.18      100 %   --columns=72 (tables as HTML)
+    pandoc-markdown-mmd     markdown        0.17      100 %   --columns=200
+    pandoc-gfm-72           markdown        0.17      100 %   --columns=72
+    pandoc-rst              markdown        0.20       38 %   grid tables wrap every cell
+    pandoc-plain-72         html-text       0.17      100 %   --columns=72
+    pandoc-plain-200        html-text       0.17      100 %   --columns=200
+
+OCR and scans (first 10 dev filings, ``--limit 10``, same load)::
+
+    converter               family      cpu s/filing  placed
+    ocr-200-psm4-norules    ocr             5.46       95 %
+    scan-300-psm4-norules   scan           10.48       91 %
+
+The OCR grid (``ocr-<dpi>-psm<psm>-keeprules|norules``) is every combination of 150/200/300
+dpi, page segmentation 3 (automatic), 4 (one column) and 6 (one block), with the table
+rules kept or removed (:func:`remove_rules`).  ``scan-*`` first degrades each page as a
+scanner would (:func:`simulate_scan`: skew 0.3-1.5 degrees either way, Gaussian blur,
+gray-level noise, JPEG at quality 40-80), seeded by the document's first page raster so
+the same filing always scans alike, then optionally removes the rules (on a skewed page
+only the rules that stay straight over 0.5 in are found), then runs tesseract.
 """
 
 from __future__ import annotations
