@@ -386,12 +386,30 @@ def _config_value(text: str):
 def evaluate(
     corpus: Path = typer.Option(Path("annotations/corpus"), "--corpus", help="A corpus built by `form4 corpus build`."),
     split: str = typer.Option("dev", "--split", help="Which side of the owner split to score."),
-    limit: Optional[int] = typer.Option(None, "--limit", help="At most N filings per converter."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most N filings per converter (--heldout: the first N dev filings)."),
+    heldout: bool = typer.Option(False, "--heldout", help="Leave-one-out: dev filings rendered in page styles and flattened by converters the rules and model were not fitted on."),
+    styles: str = typer.Option("edgar", "--styles", help="--heldout: comma-separated page styles."),
+    converters: str = typer.Option("unseen", "--converters", help="--heldout: converter names or families (text-layer, markdown, html-text, ocr, scan), or all/unseen/corpus."),
+    work: Path = typer.Option(Path("corpus/heldout"), "--work", help="--heldout: cache of the flattened texts (reruns only score)."),
+    raw: Optional[Path] = typer.Option(None, "--raw", help="--heldout: folder of ownership XML (default: ../shared/data/form4-raw)."),
+    workers: int = typer.Option(2, "--workers", help="--heldout: processes for printing and flattening."),
+    placement: bool = typer.Option(False, "--placement", help="--heldout: also the share of printed gold values the aligner placed."),
+    costs: bool = typer.Option(False, "--costs", help="--heldout: also CPU and wall seconds per filing of each converter."),
+    as_json: bool = typer.Option(False, "--json", help="--heldout: the report as JSON."),
 ) -> None:
-    """Field F1, rules only vs model, per converter on the dev split and on the seeds (a markdown table)."""
-    from form4.training.evaluate import evaluate_table
+    """Field F1, rules only vs model: per converter on the corpus's dev split and the seeds, or with
+    --heldout per page style x converter the rules and model never saw (markdown tables)."""
+    if not heldout:
+        from form4.training.evaluate import evaluate_table
 
-    typer.echo(evaluate_table(corpus, split=split, limit=limit))
+        typer.echo(evaluate_table(corpus, split=split, limit=limit))
+        return
+    from form4.training.heldout import command
+
+    code, text = command(styles, converters, limit, work, workers, raw, placement, costs, as_json)
+    if code:
+        _fail(text, code)
+    typer.echo(text)
 
 
 annotations_app = typer.Typer(help="Round trip with annotation tools: Label Studio, doccano, Prodigy/spaCy.", no_args_is_help=True)
