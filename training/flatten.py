@@ -657,14 +657,19 @@ def _markitdown(converter: str):  # noqa: ANN202 - a MarkItDown instance
     return _MARKITDOWN
 
 
-def markitdown_pdf(pdf: Path) -> str:
-    """markitdown's PDF -> markdown (its PDF path reads the text layer with pdfminer)."""
+def _markitdown_convert(converter: str, path: Path) -> str:
+    """markitdown's markdown of one file; its own failure types become a ``ConverterError``."""
     try:
-        return str(_markitdown("markitdown-pdf").convert(str(pdf)).text_content)
+        return str(_markitdown(converter).convert(str(path)).text_content)
     except ConverterError:
         raise
     except Exception as exc:  # markitdown wraps converter failures in its own types
-        raise ConverterError("markitdown-pdf", type(exc).__name__, str(exc)) from exc
+        raise ConverterError(converter, type(exc).__name__, str(exc)) from exc
+
+
+def markitdown_pdf(pdf: Path) -> str:
+    """markitdown's PDF -> markdown (its PDF path reads the text layer with pdfminer)."""
+    return _markitdown_convert("markitdown-pdf", pdf)
 
 
 CONVERTERS: dict[str, Callable[[Path], str]] = {
@@ -701,12 +706,7 @@ def markitdown_html(html: str) -> str:
     with tempfile.TemporaryDirectory(prefix="form4-markitdown-") as tmp:
         page = Path(tmp) / "form4.html"
         page.write_text(html, encoding="utf-8")
-        try:
-            return str(_markitdown("markitdown-html").convert(str(page)).text_content)
-        except ConverterError:
-            raise
-        except Exception as exc:  # markitdown wraps converter failures in its own types
-            raise ConverterError("markitdown-html", type(exc).__name__, str(exc)) from exc
+        return _markitdown_convert("markitdown-html", page)
 
 
 def html2text_markdown(html: str) -> str:
