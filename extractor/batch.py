@@ -55,12 +55,15 @@ def collect_inputs(args: Iterable[str]) -> list[Input]:
 Extractor = Callable[[str, str], Record]
 
 
-def read_input(item: Input) -> str:
+def read_input(item: Input) -> tuple[str, str]:
+    """(text, source) of one input; PDFs and images are read by form4.inputs, their source naming how."""
+    from .inputs import read_input_bytes
+
     if item.path is None:
-        return decode(sys.stdin.buffer.read(), STDIN)
+        return read_input_bytes(sys.stdin.buffer.read(), STDIN)
     if not item.path.exists():
         raise InputNotFoundError("no such file or directory; check the path", item.source)
-    return decode(item.path.read_bytes(), item.source)
+    return read_input_bytes(item.path.read_bytes(), item.source)
 
 
 def run_batch(
@@ -80,8 +83,8 @@ def run_batch(
     iterator = progress(items) if progress else iter(items)
     for item in iterator:
         try:
-            text = read_input(item)
-            result.records.append((item, extract(text, item.source)))
+            text, source = read_input(item)
+            result.records.append((item, extract(text, source)))
         except Form4Error as err:
             err.source = err.source or item.source
             result.failures.append((item, err))
@@ -112,7 +115,7 @@ def _run_parallel(items: list[Input], extract: Extractor, progress, workers: int
     from concurrent.futures import ProcessPoolExecutor
 
     result = BatchResult()
-    readable: list[tuple[Input, str]] = []
+    readable: list[tuple[Input, tuple[str, str]]] = []
     for item in items:
         try:
             readable.append((item, read_input(item)))
@@ -121,7 +124,7 @@ def _run_parallel(items: list[Input], extract: Extractor, progress, workers: int
             result.failures.append((item, err))
     model_dir = extract.model_dir if extract.nlp is not None else None
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(model_dir, extract.model_wins)) as pool:
-        outputs = pool.map(_work, [(item.source, text) for item, text in readable], chunksize=4)
+        outputs = pool.map(_work, [(source, text) for _, (text, source) in readable], chunksize=4)
         ordered = [item for item, _ in readable]
         for item, out in zip(progress(ordered) if progress else ordered, outputs):
             if isinstance(out, Form4Error):
@@ -133,29 +136,10 @@ def _run_parallel(items: list[Input], extract: Extractor, progress, workers: int
 
 # ---------------------------------------------------------------- writing
 def transaction_table(records: Iterable[Record]):
-    """All table rows of all records as one pandas DataFrame (one row per table row)."""
-    import pandas as pd
+    """All table rows of all records as one typed pandas DataFrame (``form4.tabular``'s fixed columns)."""
+    from .tabular import table
 
-    rows = []
-    for record in records:
-        owner = record.reporting_owners[0].name if record.reporting_owners else None
-        for key in TABLES:
-            for index, row in enumerate(getattr(record, key)):
-                data = row.model_dump(mode="json")
-                data["footnote_ids"] = " ".join(data["footnote_ids"])
-                rows.append(
-                    {
-                        "source": record.source,
-                        "issuer_name": record.issuer.name,
-                        "trading_symbol": record.issuer.trading_symbol,
-                        "reporting_owner": owner,
-                        "period_of_report": record.period_of_report.isoformat() if record.period_of_report else None,
-                        "table": key,
-                        "row": index,
-                        **data,
-                    }
-                )
-    return pd.DataFrame(rows)
+    return table(records)
 
 
 def render(records: list[Record], fmt: str) -> str | bytes:
@@ -170,11 +154,13 @@ def render(records: list[Record], fmt: str) -> str | bytes:
 
         return "\n".join(to_xml(r) for r in records) + "\n"
     if fmt == "csv":
-        return transaction_table(records).to_csv(index=False)
+        from .tabular import to_csv
+
+        return to_csv(records)
     if fmt == "parquet":
-        buffer = io.BytesIO()
-        transaction_table(records).to_parquet(buffer, index=False)
-        return buffer.getvalue()
+        from .tabular import to_parquet
+
+        return to_parquet(records)
     raise ValueError(f"unknown format {fmt!r}")
 
 

@@ -66,28 +66,53 @@ def _settings(no_model: bool, model: Path | None):
         _fail(msg, 2)
 
 
+def _xml_options(fmt: "Format", issuer_cik: str | None, owner_ciks: List[str]):
+    """The CIKs for ``--format xml`` (the printed form shows none); a malformed one fails (E023)."""
+    from .xml_writer import XmlOptions, check_cik
+
+    try:
+        return XmlOptions(check_cik(issuer_cik) if issuer_cik else None, tuple(check_cik(c) for c in owner_ciks))
+    except ValueError as err:
+        _fail(f"error E023: {err}; pass the CIK's digits, e.g. --issuer-cik 0000320193", 2)
+
+
+def _check_xml_target(fmt: "Format", several: bool, output: Path | None) -> None:
+    """Several XML records go to --output DIR, one document per input: never one stream or file (E022)."""
+    if fmt is Format.xml and several and (output is None or output.is_file()):
+        _fail("error E022: several inputs give several XML documents; give --output DIR (one <input name>.xml per input)", 2)
+
+
 @app.command()
 def extract(
-    inputs: List[str] = typer.Argument(..., help="Text files, directories (read recursively) or - for stdin."),
+    inputs: List[str] = typer.Argument(
+        ..., help="Text files, PDFs (.pdf: the text layer, scanned pages OCR'd), images (.png .jpg .jpeg .tif .tiff: OCR), "
+        "directories (read recursively) or - for stdin."),
     fmt: Format = typer.Option(Format.json, "--format", "-f", help="json (one record, or an array), jsonl, csv or parquet (transaction tables), xml (SEC ownershipDocument)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="File, or directory for one <input name>.json per input."),
     no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),
     model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline directory (default: the shipped models/form4-ner)."),
     workers: int = typer.Option(min(2, os.cpu_count() or 1), "--workers", help="Processes for batches (each loads the model once)."),
+    issuer_cik: Optional[str] = typer.Option(None, "--issuer-cik", help="The issuer's CIK for --format xml (not printed on the form; default 0000000000 and a warning)."),
+    owner_cik: List[str] = typer.Option([], "--owner-cik", help="A reporting owner's CIK for --format xml, once per owner in order (default 0000000000 and a warning)."),
 ) -> None:
-    """Extract Form 4 records from flattened text."""
+    """Extract Form 4 records from flattened text, PDFs and scans."""
+    from .xml_writer import using
+
+    xml_options = _xml_options(fmt, issuer_cik, owner_cik)
     settings = _settings(no_model, model)
     items = collect_inputs(inputs)
     if not items:
         _fail("error E005: no input files found; pass files, a directory or - for stdin", 2)
     several = len(items) > 1 or any(Path(a).is_dir() for a in inputs if a != "-")
+    _check_xml_target(fmt, several, output)
     result = run_batch(items, settings, progress=_progress(len(items)), workers=workers)
     for _, err in result.failures:
         typer.echo(err.one_line(), err=True)
     if fmt is Format.parquet and output is None:
         _fail("error E009: parquet is binary; give --output FILE.parquet", 2)
     if result.records:
-        write_outputs(result, fmt.value, output, several)
+        with using(xml_options):
+            write_outputs(result, fmt.value, output, several)
     if result.failures:
         if several:
             typer.echo(f"{len(result.failures)} of {len(items)} inputs failed", err=True)

@@ -89,7 +89,10 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
 
 
 def extract_file(path: Path, source: str | None = None, settings: Extractor = RULES_ONLY) -> Record:
-    return extract_text(decode(path.read_bytes(), str(path)), source or str(path), settings)
+    from .inputs import read_input_bytes  # PDFs and images: their text, and a source naming how it was read
+
+    text, read_source = read_input_bytes(path.read_bytes(), source or str(path))
+    return extract_text(text, read_source, settings)
 
 
 def model_extractor(path: str | None = None) -> Extractor:

@@ -37,7 +37,7 @@ SPEC_SAMPLE = "cjavdev__sec_edgar/spec/sec_edgar/doc4.xml"
 @pytest.fixture(scope="module")
 def raw() -> Path:
     if not RAW.is_dir():
-        pytest.skip(f"raw Form 4 data folder not found at {RAW}")
+        pytest.skip(f"needs the raw EDGAR filings at {RAW}: the project's shared data (../shared/data/form4-raw), laid beside the repository, not in a plain clone")
     return RAW
 
 
