@@ -80,7 +80,7 @@ def scan_pdf(pdf: Path, out: Path, rotate: int = 0) -> Path:
     if out.exists():
         return out
     pages = []
-    for i in range(1, len(inputs.text_layer(pdf)) + 1):
+    for i in range(1, len(inputs.text_layer(pdf)[0]) + 1):
         image = Image.fromarray(inputs.pdf_page_image(pdf, i, SCAN_DPI))
         image = image.rotate(SKEW_DEGREES, resample=Image.Resampling.BICUBIC, fillcolor=255)
         if rotate:
@@ -94,7 +94,7 @@ def scan_pdf(pdf: Path, out: Path, rotate: int = 0) -> Path:
 
 def scan_images(pdf: Path) -> list:
     """The pages of a scan PDF as grayscale arrays at form4's OCR resolution."""
-    return [inputs.pdf_page_image(pdf, i, inputs.OCR_DPI) for i in range(1, len(inputs.text_layer(pdf)) + 1)]
+    return [inputs.pdf_page_image(pdf, i, inputs.OCR_DPI) for i in range(1, len(inputs.text_layer(pdf)[0]) + 1)]
 
 
 # ---------------------------------------------------------------- engines

@@ -49,7 +49,7 @@ def _scan_pages(pdf: Path, rotate: int = 0) -> list:
     from PIL import Image
 
     pages = []
-    for number in range(1, len(inputs.text_layer(pdf)) + 1):
+    for number in range(1, len(inputs.text_layer(pdf)[0]) + 1):
         image = Image.fromarray(inputs.pdf_page_image(pdf, number, 200))
         image = image.rotate(0.5, resample=Image.Resampling.BICUBIC, fillcolor=255)
         if rotate:
@@ -112,10 +112,21 @@ def test_a_pdf_with_a_text_layer_reads_like_its_pdftotext_layout_text(printed):
 
 
 @needs_tools
+def test_without_poppler_a_pdf_is_read_by_pypdfium2_and_its_source_says_so(printed, monkeypatch):
+    real_which = shutil.which
+    monkeypatch.setattr(inputs.shutil, "which", lambda tool: None if tool in ("pdftotext", "pdftoppm") else real_which(tool))
+    text, source = inputs.read_input_bytes(printed.read_bytes(), "filing.pdf")
+    assert source == "filing.pdf (text-layer:pypdfium2)"
+    assert _f1(text) >= 0.9
+    image = inputs.pdf_page_image(printed, 1, 100)
+    assert image.dtype == np.uint8 and image.shape[1] > image.shape[0] > 500  # a letter-landscape page at 100 dpi
+
+
+@needs_tools
 def test_a_200_dpi_skewed_jpeg_scan_gives_field_f1_of_at_least_0_9(scanned):
     reading = inputs.read_pdf(scanned.read_bytes(), scanned.name)
     assert reading.how == "ocr:tesseract-psm4-300dpi"  # every page OCR'd: the scan has no text layer
-    assert reading.text.count("\f") == len(inputs.text_layer(scanned))
+    assert reading.text.count("\f") == len(inputs.text_layer(scanned)[0])
     assert _f1(reading.text) >= 0.9
 
 
