@@ -78,7 +78,7 @@ def _xml_options(fmt: "Format", issuer_cik: str | None, owner_ciks: List[str]):
 
 def _check_xml_target(fmt: "Format", several: bool, output: Path | None) -> None:
     """Several XML records go to --output DIR, one document per input: never one stream or file (E022)."""
-    if fmt is Format.xml and several and (output is None or output.is_file()):
+    if fmt is Format.xml and several and (output is None or output.is_file() or output.suffix.lower() == ".xml"):
         _fail("error E022: several inputs give several XML documents; give --output DIR (one <input name>.xml per input)", 2)
 
 
