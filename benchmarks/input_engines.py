@@ -6,8 +6,9 @@ rendered like EDGAR (`form4.training.render`), printed to PDF by Chromium, then
   pypdfium2 (plain text: it has no layout mode) and pdfplumber (`layout=True`);
 * "scanned": every page rasterised at 200 dpi, rotated 0.5 degrees, saved as JPEG (quality 75)
   and put back in a PDF (a scanned multi-page PDF with no text layer), then OCR'd by tesseract
-  as form4 ships it (`form4.inputs`: 300 dpi, upright by OSD, table rules removed, `--psm 4`),
-  tesseract `--psm 6`, and RapidOCR (`rapidocr-onnxruntime`, its bundled models, angle
+  as form4 ships it (`tesseract`, and `tesseract-psm4` whatever `inputs.OCR_PSM` says:
+  `form4.inputs`, 300 dpi, upright by OSD, table rules removed, `--psm 4`), `--psm 6` without
+  the orientation step (`tesseract-psm6-no-osd`), and RapidOCR (`rapidocr-onnxruntime`, its bundled models, angle
   classifier on; its boxes laid out on a character grid to give layout-like lines);
 * the same scans turned 90, 180 and 270 degrees (the first few filings), through form4's path.
 
@@ -15,7 +16,7 @@ Each text is extracted with the shipped model (rules + NER) and scored with `for
 against the filing's gold record (field F1 over every printed field), as `form4 evaluate` does.
 
     .venv/bin/python benchmarks/input_engines.py [--n 24] [--rotated 6] [--work /tmp/form4-inputs]
-        [--engines pdftotext,pypdfium2,pdfplumber,tesseract,tesseract-psm6,rapidocr,rotated]
+        [--engines pdftotext,pypdfium2,pdfplumber,tesseract,tesseract-psm4,tesseract-psm6-no-osd,rapidocr,rotated]
 
 Needs Chromium, poppler and tesseract (`bash training/setup.sh`); pypdfium2, pdfplumber and
 rapidocr-onnxruntime for the comparison (`pip install pypdfium2 pdfplumber rapidocr-onnxruntime`).
@@ -176,6 +177,15 @@ def form4_path(pdf: Path) -> str:
     return inputs.read_pdf(pdf.read_bytes(), str(pdf)).text
 
 
+def form4_path_psm4(pdf: Path) -> str:
+    """form4's path with tesseract --psm 4 (the shipped setting, the corpus's 300-dpi OCR converter's)."""
+    shipped, inputs.OCR_PSM = inputs.OCR_PSM, 4
+    try:
+        return form4_path(pdf)
+    finally:
+        inputs.OCR_PSM = shipped
+
+
 def run(engine: str, docs: list[str], args, golds) -> tuple[list, float]:
     items, seconds = [], 0.0
     for doc in docs:
@@ -196,7 +206,8 @@ def run(engine: str, docs: list[str], args, golds) -> tuple[list, float]:
             source = pdf if engine in ("pdftotext", "pypdfium2", "pdfplumber") else scan_pdf(pdf, args.work / f"{doc}.scan.pdf")
             start = time.perf_counter()
             text = {"pdftotext": form4_path, "pypdfium2": pypdfium2_text, "pdfplumber": pdfplumber_text,
-                    "tesseract": form4_path, "tesseract-psm6": tesseract_psm6, "rapidocr": rapidocr_text}[engine](source)
+                    "tesseract": form4_path, "tesseract-psm4": form4_path_psm4, "tesseract-psm6-no-osd": tesseract_psm6,
+                    "rapidocr": rapidocr_text}[engine](source)
             seconds += time.perf_counter() - start
             cached.write_text(text, encoding="utf-8")
         items.append((golds[doc], cached.read_text(encoding="utf-8"), engine, f"{doc}.{engine}"))
@@ -210,7 +221,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/form4-inputs"))
     parser.add_argument("--n", type=int, default=24)
     parser.add_argument("--rotated", type=int, default=6)
-    parser.add_argument("--engines", default="pdftotext,pypdfium2,pdfplumber,tesseract,tesseract-psm6,rapidocr,rotated")
+    parser.add_argument("--engines", default="pdftotext,pypdfium2,pdfplumber,tesseract,tesseract-psm4,tesseract-psm6-no-osd,rapidocr,rotated")
     parser.add_argument("--rules-only", action="store_true")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)

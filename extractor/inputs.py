@@ -12,9 +12,11 @@ spaces, a line per printed line), so every path ends in that shape:
 * an **image** (``.png``, ``.jpg``/``.jpeg``, ``.tif``/``.tiff``, every frame of a multi-page
   TIFF): the same OCR path, scaled to :data:`OCR_DPI` dpi first.
 
-The OCR engine is tesseract (``--psm 4``, the setting the training corpus's
-``ocr-300-psm4-norules`` texts were made with), chosen over RapidOCR's onnxruntime wheel by
-field F1 on the corpus's own pages (NOTES / ``benchmarks/input_engines.py``). Pages are turned
+The OCR engine is tesseract at 300 dpi with the table rules removed and ``--psm 4``: the
+training corpus's ``ocr-300-psm4-norules`` converter, so the model has seen this text. It was
+chosen over RapidOCR's onnxruntime wheel by field F1 on the corpus's own pages, scanned
+(``benchmarks/input_engines.py``: 0.692 against 0.648 on the same 3 dev filings). ``--psm 6``
+tied with ``--psm 4`` (0.794 against 0.766 on 6 dev scans, 0.807 against 0.947 on seed 000's). Pages are turned
 upright by tesseract's orientation detection (``--psm 0``): scans rotated by 90, 180 or 270
 degrees read like upright ones.
 
@@ -47,7 +49,7 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"MM\x00*", "image"),
 )
 OCR_DPI = 300
-OCR_PSM = 4
+OCR_PSM = 4  # a tie with --psm 6 on the corpus's scans (see the module doc); 4 is what the model was trained on
 #: a PDF page whose text layer has fewer printable characters than this is OCR'd
 MIN_LAYER_CHARS = 40
 #: letter paper's long side (inches): the resolution of an image that says none is its long side / this
@@ -254,8 +256,8 @@ def _env() -> dict[str, str]:
     return _single_thread_env()
 
 
-def ocr_image(image: np.ndarray, dpi: int, source: str | None = None, psm: int = OCR_PSM) -> str:
-    """One page's text: turned upright, table rules removed, tesseract ``--psm 4``."""
+def ocr_image(image: np.ndarray, dpi: int, source: str | None = None, psm: int | None = None) -> str:
+    """One page's text: turned upright, table rules removed, tesseract ``--psm`` :data:`OCR_PSM`."""
     from form4.training.flatten import remove_rules, write_pgm
 
     with tempfile.TemporaryDirectory(prefix="form4-ocr-") as tmp:
@@ -265,7 +267,7 @@ def ocr_image(image: np.ndarray, dpi: int, source: str | None = None, psm: int =
         if degrees:
             image = upright(image, degrees)
         write_pgm(page, remove_rules(image, dpi))
-        proc = _run("tesseract", [str(page), "-", "--psm", str(psm), "--dpi", str(dpi), "-l", "eng"], source, env=_env())
+        proc = _run("tesseract", [str(page), "-", "--psm", str(psm or OCR_PSM), "--dpi", str(dpi), "-l", "eng"], source, env=_env())
     if proc.returncode != 0:
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise UnreadableDocumentError(f"tesseract failed ({detail[-1] if detail else proc.returncode}); check the image", source)

@@ -125,7 +125,7 @@ def test_without_poppler_a_pdf_is_read_by_pypdfium2_and_its_source_says_so(print
 @needs_tools
 def test_a_200_dpi_skewed_jpeg_scan_gives_field_f1_of_at_least_0_9(scanned):
     reading = inputs.read_pdf(scanned.read_bytes(), scanned.name)
-    assert reading.how == "ocr:tesseract-psm4-300dpi"  # every page OCR'd: the scan has no text layer
+    assert reading.how == f"ocr:tesseract-psm{inputs.OCR_PSM}-300dpi"  # every page OCR'd: the scan has no text layer
     assert reading.text.count("\f") == len(inputs.text_layer(scanned)[0])
     assert _f1(reading.text) >= 0.9
 
@@ -136,7 +136,7 @@ def test_a_jpeg_image_of_a_page_is_read_by_ocr_and_its_source_says_so(printed, t
     path = tmp_path / "page1.jpg"
     page.save(path, "JPEG", quality=75, dpi=(200, 200))
     text, source = inputs.read_input_bytes(path.read_bytes(), str(path))
-    assert source == f"{path} (ocr:tesseract-psm4-300dpi, scaled from 200 dpi)"
+    assert source == f"{path} (ocr:tesseract-psm{inputs.OCR_PSM}-300dpi, scaled from 200 dpi)"
     record = extract_text(text, source)
     assert record.issuer.trading_symbol == "QLYS" and record.period_of_report.isoformat() == "2023-10-26"
 
