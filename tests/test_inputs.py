@@ -151,3 +151,21 @@ def test_a_page_scanned_sideways_or_upside_down_is_turned_upright_before_ocr(pri
     assert inputs.orientation(tmp_path / "p.pgm") == (360 - degrees) % 360  # to turn clockwise back upright
     text = inputs.ocr_image(inputs.scaled(page, 200), inputs.OCR_DPI)
     assert "QUALYS" in text and "Table I" in text
+
+
+@needs_tools
+def test_a_pdf_with_one_scanned_page_reads_the_text_layer_and_ocrs_only_that_page(printed, scanned, tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    text_pages, scan_pages = PdfReader(printed).pages, PdfReader(scanned).pages
+    writer.add_page(text_pages[0])
+    for page in scan_pages[1:]:
+        writer.add_page(page)
+    mixed = tmp_path / "mixed.pdf"
+    with mixed.open("wb") as fh:
+        writer.write(fh)
+    reading = inputs.read_pdf(mixed.read_bytes(), "mixed.pdf")
+    scanned_numbers = ",".join(str(n) for n in range(2, len(scan_pages) + 1))
+    assert reading.how == f"text-layer:pdftotext-layout; ocr:tesseract-psm{inputs.OCR_PSM}-300dpi on page{'s' * (len(scan_pages) > 2)} {scanned_numbers}"
+    assert _f1(reading.text) >= 0.9
