@@ -13,7 +13,6 @@ Guarantees (tests/test_batch.py):
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import multiprocessing
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from .errors import (
+    BinaryInputError,
     Form4Error,
     OptionError,
     InputNotFoundError,
@@ -38,7 +38,7 @@ from .errors import (
     WorkerDiedError,
 )
 from .pipeline import RULES_ONLY, Extractor, decode
-from .schema import TABLES, Record
+from .schema import Record
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,7 @@ def collect_inputs(args: Iterable[str]) -> list[Input]:
 class Decoded(NamedTuple):
     text: str
     warnings: tuple[str, ...] = ()
+    source: str | None = None  # a PDF's or image's source, naming how it was read (form4.inputs)
 
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
@@ -134,6 +135,12 @@ def decode_bytes(data: bytes, source: str | None = None) -> Decoded:
     >>> decode_bytes("Müller".encode("utf-16")).text, decode_bytes("Müller".encode("latin-1") + b" filed")
     ('Müller', Decoded(text='Müller filed', warnings=('the input is not UTF-8; read it as Windows-1252 (Latin-1), check accented names',)))
     """
+    from .inputs import read_document, source_with
+
+    if (reading := read_document(data, source)) is not None:  # a PDF (text layer, OCR) or an image (OCR)
+        if not reading.text.strip():
+            raise BinaryInputError(f"no text was found in it ({reading.how}); check that the file shows a filing", source)
+        return Decoded(reading.text.replace("\r\n", "\n"), (), source_with(source, reading.how))
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return Decoded(_normalised(data.decode(encoding, errors="replace"), source))
@@ -215,7 +222,8 @@ def split_filings(text: str) -> list[str]:
 def extract_input(settings: Extractor, item: Input) -> list[Record] | Form4Error:
     """Read and extract one input (every filing it holds); any exception becomes a typed error."""
     try:
-        return extract_decoded(settings, read_input(item), item.source)
+        decoded = read_input(item)
+        return extract_decoded(settings, decoded, decoded.source or item.source)
     except Form4Error as err:
         err.source = err.source or item.source
         return err
@@ -561,29 +569,10 @@ def is_complete(path: Path, fmt: str) -> bool:
 
 
 def transaction_table(records: Iterable[Record]):
-    """All table rows of all records as one pandas DataFrame (one row per table row)."""
-    import pandas as pd
+    """All table rows of all records as one typed pandas DataFrame (``form4.tabular``'s fixed columns)."""
+    from .tabular import table
 
-    rows = []
-    for record in records:
-        owner = record.reporting_owners[0].name if record.reporting_owners else None
-        for key in TABLES:
-            for index, row in enumerate(getattr(record, key)):
-                data = row.model_dump(mode="json")
-                data["footnote_ids"] = " ".join(data["footnote_ids"])
-                rows.append(
-                    {
-                        "source": record.source,
-                        "issuer_name": record.issuer.name,
-                        "trading_symbol": record.issuer.trading_symbol,
-                        "reporting_owner": owner,
-                        "period_of_report": record.period_of_report.isoformat() if record.period_of_report else None,
-                        "table": key,
-                        "row": index,
-                        **data,
-                    }
-                )
-    return pd.DataFrame(rows)
+    return table(records)
 
 
 def render(records: list[Record], fmt: str, array: bool | None = None) -> str | bytes:
@@ -599,11 +588,13 @@ def render(records: list[Record], fmt: str, array: bool | None = None) -> str | 
 
         return "\n".join(to_xml(r) for r in records) + "\n"
     if fmt == "csv":
-        return transaction_table(records).to_csv(index=False)
+        from .tabular import to_csv
+
+        return to_csv(records)
     if fmt == "parquet":
-        buffer = io.BytesIO()
-        transaction_table(records).to_parquet(buffer, index=False)
-        return buffer.getvalue()
+        from .tabular import to_parquet
+
+        return to_parquet(records)
     raise ValueError(f"unknown format {fmt!r}")
 
 

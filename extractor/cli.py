@@ -104,9 +104,28 @@ class Engine(str, Enum):
     dask = "dask"
 
 
+def _xml_options(fmt: "Format", issuer_cik: str | None, owner_ciks: List[str]):
+    """The CIKs for ``--format xml`` (the printed form shows none); a malformed one fails (E043)."""
+    from .xml_writer import XmlOptions, check_cik
+
+    try:
+        return XmlOptions(check_cik(issuer_cik) if issuer_cik else None, tuple(check_cik(c) for c in owner_ciks))
+    except ValueError as err:
+        _fail(f"error E043: {err}; pass the CIK's digits, e.g. --issuer-cik 0000320193", 2)
+
+
+def _check_xml_target(fmt: "Format", several: bool, output: str | None) -> None:
+    """Several XML records go to --output DIR, one document per input: never one stream or file (E042)."""
+    target = Path(output) if output else None
+    if fmt is Format.xml and several and (target is None or target.is_file() or target.suffix.lower() == ".xml"):
+        _fail("error E042: several inputs give several XML documents; give --output DIR (one <input name>.xml per input)", 2)
+
+
 @app.command()
 def extract(
-    inputs: List[str] = typer.Argument(..., help="Text files, directories (read recursively) or - for stdin."),
+    inputs: List[str] = typer.Argument(
+        ..., help="Text files, PDFs (.pdf: the text layer, scanned pages OCR'd), images (.png .jpg .jpeg .tif .tiff: OCR), "
+        "directories (read recursively) or - for stdin."),
     fmt: Format = typer.Option(Format.json, "--format", "-f", help="json (one record, or an array), jsonl, csv or parquet (transaction tables), xml (SEC ownershipDocument)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="FILE: all records in one file. DIR/ (or an existing directory): one file per input, its tree kept."),
     no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),
@@ -119,12 +138,16 @@ def extract(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a local cluster)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write a review page (HTML): the text with every field's span coloured by confidence. A directory for several inputs."),
     threshold: float = typer.Option(REVIEW_THRESHOLD, "--review-threshold", help="Fields below this confidence are listed first on the review page."),
+    issuer_cik: Optional[str] = typer.Option(None, "--issuer-cik", help="The issuer's CIK for --format xml (not printed on the form; default 0000000000 and a warning)."),
+    owner_cik: List[str] = typer.Option([], "--owner-cik", help="A reporting owner's CIK for --format xml, once per owner in order (default 0000000000 and a warning)."),
 ) -> None:
-    """Extract Form 4 records from flattened text."""
+    """Extract Form 4 records from flattened text, PDFs and scans."""
     if engine is Engine.dask:
         return _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler)
     from .batch import ExtractJob, run_extract
+    from .xml_writer import using
 
+    xml_options = _xml_options(fmt, issuer_cik, owner_cik)
     settings = _settings(no_model, model)
     items = collect_inputs(inputs)
     if not items:
@@ -134,10 +157,12 @@ def extract(
     several = len(items) > 1 or any(Path(a).is_dir() for a in inputs if a != "-")
     if fmt is Format.parquet and output is None:
         _fail("error E009: parquet is binary; give --output FILE.parquet", 2)
+    _check_xml_target(fmt, several, output)
     job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume)
     _stop_on_sigterm()
     try:
-        result = run_extract(job, settings, progress=_progress(len(items)), report=lambda err: log.error(err.one_line()))
+        with using(xml_options):
+            result = run_extract(job, settings, progress=_progress(len(items)), report=lambda err: log.error(err.one_line()))
     except Form4Error as err:
         _fail(err.one_line(), 2)
     if report is not None:

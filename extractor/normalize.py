@@ -8,6 +8,7 @@ holds no readable value), ``raw`` (the text it came from) and ``footnote_ids``
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Generic, Optional, TypeVar
@@ -264,14 +265,19 @@ _ASCII_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 
 
 def clean_text(raw: str) -> Parsed[str]:
-    """Whitespace-folded text with markup removed, typographic quotes as ASCII (as EDGAR's XML
-    has them; PDFs and OCR print curly ones); empty -> ``None``.
+    """Whitespace-folded text with markup removed, HTML entities decoded (the standard library's
+    ``html.unescape``: named and numeric), typographic quotes as ASCII (as EDGAR's XML has them;
+    PDFs and OCR print curly ones); empty -> ``None``.
 
     >>> clean_text("  <u>CEO &amp; President</u> ").value
     'CEO & President'
+    >>> print(clean_text("L&#39;OREAL&nbsp;SA").value)
+    L'OREAL SA
     >>> print(clean_text("the Issuer’s “Plan”").value)
     the Issuer's "Plan"
+    >>> print(clean_text("&lt;u&gt; is text here, &amp;amp; decodes once").value)
+    <u> is text here, &amp; decodes once
     """
-    text = strip_markup(raw).replace("&amp;", "&").replace("&nbsp;", " ").translate(_ASCII_QUOTES)
+    text = html.unescape(strip_markup(raw)).translate(_ASCII_QUOTES)
     text = " ".join(strip_control(text).split())
     return Parsed(text or None, raw)

@@ -97,11 +97,14 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
 
 
 def extract_file(path: Path, source: str | None = None, settings: Extractor = RULES_ONLY) -> Record:
+    from .inputs import read_input_bytes  # PDFs and images: their text, and a source naming how it was read
+
     try:
         data = path.read_bytes()
     except OSError as err:  # missing, a folder, no permission
         raise InputNotFoundError(f"cannot read the file ({err.strerror or err}); check the path and its permissions", str(path)) from None
-    return extract_text(decode(data, str(path)), source or str(path), settings)
+    text, read_source = read_input_bytes(data, source or str(path))
+    return extract_text(text, read_source, settings)
 
 
 def model_extractor(path: str | None = None) -> Extractor:

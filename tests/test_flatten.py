@@ -64,7 +64,7 @@ needs_pdf_tools = pytest.mark.skipif(
     reason=f"needs binaries {PDF_BINARIES}; missing: {_missing(*PDF_BINARIES)}",
 )
 needs_raw_html = pytest.mark.skipif(
-    not WATER_HTML.is_file(), reason=f"real EDGAR page not found: {WATER_HTML}"
+    not WATER_HTML.is_file(), reason=f"needs the real EDGAR page {WATER_HTML.name} of the project's shared data (../shared/data/form4-raw), laid beside the repository, not in a plain clone"
 )
 
 
@@ -103,7 +103,7 @@ def water_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     if _missing(*PDF_BINARIES, "pandoc"):
         pytest.skip(f"needs binaries {[*PDF_BINARIES, 'pandoc']}")
     if not WATER_HTML.is_file():
-        pytest.skip(f"real EDGAR page not found: {WATER_HTML}")
+        pytest.skip(f"needs the real EDGAR page {WATER_HTML.name} of the project's shared data (../shared/data/form4-raw), laid beside the repository, not in a plain clone")
     html = WATER_HTML.read_text(encoding="utf-8")
     return F.flatten(html, tmp_path_factory.mktemp("water"), F.ALL_CONVERTERS)
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from form4.cli import app
 from form4.pipeline import extract_file, model_extractor
 from form4.schema import iter_leaves
-from form4.score import load_gold, score_document, score_pairs
+from form4.score import load_gold, score_pairs
 from form4.training.corpus import iter_jsonl
 from form4.training.train import fit_policy, save_policy
 
