@@ -74,6 +74,9 @@ def extract(
     no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),
     model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline directory (default: the shipped models/form4-ner)."),
     workers: int = typer.Option(min(2, os.cpu_count() or 1), "--workers", help="Processes for batches (each loads the model once)."),
+    review_threshold: Optional[float] = typer.Option(
+        None, "--review-threshold", min=0.0, max=1.0, help="List in `review` every field below this confidence (default: the model's measured threshold)."
+    ),
 ) -> None:
     """Extract Form 4 records from flattened text."""
     settings = _settings(no_model, model)
@@ -82,6 +85,10 @@ def extract(
         _fail("error E005: no input files found; pass files, a directory or - for stdin", 2)
     several = len(items) > 1 or any(Path(a).is_dir() for a in inputs if a != "-")
     result = run_batch(items, settings, progress=_progress(len(items)), workers=workers)
+    if review_threshold is not None:
+        from .calibration import with_review
+
+        result.records = [(item, with_review(record, review_threshold)) for item, record in result.records]
     for _, err in result.failures:
         typer.echo(err.one_line(), err=True)
     if fmt is Format.parquet and output is None:
@@ -101,24 +108,37 @@ def score(
     input_dir: Optional[Path] = typer.Option(None, "--input", help="Directory of texts to extract, then score."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     fields: bool = typer.Option(True, "--fields/--no-fields", help="Show the per-field table."),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Draw the reliability diagram of the confidences to FILE.png (needs matplotlib)."),
 ) -> None:
-    """Precision/recall/F1 per field against gold records, by converter."""
+    """Precision/recall/F1 per field against gold records, by converter; the reliability of the confidences."""
     from .evaluate import score_directory
+    from .score import format_reliability, plot_reliability, reliability
 
     if (pred is None) == (input_dir is None):
         _fail("error E010: give exactly one of --pred DIR or --input DIR", 2)
+    if plot is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            _fail(f"{plot}: error E015: --plot needs matplotlib, which is not installed; pip install 'form4[plot]'", 2)
     try:
         report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir)
     except Form4Error as err:
         _fail(err.one_line())
     for name in unmatched:
         typer.echo(f"warning: no gold record for {name}", err=True)
+    rel = reliability(report)
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2))
+        typer.echo(json.dumps(report.to_dict() | {"reliability": rel.to_dict()}, indent=2))
     else:
         from .score import format_report
 
         typer.echo(format_report(report, per_field=fields))
+        if rel.leaves:
+            typer.echo("")
+            typer.echo(format_reliability(rel))
+    if plot is not None:
+        plot_reliability(rel, plot)
 
 
 @app.command()

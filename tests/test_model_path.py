@@ -5,11 +5,9 @@ from pathlib import Path
 import spacy
 
 from form4 import fields as F
-from form4.calibration import Calibrator, kind_of
 from form4.combine import merge_entities, model_rows
 from form4.entities import Entity
 from form4.model import text_regions
-from form4.pipeline import extract_file
 from form4.sections import find_sections
 from form4.tokenizer import FilingTokenizer
 
@@ -74,13 +72,3 @@ def test_arbitration_and_agreement_scores():
     assert F.NATURE in rules_win  # the rules fill what the model missed
     model_win = {e.label: e for e in merge_entities(m, r, frozenset({F.PRICE}))}
     assert model_win[F.PRICE].value_source == "5.00"
-
-
-def test_calibrator_maps_evidence_monotonically(tmp_path):
-    cal = Calibrator(coef=(4.0, -1.0, 0, 0, 0, 0, 0, 0), intercept=-2.0)
-    cal.save(tmp_path / "c.json")
-    loaded = Calibrator.load(tmp_path / "c.json")
-    record = loaded.apply(extract_file(SAMPLES / "001_d8ce4ece6e55602e.txt"))
-    assert all(0 < c < 1 for c in record.confidence.values())
-    assert loaded.probability([0.9, 0, 0, 1, 0, 0, 0, 0]) > loaded.probability([0.5, 0, 0, 1, 0, 0, 0, 0])
-    assert kind_of("/period_of_report") == "date" and kind_of("/issuer/name") == "text"

@@ -125,7 +125,7 @@ def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus") 
 
     nlp = load(str(model_dir))
     arbitration = write_arbitration(model_dir, corpus, nlp)
-    calibrator, calibration = fit(corpus, Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"])))
+    calibrator, calibration = fit(corpus, Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"])), previous=model_dir / "calibration.json")
     calibrator.save(model_dir / "calibration.json")
     (model_dir / "calibration-report.json").write_text(json.dumps(calibration.__dict__, indent=1))
     return {"model_wins": arbitration["model_wins"], "calibration": calibration.__dict__}
