@@ -376,6 +376,7 @@ def report(
     plot: Path | None = None,
     review_threshold_override: float | None = None,
     cache: Path | None = None,
+    with_text: bool = True,
 ) -> dict[str, Any]:
     """Reliability of the shipped calibrator (and of ``before``, another calibration file) on a split."""
     from form4.pipeline import model_extractor
@@ -393,7 +394,7 @@ def report(
             for r in reports.values():
                 r.docs.append(score_document(gold, {}, converter, name))
             continue
-        reports["after"].docs.append(score_document(gold, after_cal.apply(record, text).to_json_dict(), converter, name))
+        reports["after"].docs.append(score_document(gold, after_cal.apply(record, text if with_text else None).to_json_dict(), converter, name))
         if before_cal:
             reports["before"].docs.append(score_document(gold, before_cal.apply(record).to_json_dict(), converter, name))
     out = {}
@@ -434,6 +435,7 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--plot", type=Path, default=None, help="write the reliability diagram (PNG)")
     rep.add_argument("--review-threshold", type=float, default=None)
     rep.add_argument("--json", action="store_true")
+    rep.add_argument("--no-text", action="store_true", help="calibrate without the source text (as a pipeline that does not pass it)")
     rep.add_argument("--cache", type=Path, default=None, help="keep the uncalibrated records here (JSON lines, gzip) and reuse them")
     cmp_ = sub.add_parser("compare", help="held-out comparison of candidate leaf models on the training split")
     cmp_.add_argument("--corpus", type=Path, default=CORPUS)
@@ -441,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     cmp_.add_argument("--limit", type=int, default=None)
     args = parser.parse_args(argv)
     if args.command == "report":
-        result = report(args.corpus, args.split, args.model, args.before, args.limit, args.plot, args.review_threshold, args.cache)
+        result = report(args.corpus, args.split, args.model, args.before, args.limit, args.plot, args.review_threshold, args.cache, not args.no_text)
         if args.json:
             print(json.dumps({k: {"reliability": v["reliability"].to_dict(), "by_converter": {g: r.to_dict() for g, r in v["by_converter"].items()}} for k, v in result.items()}, indent=1))
         else:
