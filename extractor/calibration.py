@@ -100,6 +100,9 @@ _VOWELS = set("aeiouyAEIOUY")
 _ODD = set("©®@°«»§¢£¥¤¦¬¨`~")
 _GLUED = re.compile(r"(?<![(\d,.])\d[\d,.]*\d\)")
 _TAG = re.compile(r"</?[a-zA-Z][^>]{0,40}>")
+_MIXED = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")  # OCR letter/digit confusions: C0mmon, 1O,000, $5O
+_NORMAL_MIXED = re.compile(r"^\(?(?:\d+(?:st|nd|rd|th)|10b5-1|F\d+|\d+[A-Z]?)[),.;:]*$", re.IGNORECASE)
+_UNBALANCED = re.compile(r"\(\d{1,2}(?![\d)])|\(\d{1,2}\]")  # a footnote mark missing its ")": (1  (1]
 _SPACE_RUN = re.compile(r"\S {3,}\S")
 #: A small English / Form 4 vocabulary: the words every Form 4 prints plus common English.
 VOCABULARY = frozenset(
@@ -151,6 +154,8 @@ def text_quality(text: str | None) -> dict[str, float]:
         "odd_glyphs": sum(c in _ODD for c in text) / n_tokens,
         "dictionary_share": sum(w in VOCABULARY for w in alpha) / max(1, len(alpha)),
         "glued_marks": len(_GLUED.findall(text)) / n_lines,
+        "mixed_tokens": sum(bool(_MIXED.search(t)) and not _NORMAL_MIXED.match(t) for t in tokens) / n_tokens,
+        "unbalanced_marks": len(_UNBALANCED.findall(text)) / n_lines,
         "tab_lines": sum("\t" in ln for ln in lines) / n_lines,
         "pipe_lines": sum("|" in ln for ln in lines) / n_lines,
         "markdown_lines": sum(ln.lstrip().startswith("|") for ln in lines) / n_lines,

@@ -378,8 +378,9 @@ def format_reliability(rel: Reliability) -> str:
     return "\n".join(lines)
 
 
-def plot_reliability(rel: Reliability, path: Path, title: str = "Reliability of field confidence") -> None:
-    """Draw the reliability diagram (share right against mean confidence per bin) to ``path``."""
+def plot_reliability(rel: Reliability, path: Path, title: str = "Reliability of field confidence", before: Reliability | None = None) -> None:
+    """Draw the reliability diagram (share right against mean confidence per bin) to ``path``;
+    ``before``, another calibration's reliability on the same predictions, is drawn for comparison."""
     import matplotlib  # an optional dependency (the `plot` extra): callers say how to install it
 
     matplotlib.use("Agg")
@@ -388,7 +389,11 @@ def plot_reliability(rel: Reliability, path: Path, title: str = "Reliability of 
     shown = [b for b in rel.bins if b["leaves"]]
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(6, 6.5), gridspec_kw={"height_ratios": [3, 1]}, sharex=True)
     top.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect calibration")
-    top.plot([b["mean_confidence"] for b in shown], [b["share_right"] for b in shown], marker="o", label="share right per bin")
+    if before is not None:
+        was = [b for b in before.bins if b["leaves"]]
+        top.plot([b["mean_confidence"] for b in was], [b["share_right"] for b in was], marker="s", color="tab:orange", alpha=0.7,
+                 label=f"before (ECE {before.ece:.3f})")
+    top.plot([b["mean_confidence"] for b in shown], [b["share_right"] for b in shown], marker="o", color="tab:blue", label="share right per bin")
     for b in shown:
         top.annotate(f"{b['leaves']:,}", (b["mean_confidence"], b["share_right"]), textcoords="offset points", xytext=(4, -12), fontsize=7)
     top.set_ylabel("share right")

@@ -31,7 +31,7 @@ SAMPLES = ROOT / "samples"
 SEED_001 = SAMPLES / "001_d8ce4ece6e55602e.txt"
 
 CLEAN = "Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned\nCommon Stock 02/01/2024 S 1,000 D $10.00 5,000 D\n" * 5
-JUNK = "Tbl | - Nn-Drvtv Scrts Acqrd, Dspsd ©f, ®r Bnfclly Ownd\nCmmn Stck 02/01/2024 S@ 1,0002) D $10.00 5,000 D°\n" * 5
+JUNK = "Tbl | - Nn-Drvtv Scrts Acqrd, Dspsd ©f, ®r Bnfclly Ownd\nC0mmn Stck 02/01/2024 S@ 1,0002) D $1O.00 5,000 D° (1\n" * 5
 
 
 def test_text_quality_tells_ocr_junk_from_a_clean_page():
@@ -40,6 +40,7 @@ def test_text_quality_tells_ocr_junk_from_a_clean_page():
     assert junk["dictionary_share"] < clean["dictionary_share"] - 0.5
     assert junk["odd_glyphs"] > 0 == clean["odd_glyphs"]
     assert junk["glued_marks"] > 0 == clean["glued_marks"]
+    assert junk["mixed_tokens"] > 0 == clean["mixed_tokens"] and junk["unbalanced_marks"] > 0 == clean["unbalanced_marks"]
     assert converter_family(junk) == "ocr" and converter_family(clean) != "ocr"
     assert text_quality(None) == {} and converter_family({}) is None
 

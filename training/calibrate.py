@@ -404,8 +404,9 @@ def report(
         rel = reliability(r)
         rel.review_threshold = after_cal.review_threshold if label == "after" else (before_cal.review_threshold if before_cal else None)
         out[label] = {"reliability": rel, "by_converter": {g: reliability(Report([d for d in r.docs if d.group == g])) for g in r.groups()}}
-        if plot and label == "after":
-            plot_reliability(rel, plot, title=f"Field confidence on the {split} split ({len(r.docs)} texts)")
+    if plot and "after" in out:
+        before_rel = out["before"]["reliability"] if "before" in out else None
+        plot_reliability(out["after"]["reliability"], plot, f"Field confidence on the {split} split ({len(reports['after'].docs)} texts)", before_rel)
     return out
 
 
