@@ -393,7 +393,8 @@ def plot_reliability(rel: Reliability, path: Path, title: str = "Reliability of 
         was = [b for b in before.bins if b["leaves"]]
         top.plot([b["mean_confidence"] for b in was], [b["share_right"] for b in was], marker="s", color="tab:orange", alpha=0.7,
                  label=f"before (ECE {before.ece:.3f})")
-    top.plot([b["mean_confidence"] for b in shown], [b["share_right"] for b in shown], marker="o", color="tab:blue", label="share right per bin")
+    top.plot([b["mean_confidence"] for b in shown], [b["share_right"] for b in shown], marker="o", color="tab:blue",
+             label=f"share right per bin (ECE {rel.ece:.3f})" if before is None else f"after (ECE {rel.ece:.3f})")
     for b in shown:
         top.annotate(f"{b['leaves']:,}", (b["mean_confidence"], b["share_right"]), textcoords="offset points", xytext=(4, -12), fontsize=7)
     top.set_ylabel("share right")
