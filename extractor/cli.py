@@ -137,7 +137,10 @@ def extract(
     engine: Engine = typer.Option(Engine.local, "--engine", help="local (worker processes) or dask (a Dask cluster; needs form4[dask])."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a local cluster)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write a review page (HTML): the text with every field's span coloured by confidence. A directory for several inputs."),
-    threshold: float = typer.Option(REVIEW_THRESHOLD, "--review-threshold", help="Fields below this confidence are listed first on the review page."),
+    review_threshold: Optional[float] = typer.Option(
+        None, "--review-threshold", min=0.0, max=1.0,
+        help="List in `review` (and first on the review page) every field below this confidence (default: the model's measured threshold).",
+    ),
     issuer_cik: Optional[str] = typer.Option(None, "--issuer-cik", help="The issuer's CIK for --format xml (not printed on the form; default 0000000000 and a warning)."),
     owner_cik: List[str] = typer.Option([], "--owner-cik", help="A reporting owner's CIK for --format xml, once per owner in order (default 0000000000 and a warning)."),
 ) -> None:
@@ -148,7 +151,7 @@ def extract(
     from .xml_writer import using
 
     xml_options = _xml_options(fmt, issuer_cik, owner_cik)
-    settings = _settings(no_model, model)
+    settings = _with_review_threshold(_settings(no_model, model), review_threshold)
     items = collect_inputs(inputs)
     if not items:
         _fail("error E005: no input files found; pass files, a directory or - for stdin", 2)
@@ -166,7 +169,7 @@ def extract(
     except Form4Error as err:
         _fail(err.one_line(), 2)
     if report is not None:
-        _write_reports(result, report, several, threshold)
+        _write_reports(result, report, several, review_threshold if review_threshold is not None else REVIEW_THRESHOLD)
     _finish(result, several, summary)
 
 
@@ -193,6 +196,15 @@ def _finish(result, several: bool, summary: Optional[Path]) -> None:
         raise typer.Exit(130)
     if result.failures:
         raise typer.Exit(1)
+
+
+def _with_review_threshold(settings, threshold: float | None):
+    """The extractor with its calibrator's review threshold set (records list the fields below it)."""
+    from dataclasses import replace
+
+    if threshold is None or getattr(settings, "calibrator", None) is None:
+        return settings
+    return replace(settings, calibrator=settings.calibrator.with_review_threshold(threshold))
 
 
 def _write_reports(result, report: Path, several: bool, threshold: float) -> None:
@@ -230,25 +242,38 @@ def score(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     fields: bool = typer.Option(True, "--fields/--no-fields", help="Show the per-field table."),
     use_model: bool = typer.Option(True, "--model/--no-model", help="With --input: extract with the model (default) or rules only."),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Draw the reliability diagram of the confidences to FILE.png (needs matplotlib)."),
 ) -> None:
-    """Precision/recall/F1 per field against gold records, by converter."""
+    """Precision/recall/F1 per field against gold records, by converter; the reliability of the confidences."""
     from .evaluate import score_directory
+    from .score import format_reliability, plot_reliability, reliability
 
     if (pred is None) == (input_dir is None):
         _fail("error E010: give exactly one of --pred DIR or --input DIR", 2)
     settings = _settings(not use_model, None) if input_dir is not None else None
+    if plot is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            _fail(f"{plot}: error E015: --plot needs matplotlib, which is not installed; pip install 'form4[plot]'", 2)
     try:
         report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir, settings=settings)
     except Form4Error as err:
         _fail(err.one_line())
     for name in unmatched:
         log.warning(f"warning: no gold record for {name}")
+    rel = reliability(report)
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2))
+        typer.echo(json.dumps(report.to_dict() | {"reliability": rel.to_dict()}, indent=2))
     else:
         from .score import format_report
 
         typer.echo(format_report(report, per_field=fields))
+        if rel.leaves:
+            typer.echo("")
+            typer.echo(format_reliability(rel))
+    if plot is not None:
+        plot_reliability(rel, plot)
 
 
 @app.command()

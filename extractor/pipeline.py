@@ -93,7 +93,7 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
         header = merge_header(header, entities, sections, settings.model_wins)
         footer = merge_footer(footer, entities, sections, settings.model_wins)
     record = assemble(header, rows, footer, source=source)
-    return settings.calibrator.apply(record) if settings.calibrator else record
+    return settings.calibrator.apply(record, text=text) if settings.calibrator else record
 
 
 def extract_file(path: Path, source: str | None = None, settings: Extractor = RULES_ONLY) -> Record:

@@ -181,6 +181,14 @@ class Record(_Frozen):
         description="JSON pointer of every non-null leaf -> confidence in [0, 1]",
     )
     warnings: tuple[Text, ...] = ()
+    review: tuple[str, ...] = Field(
+        default=(),
+        description="JSON pointers of the leaves whose confidence is below the review threshold: check these by hand",
+    )
+    record_confidence: Optional[float] = Field(
+        default=None,
+        description="probability that every field of the record is right (null without a calibrated model)",
+    )
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -205,10 +213,15 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
+#: Top-level keys of a dumped record that describe it rather than the filing.
+METADATA = frozenset({"confidence", "warnings", "review", "record_confidence", "source", "unrecoverable"})
+
+
 def iter_leaves(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
     """(JSON pointer, value) of every non-null leaf of a dumped record.
 
-    ``confidence``, ``warnings`` and ``source`` are metadata, not leaves.
+    ``confidence``, ``warnings``, ``review``, ``record_confidence`` and ``source`` are
+    metadata, not leaves.
 
     >>> iter_leaves({"issuer": {"name": "X", "cik": None}, "footnotes": [{"id": "F1"}]})
     [('/issuer/name', 'X'), ('/footnotes/0/id', 'F1')]
@@ -216,7 +229,7 @@ def iter_leaves(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
     if isinstance(obj, dict):
         for key, value in obj.items():
-            if not prefix and key in ("confidence", "warnings", "source", "unrecoverable"):
+            if not prefix and key in METADATA:
                 continue
             out.extend(iter_leaves(value, f"{prefix}/{_escape(str(key))}"))
     elif isinstance(obj, (list, tuple)):

@@ -139,7 +139,7 @@ def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus", 
     from form4.pipeline import Extractor
 
     from .arbitrate import fit_arbitration
-    from .calibrate import TooFewExamples, fit
+    from .calibrate import fit
 
     nlp = load(str(model_dir))
     arbitration = fit_arbitration(corpus, nlp) if (corpus / "gold.jsonl.gz").exists() else {"texts": 0}
@@ -149,10 +149,9 @@ def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus", 
         kept = model_dir / "arbitration.json"
         return {"model_wins": json.loads(kept.read_text())["model_wins"] if kept.exists() else [], "calibration": note}
     (model_dir / "arbitration.json").write_text(json.dumps(arbitration, indent=1))
-    try:
-        calibrator, calibration = fit(corpus, Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"])))
-    except TooFewExamples as err:
-        return {"model_wins": arbitration["model_wins"], "calibration": keep_previous(model_dir, previous, ("calibration.json",), str(err))}
+    # a training split too small to fit a calibration on keeps the previous one (fit says so)
+    prior = next((d / "calibration.json" for d in (previous, model_dir) if d is not None and (d / "calibration.json").exists()), None)
+    calibrator, calibration = fit(corpus, Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"])), previous=prior)
     calibrator.save(model_dir / "calibration.json")
     (model_dir / "calibration-report.json").write_text(json.dumps(calibration.__dict__, indent=1))
     return {"model_wins": arbitration["model_wins"], "calibration": calibration.__dict__}
