@@ -148,7 +148,7 @@ def run_dask(
     with _client(client, scheduler, workers) as dask_client:
         from distributed import as_completed
 
-        futures = {dask_client.submit(extract_url, item.source, model, key=f"form4-{n}-{item.source}", pure=False): item for n, item in enumerate(todo)}
+        futures = {dask_client.submit(extract_url, item.source, model, pure=False): item for item in todo}  # a fresh key per run: no stale results
         try:
             for future in as_completed(futures):
                 item = futures[future]
