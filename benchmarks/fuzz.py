@@ -244,10 +244,12 @@ def contract_breaches(data: dict[str, Any]) -> list[str]:
 def _xml_breaches(record) -> list[str]:
     from xml.dom.minidom import parseString
 
-    from form4.xml_writer import to_xml
+    from form4.xml_writer import XMLWriteError, to_xml
 
     try:
         parseString(to_xml(record).encode("utf-8"))
+    except XMLWriteError:
+        return []  # a record the XML cannot hold (no date at all) is refused with one typed error line, not written
     except Exception as err:  # noqa: BLE001
         return [f"xml not well-formed: {err}"]
     return []

@@ -133,7 +133,7 @@ def decode_bytes(data: bytes, source: str | None = None) -> Decoded:
     one; text that is not UTF-8 but reads as Windows-1252 is taken with a warning.
 
     >>> decode_bytes("Müller".encode("utf-16")).text, decode_bytes("Müller".encode("latin-1") + b" filed")
-    ('Müller', Decoded(text='Müller filed', warnings=('the input is not UTF-8; read it as Windows-1252 (Latin-1), check accented names',)))
+    ('Müller', Decoded(text='Müller filed', warnings=('the input is not UTF-8; read it as Windows-1252 (Latin-1), check accented names',), source=None))
     """
     from .inputs import read_document, source_with
 

@@ -15,16 +15,6 @@ def test_regions_cover_the_value_sections():
     assert "Reminder: Report on a separate line" not in covered
 
 
-def test_calibrator_maps_evidence_monotonically(tmp_path):
-    cal = Calibrator(coef=(4.0, -1.0, 0, 0, 0, 0, 0, 0), intercept=-2.0)
-    cal.save(tmp_path / "c.json")
-    loaded = Calibrator.load(tmp_path / "c.json")
-    record = loaded.apply(extract_file(SAMPLES / "001_d8ce4ece6e55602e.txt"))
-    assert all(0 < c < 1 for c in record.confidence.values())
-    assert loaded.probability([0.9, 0, 0, 1, 0, 0, 0, 0]) > loaded.probability([0.5, 0, 0, 1, 0, 0, 0, 0])
-    assert kind_of("/period_of_report") == "date" and kind_of("/issuer/name") == "text"
-
-
 def test_a_region_longer_than_the_model_reads_at_once_is_read_in_pieces(monkeypatch):
     import spacy
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from form4.calibration import Calibrator
 from form4.cli import app
 from form4.pipeline import extract_file, model_extractor
 from form4.schema import iter_leaves
@@ -131,10 +132,11 @@ def fresh_model(tmp_path):
 
 def test_calibrating_on_fields_that_are_all_right_says_so_instead_of_failing_in_numpy(one_filing_corpus):
     from form4.pipeline import RULES_ONLY
-    from form4.training.calibrate import TooFewExamples, fit
+    from form4.training.calibrate import fit
 
-    with pytest.raises(TooFewExamples, match="of them right: a calibration needs right and wrong ones"):
-        fit(one_filing_corpus, RULES_ONLY)
+    calibrator, report = fit(one_filing_corpus, RULES_ONLY, previous=SHIPPED / "calibration.json")
+    assert report.status.startswith("kept the previous calibration") and "class(es)" in report.status
+    assert calibrator == Calibrator.load(SHIPPED / "calibration.json")
 
 
 def test_a_corpus_too_small_for_the_policy_keeps_the_previous_one_and_says_so(one_filing_corpus, fresh_model, tmp_path):
@@ -153,8 +155,8 @@ def test_a_policy_fitted_where_calibration_cannot_be_keeps_the_previous_calibrat
     monkeypatch.setattr(train, "MIN_POLICY_TEXTS", 1)
     policy = fit_policy(fresh_model, one_filing_corpus, previous=save_policy(SHIPPED, tmp_path / "previous"))
 
-    assert "a calibration needs right and wrong ones; kept calibration.json of" in policy["calibration"]
-    assert (fresh_model / "calibration.json").read_text() == (SHIPPED / "calibration.json").read_text()
+    assert policy["calibration"]["status"].startswith("kept the previous calibration")
+    assert Calibrator.load(fresh_model / "calibration.json") == Calibrator.load(SHIPPED / "calibration.json")
     assert json.loads((fresh_model / "arbitration.json").read_text())["texts"] == 1  # fitted on the one filing
 
 

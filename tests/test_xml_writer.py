@@ -159,7 +159,7 @@ def test_the_cli_writes_one_xml_document_per_input_into_the_output_directory(tmp
     refused = runner.invoke(app, ["extract", "--no-model", str(ROOT / "samples"), "-f", "xml"])
     assert refused.exit_code == 2 and "E042" in refused.output and "<?xml" not in refused.output
     one_file = runner.invoke(app, ["extract", "--no-model", str(ROOT / "samples"), "-f", "xml", "-o", str(tmp_path / "all.xml")])
-    assert one_file.exit_code == 2 and "E042" in one_file.output and not (tmp_path / "all.xml").exists()
+    assert one_file.exit_code == 2 and "E023" in one_file.output and not (tmp_path / "all.xml").exists()
     done = runner.invoke(app, ["extract", "--no-model", str(ROOT / "samples"), "-f", "xml", "-o", str(tmp_path),
                                "--issuer-cik", "1107843", "--owner-cik", "1234567"])
     assert done.exit_code == 0, done.output
