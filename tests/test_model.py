@@ -1,9 +1,7 @@
 """The model's side of the path: the regions it reads; the calibrator that turns evidence into confidence."""
 
 from conftest import SAMPLES
-from form4.calibration import Calibrator, kind_of
 from form4.model import text_regions
-from form4.pipeline import extract_file
 
 
 def test_regions_cover_the_value_sections():
