@@ -237,7 +237,7 @@ def test_score_takes_no_model_to_score_the_rules_alone():
 
 def test_training_output_goes_to_stderr_without_colours_when_not_a_terminal():
     code = (
-        "from form4.cli import library_output_on_stderr\n"
+        "from form4.cli_training import library_output_on_stderr\n"
         "with library_output_on_stderr():\n"
         "    from spacy.cli.train import msg\n"
         "    msg.good('trained'); msg.row(['E', '#', 'LOSS']); print('plain print')\n"
