@@ -50,6 +50,7 @@ from .xml_prepare import (  # noqa: F401  (public here as before)
     using,
     CIK_PLACEHOLDER,
     NOT_READ,
+    PLACEHOLDER_NOTE,
     XMLWriteError,
     XmlOptions,
     check_cik,
