@@ -32,6 +32,7 @@ def output_names(items: list[Input], fmt: str) -> dict[str, Path]:
     those still alike (the same name under two arguments) get the argument's folder name first
     (``d1/x.txt.json``, ``d2/x.txt.json``), and any still alike the whole path as given.
 
+    >>> from form4.batch import Input
     >>> files = ["d1/x.txt", "d2/x.text", "y.txt", "d3/y.txt"]
     >>> items = [Input(Path(p), Path(Path(p).name), p) for p in files]
     >>> [str(output_names(items, "json")[p]) for p in files]
