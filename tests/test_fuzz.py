@@ -2,7 +2,7 @@
 
 The mutations and the contract check are benchmarks/fuzz.py's (the long run: ``--n 100000``);
 here a short hypothesis run over the samples, the parsers' properties, and reproducers of what the
-long run found (marked xfail until the reader modules are fixed; see NOTES-robust.md).
+long run found (docs/notes/NOTES-robust.md); the ones whose time still depends on the machine are non-strict xfails.
 """
 
 import math
@@ -142,7 +142,7 @@ REPRODUCERS = {
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="cost grows faster than the input in the reader modules (NOTES-robust.md); the lead fixes it")
+@pytest.mark.xfail(strict=False, reason="time limits: the quadratic row split and tag pattern are fixed (these pass on a quiet machine); kept as guards measured under load")
 @pytest.mark.parametrize("name", sorted(REPRODUCERS))
 def test_a_pathological_input_finishes_within_10_seconds_by_the_rules(name):
     assert _seconds_or_outcome(REPRODUCERS[name])[0] in ("ok", "E003", "E004")
@@ -156,7 +156,7 @@ def test_a_table_region_over_a_million_characters_reads_with_the_model(model):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="10,000 rows with the model take minutes (the calibrator's warning regex, NOTES-robust.md)")
+@pytest.mark.xfail(strict=False, reason="10,000 rows with the model: over 10 s on a loaded 2-core machine (docs/notes/NOTES-robust.md)")
 def test_a_10000_row_filing_finishes_within_10_seconds_with_the_model(model):
     text = _insert(SAMPLE, ["Common Stock 01/02/2021 S 100 D $5.00 900 D"] * 10_000)
     assert _seconds_or_outcome(text, model)[0] == "ok"
