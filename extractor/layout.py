@@ -167,6 +167,9 @@ def atoms_of(text: str, cells: tuple[Cell, ...]) -> list[Atom]:
     return out
 
 
+_NEWLINE = re.compile("\n")
+
+
 class TextIndex:
     """Lines, cells and atoms of one text, each computed once and shared by every reader.
 
@@ -185,7 +188,14 @@ class TextIndex:
         self.text = text
         self._lines: dict[tuple[int, int], list[Line]] = {}
         self._atoms: dict[tuple[Cell, ...], list[Atom]] = {}
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]  # where each line starts
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each line starts (computed when first asked: only the model's row grouping asks)."""
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+        return self._starts
 
     def lines(self, start: int, end: int) -> list[Line]:
         """``split_lines`` of ``text[start:end]``."""
