@@ -22,7 +22,7 @@ from form4.training.annotations import (
     to_js,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SEED = ROOT / "samples" / "000_46eb1dd4f8015172.txt"
 
 

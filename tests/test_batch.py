@@ -23,7 +23,7 @@ from form4.batch import (
 )
 from form4.pipeline import RULES_ONLY, Extractor
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 
 

@@ -26,7 +26,7 @@ from form4.schema import Record, iter_leaves, json_schema
 from form4.score import load_gold
 from form4.training.calibrate import Examples, fit, fit_examples, folds, review_threshold
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLES = ROOT / "samples"
 SEED_001 = SAMPLES / "001_d8ce4ece6e55602e.txt"
 

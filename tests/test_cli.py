@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLES = ROOT / "samples"
 SEED = SAMPLES / "000_46eb1dd4f8015172.txt"
 

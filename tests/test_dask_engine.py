@@ -12,7 +12,7 @@ from form4.batch import collect_inputs, run_batch  # noqa: E402
 from form4.dask_engine import FAILURES, RECORDS, TRANSACTIONS, expand_inputs, run_dask  # noqa: E402
 from form4.pipeline import RULES_ONLY  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 DEV = ROOT / "annotations" / "corpus" / "dev.jsonl.gz"
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 if str(ROOT) not in sys.path:  # `training` is not an installed package
     sys.path.insert(0, str(ROOT))
 

@@ -7,7 +7,6 @@ long run found (docs/notes/NOTES-robust.md); the ones whose time still depends o
 
 import math
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -18,7 +17,7 @@ from form4.normalize import MAX_INTEGER_DIGITS, NEGATIVE_NOTE, clean_text, parse
 from form4.pipeline import RULES_ONLY
 from form4.schema import NonDerivativeTransaction, Record
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import fuzz  # noqa: E402
 

@@ -16,7 +16,7 @@ from form4.schema import Record
 from form4.training import heldout as H
 from form4.training.render import render_html
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 RAW = ROOT.parent / "shared" / "data" / "form4-raw"
 SEED_TEXT = ROOT / "samples" / "000_46eb1dd4f8015172.txt"
 SEED_GOLD = ROOT / "annotations" / "gold" / "000_46eb1dd4f8015172.json"

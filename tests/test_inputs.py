@@ -19,7 +19,7 @@ from form4.pipeline import RULES_ONLY, extract_file, extract_text
 from form4.schema import Record
 from form4.score import Report, load_gold, score_document
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLE = "000_46eb1dd4f8015172"
 TOOLS = ("chromium", "pdftotext", "pdftoppm", "tesseract")
 MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]

@@ -1,9 +1,8 @@
 """The distribution installs one import package, form4, with every subpackage of the repository."""
 
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 
 
 def test_every_package_folder_of_the_repository_is_in_the_distribution():

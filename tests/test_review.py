@@ -10,7 +10,7 @@ import pytest
 from form4.pipeline import extract_file
 from form4.review import locate, render
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SEED = ROOT / "samples" / "000_46eb1dd4f8015172.txt"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -4,13 +4,12 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from form4.score import BINS, Counts, DocScore, Gold, Report, format_reliability, plot_reliability, reliability, score_document, scored_leaves
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLES = ROOT / "samples"
 
 

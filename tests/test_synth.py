@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from form4.schema import Record
 from form4.training.synth import TRANSACTION_CODES, Stats, measure, synthesise
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 _RAW_CANDIDATES = [Path(os.environ["FORM4_RAW"])] if os.environ.get("FORM4_RAW") else []
 _RAW_CANDIDATES += [ROOT.parent / "shared/data/form4-raw", ROOT.parents[1] / "shared/data/form4-raw"]
 RAW = next((p for p in _RAW_CANDIDATES if p.is_dir()), None)

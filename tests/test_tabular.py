@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -17,7 +16,7 @@ from form4.schema import Issuer, NonDerivativeHolding, Record, ReportingOwner
 from form4.tabular import COLUMN_NAMES, table, to_csv, to_parquet
 from form4.training.corpus import iter_jsonl
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 
 #: the documented columns and their Parquet types (NOTES / README "Tables")

@@ -17,7 +17,7 @@ from form4.score import load_gold, score_pairs
 from form4.training.corpus import iter_jsonl
 from form4.training.train import fit_policy, save_policy
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SHIPPED = ROOT / "models" / "form4-ner"
 CORPUS = ROOT / "annotations" / "corpus"
 SAMPLES = ROOT / "samples"

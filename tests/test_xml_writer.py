@@ -26,7 +26,7 @@ from form4.training.corpus import iter_jsonl
 from form4.xml_reader import read_ownership_xml
 from form4.xml_writer import CIK_PLACEHOLDER, PLACEHOLDER_NOTE, XmlOptions, schema_errors, to_xml, using, write
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 DEV = ROOT / "annotations" / "corpus" / "dev.jsonl.gz"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
