@@ -414,6 +414,8 @@ def remove_rules(image: np.ndarray, dpi: int, vertical: bool = True) -> np.ndarr
 
 
 RULES = ("keep", "horizontal", "all")
+#: rule setting -> the suffix of the converter names that use it
+RULE_SUFFIX = {"keep": "keeprules", "horizontal": "nohrules", "all": "norules"}
 
 
 def _check_rules(rules: str) -> None:
@@ -432,7 +434,7 @@ def ocr(pdf: Path, dpi: int, psm: int, rules: str = "keep") -> str:
     """
     _check_rules(rules)
     clean = None if rules == "keep" else partial(_without_rules, dpi=dpi, rules=rules)
-    return _ocr_raster(pdf, dpi, psm, f"ocr-{dpi}-psm{psm}", clean)
+    return _ocr_raster(pdf, dpi, psm, f"ocr-{dpi}-psm{psm}-{RULE_SUFFIX[rules]}", clean)
 
 
 def _without_rules(images: list[np.ndarray], dpi: int, rules: str) -> list[np.ndarray]:
@@ -445,7 +447,12 @@ def _without_rules(images: list[np.ndarray], dpi: int, rules: str) -> list[np.nd
 def _ocr_raster(
     pdf: Path, dpi: int, psm: int, name: str, clean: Callable[[list[np.ndarray]], list[np.ndarray]] | None
 ) -> str:
-    """``pdftoppm`` the pages, pass their images through ``clean`` (if any), OCR them."""
+    """``pdftoppm`` the pages, pass their images through ``clean`` (if any), OCR them.
+
+    Tesseract writes its word boxes too (``tsv``, one run for both): they are kept beside the
+    PDF as ``<name>.tsv`` so that the corpus can lay the words out by their geometry later
+    without running OCR again.
+    """
     with tempfile.TemporaryDirectory(prefix="form4-ocr-") as tmp:
         prefix = Path(tmp) / "page"
         _run(name, ["pdftoppm", "-gray", "-r", str(dpi), str(pdf), str(prefix)])
@@ -457,8 +464,14 @@ def _ocr_raster(
                 write_pgm(page, image)
         listing = Path(tmp) / "pages.txt"
         listing.write_text("".join(f"{page}\n" for page in pages), encoding="utf-8")
-        cmd = ["tesseract", str(listing), "-", "--psm", str(psm), "-l", "eng"]
-        return _run(name, cmd, env=_single_thread_env())
+        base = Path(tmp) / "ocr"
+        cmd = ["tesseract", str(listing), str(base), "--psm", str(psm), "-l", "eng", "txt", "tsv"]
+        _run(name, cmd, env=_single_thread_env())
+        text = base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace")
+        tsv = base.with_suffix(".tsv")
+        if tsv.exists():
+            shutil.copyfile(tsv, pdf.parent / f"{name}.tsv")
+        return text
 
 
 # ------------------------------------------------------------ scan simulation
@@ -551,7 +564,7 @@ def scan_ocr(pdf: Path, dpi: int, psm: int, rules: str = "keep") -> str:
     filing always scans the same way), optionally cleared of table rules, then read.
     """
     _check_rules(rules)
-    return _ocr_raster(pdf, dpi, psm, f"scan-{dpi}-psm{psm}", partial(_scanned, dpi=dpi, rules=rules))
+    return _ocr_raster(pdf, dpi, psm, f"scan-{dpi}-psm{psm}-{RULE_SUFFIX[rules]}", partial(_scanned, dpi=dpi, rules=rules))
 
 
 def _page_number(path: Path) -> int:
@@ -679,6 +692,7 @@ CONVERTERS: dict[str, Callable[[Path], str]] = {
     "ocr-300-psm4-norules": ocr_300_psm4,
     "pypdf": pypdf_text,
     "pdfminer": pdfminer_text,
+    "scan-300-psm4-norules": partial(scan_ocr, dpi=300, psm=4, rules="all"),
 }
 
 
@@ -776,6 +790,7 @@ _CORPUS_TABLE: tuple[Converter, ...] = (
     Converter("pdfminer", "text-layer", "pdf", pdfminer_text, ("py:pdfminer",)),
     Converter("pandoc-gfm", "markdown", "html", pandoc_gfm, ("pandoc",)),
     Converter("pandoc-plain", "html-text", "html", pandoc_plain, ("pandoc",)),
+    Converter("scan-300-psm4-norules", "scan", "pdf", CONVERTERS["scan-300-psm4-norules"], (*_OCR_TOOLS, "py:PIL")),
 )
 _CORPUS_NAMES = {c.name for c in _CORPUS_TABLE}
 
@@ -802,6 +817,7 @@ TABLE: tuple[Converter, ...] = (
     *(
         Converter(f"scan-{dpi}-psm{psm}-{suffix}", "scan", "pdf", partial(scan_ocr, dpi=dpi, psm=psm, rules=rules), (*_OCR_TOOLS, "py:PIL"))
         for dpi, psm, (suffix, rules) in product(SCAN_GRID["dpi"], SCAN_GRID["psm"], RULE_SETTINGS.items())
+        if f"scan-{dpi}-psm{psm}-{suffix}" not in _CORPUS_NAMES
     ),
 )
 REGISTRY: dict[str, Converter] = {c.name: c for c in TABLE}
