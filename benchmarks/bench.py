@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 _WORKER = r"""
 import json, resource, sys, time
 from pathlib import Path
-from form4.batch import collect_inputs, run_batch
-from form4.pipeline import RULES_ONLY, model_extractor
+from form4.run.batch import collect_inputs, run_batch
+from form4.run.pipeline import RULES_ONLY, model_extractor
 folder, mode, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
 start = time.perf_counter()  # the model's load is part of the run
 settings = model_extractor() if mode == "model" else RULES_ONLY

@@ -37,7 +37,7 @@ def write_texts(n: int) -> Path:
 def measure(folder: Path, workers: int, model: str | None) -> dict[str, float]:
     from distributed import Client, LocalCluster
 
-    from form4.dask_engine import run_dask
+    from form4.run.dask_engine import run_dask
 
     out = Path(tempfile.mkdtemp(prefix="form4-bench-dask-out-"))
     start = time.perf_counter()

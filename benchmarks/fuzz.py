@@ -244,7 +244,7 @@ def contract_breaches(data: dict[str, Any]) -> list[str]:
 def _xml_breaches(record) -> list[str]:
     from xml.dom.minidom import parseString
 
-    from form4.xml_writer import XMLWriteError, to_xml
+    from form4.io.xml_writer import XMLWriteError, to_xml
 
     try:
         parseString(to_xml(record).encode("utf-8"))
@@ -258,7 +258,7 @@ def _xml_breaches(record) -> list[str]:
 # ---------------------------------------------------------------- one input (in a worker)
 def fuzz_one(extractors: dict[str, Any], job: tuple[int, str]) -> dict[str, Any]:
     """Extract input ``seed`` with the mode's extractor; classify the outcome."""
-    from form4.batch import decode_bytes, extract_decoded
+    from form4.run.batch import decode_bytes, extract_decoded
     from form4.errors import Form4Error
 
     seed, mode = job
@@ -284,7 +284,7 @@ def fuzz_one(extractors: dict[str, Any], job: tuple[int, str]) -> dict[str, Any]
 
 
 def extractors(mode: str) -> dict[str, Any]:
-    from form4.pipeline import RULES_ONLY, model_extractor
+    from form4.run.pipeline import RULES_ONLY, model_extractor
 
     out: dict[str, Any] = {"rules": RULES_ONLY}
     if mode in ("model", "both"):
@@ -295,7 +295,7 @@ def extractors(mode: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- the run
 def run(seeds: list[int], mode: str, workers: int, limit: float, progress: bool = True, report: Path | None = None) -> dict[str, Any]:
     """Extract every seed's input; the report so far is rewritten every 1,000 inputs (a stopped run still reports)."""
-    from form4.batch import WorkerPool
+    from form4.run.batch import WorkerPool
     from form4.errors import Form4Error
 
     modes = ["rules", "model"] if mode == "both" else [mode]

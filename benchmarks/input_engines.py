@@ -1,18 +1,18 @@
 """Which text-layer library and which OCR engine `form4 extract FILE.pdf|IMAGE` should use,
 measured on the corpus's own pages: dev-split filings (owners never seen in training)
-rendered like EDGAR (`form4.training.render`), printed to PDF by Chromium, then
+rendered like EDGAR (`form4.training.pages.render`), printed to PDF by Chromium, then
 
 * read through the PDF's text layer by poppler's `pdftotext -layout` (what form4 ships),
   pypdfium2 (plain text: it has no layout mode) and pdfplumber (`layout=True`);
 * "scanned": every page rasterised at 200 dpi, rotated 0.5 degrees, saved as JPEG (quality 75)
   and put back in a PDF (a scanned multi-page PDF with no text layer), then OCR'd by tesseract
   as form4 ships it (`tesseract`, and `tesseract-psm4` whatever `inputs.OCR_PSM` says:
-  `form4.inputs`, 300 dpi, upright by OSD, table rules removed, `--psm 4`), `--psm 6` without
+  `form4.io.inputs`, 300 dpi, upright by OSD, table rules removed, `--psm 4`), `--psm 6` without
   the orientation step (`tesseract-psm6-no-osd`), and RapidOCR (`rapidocr-onnxruntime`, its bundled models, angle
   classifier on; its boxes laid out on a character grid to give layout-like lines);
 * the same scans turned 90, 180 and 270 degrees (the first few filings), through form4's path.
 
-Each text is extracted with the shipped model (rules + NER) and scored with `form4.score`
+Each text is extracted with the shipped model (rules + NER) and scored with `form4.score.metrics`
 against the filing's gold record (field F1 over every printed field), as `form4 evaluate` does.
 
     .venv/bin/python benchmarks/input_engines.py [--n 24] [--rotated 6] [--work /tmp/form4-inputs]
@@ -33,12 +33,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from form4 import inputs  # noqa: E402
-from form4.pipeline import RULES_ONLY, model_extractor  # noqa: E402
+from form4.io import inputs  # noqa: E402
+from form4.run.pipeline import RULES_ONLY, model_extractor  # noqa: E402
 from form4.training.corpus import DEFAULT_RAW, load_filings  # noqa: E402
 from form4.training.evaluate import _score_texts, corpus_golds, corpus_items  # noqa: E402
-from form4.training.flatten import html_to_pdf  # noqa: E402
-from form4.training.render import render_html  # noqa: E402
+from form4.training.convert import html_to_pdf  # noqa: E402
+from form4.training.pages.render import render_html  # noqa: E402
 from form4.schema import Record  # noqa: E402
 
 SCAN_DPI = 200
@@ -114,7 +114,7 @@ def pdfplumber_text(pdf: Path) -> str:
 
 
 def tesseract_psm6(pdf: Path) -> str:
-    from form4.training.flatten import remove_rules, write_pgm
+    from form4.io.raster import remove_rules, write_pgm
     import subprocess
     import tempfile
 

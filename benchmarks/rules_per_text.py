@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from form4.errors import Form4Error
-from form4.pipeline import RULES_ONLY, extract_text
+from form4.run.pipeline import RULES_ONLY, extract_text
 
 ROOT = Path(__file__).resolve().parents[1]
 

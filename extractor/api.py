@@ -17,16 +17,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import Form4Error
-from .pipeline import RULES_ONLY, Extractor, model_extractor
-from .pipeline import extract_file as _extract_file
-from .pipeline import extract_text as _extract_text
+from .run.pipeline import RULES_ONLY, Extractor, model_extractor
+from .run.pipeline import extract_file as _extract_file
+from .run.pipeline import extract_text as _extract_text
 from .schema import Record
 
 
 @lru_cache(maxsize=1)
 def default_extractor() -> Extractor:
     """The shipped model with its calibration (loaded once), or the rules when no model is installed."""
-    from .model import model_path
+    from .model.ner import model_path
 
     return model_extractor() if model_path() is not None else RULES_ONLY
 

@@ -18,7 +18,7 @@ Checkbox = tuple["bool | None", float]
 class Entity:
     """A labelled span ``text[start:end]``.
 
-    ``score`` is the evidence strength in [0, 1] (a named level of :mod:`form4.evidence`
+    ``score`` is the evidence strength in [0, 1] (a named level of :mod:`form4.form.evidence`
     for rules, the model's score for the model); ``source`` says who found it ("rule",
     "model", "model+rule", "derived"). A value rebuilt from fragments or arithmetic carries
     the repaired text in ``value_text`` while ``start``/``end`` still point at what was printed.

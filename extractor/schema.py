@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
-from .normalize import MAX_INTEGER_DIGITS, strip_control
+from .form.normalize import MAX_INTEGER_DIGITS, strip_control
 
 SCHEMA_VERSION = "1.0"
 

@@ -17,8 +17,8 @@ from form4.schema import (
     ReportingOwner,
     Signature,
 )
-from form4.score import load_gold
-from form4.tokenizer import FilingTokenizer
+from form4.score.metrics import load_gold
+from form4.model.tokenizer import FilingTokenizer
 from form4.training.align import Alignment, align_record, coverage, expected_values
 
 SEED = "000_46eb1dd4f8015172"

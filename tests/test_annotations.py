@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from form4.fields import LABELS
+from form4.form.fields import LABELS
 from form4.schema import Record
-from form4.score import load_gold
+from form4.score.metrics import load_gold
 from form4.training.align import align_record
 from form4.training.annotations import (
     HASH_KEY,
@@ -37,7 +37,7 @@ def seed():
 
 @pytest.fixture(scope="module")
 def extractor():
-    from form4.pipeline import model_extractor
+    from form4.run.pipeline import model_extractor
 
     return model_extractor(str(ROOT / "models" / "form4-ner"))
 

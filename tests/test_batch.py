@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from form4.batch import (
+from form4.run.batch import (
     LATIN1_WARNING,
     Input,
     WorkerPool,
@@ -21,7 +21,7 @@ from form4.batch import (
     run_batch,
     write_atomic,
 )
-from form4.pipeline import RULES_ONLY, Extractor
+from form4.run.pipeline import RULES_ONLY, Extractor
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
@@ -179,7 +179,7 @@ def test_a_batch_stopped_at_a_random_moment_and_resumed_gives_the_same_outputs(t
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from form4.batch import output_names  # noqa: E402
+from form4.run.batch import output_names  # noqa: E402
 
 
 @settings(max_examples=200, deadline=None)

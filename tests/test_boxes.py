@@ -1,10 +1,10 @@
-"""form4.boxes: header boxes 1-6 cut and read (the relationship box, streets, cities)."""
+"""form4.read.boxes: header boxes 1-6 cut and read (the relationship box, streets, cities)."""
 
 import re
 
 
 def test_a_director_box_whose_label_ocr_cut_is_unknown_not_unchecked():
-    from form4.boxes import Piece, read_box5
+    from form4.read.boxes import Piece, read_box5
 
     text = "irector 10% Owner\nOfficer (give title Other (specify\n"
     rel, _ = read_box5(text, [Piece(0, len(text))])
@@ -12,7 +12,7 @@ def test_a_director_box_whose_label_ocr_cut_is_unknown_not_unchecked():
 
 
 def test_care_of_street_split_after_the_company_suffix():
-    from form4.boxes import _street_entities
+    from form4.read.boxes import _street_entities
 
     text = "C/O MICROSOFT CORPORATION ONE MICROSOFT WAY"
     toks = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+", text)]
@@ -21,7 +21,7 @@ def test_care_of_street_split_after_the_company_suffix():
 
 
 def test_city_wrapped_under_its_state_and_zip():
-    from form4.boxes import _city_entities
+    from form4.read.boxes import _city_entities
 
     text = "MOUNTAIN        CA     94043\nVIEW"
     toks = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+", text)]
@@ -30,7 +30,7 @@ def test_city_wrapped_under_its_state_and_zip():
 
 
 def test_an_officer_title_printed_on_the_line_under_the_checkboxes_is_read():
-    from form4.boxes import Piece, read_box5
+    from form4.read.boxes import Piece, read_box5
 
     text = "[ ] Director\n[X] Officer (give title below)\n[ ] Other (specify below):\nSVP, GC and\nSecretary\n2a. Foreign Trading Symbol\n"
     pieces = [Piece(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
@@ -40,7 +40,7 @@ def test_an_officer_title_printed_on_the_line_under_the_checkboxes_is_read():
 
 
 def test_with_officer_and_other_both_checked_the_lines_under_them_are_the_title_then_the_other_text():
-    from form4.boxes import Piece, read_box5
+    from form4.read.boxes import Piece, read_box5
 
     text = "[X] Officer (give title below)\n[X] Other (specify below):\nPRESIDENT AND CEO\nTrustee of 10% owner\n"
     pieces = [Piece(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
@@ -49,7 +49,7 @@ def test_with_officer_and_other_both_checked_the_lines_under_them_are_the_title_
 
 
 def test_a_check_mark_before_the_second_line_of_a_wrapped_label_checks_that_box():
-    from form4.boxes import Piece, read_box5
+    from form4.read.boxes import Piece, read_box5
 
     text = (
         "        Director                        10% Owner\n"

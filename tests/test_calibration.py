@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from form4.calibration import (
+from form4.calibrate.calibrator import (
     FIELDS,
     Calibrator,
     Trees,
@@ -21,9 +21,9 @@ from form4.calibration import (
     text_quality,
     with_review,
 )
-from form4.pipeline import RULES_ONLY, extract_file
+from form4.run.pipeline import RULES_ONLY, extract_file
 from form4.schema import Record, iter_leaves, json_schema
-from form4.score import load_gold
+from form4.score.metrics import load_gold
 from form4.training.calibrate import Examples, fit, fit_examples, folds, review_threshold
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)

@@ -2,9 +2,9 @@
 
 import re
 
-from form4 import fields as F
+from form4.form import fields as F
 from form4.entities import Entity
-from form4.tables.cell_stream import Paragraphs, is_cell_stream, stream_rows
+from form4.read.tables.cell_stream import Paragraphs, is_cell_stream, stream_rows
 
 
 def _label(text: str, marks: list[tuple[str, str]]) -> list[Entity]:
@@ -97,7 +97,7 @@ def test_labels_the_form_forbids_are_mended_in_column_runs():
 
 
 def test_a_table_of_one_value_per_paragraph_is_recognised_before_labelling():
-    from form4.tables.cell_stream import looks_like_cell_stream
+    from form4.read.tables.cell_stream import looks_like_cell_stream
 
     assert looks_like_cell_stream(COLUMNS, 0, len(COLUMNS))
     layout = "Common Stock   08/01/2019   F   1,896   D   $84.34   58,076   D\n" * 5

@@ -109,10 +109,10 @@ def test_score_command_on_seeds():
 
 
 def test_xml_output_round_trips_through_the_xml_reader(tmp_path):
-    from form4.pipeline import extract_file
+    from form4.run.pipeline import extract_file
     from form4.schema import iter_leaves
-    from form4.xml_reader import read_ownership_xml
-    from form4.xml_writer import schema_errors, write
+    from form4.io.xml_reader import read_ownership_xml
+    from form4.io.xml_writer import schema_errors, write
 
     out = form4("extract", "--no-model", SAMPLES, "--format", "xml", "--output", tmp_path)
     assert out.returncode == 0, out.stderr
@@ -125,7 +125,7 @@ def test_xml_output_round_trips_through_the_xml_reader(tmp_path):
 
 
 def test_bad_input_with_the_shipped_model(bad_dir):
-    from form4.model import model_path
+    from form4.model.ner import model_path
 
     if model_path() is None:
         pytest.skip("no trained model in models/form4-ner")
@@ -216,8 +216,8 @@ def test_quiet_keeps_only_errors_and_verbose_adds_the_summary(bad_dir):
 
 
 def test_score_extracts_with_the_given_settings():
-    from form4.evaluate import score_directory
-    from form4.pipeline import RULES_ONLY
+    from form4.score.directory import score_directory
+    from form4.run.pipeline import RULES_ONLY
 
     seen = []
 
@@ -237,7 +237,7 @@ def test_score_takes_no_model_to_score_the_rules_alone():
 
 def test_training_output_goes_to_stderr_without_colours_when_not_a_terminal():
     code = (
-        "from form4.cli_training import library_output_on_stderr\n"
+        "from form4.cli.training import library_output_on_stderr\n"
         "with library_output_on_stderr():\n"
         "    from spacy.cli.train import msg\n"
         "    msg.good('trained'); msg.row(['E', '#', 'LOSS']); print('plain print')\n"

@@ -1,10 +1,10 @@
-"""form4.combine: the model's entities grouped into rows and merged with the rules' readings."""
+"""form4.model.combine: the model's entities grouped into rows and merged with the rules' readings."""
 
-from form4 import evidence as E
-from form4 import fields as F
-from form4.combine import merge_entities, merge_rows, model_rows
+from form4.form import evidence as E
+from form4.form import fields as F
+from form4.model.combine import merge_entities, merge_rows, model_rows
 from form4.entities import Entity, RowEntities
-from form4.sections import find_sections
+from form4.read.sections import find_sections
 
 
 def _ent(text, value, label, nth=0):

@@ -8,9 +8,9 @@ import pytest
 
 pytest.importorskip("distributed", reason="the Dask engine needs the dask extra: pip install 'form4[dask]'")
 
-from form4.batch import collect_inputs, run_batch  # noqa: E402
-from form4.dask_engine import FAILURES, RECORDS, TRANSACTIONS, expand_inputs, run_dask  # noqa: E402
-from form4.pipeline import RULES_ONLY  # noqa: E402
+from form4.run.batch import collect_inputs, run_batch  # noqa: E402
+from form4.run.dask_engine import FAILURES, RECORDS, TRANSACTIONS, expand_inputs, run_dask  # noqa: E402
+from form4.run.pipeline import RULES_ONLY  # noqa: E402
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
 DEV = ROOT / "annotations" / "corpus" / "dev.jsonl.gz"
@@ -58,7 +58,7 @@ def test_the_dask_engine_writes_the_local_engines_records_tables_and_failures(cl
     assert pd.read_parquet(out / FAILURES)["code"].tolist() == ["E001"]
     table = pd.read_parquet(out / TRANSACTIONS)
     tables = ("non_derivative_transactions", "non_derivative_holdings", "derivative_transactions", "derivative_holdings")
-    # one row per table row, and one for a filing with no table rows (form4.tabular drops nothing)
+    # one row per table row, and one for a filing with no table rows (form4.io.tabular drops nothing)
     assert len(table) == sum(max(1, sum(len(getattr(r, k)) for k in tables)) for _, r in local.records)
     assert {p.name for p in (out / TRANSACTIONS).iterdir()} >= {"period_year=2023"}
 

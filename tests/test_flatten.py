@@ -15,7 +15,7 @@ from conftest import ROOT  # noqa: E402  (the repository, defined once)
 if str(ROOT) not in sys.path:  # `training` is not an installed package
     sys.path.insert(0, str(ROOT))
 
-from form4.training import flatten as F  # noqa: E402
+from form4.training import convert as F  # noqa: E402
 from form4.training import noise as N  # noqa: E402
 
 RAW = ROOT.parent / "shared" / "data" / "form4-raw"
@@ -276,7 +276,7 @@ def _seed_page() -> tuple[list[str], str]:
     import json
 
     from form4.schema import Record
-    from form4.training.render import render_html, render_values
+    from form4.training.pages.render import render_html, render_values
 
     data = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
     drop = ("confidence", "warnings", "unrecoverable", "source")

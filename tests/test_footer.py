@@ -1,11 +1,11 @@
-"""form4.footer: footnotes, remarks and signatures (wrapped, OCR-joined, in markdown cells)."""
+"""form4.read.footer: footnotes, remarks and signatures (wrapped, OCR-joined, in markdown cells)."""
 
 import pytest
 
 from conftest import FOOT, HEAD, SIG
-from form4.footer import read_footer, read_footnotes
-from form4.pipeline import extract_text
-from form4.sections import Span, find_sections
+from form4.read.footer import read_footer, read_footnotes
+from form4.run.pipeline import extract_text
+from form4.read.sections import Span, find_sections
 
 
 def test_signature_name_wrapped_around_its_date():
@@ -61,7 +61,7 @@ Remarks:
     ids=["hyphen-before-date", "line-starting-for", "line-ending-the", "ocr-underline", "in-space-fact"],
 )
 def test_ocr_signature_lines_join_into_one_name(signature, name):
-    from form4.footer import read_footer
+    from form4.read.footer import read_footer
 
     footer = read_footer(find_sections(SIGNED.format(signature=signature)))
     [sig] = footer.signatures
@@ -69,7 +69,7 @@ def test_ocr_signature_lines_join_into_one_name(signature, name):
 
 
 def test_signature_date_printed_after_its_label_and_boilerplate_is_no_remark():
-    from form4.footer import read_footer
+    from form4.read.footer import read_footer
 
     text = SIGNED.format(signature="Reminder: Report on a separate line for each class of securities.\n/s/ Jane Doe").replace(
         "Signature of Reporting Person Date\n", "Signature of Reporting Person\n\n03/01/2024\n\nDate\n"

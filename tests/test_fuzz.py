@@ -11,10 +11,10 @@ import sys
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from form4.batch import WorkerPool, decode_bytes, extract_decoded
+from form4.run.batch import WorkerPool, decode_bytes, extract_decoded
 from form4.errors import Form4Error
-from form4.normalize import MAX_INTEGER_DIGITS, NEGATIVE_NOTE, clean_text, parse_number
-from form4.pipeline import RULES_ONLY
+from form4.form.normalize import MAX_INTEGER_DIGITS, NEGATIVE_NOTE, clean_text, parse_number
+from form4.run.pipeline import RULES_ONLY
 from form4.schema import NonDerivativeTransaction, Record
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
@@ -43,8 +43,8 @@ def test_a_mutated_filing_gives_records_that_keep_the_contract_or_a_typed_error(
 
 @pytest.fixture(scope="module")
 def model():
-    from form4.model import model_path
-    from form4.pipeline import model_extractor
+    from form4.model.ner import model_path
+    from form4.run.pipeline import model_extractor
 
     if model_path() is None:
         pytest.skip("no trained model in models/form4-ner")
@@ -106,7 +106,7 @@ def _seconds_or_outcome(text: str, extractor=RULES_ONLY, limit: float = 10.0):
 
 
 def _work(settings, text):
-    from form4.batch import Decoded
+    from form4.run.batch import Decoded
 
     try:
         extract_decoded(settings, Decoded(text), "reproducer")

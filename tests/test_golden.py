@@ -5,10 +5,10 @@ import json
 import pytest
 
 from conftest import GOLD, SAMPLES
-from form4.model import model_path
-from form4.pipeline import RULES_ONLY, extract_file, model_extractor
+from form4.model.ner import model_path
+from form4.run.pipeline import RULES_ONLY, extract_file, model_extractor
 from form4.schema import iter_leaves
-from form4.score import load_gold, score_document
+from form4.score.metrics import load_gold, score_document
 
 SEEDS = sorted(SAMPLES.glob("*.txt"))
 

@@ -1,9 +1,9 @@
-"""form4.grammar: one row's atoms -> its entities (clean rows, OCR-damaged letters, marks and amounts)."""
+"""form4.read.grammar: one row's atoms -> its entities (clean rows, OCR-damaged letters, marks and amounts)."""
 
 import pytest
 
-from form4.grammar import join_candidates, parse_row
-from form4.layout import atoms_of, split_lines
+from form4.read.grammar import join_candidates, parse_row
+from form4.read.layout import atoms_of, split_lines
 
 
 def _row(table, text):

@@ -1,4 +1,4 @@
-"""form4.header: the whole header read from a filing's text (boxes 1-6 and the two checkboxes above them)."""
+"""form4.read.header: the whole header read from a filing's text (boxes 1-6 and the two checkboxes above them)."""
 
 import datetime as dt
 import json
@@ -7,13 +7,13 @@ import re
 import pytest
 
 from conftest import GOLD, SAMPLES
-from form4 import fields as F
-from form4.assemble import typed_value
-from form4.boxes import cut_boxes
-from form4.header import read_header
-from form4.merged_owner import DOUBTED
+from form4.form import fields as F
+from form4.assemble.assembler import typed_value
+from form4.read.boxes import cut_boxes
+from form4.read.header import read_header
+from form4.read.merged_owner import DOUBTED
 from form4.schema import iter_leaves
-from form4.sections import find_sections
+from form4.read.sections import find_sections
 
 SEEDS = sorted(SAMPLES.glob("*.txt"))
 
@@ -147,7 +147,7 @@ Explanation of Responses:
 
 def test_scrambled_markdown_header_read_line_by_line_when_a_box_reading_is_implausible():
     from form4.entities import Entity
-    from form4.merged_owner import implausible
+    from form4.read.merged_owner import implausible
 
     header = read_header(find_sections(MARKDOWN_HEADER))
     owner = {e.label: e.value_source for e in header.owner}

@@ -11,10 +11,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from form4.pipeline import RULES_ONLY
+from form4.run.pipeline import RULES_ONLY
 from form4.schema import Record
 from form4.training import heldout as H
-from form4.training.render import render_html
+from form4.training.pages.render import render_html
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
 RAW = ROOT.parent / "shared" / "data" / "form4-raw"

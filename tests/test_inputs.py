@@ -1,4 +1,4 @@
-"""form4.inputs: PDFs (text layer, scanned pages OCR'd) and images (OCR) into text the extractor reads.
+"""form4.io.inputs: PDFs (text layer, scanned pages OCR'd) and images (OCR) into text the extractor reads.
 
 The fixtures are built here from the render path: a sample's gold record rendered like EDGAR,
 printed to PDF by Chromium, and that PDF "scanned" (200 dpi, skewed 0.5 degrees, JPEG pages).
@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from form4 import inputs
+from form4.io import inputs
 from form4.errors import Form4Error
-from form4.pipeline import RULES_ONLY, extract_file, extract_text
+from form4.run.pipeline import RULES_ONLY, extract_file, extract_text
 from form4.schema import Record
-from form4.score import Report, load_gold, score_document
+from form4.score.metrics import Report, load_gold, score_document
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLE = "000_46eb1dd4f8015172"
@@ -36,8 +36,8 @@ def _f1(text: str, extractor=RULES_ONLY) -> float:
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> Path:
     """The sample's gold record rendered like EDGAR and printed to PDF by Chromium."""
-    from form4.training.flatten import html_to_pdf
-    from form4.training.render import render_html
+    from form4.training.convert import html_to_pdf
+    from form4.training.pages.render import render_html
 
     gold = load_gold(ROOT / "annotations" / "gold" / f"{SAMPLE}.json")
     record = Record.model_validate({k: v for k, v in gold.record.items() if k != "unrecoverable"})
@@ -144,7 +144,7 @@ def test_a_jpeg_image_of_a_page_is_read_by_ocr_and_its_source_says_so(printed, t
 @needs_tools
 @pytest.mark.parametrize("degrees", [90, 180, 270])
 def test_a_page_scanned_sideways_or_upside_down_is_turned_upright_before_ocr(printed, tmp_path, degrees):
-    from form4.training.flatten import write_pgm
+    from form4.io.raster import write_pgm
 
     page = np.asarray(_scan_pages(printed, rotate=degrees)[0].convert("L"))  # turned ``degrees`` clockwise
     write_pgm(tmp_path / "p.pgm", page)

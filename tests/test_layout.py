@@ -1,6 +1,6 @@
-"""form4.layout: lines, cells and views of the text that keep its offsets."""
+"""form4.read.layout: lines, cells and views of the text that keep its offsets."""
 
-from form4.layout import blank_markup
+from form4.read.layout import blank_markup
 
 
 def test_blank_markup_keeps_offsets():

@@ -1,8 +1,8 @@
-"""form4.merged_owner: the owner read line by line where OCR merged the header boxes; owner and issuer split apart."""
+"""form4.read.merged_owner: the owner read line by line where OCR merged the header boxes; owner and issuer split apart."""
 
 
 def test_owner_read_line_by_line_when_ocr_merged_the_boxes():
-    from form4.merged_owner import read_merged_owner
+    from form4.read.merged_owner import read_merged_owner
 
     text = (
         "1. Name and Address of Reporting Person” 2. Issuer Name and Ticker or Trading Symbol 5. Relationship\n"
@@ -24,7 +24,7 @@ def test_owner_read_line_by_line_when_ocr_merged_the_boxes():
 
 def test_owner_split_from_the_issuer_at_a_change_of_letter_case():
     from form4.entities import Entity
-    from form4.merged_owner import split_owner_from_issuer as _split_owner_from_issuer
+    from form4.read.merged_owner import split_owner_from_issuer as _split_owner_from_issuer
 
     line = "Hoffman Reid MICROSOFT CORP"
     owner = [Entity("OWNER_NAME", 0, 9, "X Director", 0.7)]
@@ -39,7 +39,7 @@ def test_owner_split_from_the_issuer_at_a_change_of_letter_case():
 
 def test_owner_split_from_the_issuer_by_the_name_the_signature_gives():
     from form4.entities import Entity
-    from form4.merged_owner import split_owner_from_issuer as _split_owner_from_issuer
+    from form4.read.merged_owner import split_owner_from_issuer as _split_owner_from_issuer
 
     line = "Hoffman Reid Aurora Innovation, Inc."
     issuer = [Entity("ISSUER_NAME", 0, len(line), line, 0.6)]

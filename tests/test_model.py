@@ -1,7 +1,7 @@
 """The model's side of the path: the regions it reads; the calibrator that turns evidence into confidence."""
 
 from conftest import SAMPLES
-from form4.model import text_regions
+from form4.model.ner import text_regions
 
 
 def test_regions_cover_the_value_sections():
@@ -16,8 +16,8 @@ def test_regions_cover_the_value_sections():
 def test_a_region_longer_than_the_model_reads_at_once_is_read_in_pieces(monkeypatch):
     import spacy
 
-    from form4 import model
-    from form4.sections import Sections, Span
+    from form4.model import ner as model
+    from form4.read.sections import Sections, Span
 
     nlp = spacy.blank("en")
     nlp.max_length = 1_000  # spaCy raises E088 beyond this

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from form4.normalize import parse_checkbox, parse_date, parse_number, parse_ticker, split_footnotes
+from form4.form.normalize import parse_checkbox, parse_date, parse_number, parse_ticker, split_footnotes
 
 # (raw text, value, footnote ids), grouped by the converter that printed them
 NUMBERS = {

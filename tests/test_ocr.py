@@ -1,8 +1,8 @@
-"""form4.ocr: what OCR leaves of footnote marks, dropped from text cells."""
+"""form4.form.ocr: what OCR leaves of footnote marks, dropped from text cells."""
 
 import pytest
 
-from form4.ocr import drop_ocr_mark
+from form4.form.ocr import drop_ocr_mark
 
 
 @pytest.mark.parametrize(
@@ -15,7 +15,7 @@ def test_unreadable_mark_remnants_leave_text_cells(words, kept):
 
 
 def test_a_nature_printed_in_lower_case_keeps_its_first_word():
-    from form4.ocr import tidy_cell
+    from form4.form.ocr import tidy_cell
 
     assert tidy_cell("by Trust") == "by Trust"
     assert tidy_cell("in trust for children") == "in trust for children"

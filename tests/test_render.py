@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from form4.schema import Record, iter_leaves
-from form4.xml_reader import ParsedOwnership, iter_parsed_documents, parse_ownership_xml
-from form4.training import printing, render
-from form4.training.printing import format_price, format_shares, printed_form
-from form4.training.render import render_html, render_values
+from form4.io.xml_reader import ParsedOwnership, iter_parsed_documents, parse_ownership_xml
+from form4.training.pages import printing, render
+from form4.training.pages.printing import format_price, format_shares, printed_form
+from form4.training.pages.render import render_html, render_values
 
 PAYPAL = "john-friedman__datamule-python/examples/ingest/paypal"
 SEC = "DarkMindFX__InsidersTradeMonitor/Docs/Sample Reportings/SEC/Form4"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from form4.pipeline import extract_file
-from form4.review import locate, render
+from form4.run.pipeline import extract_file
+from form4.io.review import locate, render
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SEED = ROOT / "samples" / "000_46eb1dd4f8015172.txt"

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from form4.score import BINS, Counts, DocScore, Gold, Report, format_reliability, plot_reliability, reliability, score_document, scored_leaves
+from form4.score.metrics import BINS, Counts, DocScore, Gold, Report, format_reliability, plot_reliability, reliability, score_document, scored_leaves
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLES = ROOT / "samples"

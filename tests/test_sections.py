@@ -4,7 +4,7 @@ import pytest
 
 from conftest import SAMPLES
 from form4.errors import EmptyInputError, NotAForm4Error, TruncatedFilingError
-from form4.sections import find_sections
+from form4.read.sections import find_sections
 
 SEEDS = sorted(SAMPLES.glob("*.txt"))
 
@@ -71,7 +71,7 @@ def test_section_labels_survive_broken_words_tags_and_ocr_lookalikes(table1, exp
 
 
 def test_a_page_break_inside_a_line_ends_the_line():
-    from form4.footer import read_footer
+    from form4.read.footer import read_footer
 
     text = (
         "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
@@ -86,7 +86,7 @@ def test_a_page_break_inside_a_line_ends_the_line():
 
 
 def test_grid_table_text_is_read_cell_by_cell_when_its_labels_are_wrapped():
-    from form4.pipeline import extract_text
+    from form4.run.pipeline import extract_text
 
     def grid(cells: list[str], width: int) -> list[str]:
         """One rst grid row whose cells wrap at ``width`` characters, as pandoc writes them."""

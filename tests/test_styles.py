@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from form4.training.render import render_html, render_values
-from form4.training.styles import STYLES, parse_styles, render_styled
-from form4.training.styles.common import LABELS, presentation
+from form4.training.pages.render import render_html, render_values
+from form4.training.pages import STYLES, parse_styles, render_styled
+from form4.training.pages.common import LABELS, presentation
 from form4.training.synth import synthesise
 
 needs_pandoc = pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
@@ -116,7 +116,7 @@ def test_table_ii_holdings_and_long_underlying_titles_print_in_table_ii(filings)
 
 @needs_pandoc
 def test_footnote_numbers_come_out_escaped_from_pandoc_markdown_on_the_paper_and_plain_styles(filings):
-    from form4.training.flatten import pandoc_gfm
+    from form4.training.convert import pandoc_gfm
 
     f = _first(filings, lambda r: len(r.footnotes) >= 2)
     for style in ("paper", "plain"):  # (EDGAR's footnote lines stay raw HTML spans in pandoc's table)
@@ -127,7 +127,7 @@ def test_footnote_numbers_come_out_escaped_from_pandoc_markdown_on_the_paper_and
 @pytest.mark.slow
 @needs_print
 def test_the_aligner_places_nearly_every_value_on_each_styles_flattened_page():
-    from form4.training.styles.check import check
+    from form4.training.pages.check import check
 
     items = [(f"s{k}", f.record, f.cell_footnotes) for k, f in enumerate(synthesise(3, seed=8))]
     result = check(items, sorted(STYLES), workers=2)
@@ -174,9 +174,9 @@ def test_corpus_build_refuses_an_unknown_style_in_one_line(tmp_path):
 
 
 def test_a_derivative_row_exercisable_at_once_prints_immediately_on_pages_that_choose_to(filings):
-    from form4.training.styles.common import presentation
+    from form4.training.pages.common import presentation
 
-    from form4.xml_reader import CellRef
+    from form4.io.xml_reader import CellRef
 
     def immediate(f):
         notes = {n.id: n.text or "" for n in f.record.footnotes}
@@ -223,7 +223,7 @@ def blank_form_words():
 
 @needs_blank_form
 def test_the_paper_styles_column_captions_are_the_blank_forms_own_words(blank_form_words):
-    from form4.training.styles import paper
+    from form4.training.pages import paper
 
     captions = [c for c, _, _ in paper._T1_HEAD + paper._T2_HEAD] + list(paper._T1_SUB + paper._T2_SUB)
     assert [c for c in captions if _words(c) not in blank_form_words] == []

@@ -1,11 +1,11 @@
-"""form4.sureness: which regions and lines the rules read surely, so the model reads only the rest."""
+"""form4.model.sureness: which regions and lines the rules read surely, so the model reads only the rest."""
 
 from conftest import FOOT, HEAD, SIG
-from form4.footer import read_footer
-from form4.header import read_header
-from form4.sections import find_sections
-from form4.sureness import unsure_regions
-from form4.tables import find_rows
+from form4.read.footer import read_footer
+from form4.read.header import read_header
+from form4.read.sections import find_sections
+from form4.model.sureness import unsure_regions
+from form4.read.tables import find_rows
 
 
 def test_cascade_skips_regions_the_rules_read_surely():
@@ -20,7 +20,7 @@ def test_cascade_skips_regions_the_rules_read_surely():
 
 
 def test_model_reads_only_the_lines_around_an_unsure_row():
-    from form4.sureness import unsure_spans
+    from form4.model.sureness import unsure_spans
 
     good = "Common Stock            05/01/2012        S         600     D     $10.00     1,000     D\n"
     bad = "Common Stock            05/02/2012        S         700     $11.00\n"

@@ -140,7 +140,7 @@ def test_footnotes_are_numbered_by_their_first_mark():
 
 @needs_raw
 def test_no_synthetic_owner_carries_a_real_filers_name(many):
-    from form4.xml_reader import iter_parsed_documents
+    from form4.io.xml_reader import iter_parsed_documents
 
     real = {o.name.upper() for _, p in iter_parsed_documents(RAW) for o in p.record.reporting_owners if o.name}
     synthetic = {o.name.upper() for f in many for o in f.record.reporting_owners}

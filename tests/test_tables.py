@@ -1,4 +1,4 @@
-"""form4.tables: Table I and II rows, read by the reader of each converter family.
+"""form4.read.tables: Table I and II rows, read by the reader of each converter family.
 
 Layout text (pdftotext -layout): glued footnote marks, wrapped cells placed by position;
 reading-order text (pdftotext -raw, OCR lines) and markup (tabs, pipes, ``<br>``): a row over
@@ -8,13 +8,13 @@ several lines, natures and titles wrapped around the values, marks OCR raised or
 import pytest
 
 from conftest import FOOT, HEAD, SIG
-from form4 import evidence as E
-from form4 import fields as F
+from form4.form import evidence as E
+from form4.form import fields as F
 from form4.entities import Entity
-from form4.layout import split_lines
-from form4.sections import find_sections
-from form4.tables import FAMILIES, family_of, find_rows, read_tables
-from form4.tables.cell_stream import stream_rows
+from form4.read.layout import split_lines
+from form4.read.sections import find_sections
+from form4.read.tables import FAMILIES, family_of, find_rows, read_tables
+from form4.read.tables.cell_stream import stream_rows
 
 
 def _rows(table1: str):
@@ -170,8 +170,8 @@ def test_reading_order_holding_whose_form_letter_went_to_the_next_line():
 
 
 def test_marks_and_amounts_ocr_raised_onto_a_title_line_leave_the_title():
-    from form4.sections import find_sections
-    from form4.tables import find_rows
+    from form4.read.sections import find_sections
+    from form4.read.tables import find_rows
 
     text = (
         "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
@@ -189,7 +189,7 @@ def test_marks_and_amounts_ocr_raised_onto_a_title_line_leave_the_title():
 
 
 def test_ocr_centred_natures_across_a_repeated_page_header():
-    from form4.tables import find_rows
+    from form4.read.tables import find_rows
 
     text = (
         "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"
@@ -212,7 +212,7 @@ def test_ocr_centred_natures_across_a_repeated_page_header():
 
 
 def test_ocr_form_read_as_1_and_a_nature_cut_by_a_page_header():
-    from form4.tables import find_rows
+    from form4.read.tables import find_rows
 
     text = (
         "FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP\n1. Name and Address of Reporting Person*\nDoe Jane\n"

@@ -1,4 +1,4 @@
-"""form4.tabular: CSV and Parquet with one fixed, typed column set for every batch."""
+"""form4.io.tabular: CSV and Parquet with one fixed, typed column set for every batch."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from form4.pipeline import RULES_ONLY, extract_text
+from form4.run.pipeline import RULES_ONLY, extract_text
 from form4.schema import Issuer, NonDerivativeHolding, Record, ReportingOwner
-from form4.tabular import COLUMN_NAMES, table, to_csv, to_parquet
+from form4.io.tabular import COLUMN_NAMES, table, to_csv, to_parquet
 from form4.training.corpus import iter_jsonl
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)

@@ -1,8 +1,8 @@
-"""form4.tokenizer: the filing tokenizer keeps values whole and the text exact."""
+"""form4.model.tokenizer: the filing tokenizer keeps values whole and the text exact."""
 
 import spacy
 
-from form4.tokenizer import FilingTokenizer
+from form4.model.tokenizer import FilingTokenizer
 
 
 def test_tokenizer_keeps_values_whole_and_text_exact():

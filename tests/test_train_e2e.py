@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import GOLD, SAMPLES
-from form4.model import load
-from form4.pipeline import Extractor, extract_file
+from form4.model.ner import load
+from form4.run.pipeline import Extractor, extract_file
 from form4.schema import Record, iter_leaves
-from form4.score import load_gold
+from form4.score.metrics import load_gold
 from form4.training.align import align_record
 from form4.training.train import train_model
 

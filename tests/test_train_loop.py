@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from form4.calibration import Calibrator
+from form4.calibrate.calibrator import Calibrator
 from form4.cli import app
-from form4.pipeline import extract_file, model_extractor
+from form4.run.pipeline import extract_file, model_extractor
 from form4.schema import iter_leaves
-from form4.score import load_gold, score_pairs
+from form4.score.metrics import load_gold, score_pairs
 from form4.training.corpus import iter_jsonl
 from form4.training.train import fit_policy, save_policy
 
@@ -131,7 +131,7 @@ def fresh_model(tmp_path):
 
 
 def test_calibrating_on_fields_that_are_all_right_says_so_instead_of_failing_in_numpy(one_filing_corpus):
-    from form4.pipeline import RULES_ONLY
+    from form4.run.pipeline import RULES_ONLY
     from form4.training.calibrate import fit
 
     calibrator, report = fit(one_filing_corpus, RULES_ONLY, previous=SHIPPED / "calibration.json")

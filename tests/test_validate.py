@@ -1,7 +1,7 @@
-"""form4.validate: the form's own rules, checked on a record."""
+"""form4.assemble.validate: the form's own rules, checked on a record."""
 
 from form4.schema import NonDerivativeTransaction as T, Record, ReportingOwner
-from form4.validate import validate
+from form4.assemble.validate import validate
 
 
 def test_validation_rules():

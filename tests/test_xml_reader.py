@@ -1,4 +1,4 @@
-"""form4.xml_reader against the real ownership XML in the shared raw data folder."""
+"""form4.io.xml_reader against the real ownership XML in the shared raw data folder."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from form4.errors import XMLFormatError
 from form4.schema import iter_leaves
-from form4.xml_reader import (
+from form4.io.xml_reader import (
     CellRef,
     NotForm4DocumentError,
     ParsedOwnership,
@@ -352,7 +352,7 @@ def test_directory_ids_duplicates_and_broken_files(tmp_path, caplog):
         "<SEC-DOCUMENT>\n<XML>\n" + good.replace("ACME", "ACMX") + "\n</XML>\n<XML>\n"
         + good.replace("ACME", "ACMY") + "\n</XML>\n", encoding="utf-8")
     (tmp_path / "notes.md").write_text(good, encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="form4.xml_reader"):
+    with caplog.at_level(logging.WARNING, logger="form4.io.xml_reader"):
         found = list(iter_ownership_documents(tmp_path))
     assert [s for s, _ in found] == ["a/one.xml", "two.txt#0", "two.txt#1"]
     assert [r.issuer.trading_symbol for _, r in found] == ["ACME", "ACMX", "ACMY"]

@@ -1,5 +1,5 @@
-"""form4.xml_writer: every XML it writes validates against the SEC's ownership XSD and reads back
-through form4.xml_reader to the record as written."""
+"""form4.io.xml_writer: every XML it writes validates against the SEC's ownership XSD and reads back
+through form4.io.xml_reader to the record as written."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from form4.pipeline import RULES_ONLY, extract_text
+from form4.run.pipeline import RULES_ONLY, extract_text
 from form4.schema import (
     DerivativeTransaction,
     Footnote,
@@ -23,8 +23,8 @@ from form4.schema import (
     Signature,
 )
 from form4.training.corpus import iter_jsonl
-from form4.xml_reader import read_ownership_xml
-from form4.xml_writer import CIK_PLACEHOLDER, PLACEHOLDER_NOTE, XmlOptions, schema_errors, to_xml, using, write
+from form4.io.xml_reader import read_ownership_xml
+from form4.io.xml_writer import CIK_PLACEHOLDER, PLACEHOLDER_NOTE, XmlOptions, schema_errors, to_xml, using, write
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))

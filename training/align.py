@@ -1,8 +1,8 @@
 """Project gold values onto flattened text: character-offset span annotations.
 
 What is expected: the strings the rendered page prints
-(:func:`form4.training.render.render_values`) that carry an entity label
-(:func:`form4.fields.label_for_pointer`). Leaves the page does not print
+(:func:`form4.training.pages.render.render_values`) that carry an entity label
+(:func:`form4.form.fields.label_for_pointer`). Leaves the page does not print
 (the issuer CIK, false flags, a derivative row's (A)/(D) code, which only the
 column shows) are not expected and not counted.
 
@@ -32,7 +32,7 @@ How they are found:
   searches only run inside a row's window or a small region.
 
 Every span starts and ends on a token boundary of
-:class:`form4.tokenizer.FilingTokenizer` (the search works on its tokens;
+:class:`form4.model.tokenizer.FilingTokenizer` (the search works on its tokens;
 :func:`align_record` re-checks). Spans never overlap. A value that cannot be
 placed has status ``missing`` and never becomes a span; ``coverage`` counts
 placed / printed per converter and label.
@@ -50,11 +50,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Iterable, Iterator, Sequence
 
-from form4 import fields as F
+from form4.form import fields as F
 from form4.schema import Record
-from form4.tokenizer import TOKEN
+from form4.model.tokenizer import TOKEN
 
-from .render import _TABLE1, _TABLE2, render_values
+from .pages.render import _TABLE1, _TABLE2, render_values
 
 Kind = F.Kind
 
@@ -173,7 +173,7 @@ _INLINE_TAG = re.compile(r"</?(?:u|b|i|em|strong|span|font|a)\b[^<>]*>", re.I)
 
 def _heading_vocabulary() -> frozenset[str]:
     """Folded tokens of the tables' printed headings: lines made only of them are page furniture."""
-    from .render import render_html
+    from .pages.render import render_html
 
     page = render_html(Record())
     page = page[page.index("Table I -") : page.index("Explanation of")]

@@ -10,9 +10,9 @@
 * **doccano** sequence-labelling JSONL: ``text``, ``label: [[start, end, LABEL]]`` and the hash.
 
 The pre-annotations are the NER model's entities over the regions it reads
-(:func:`form4.model.predict`), completed by the extractor's final reading: a value of the
+(:func:`form4.model.ner.predict`), completed by the extractor's final reading: a value of the
 record the NER did not label (the rules read it) is located in the text
-(:func:`form4.review.locate`) and added where it overlaps no NER span. An annotator then
+(:func:`form4.io.review.locate`) and added where it overlaps no NER span. An annotator then
 corrects what the product as a whole read, and a text with no correction is a complete
 annotation, not the NER's partial one.
 
@@ -29,7 +29,7 @@ and span and is left out, and the task's other spans are kept:
 [{'start': 0, 'end': 12, 'label': 'SECURITY_TITLE'}]
 >>> print("\\n".join(problems))
 task t1: span 13-18 '10/26' TXN_DATE: off token boundaries (a token is '10/26/2023'); select whole tokens
-task t1: span 24-30 '45,551' SHARE: unknown label; use one of form4.fields.LABELS (annotations/README.md)
+task t1: span 24-30 '45,551' SHARE: unknown label; use one of form4.form.fields.LABELS (annotations/README.md)
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from form4.fields import LABELS
+from form4.form.fields import LABELS
 
 HASH_KEY = "form4_text_sha256"
 FROM_NAME, TO_NAME = "label", "text"
@@ -97,10 +97,10 @@ def from_js(text: str, offset: int) -> int:
 def pre_annotations(text: str, extractor) -> list[dict]:
     """The model's spans over ``text``, completed by the extractor's located reading."""
     from form4.errors import Form4Error
-    from form4.model import predict
-    from form4.pipeline import extract_text
-    from form4.review import locate
-    from form4.sections import find_sections
+    from form4.model.ner import predict
+    from form4.run.pipeline import extract_text
+    from form4.io.review import locate
+    from form4.read.sections import find_sections
 
     try:
         sections = find_sections(text)
@@ -141,7 +141,7 @@ def doccano_line(text: str, spans: list[dict], source: str) -> dict:
 def export(texts: list[Path], fmt: str, output: Path, extractor, model_version: str = "form4") -> tuple[int, list[str]]:
     """Write pre-annotated tasks for ``texts``: the number written, and one line per text left out."""
     from form4.errors import Form4Error
-    from form4.pipeline import decode
+    from form4.io.inputs import decode
 
     tasks, problems = [], []
     for path in texts:
@@ -275,7 +275,7 @@ def _load(path: Path) -> list[dict]:
 def _tokenizer():
     from spacy.vocab import Vocab
 
-    from form4.tokenizer import FilingTokenizer
+    from form4.model.tokenizer import FilingTokenizer
 
     return FilingTokenizer(Vocab())
 
@@ -306,7 +306,7 @@ def check_spans(task_id: str, text: str, raw: list[tuple], labels: Iterable[str]
         elif printed is not None and printed != text[start:end]:
             problems.append(f"{where}: the tool printed {printed!r} here; the text changed since export, re-export it")
         elif label not in known:
-            problems.append(f"{where}: unknown label; use one of form4.fields.LABELS (annotations/README.md)")
+            problems.append(f"{where}: unknown label; use one of form4.form.fields.LABELS (annotations/README.md)")
         elif start not in starts or end not in ends:
             token = _token_at(tokens, text, start if start not in starts else end - 1)
             problems.append(f"{where}: off token boundaries (a token is {token!r}); select whole tokens")

@@ -12,8 +12,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from form4.fields import LABELS, label_for_pointer
-from form4.pipeline import Extractor
+from form4.form.fields import LABELS, label_for_pointer
+from form4.run.pipeline import Extractor
 
 from .evaluate import _score_texts, corpus_items
 

@@ -1,7 +1,7 @@
 """Fit the confidence calibrator on out-of-domain predictions of the training split.
 
 Every predicted leaf of every training-split text is one example: its features
-(``form4.calibration.leaf_features``: field, evidence, breaches, repairs, row arithmetic,
+(``form4.calibrate.calibrator.leaf_features``: field, evidence, breaches, repairs, row arithmetic,
 text quality of the page, record signals) and whether its value is the gold value (rows
 aligned as ``form4 score`` aligns them). The NER model saw every corpus converter in
 training, so the calibrator is *cross-fitted*: the training texts are split into folds by
@@ -25,11 +25,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from form4.calibration import RECORD_FEATURES, Calibrator, Isotonic, Linear, Trees, feature_names, leaf_features, matrix, record_features
+from form4.calibrate.calibrator import RECORD_FEATURES, Calibrator, Isotonic, Linear, Trees, feature_names, leaf_features, matrix, record_features
 from form4.errors import Form4Error
-from form4.pipeline import Extractor, extract_text
+from form4.run.pipeline import Extractor, extract_text
 from form4.schema import Record
-from form4.score import Report, format_reliability, reliability, score_document, scored_leaves
+from form4.score.metrics import Report, format_reliability, reliability, score_document, scored_leaves
 
 from .evaluate import corpus_items
 
@@ -379,8 +379,8 @@ def report(
     with_text: bool = True,
 ) -> dict[str, Any]:
     """Reliability of the shipped calibrator (and of ``before``, another calibration file) on a split."""
-    from form4.pipeline import model_extractor
-    from form4.score import plot_reliability
+    from form4.run.pipeline import model_extractor
+    from form4.score.metrics import plot_reliability
 
     extractor = model_extractor(model)
     after_cal = extractor.calibrator.with_review_threshold(review_threshold_override) if extractor.calibrator else Calibrator()
@@ -450,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             _print_report(result)
         return 0
-    from form4.pipeline import model_extractor
+    from form4.run.pipeline import model_extractor
 
     examples = collect(corpus_items(args.corpus, "train", args.limit), model_extractor(args.model), styles(args.corpus, "train"))
     print(f"{len(examples)} leaves, {len(examples.docs)} texts, {len(folds(examples))} held-out folds")

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from form4.schema import Record
-from form4.xml_reader import CellFootnotes, iter_parsed_documents
+from form4.io.xml_reader import CellFootnotes, iter_parsed_documents
 
 from .align import Alignment, align_record
 
@@ -131,7 +131,7 @@ class Page:
         return int(hashlib.sha1(self.key.encode()).hexdigest()[:8], 16)
 
     def html(self) -> str:
-        from .styles import render_styled
+        from .pages import render_styled
 
         return render_styled(self.filing.record, self.style, self.seed, self.filing.cell_footnotes)
 
@@ -192,7 +192,7 @@ def split_by_owner(filings: list[Filing], dev_share: float = 0.2, seed: int = 13
 
 # ---------------------------------------------------------------- flattening (cached)
 def _flatten_one(job: tuple[str, str, Path, tuple[str, ...]]) -> tuple[str, dict[str, str], str | None]:
-    from .flatten import flatten
+    from .convert import flatten
 
     doc_id, html, workdir, converters = job
     workdir.mkdir(parents=True, exist_ok=True)
@@ -318,7 +318,7 @@ def misaligned_spans(text: str, spans: list[dict]) -> int:
     if _NLP is None:
         import spacy
 
-        from form4.tokenizer import FilingTokenizer
+        from form4.model.tokenizer import FilingTokenizer
 
         _NLP = spacy.blank("en")
         _NLP.tokenizer = FilingTokenizer(_NLP.vocab)
@@ -370,7 +370,7 @@ def build(
     synthetic: int = 0,
 ) -> BuildReport:
     """Build the corpus; ``styles`` and ``synthetic`` at their defaults build it as before page styles."""
-    from .flatten import ALL_CONVERTERS
+    from .convert import ALL_CONVERTERS
 
     started = time.perf_counter()
     converters = tuple(converters or ALL_CONVERTERS)
@@ -436,7 +436,7 @@ def build(
 
 def _write_seeds(writer, coverage: Coverage) -> int:
     """The five seeds' hand-typed gold records, aligned onto their texts, join the training side."""
-    from form4.score import load_gold
+    from form4.score.metrics import load_gold
 
     count = 0
     for text_path in sorted(SEED_TEXTS.glob("*.txt")):

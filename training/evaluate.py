@@ -10,8 +10,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from form4.errors import Form4Error
-from form4.pipeline import RULES_ONLY, Extractor, extract_text
-from form4.score import Gold, Report, load_gold, score_document
+from form4.run.pipeline import RULES_ONLY, Extractor, extract_text
+from form4.score.metrics import Gold, Report, load_gold, score_document
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,7 +75,7 @@ def compare(items: list[tuple[Gold, str, str, str]], model: Extractor) -> tuple[
 
 
 def evaluate_table(corpus: Path, split: str = "dev", limit: int | None = None, model: Extractor | None = None) -> str:
-    from form4.pipeline import model_extractor
+    from form4.run.pipeline import model_extractor
 
     model = model or model_extractor()
     rows = ["| converter | filings | rules-only F1 | model F1 | rules exact | model exact |", "|---|---|---|---|---|---|"]

@@ -50,15 +50,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from form4.errors import Form4Error
-from form4.pipeline import Extractor
-from form4.score import Gold, Report
+from form4.run.pipeline import Extractor
+from form4.score.metrics import Gold, Report
 
 from .evaluate import ROOT, _score_texts, inspected_dev
-from .flatten import ALL_CONVERTERS, FAMILIES, REGISTRY, flatten, preload, select
+from .convert import ALL_CONVERTERS, FAMILIES, REGISTRY, flatten, preload, select
 
 DEFAULT_WORK = ROOT / "corpus" / "heldout"  # derived files, git-ignored like the corpus cache
 FITTED_STYLES: tuple[str, ...] = ("edgar",)  # the page styles the rules and the model were fitted on
-STYLES_MODULE = "form4.training.styles"
+STYLES_MODULE = "form4.training.pages"
 
 
 # ---------------------------------------------------------------- page styles
@@ -85,7 +85,7 @@ def render_page(record, cell_footnotes, style: str, seed: int) -> str:  # noqa: 
         return styles.render_styled(record, style, seed, cell_footnotes=cell_footnotes)
     if style not in FITTED_STYLES:
         raise KeyError(f"unknown page style {style!r}; known: {', '.join(known_styles())}")
-    from .render import render_html
+    from .pages.render import render_html
 
     return render_html(record, cell_footnotes)
 
@@ -208,7 +208,7 @@ class Scores:
 
 def score(results: Sequence[Result], filings: dict, placement: bool = False, model: Extractor | None = None) -> Scores:
     """Extract every text rules only and with the model; score it against its XML's gold record."""
-    from form4.pipeline import RULES_ONLY, model_extractor
+    from form4.run.pipeline import RULES_ONLY, model_extractor
 
     items, errors = [], {}
     for job, texts, failed in results:

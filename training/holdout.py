@@ -17,7 +17,7 @@ import json
 import shutil
 from pathlib import Path
 
-from form4.pipeline import RULES_ONLY, model_extractor
+from form4.run.pipeline import RULES_ONLY, model_extractor
 
 from .corpus import iter_jsonl
 from .evaluate import ROOT, _score_texts, corpus_items

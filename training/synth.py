@@ -49,7 +49,7 @@ from form4.schema import (
     ReportingOwner,
     Signature,
 )
-from form4.xml_reader import CellFootnotes, CellRef
+from form4.io.xml_reader import CellFootnotes, CellRef
 
 __all__ = ["SyntheticFiling", "synthesise", "measure", "STATS_PATH", "TRANSACTION_CODES"]
 
@@ -235,7 +235,7 @@ def _generic_nature(text: str | None, names: set[str]) -> bool:
 
 def measure(raw: Path) -> dict[str, Any]:
     """Distributions of the real filings under ``raw`` (no names, no footnote texts)."""
-    from form4.xml_reader import iter_parsed_documents
+    from form4.io.xml_reader import iter_parsed_documents
 
     records = [p.record for _, p in iter_parsed_documents(raw)]
     names = _name_words(records)

@@ -1,7 +1,7 @@
 """Annotations (JSONL) -> DocBin -> spaCy training -> ``<output>/form4-ner``.
 
 ``form4 train`` runs :func:`train_model`. Each annotated text is cut into the
-regions the model reads at run time (``form4.model.text_regions``); every
+regions the model reads at run time (``form4.model.ner.text_regions``); every
 span becomes a token-aligned entity or is reported (misaligned, overlapping,
 outside the regions) — never passed through.
 
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from form4.fields import LABELS
-from form4.model import MODEL_NAME, text_regions
+from form4.form.fields import LABELS
+from form4.model.ner import MODEL_NAME, text_regions
 
 from .augment import swap_names
 from .corpus import iter_jsonl
@@ -95,7 +95,7 @@ def make_docbins(
     import spacy
     from spacy.tokens import DocBin
 
-    from form4 import tokenizer  # noqa: F401
+    from form4.model import tokenizer  # noqa: F401
 
     nlp = spacy.blank("en")
     nlp.tokenizer = tokenizer.FilingTokenizer(nlp.vocab)
@@ -135,8 +135,8 @@ def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus", 
 
     A corpus too small to fit them on keeps ``previous``'s (another trained model folder),
     and the result says so."""
-    from form4.model import load
-    from form4.pipeline import Extractor
+    from form4.model.ner import load
+    from form4.run.pipeline import Extractor
 
     from .arbitrate import fit_arbitration
     from .calibrate import fit
@@ -224,8 +224,8 @@ def train_model(
     """Convert, train, evaluate; write the pipeline to ``output/form4-ner``."""
     from spacy.cli.train import train as spacy_train
 
-    from form4 import tokenizer  # noqa: F401
-    from form4.model import model_path
+    from form4.model import tokenizer  # noqa: F401
+    from form4.model.ner import model_path
 
     from .annotations import read_imported
 

@@ -1,0 +1,73 @@
+"""The ``form4`` Typer app and what its commands share: logging to stderr, one-line failures, the
+extractor the options ask for. The commands register on it from ``main``, ``training`` and
+``annotations`` (``form4.cli`` imports all three)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import typer
+
+from ..errors import Form4Error
+
+log = logging.getLogger("form4")
+
+app = typer.Typer(
+    name="form4",
+    help="Turn noisy flattened SEC Form 4 filings into typed, validated records.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"form4 {version('form4')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Say more on stderr (progress notes)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Turn noisy flattened SEC Form 4 filings into typed, validated records."""
+    level = logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
+    setup_logging(level)
+
+
+def setup_logging(level: int) -> None:
+    """Messages on stderr as plain lines (``path: error E00N: ...``, ``warning: ...``)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+    log.propagate = False
+
+
+def _fail(message: str, code: int = 1) -> None:
+    log.error(message)
+    raise typer.Exit(code)
+
+
+def _settings(no_model: bool, model: Path | None):
+    """The extractor to use: the model when there is one (a warning when falling back to rules)."""
+    from ..model.ner import model_path
+    from ..run.pipeline import RULES_ONLY, model_extractor
+
+    if no_model:
+        return RULES_ONLY
+    if model is None and model_path() is None:
+        log.warning("warning: no trained model found (run `form4 train`); using rules only")
+        return RULES_ONLY
+    try:
+        return model_extractor(str(model) if model else None)
+    except (OSError, Form4Error) as err:
+        msg = err.one_line() if isinstance(err, Form4Error) else f"error E008: cannot load the model at {model}: {err}"
+        _fail(msg, 2)

@@ -1,0 +1,220 @@
+"""The ``form4`` command: one Typer app, each command a thin shell over a function."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..run.batch import DEFAULT_TIMEOUT, collect_inputs
+from ..errors import Form4Error
+from ..io.review import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
+from ..schema import json_schema
+from .app import _fail, _settings, app, log
+
+class Format(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+    xml = "xml"
+
+
+def _progress(total: int):
+    """A progress bar on stderr for batches, only when stderr is a terminal."""
+    if total < 2 or not sys.stderr.isatty():
+        return None
+
+    def wrap(items):
+        with typer.progressbar(items, length=total, label="extracting", file=sys.stderr) as bar:
+            yield from bar
+
+    return wrap
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+def _xml_options(fmt: "Format", issuer_cik: str | None, owner_ciks: List[str]):
+    """The CIKs for ``--format xml`` (the printed form shows none); a malformed one fails (E043)."""
+    from ..io.xml_writer import XmlOptions, check_cik
+
+    try:
+        return XmlOptions(check_cik(issuer_cik) if issuer_cik else None, tuple(check_cik(c) for c in owner_ciks))
+    except ValueError as err:
+        _fail(f"error E043: {err}; pass the CIK's digits, e.g. --issuer-cik 0000320193", 2)
+
+
+def _check_xml_target(fmt: "Format", several: bool, output: str | None) -> None:
+    """Several XML records go to --output DIR, one document per input: never one stream (E042)."""
+    if fmt is Format.xml and several and output is None:  # (-o FILE: the batch runner's E023)
+        _fail("error E042: several inputs give several XML documents; give --output DIR (one <input name>.xml per input)", 2)
+
+
+@app.command()
+def extract(
+    inputs: List[str] = typer.Argument(
+        ..., help="Text files, PDFs (.pdf: the text layer, scanned pages OCR'd), images (.png .jpg .jpeg .tif .tiff: OCR), "
+        "directories (read recursively) or - for stdin."),
+    fmt: Format = typer.Option(Format.json, "--format", "-f", help="json (one record, or an array), jsonl, csv or parquet (transaction tables), xml (SEC ownershipDocument)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="FILE: all records in one file. DIR/ (or an existing directory): one file per input, its tree kept."),
+    no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),
+    model: Optional[Path] = typer.Option(None, "--model", help="A trained pipeline directory (default: the shipped models/form4-ner)."),
+    workers: int = typer.Option(min(2, os.cpu_count() or 1), "--workers", help="Processes for batches (forked after the model loads)."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds per input before it is stopped as error E021 (0: no limit)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip inputs whose output (in --output DIR/) exists and is complete."),
+    summary: Optional[Path] = typer.Option(None, "--summary", help="Also write the batch summary (done, failed by code, skipped) as JSON here."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local (worker processes) or dask (a Dask cluster; needs form4[dask])."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a local cluster)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write a review page (HTML): the text with every field's span coloured by confidence. A directory for several inputs."),
+    review_threshold: Optional[float] = typer.Option(
+        None, "--review-threshold", min=0.0, max=1.0,
+        help="List in `review` (and first on the review page) every field below this confidence (default: the model's measured threshold).",
+    ),
+    issuer_cik: Optional[str] = typer.Option(None, "--issuer-cik", help="The issuer's CIK for --format xml (not printed on the form; default 0000000000 and a warning)."),
+    owner_cik: List[str] = typer.Option([], "--owner-cik", help="A reporting owner's CIK for --format xml, once per owner in order (default 0000000000 and a warning)."),
+) -> None:
+    """Extract Form 4 records from flattened text, PDFs and scans."""
+    if engine is Engine.dask:
+        return _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler)
+    from ..run.batch import ExtractJob, run_extract
+    from ..io.xml_writer import using
+
+    xml_options = _xml_options(fmt, issuer_cik, owner_cik)
+    settings = _with_review_threshold(_settings(no_model, model), review_threshold)
+    items = collect_inputs(inputs)
+    if not items:
+        _fail("error E005: no input files found; pass files, a directory or - for stdin", 2)
+    if report is not None and any(item.path is None for item in items):
+        _fail("error E034: --report needs the text again, which stdin cannot give; pass a file", 2)
+    several = len(items) > 1 or any(Path(a).is_dir() for a in inputs if a != "-")
+    if fmt is Format.parquet and output is None:
+        _fail("error E009: parquet is binary; give --output FILE.parquet", 2)
+    _check_xml_target(fmt, several, output)
+    job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume)
+    _stop_on_sigterm()
+    try:
+        with using(xml_options):
+            result = run_extract(job, settings, progress=_progress(len(items)), report=lambda err: log.error(err.one_line()))
+    except Form4Error as err:
+        _fail(err.one_line(), 2)
+    if report is not None:
+        _write_reports(result, report, several, review_threshold if review_threshold is not None else REVIEW_THRESHOLD)
+    _finish(result, several, summary)
+
+
+def _stop_on_sigterm() -> None:
+    """A kill (SIGTERM) stops a batch as Ctrl-C does: finished outputs kept, workers stopped, a summary."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _finish(result, several: bool, summary: Optional[Path]) -> None:
+    """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures."""
+    from ..run.batch import summary_line, write_atomic
+
+    data = result.summary()
+    if several or result.skipped or result.interrupted:
+        (log.warning if result.failures or result.interrupted else log.info)(summary_line(data))
+    if summary is not None:
+        write_atomic(summary, json.dumps(data, indent=2) + "\n")
+    if result.interrupted:
+        raise typer.Exit(130)
+    if result.failures:
+        raise typer.Exit(1)
+
+
+def _with_review_threshold(settings, threshold: float | None):
+    """The extractor with its calibrator's review threshold set (records list the fields below it)."""
+    from dataclasses import replace
+
+    if threshold is None or getattr(settings, "calibrator", None) is None:
+        return settings
+    return replace(settings, calibrator=settings.calibrator.with_review_threshold(threshold))
+
+
+def _write_reports(result, report: Path, several: bool, threshold: float) -> None:
+    """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several."""
+    from ..run.batch import read_input
+    from ..io.review import render
+
+    for item, record in result.records:
+        target = report / item.relative.with_suffix(".html") if several else report
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(render(record, read_input(item).text, threshold, title=item.source), encoding="utf-8")
+        typer.echo(f"review page: {target}", err=True)
+
+
+def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler) -> None:
+    try:
+        from ..run.dask_engine import run_dask
+    except ImportError:
+        _fail("error E025: --engine dask needs Dask; install it: pip install 'form4[dask]'", 2)
+    if output is None:
+        _fail("error E025: --engine dask writes a dataset; give --output DIR/", 2)
+    try:
+        result = run_dask(inputs, output, model=None if no_model else (str(model) if model else ""), workers=workers,
+                          scheduler=scheduler, resume=resume, report=lambda line: log.error(line))
+    except Form4Error as err:
+        _fail(err.one_line(), 2)
+    _finish(result, True, summary)
+
+
+@app.command()
+def score(
+    gold: Path = typer.Option(..., "--gold", help="Directory of gold records (record JSON, with optional 'unrecoverable')."),
+    pred: Optional[Path] = typer.Option(None, "--pred", help="Directory of predicted records (<document>[.<converter>].json)."),
+    input_dir: Optional[Path] = typer.Option(None, "--input", help="Directory of texts to extract, then score."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    fields: bool = typer.Option(True, "--fields/--no-fields", help="Show the per-field table."),
+    use_model: bool = typer.Option(True, "--model/--no-model", help="With --input: extract with the model (default) or rules only."),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="Draw the reliability diagram of the confidences to FILE.png (needs matplotlib)."),
+) -> None:
+    """Precision/recall/F1 per field against gold records, by converter; the reliability of the confidences."""
+    from ..score.directory import score_directory
+    from ..score.metrics import format_reliability, plot_reliability, reliability
+
+    if (pred is None) == (input_dir is None):
+        _fail("error E010: give exactly one of --pred DIR or --input DIR", 2)
+    settings = _settings(not use_model, None) if input_dir is not None else None
+    if plot is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            _fail(f"{plot}: error E015: --plot needs matplotlib, which is not installed; pip install 'form4[plot]'", 2)
+    try:
+        report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir, settings=settings)
+    except Form4Error as err:
+        _fail(err.one_line())
+    for name in unmatched:
+        log.warning(f"warning: no gold record for {name}")
+    rel = reliability(report)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict() | {"reliability": rel.to_dict()}, indent=2))
+    else:
+        from ..score.metrics import format_report
+
+        typer.echo(format_report(report, per_field=fields))
+        if rel.leaves:
+            typer.echo("")
+            typer.echo(format_reliability(rel))
+    if plot is not None:
+        plot_reliability(rel, plot)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the record that `extract --format json` prints."""
+    typer.echo(json.dumps(json_schema(), indent=2))

@@ -1,0 +1,183 @@
+"""Positional tables (``pdftotext -layout`` and the like): columns kept by runs of spaces.
+
+A row's values stand on one line; the text-only lines around it (wrapped titles and
+natures, cut by the column width) are kept aside and given to rows by position at the end:
+converters print a blank line between rows, a wrapped cell is centred on its row's values,
+and each wrapped word joins the text column it stands under.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...form import fields as F
+from ...form import evidence as E
+from ...entities import Entity, RowEntities
+from ..grammar import parse_row
+from ..layout import BLANK_LINE, Atom, AtomKind, Line, TextIndex
+from .common import TableReader
+
+FAMILY = "positional"
+_TEXT_ROW_LABELS = (F.SECURITY_TITLE, F.UNDERLYING_TITLE, F.NATURE)
+#: A text-only line kept aside: (its index, the line, its atoms).
+Loose = tuple[int, Line, list[Atom]]
+
+
+def is_positional(lines: list[Line]) -> bool:
+    """``pdftotext -layout``-like: columns kept by runs of spaces, no tabs or pipes."""
+    tabled = sum("\t" in ln.text or ln.text.count("|") >= 2 for ln in lines)
+    if not lines or tabled > max(1, len(lines) // 10):  # a stray "|" is an OCR slip, not a table
+        return False
+    return sum("    " in ln.text.strip() for ln in lines) >= max(1, len(lines) // 3)
+
+
+
+class PositionalReader(TableReader):
+    def __init__(self, name: str, index: TextIndex, lines: list[Line]) -> None:
+        super().__init__(name, index, lines)
+        self.loose: list[Loose] = []  # text-only lines, given to rows at the end
+        self.headers: list[int] = []  # indices of column-header lines
+        self.after_header: set[int] = set()  # text between a repeated page header and the next row
+
+    def header_line(self, index: int, line: Line) -> None:
+        self.in_header = True
+        self.headers.append(index)
+
+    def text_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
+        if self.in_header:
+            return  # words of the column headers
+        self.loose.append((index, line, atoms))
+        if self.below_header:
+            self.after_header.add(index)
+
+    def data_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
+        if self._continues_right(index, line, atoms):
+            return
+        self.in_header, self.below_header = False, False
+        row = parse_row(self.name, self.text, atoms, need_title=False)  # the title may be wholly on wrapped lines
+        if row is not None:
+            self.rows.append((index, row, line))
+            self.last_atoms = atoms
+
+    def _continues_right(self, index: int, line: Line, atoms: list[Atom]) -> bool:
+        """A row's right-hand columns printed a line or two lower than its left-hand ones
+        (the underlying title wrapped above them): the values all stand right of the row's last."""
+        if not self.rows or not self.last_atoms or self.rows[-1][1].get(F.OWNERSHIP_FORM) is not None:
+            return False
+        row_index, row, row_line = self.rows[-1]
+        if index - row_index > 3:
+            return False
+        last_x = max((a.end - row_line.start for a in self.last_atoms if row_line.start <= a.start < row_line.end), default=None)
+        if last_x is None or min(a.start - line.start for a in atoms) <= last_x:
+            return False
+        joined = parse_row(self.name, self.text, self.last_atoms + atoms, need_title=False)
+        if joined is None or joined.get(F.OWNERSHIP_FORM) is None:
+            return False
+        self.rows[-1] = (row_index, joined, row_line)
+        self.last_atoms = self.last_atoms + atoms
+        return True
+
+    def finish(self) -> list[RowEntities]:
+        return _join_wrapped(self.rows, self.loose, self.text, self.headers, self.after_header)
+
+
+def _join_wrapped(
+    table_rows: list[tuple[int, RowEntities, Line]],
+    loose: list[tuple[int, Line, list[Atom]]],
+    text: str,
+    headers: list[int],
+    after_header: set[int],
+) -> list[RowEntities]:
+    """Give each wrapped line to its row.
+
+    Converters print a blank line between rows, and a cell's wrapped lines are centred on
+    its row's values line: between two rows, the row above takes as many lines below it as
+    it took above it, the row below takes the rest. A repeated page header closes a row.
+    """
+    if not table_rows:
+        return []
+    wrapped: list[list[tuple[int, Line, list[Atom]]]] = [[] for _ in table_rows]
+    above = [0] * len(table_rows)  # lines each row took above its values line
+
+    def apart(x: Line, y: Line) -> bool:
+        lo, hi = (x, y) if x.start < y.start else (y, x)
+        return bool(BLANK_LINE.search(text, lo.end, hi.start))
+
+    for item in sorted(loose, key=lambda it: it[0]):
+        index, line, _ = item
+        after = next((k for k, r in enumerate(table_rows) if r[0] > index), None)
+        before = after - 1 if after is not None else len(table_rows) - 1
+        if after is None or before < 0:
+            k = before if after is None else after
+        else:
+            (a_index, _, a_line), (b_index, _, b_line) = table_rows[before], table_rows[after]
+            page_break = any(index < h < b_index for h in headers)
+            if page_break or (apart(b_line, line) and not apart(a_line, line)):
+                k = before
+            elif apart(a_line, line) and not apart(b_line, line):
+                k = after
+            else:
+                k = before if index - a_index <= above[before] else after
+        if k > before or (after is not None and k == after):
+            above[k] += 1
+        wrapped[k].append(item)
+    # A cell cut by a page break goes on under the repeated header: keep for the row after it only
+    # as many of those lines as it has below its values line (centred), the rest end the row before.
+    for k, (main_index, _, _) in enumerate(table_rows):
+        cut = [it for it in wrapped[k] if it[0] in after_header and it[0] < main_index]
+        if not cut or k == 0:
+            continue
+        below = sum(1 for it in wrapped[k] if it[0] > main_index)
+        spill = cut[: max(0, len(cut) - max(below, 1))]
+        wrapped[k] = [it for it in wrapped[k] if it not in spill]
+        wrapped[k - 1].extend(spill)
+    return [_continue_row(row, main, wrapped[k], main_index, text) for k, (main_index, row, main) in enumerate(table_rows)]
+
+
+
+def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, list[Atom]]], main_index: int, text: str) -> RowEntities:
+    """Join wrapped lines' words to the text cell at their horizontal position (above, then below)."""
+    if not wrapped:
+        return row
+    # columns by position in each entity's own line (a row may stand on two lines: _continues_right)
+    col = lambda offset: offset - (text.rfind("\n", 0, offset) + 1)  # noqa: E731
+    cells = {e.label: (col(e.start), col(e.start) + e.end - e.start) for e in row.entities if e.label in _TEXT_ROW_LABELS}
+    numeric = [(col(e.start), col(e.start) + e.end - e.start) for e in row.entities if e.label not in _TEXT_ROW_LABELS]
+    if F.SECURITY_TITLE not in cells:  # the title is wholly on wrapped lines: its column ends at the first value
+        cells[F.SECURITY_TITLE] = (0, max(1, min((n0 for n0, _ in numeric), default=30) - 2))
+    form = row.get(F.OWNERSHIP_FORM)
+    if F.NATURE not in cells and form is not None:  # the nature column, right of D/I, wholly wrapped
+        x = col(form.end)
+        cells[F.NATURE] = (x + 2, x + 40)
+    before: dict[str, list[Atom]] = {}
+    after: dict[str, list[Atom]] = {}
+    ids = list(row.footnote_ids)
+    for index, line, atoms in sorted(wrapped, key=lambda w: w[0]):
+        target = before if index < main_index else after
+        for atom in atoms:
+            x0, x1 = atom.start - line.start, atom.end - line.start
+            for fid in atom.footnote_ids:
+                if fid not in ids:
+                    ids.append(fid)
+            if atom.kind is AtomKind.FOOTNOTE or any(n0 - 1 <= x0 and x1 <= n1 + 1 for n0, n1 in numeric):
+                continue  # a mark, or something under a number: not wrapped text
+            label = min(cells, key=lambda lb: 0 if cells[lb][0] - 2 <= x0 <= cells[lb][1] + 12 else abs(x0 - cells[lb][0]))
+            if not (cells[label][0] - 2 <= x0 <= cells[label][1] + 12) and abs(x0 - cells[label][0]) > 40:
+                continue
+            target.setdefault(label, []).append(atom)
+    entities = {e.label: e for e in row.entities}
+    for label in set(before) | set(after):
+        parts = before.get(label, []) + ([entities[label]] if label in entities else []) + after.get(label, [])
+        words: list[str] = []
+        for k, p in enumerate(parts):
+            word = p.value_source if isinstance(p, Entity) else p.bare
+            glued = k and isinstance(p, Atom) and isinstance(parts[k - 1], Atom) and parts[k - 1].end == p.start
+            if glued and words:
+                words[-1] += word  # "2010" + "-Seed": one printed word
+            else:
+                words.append(word)
+        first, last = parts[0], parts[-1]
+        score = entities[label].score if label in entities else E.FALLBACK
+        entities[label] = Entity(label, first.start, last.end, text[first.start : last.end], score, value_text=" ".join(words))
+    return replace(row, entities=tuple(entities.values()), footnote_ids=tuple(ids))
+

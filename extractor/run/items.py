@@ -1,0 +1,43 @@
+"""What a batch works on and what it gives back: the inputs (a path, or stdin, and its name
+relative to what the user gave) and the result (records, failures, skipped inputs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import Form4Error
+from ..schema import Record
+
+
+@dataclass(frozen=True)
+class Input:
+    """One filing to read: a path (or stdin) and its name relative to what the user gave."""
+
+    path: Path | None  # None for stdin
+    relative: Path
+    source: str
+
+
+@dataclass
+class BatchResult:
+    records: list[tuple[Input, Record]] = field(default_factory=list)
+    failures: list[tuple[Input, Form4Error]] = field(default_factory=list)
+    skipped: list[Input] = field(default_factory=list)
+    interrupted: bool = False
+
+    def summary(self) -> dict[str, Any]:
+        """Done, failed (by code), skipped: what the end-of-batch line and ``--summary`` report."""
+        codes: dict[str, int] = {}
+        for _, err in self.failures:
+            codes[err.code] = codes.get(err.code, 0) + 1
+        return {
+            "done": len({item.source for item, _ in self.records}),
+            "records": len(self.records),
+            "failed": len(self.failures),
+            "failed_by_code": dict(sorted(codes.items())),
+            "skipped": len(self.skipped),
+            "interrupted": self.interrupted,
+            "failures": [{"source": item.source, "code": err.code, "error": err.one_line()} for item, err in self.failures],
+        }

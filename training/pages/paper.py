@@ -1,0 +1,240 @@
+"""Style ``paper``: the SEC's printed Form 4 (SEC 1474), filled in, as HTML + CSS.
+
+Copied from the official blank form's boxes and field positions: page 1 has
+"FORM 4" in a box, the two checkboxes on the left, the Commission's title in
+the middle, the OMB box on the right, then one ruled grid — box 1 (name over
+"(Last) (First) (Middle)", street over "(Street)", city/state/zip over their
+captions, "(Country)"), boxes 2, 2a, 3 and 4 stacked in the middle, box 5 as
+underscore lines (``_____ Director``) with the officer title written on the
+line *under* the four lines, box 6 below it. Table I and Table II each start a
+new page headed "FORM 4 (continued)", with the paper form's column captions and
+blank ruled lines after the filled rows; "Reminder: …" follows Table I,
+"Explanation of Responses:" follows Table II, and the signature block ("** Intentional
+misstatements …" beside "**Signature of Reporting Person   Date") ends the form.
+Joint filers' further owners get box 1 and box 5 again after Table II.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+
+from form4.schema import Record, ReportingOwner
+from form4.io.xml_reader import CellRef
+
+from .render import _TABLE1, _TABLE2
+from .common import Page, Presentation, esc, label, page_css, presentation, td_class
+
+__all__ = ["render"]
+
+_CSS = """
+body { font-family: '{serif}', serif; font-size: {label_pt}pt; color: #000; }
+.v { font-family: '{value}', serif; font-size: {value_pt}pt; }
+table.grid { border-collapse: collapse; width: 100%; }
+table.grid > * > tr > td, table.grid > * > tr > th { border: 1px solid #000; vertical-align: top; padding: 3px 4px; }
+table.grid th { font-weight: normal; text-align: left; }
+.formbox { border: 2px solid #000; font-size: 20pt; font-weight: bold; padding: 2px 6px; display: inline-block; }
+.cap { font-size: {cap_pt}pt; }
+.center { text-align: center; }
+.title { font-weight: bold; text-align: center; }
+.omb { border: 1px solid #000; font-size: {cap_pt}pt; padding: 2px 4px; }
+.line { border-bottom: 1px solid #000; min-height: 1.1em; margin: 2px 6px 6px 6px; }
+.newpage { break-before: page; }
+.cont { font-weight: bold; }
+tr.blank td { height: 1.2em; }
+"""
+
+
+def _css(p: Presentation) -> str:
+    return (_CSS.replace("{serif}", p.label_font).replace("{value}", p.value_font)
+            .replace("{label_pt}", str(p.label_pt + 1)).replace("{value_pt}", str(p.value_pt))
+            .replace("{cap_pt}", str(max(6.0, p.label_pt - 0.5))))
+
+
+def _box(page: Page, pointer: str, value: bool | None) -> str:
+    """A paper checkbox: ``☒``-like ``[X]`` when checked."""
+    return f"[{page.text(pointer, value) or '&nbsp;&nbsp;'}]"
+
+
+def _top(page: Page) -> str:
+    rec, p = page.record, page.p
+    boxes = [f'<p class="b">{_box(page, "/not_subject_to_section16", rec.not_subject_to_section16)} '
+             "Check this box if no longer subject to Section 16. Form 4 or Form 5 obligations may "
+             "continue. <i>See</i> Instruction 1(b).</p>"]
+    if rec.aff10b5_one is not None:
+        boxes.append(f'<p class="b">{_box(page, "/aff10b5_one", rec.aff10b5_one)} Check this box to '
+                     "indicate that a transaction was made pursuant to a contract, instruction or written "
+                     "plan that is intended to satisfy the affirmative defense conditions of Rule 10b5-1(c). "
+                     "<i>See</i> Instruction 10.</p>")
+    title = ('<div class="title">UNITED STATES SECURITIES AND EXCHANGE<br>COMMISSION</div>'
+             '<div class="center">Washington, D.C. 20549</div><br>'
+             '<div class="title">STATEMENT OF CHANGES IN BENEFICIAL<br>OWNERSHIP</div>'
+             '<div class="center">Filed pursuant to Section 16(a) of the Securities Exchange Act of 1934, '
+             "Section 17(a) of the Public Utility Holding Company Act of 1935 or Section 30(h) of the "
+             "Investment Company Act of 1940</div>")
+    omb = ('<div class="omb"><div class="center">OMB APPROVAL</div>OMB Number: 3235-0287<br>'
+           "Expires: August 31, 2026<br>Estimated average burden<br>hours per response . . . 0.5</div>")
+    return (f'<table width="100%"><tr><td width="{p.width(0, 30)}%" valign="top">'
+            f'<span class="formbox">FORM {page.text("/document_type", rec.document_type) or "4"}</span>'
+            f'{"".join(boxes)}</td>'
+            f'<td valign="top">{title}</td><td width="{p.width(1, 22)}%" valign="top">{omb}</td></tr></table>'
+            '<p class="cap">(Print or Type Responses)</p>')
+
+
+def _name_box(page: Page, i: int) -> str:
+    owner = page.record.reporting_owners[i] if i < len(page.record.reporting_owners) else ReportingOwner()
+    ptr = f"/reporting_owners/{i}"
+
+    def v(name: str) -> str:
+        return f'<span class="v">{page.text(f"{ptr}/{name}", getattr(owner, name))}</span>'
+
+    caps = '<table width="100%" class="cap"><tr><td>{}</td><td>{}</td><td>{}</td></tr></table>'
+    return (f"{label(page.p, 'name')}<br><div class=\"line\">{v('name')}</div>"
+            + caps.format("(Last)", "(First)", "(Middle)")
+            + f'<div class="line">{v("street1")}</div><div class="line">{v("street2")}</div>'
+            + '<div class="cap center">(Street)</div>'
+            + f'<table width="100%"><tr><td>{v("city")}</td><td>{v("state")}</td><td>{v("zip_code")}</td></tr></table>'
+            + caps.format("(City)", "(State)", "(Zip/Postal Code)")
+            + '<div class="cap">(Country)</div>')
+
+
+def _relationship_box(page: Page, i: int) -> str:
+    owner = page.record.reporting_owners[i] if i < len(page.record.reporting_owners) else ReportingOwner()
+    ptr = f"/reporting_owners/{i}"
+
+    def line(flag: str, key: str) -> str:
+        mark = page.text(f"{ptr}/{flag}", getattr(owner, flag))
+        blank = f"__<u>{mark}</u>__" if mark else "_____"
+        return f"<div>{blank} {label(page.p, key)}</div>"
+
+    written = " ".join(page.text(f"{ptr}/{name}", getattr(owner, name)) for name in ("officer_title", "other_text")
+                       if getattr(owner, name))
+    return (f"{label(page.p, 'relationship')}<br>"
+            + line("is_director", "director") + line("is_officer", "officer")
+            + line("is_ten_percent_owner", "ten") + line("is_other", "other")
+            + f'<div class="line"><span class="v">{written}</span></div>')
+
+
+def _joint_box(page: Page) -> str:
+    several = len(page.record.reporting_owners) > 1
+    return (f"{label(page.p, 'joint')}<br>"
+            f"<div>{'__<u>X</u>__' if not several else '_____'} {label(page.p, 'one')}</div>"
+            f"<div>{'__<u>X</u>__' if several else '_____'} {label(page.p, 'more')}</div>")
+
+
+def _owner_grid(page: Page) -> str:
+    rec, p = page.record, page.p
+    issuer = page.text("/issuer/name", rec.issuer.name)
+    ticker = page.text("/issuer/trading_symbol", rec.issuer.trading_symbol)
+    period = page.text("/period_of_report", rec.period_of_report)
+    original = page.text("/date_of_original_submission", rec.date_of_original_submission)
+    return (
+        '<table class="grid"><tr>'
+        f'<td rowspan="4" width="{p.width(2, 36)}%">{_name_box(page, 0)}</td>'
+        f'<td width="{p.width(3, 28)}%">{label(p, "issuer")}<div class="line v">{issuer}</div>'
+        f'<div class="line v">{ticker}</div></td>'
+        f'<td rowspan="3">{_relationship_box(page, 0)}</td></tr>'
+        "<tr><td>2a. Foreign Trading Symbol<div class=\"line\"></div></td></tr>"
+        f'<tr><td>{label(p, "period")}<div class="line v">{period}</div></td></tr>'
+        f'<tr><td>{label(p, "amendment")}<div class="line v">{original}</div></td>'
+        f"<td>{_joint_box(page)}</td></tr></table>"
+        '<p class="cap">* If the form is filed by more than one reporting person, <i>see</i> Instruction 4(b)(v).</p>'
+        '<p class="cap">SEC 1474 (03-26) &nbsp; Potential persons who are to respond to the collection of '
+        "information contained in this Form are not required to respond unless the Form displays a currently "
+        "valid OMB control number.</p>")
+
+
+_T1_HEAD = (
+    ("1. Title of Security (Instr. 3)", 2, 1), ("2. Transaction Date (Month/Day/Year)", 2, 1),
+    ("2A. Deemed Execution Date, if any (Month/Day/Year)", 2, 1), ("3. Transaction Code (Instr. 8)", 1, 2),
+    ("4. Securities Acquired (A) or Disposed of (D) (Instr. 3, 4 and 5)", 1, 3),
+    ("5. Amount of Securities Beneficially Owned Following Reported Transaction(s) (Instr. 3 and 4)", 2, 1),
+    ("6. Ownership Form: Direct (D) or Indirect (I) (Instr. 4)", 2, 1),
+    ("7. Nature of Indirect Beneficial Ownership (Instr. 4)", 2, 1),
+)
+_T1_SUB = ("Code", "V", "Amount", "(A) or (D)", "Price")
+_T2_HEAD = (
+    ("1. Title of Derivative Security (Instr. 3)", 2, 1), ("2. Conversion or Exercise Price of Derivative Security", 2, 1),
+    ("3. Transaction Date (Month/Day/Year)", 2, 1), ("3A. Deemed Execution Date, if any (Month/Day/Year)", 2, 1),
+    ("4. Transaction Code (Instr. 8)", 1, 2),
+    ("5. Number of Derivative Securities Acquired (A) or Disposed of (D) (Instr. 3, 4, and 5)", 1, 2),
+    ("6. Date Exercisable and Expiration Date (Month/Day/Year)", 1, 2),
+    ("7. Title and Amount of Underlying Securities (Instr. 3 and 4)", 1, 2),
+    ("8. Price of Derivative Security (Instr. 5)", 2, 1),
+    ("9. Number of Derivative Securities Beneficially Owned following Reported Transactions (Instr. 4)", 2, 1),
+    ("10. Ownership Form of Derivative Security: Direct (D) or Indirect (I) (Instr. 4)", 2, 1),
+    ("11. Nature of Indirect Beneficial Ownership (Instr. 4)", 2, 1),
+)
+_T2_SUB = ("Code", "V", "(A)", "(D)", "Date Exercisable", "Expiration Date", "Title", "Amount or Number of Shares")
+
+
+def _table(page: Page, heading: str, head, sub, tables: Sequence[str], columns, blank_rows: int) -> str:
+    p = page.p
+    top = "".join(f'<th rowspan="{r}" colspan="{c}" width="{p.width(k, 100 / len(head) / 1.3)}%">{t}</th>'
+                  for k, (t, r, c) in enumerate(head))
+    second = "".join(f'<th class="center">{t}</th>' for t in sub)
+    body = []
+    for table, i, row in page.rows(tables):
+        cells = "".join(f'<td{td_class(col.fields, "v")}>{page.cell(table, i, row, col)}</td>' for col in columns)
+        body.append(f"<tr>{cells}</tr>")
+    body += ['<tr class="blank">' + "<td></td>" * len(columns) + "</tr>"] * blank_rows
+    return (f'<div class="newpage"><table width="100%"><tr><td class="cont" width="25%">FORM 4 (continued)</td>'
+            f'<td class="title">{heading}</td></tr></table>'
+            f'<table class="grid cap"><thead><tr>{top}</tr><tr>{second}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def _more_owners(page: Page) -> str:
+    n = len(page.record.reporting_owners)
+    return "".join(
+        '<table class="grid" style="margin-top:8px"><tr>'
+        f'<td width="50%">{_name_box(page, i)}</td><td>{_relationship_box(page, i)}</td></tr></table>'
+        for i in range(1, n))
+
+
+def _explanation(page: Page, rng: random.Random) -> str:
+    rec, p = page.record, page.p
+    lines = [f"<p><b>{label(p, 'explanation')}</b></p>"]
+    for i, note in enumerate(rec.footnotes):
+        lines.append(f'<div class="v">{page.text(f"/footnotes/{i}/id", note.id)} '
+                     f'{page.text(f"/footnotes/{i}/text", note.text)}</div>')
+    if rec.remarks is not None or rng.random() < 0.3:
+        lines.append(f"<p><b>{label(p, 'remarks')}</b></p>")
+        lines.append(f'<div class="v">{page.text("/remarks", rec.remarks)}</div>')
+    return "".join(lines)
+
+
+def _signatures(page: Page) -> str:
+    p = page.p
+    signed = "".join(
+        f'<tr><td></td><td><u class="v">{page.text(f"/signatures/{i}/name", s.name)}</u></td>'
+        f'<td><u class="v">{page.text(f"/signatures/{i}/date", s.date)}</u></td></tr>'
+        for i, s in enumerate(page.record.signatures)) or "<tr><td></td><td>&nbsp;</td><td></td></tr>"
+    return ('<table width="100%" style="margin-top:14px">'
+            f'{signed}<tr><td width="45%">** Intentional misstatements or omissions of facts constitute Federal '
+            "Criminal Violations. <i>See</i> 18 U.S.C. 1001 and 15 U.S.C. 78ff(a).</td>"
+            f"<td>{label(p, 'signature')}</td><td>{label(p, 'date')}</td></tr></table>"
+            "<p>Note: File three copies of this Form, one of which must be manually signed. If space is "
+            "insufficient, <i>see</i> Instruction 6 for procedure.</p>"
+            "<p class=\"cap\">Potential persons who are to respond to the collection of information contained in "
+            "this form are not required to respond unless the form displays a currently valid OMB Number.</p>")
+
+
+def render(record: Record, seed: int | None, cell_footnotes: Mapping[CellRef, Sequence[str]] | None = None) -> str:
+    """The filled-in paper form of ``record`` (``seed=None`` is seed 0)."""
+    seed = seed or 0
+    p = presentation(seed)
+    rng = random.Random(seed ^ 0x9A9E)
+    page = Page.of(record, p, cell_footnotes)
+    t1 = _table(page, label(p, "table1"), _T1_HEAD, _T1_SUB,
+                ("non_derivative_transactions", "non_derivative_holdings"), _TABLE1, rng.randrange(0, 8))
+    t2 = _table(page, f"{label(p, 'table2')}<br>{label(p, 'table2_sub')}", _T2_HEAD, _T2_SUB,
+                ("derivative_transactions", "derivative_holdings"), _TABLE2, rng.randrange(0, 6))
+    reminder = ("<p>Reminder: Report on a separate line for each class of securities beneficially owned "
+                "directly or indirectly.</p>")
+    body = [_top(page), _owner_grid(page), t1, reminder, t2, _more_owners(page), _explanation(page, rng),
+            _signatures(page)]
+    doc_type = esc(record.document_type or "4")
+    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+            f"<title>Form {doc_type}</title><style>{_css(p)}</style></head>\n<body>{page_css(p)}\n"
+            + "\n".join(body) + "\n</body></html>\n")

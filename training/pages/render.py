@@ -1,0 +1,562 @@
+"""Record -> a standalone HTML page laid out like EDGAR's rendering of a Form 4.
+
+The layout follows the pages EDGAR serves for ownership XML (the ``xslF345X0x``
+style: ``FormData`` blue values, ``FootnoteData`` marks, the numbered boxes,
+Table I and Table II with their two header rows, "Explanation of Responses:",
+"Remarks:", the signature line and the boilerplate). Values go through
+:func:`form4.training.pages.printing.printed_form`, so :func:`render_values` lists exactly
+the strings the page shows.
+
+Layout decisions worth knowing:
+
+* box 1 and box 5 show the first reporting owner; every further owner gets its
+  own name/address and relationship block after Table II (as EDGAR prints joint
+  filings), and box 6 is checked for "More than One Reporting Person";
+* Table I lists transactions, then holdings; Table II likewise. Holding rows
+  leave the date, code, amount and price cells empty;
+* a derivative amount prints under (A) or (D) by its acquired/disposed code
+  (under (A) when the code is missing), so that code prints no letter;
+* footnote marks: with ``cell_footnotes`` (from
+  :func:`form4.io.xml_reader.parse_ownership_xml`) each mark follows the value
+  it belongs to; without it, or for ids the map does not place, the row's marks
+  follow the security title (the record keeps footnotes per row, not per cell);
+* the 10b5-1 checkbox row appears only when ``aff10b5_one`` is not ``None``;
+* "Remarks:" prints whenever there are remarks, and by default also when there
+  are none (most filings carry an empty ``<remarks/>``, which the record cannot
+  tell from a missing one); pass ``empty_remarks_heading=False`` to drop it.
+
+``annotate=True`` adds a ``data-ptr`` attribute (the record's JSON pointer) to
+each printed value, for tests and span projection; it does not change the look.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from form4.schema import Record, ReportingOwner, iter_leaves
+from form4.io.xml_reader import CellRef
+
+from .printing import printed_form
+
+__all__ = ["render_html", "render_values"]
+
+#: One footnote mark to print: the footnote id and the pointer of its leaf.
+_Mark = tuple[str, str]
+
+
+# --------------------------------------------------------------------------- values
+
+
+def render_values(record: Record) -> list[tuple[str, str]]:
+    """(JSON pointer, printed string) for every non-null leaf the page prints.
+
+    Leaves the page does not print as text (see :mod:`form4.training.pages.printing`) are left out.
+
+    >>> from form4.schema import Issuer
+    >>> render_values(Record(document_type="4", issuer=Issuer(name="X", cik="1")))
+    [('/document_type', '4'), ('/issuer/name', 'X')]
+    """
+    out: list[tuple[str, str]] = []
+    for pointer, value in iter_leaves(record.model_dump(mode="json")):
+        text = printed_form(pointer, value)
+        if text is not None:
+            out.append((pointer, text))
+    return out
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """What every part of the page needs: the record, the marks per cell, the mode."""
+
+    record: Record
+    marks: Mapping[CellRef, tuple[_Mark, ...]]
+    annotate: bool
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _attr(ctx: _Ctx, pointer: str) -> str:
+    return f' data-ptr="{_esc(pointer)}"' if ctx.annotate else ""
+
+
+def _value(ctx: _Ctx, pointer: str, value: Any, css: str | None = "FormData") -> str:
+    """The printed form of one leaf in a span (``css=None``: no class, the
+    browser's default font, as EDGAR prints names and titles); ``''`` when it
+    prints nothing."""
+    text = printed_form(pointer, value)
+    if text is None:
+        return ""
+    cls = f' class="{css}"' if css else ""
+    if text.startswith("$"):  # EDGAR prints the dollar sign in the label font
+        label = "SmallFormText" if css == "SmallFormData" else "FormText"
+        money = f'<span class="{label}">$</span><span{cls}>{_esc(text[1:])}</span>'
+        return f"<span{_attr(ctx, pointer)}>{money}</span>"
+    return f"<span{cls}{_attr(ctx, pointer)}>{_esc(text)}</span>"
+
+
+def _marks_html(ctx: _Ctx, marks: Sequence[_Mark]) -> str:
+    if not marks:
+        return ""
+    sups = "".join(f"<sup{_attr(ctx, ptr)}>{_esc(printed_form(ptr, ref) or '')}</sup>"
+                   for ref, ptr in marks)
+    return f'<span class="FootnoteData">{sups}</span>'
+
+
+def _resolve_marks(record: Record, cell_footnotes: Mapping[CellRef, Sequence[str]] | None,
+                   ) -> dict[CellRef, tuple[_Mark, ...]]:
+    """Place each row's footnote ids on cells; unplaced ids go to the title cell."""
+    marks: dict[CellRef, tuple[_Mark, ...]] = {}
+    given = cell_footnotes or {}
+    for table, rows in _table_rows(record):
+        for i, row in enumerate(rows):
+            pointers = {ref: f"/{table}/{i}/footnote_ids/{k}"
+                        for k, ref in enumerate(row.footnote_ids)}
+            placed: set[str] = set()
+            for cell, ids in sorted(given.items()):
+                if cell.table != table or cell.row != i:
+                    continue
+                known = tuple((ref, pointers[ref]) for ref in ids if ref in pointers)
+                if known:
+                    marks[cell] = known
+                    placed.update(ref for ref, _ in known)
+            rest = tuple((ref, ptr) for ref, ptr in pointers.items() if ref not in placed)
+            if rest:
+                title = CellRef(table, i, "security_title")
+                marks[title] = rest + marks.get(title, ())
+    return marks
+
+
+def _table_rows(record: Record) -> list[tuple[str, Sequence[Any]]]:
+    return [
+        ("non_derivative_transactions", record.non_derivative_transactions),
+        ("non_derivative_holdings", record.non_derivative_holdings),
+        ("derivative_transactions", record.derivative_transactions),
+        ("derivative_holdings", record.derivative_holdings),
+    ]
+
+
+# --------------------------------------------------------------------------- page top
+
+
+_CSS = """
+.FormData {color: blue; background-color: white; font-size: small; font-family: Times, serif;}
+.SmallFormData {color: blue; background-color: white; font-size: x-small; font-family: Times, serif;}
+.FootnoteData {color: green; background-color: white; font-size: x-small; font-family: Times, serif;}
+.FormText {font-size: small; font-weight: normal; font-family: arial, helvetica, sans-serif; text-align: left;}
+.FormTextC {font-size: small; font-weight: normal; font-family: arial, helvetica, sans-serif; text-align: center;}
+.SmallFormText {font-size: xx-small; font-family: arial, helvetica, sans-serif; text-align: left;}
+.SmallFormTextR {font-size: xx-small; font-family: arial, helvetica, sans-serif; text-align: right;}
+.MedSmallFormText {font-size: x-small; font-family: arial, helvetica, sans-serif; text-align: left;}
+.FormTitle {font-size: medium; font-family: arial, helvetica, sans-serif; font-weight: bold;}
+.FormName {font-size: large; font-family: arial, helvetica, sans-serif; font-weight: bold;}
+body {background: white;}
+table {border-collapse: separate;}
+"""
+
+#: EDGAR's doctype: it selects the browser's "almost standards" mode, whose
+#: table line heights the page layout depends on (nothing is fetched).
+_DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" '
+            '"http://www.w3.org/TR/html4/loose.dtd">')
+
+_NOT_SUBJECT = ("Check this box if no longer subject to Section 16. Form 4 or Form 5 obligations "
+                "may continue. <i>See</i> Instruction 1(b).")
+_AFF_10B5 = ("Check this box to indicate that a transaction was made pursuant to a contract, "
+             "instruction or written plan for the purchase or sale of equity securities of the "
+             "issuer that is intended to satisfy the affirmative defense conditions of Rule "
+             "10b5-1(c). See Instruction 10.")
+
+
+def _checkbox_row(ctx: _Ctx, pointer: str, value: bool | None, label: str) -> str:
+    mark = _value(ctx, pointer, value) or "&nbsp;&nbsp;"
+    return (f'<tr valign="middle"><td><table width="100%" border="1" cellpadding="0" '
+            f'cellspacing="0"><tr><td align="center">{mark}</td></tr></table></td>'
+            f'<td class="SmallFormText">{label}</td></tr>')
+
+
+def _omb_box() -> str:
+    return ('<table width="100%" border="1" summary="OMB Approval Status Box">'
+            '<tr><td class="FormTextC">OMB APPROVAL</td></tr>'
+            '<tr><td><table width="100%" border="0" summary="OMB Interior Box">'
+            '<tr><td class="SmallFormText" colspan="3">OMB Number:</td>'
+            '<td class="SmallFormTextR">3235-0287</td></tr>'
+            '<tr><td class="SmallFormText" colspan="4">Estimated average burden</td></tr>'
+            '<tr><td class="SmallFormText" colspan="3">hours per response:</td>'
+            '<td class="SmallFormTextR">0.5</td></tr></table></td></tr></table>')
+
+
+def _page_top(ctx: _Ctx) -> str:
+    rec = ctx.record
+    rows = [_checkbox_row(ctx, "/not_subject_to_section16", rec.not_subject_to_section16,
+                          _NOT_SUBJECT)]
+    if rec.aff10b5_one is not None:
+        rows.append(_checkbox_row(ctx, "/aff10b5_one", rec.aff10b5_one, _AFF_10B5))
+    title = ('<span class="FormTitle">UNITED STATES SECURITIES AND EXCHANGE COMMISSION</span>'
+             '<br><span class="MedSmallFormText">Washington, D.C. 20549</span><br><br>'
+             '<span class="FormTitle">STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP</span><br><br>'
+             '<span class="MedSmallFormText">Filed pursuant to Section 16(a) of the Securities '
+             'Exchange Act of 1934</span><br><span class="MedSmallFormText">or Section 30(h) of '
+             'the Investment Company Act of 1940</span>')
+    return ('<table width="100%" border="0" cellspacing="0" cellpadding="4">'
+            '<tr><td width="20%" colspan="2" valign="top" align="center" class="FormName">'
+            'FORM 4</td>'
+            # EDGAR spans two rows even when the 10b5-1 row makes three
+            f'<td rowspan="2" width="60%" valign="middle" align="center">{title}</td>'
+            f'<td rowspan="2" width="20%" valign="top" align="center">'
+            f'{_omb_box()}</td></tr>' + "".join(rows) + "</table>")
+
+
+# --------------------------------------------------------------------------- owner boxes
+
+
+#: EDGAR links names to its company browser; relative, so nothing is fetched.
+_OWNER_HREF = "/cgi-bin/browse-edgar?action=getcompany"
+
+
+def _label(text: str) -> str:
+    return f'<span class="MedSmallFormText">{text}</span>'
+
+
+def _three(cells: Sequence[str], css: str = "") -> str:
+    cls = f' class="{css}"' if css else ""
+    tds = "".join(f'<td width="33%"{cls}>{c}</td>' for c in cells)
+    return f'<table border="0" width="100%"><tr>{tds}</tr></table>'
+
+
+def _name_address(ctx: _Ctx, i: int) -> str:
+    """"1. Name and Address of Reporting Person*" with the owner's name and address."""
+    owner = ctx.record.reporting_owners[i] if i < len(ctx.record.reporting_owners) else None
+    p = f"/reporting_owners/{i}"
+
+    def val(name: str) -> str:
+        return _value(ctx, f"{p}/{name}", getattr(owner, name)) if owner else ""
+
+    name = _value(ctx, f"{p}/name", owner.name, None) if owner else ""
+    linked = f'<a href="{_OWNER_HREF}">{name}</a>' if name else ""
+
+    streets = "".join(f"<tr><td>{val(name) or '&nbsp;'}</td></tr>" for name in ("street1", "street2"))
+    return (_label("1. Name and Address of Reporting Person<sup>*</sup>")
+            + f'<table border="0" width="100%"><tr><td>{linked}</td></tr></table>'
+            + '<hr width="98%">'
+            + _three(["(Last)", "(First)", "(Middle)"], "MedSmallFormText")
+            + f'<table border="0" width="100%">{streets}</table>'
+            + '<hr width="98%">' + _label("(Street)")
+            + _three([val("city"), val("state"), val("zip_code")])
+            + '<hr width="98%">'
+            + _three(["(City)", "(State)", "(Zip)"], "MedSmallFormText"))
+
+
+def _relationship(ctx: _Ctx, i: int, heading: str) -> str:
+    """The relationship checkboxes (Director / 10% Owner / Officer / Other) of owner ``i``."""
+    owners = ctx.record.reporting_owners
+    owner = owners[i] if i < len(owners) else ReportingOwner()
+    p = f"/reporting_owners/{i}"
+
+    def box(name: str) -> str:
+        return f'<td width="15%" align="center">{_value(ctx, f"{p}/{name}", getattr(owner, name))}</td>'
+
+    def label(text: str) -> str:
+        return f'<td width="35%" class="MedSmallFormText">{text}</td>'
+
+    def title(name: str) -> str:
+        return (f'<td width="35%" align="left" style="color: blue">'
+                f'{_value(ctx, f"{p}/{name}", getattr(owner, name), None)}</td>')
+
+    return (_label(heading) + "<br>" + _label("(Check all applicable)")
+            + '<table border="0" width="100%">'
+            + f"<tr>{box('is_director')}{label('Director')}"
+            + f"{box('is_ten_percent_owner')}{label('10% Owner')}</tr>"
+            + f"<tr>{box('is_officer')}{label('Officer (give title below)')}"
+            + f"{box('is_other')}{label('Other (specify below)')}</tr>"
+            + f'<tr><td width="15%"></td>{title("officer_title")}'
+            + f'<td width="15%"></td>{title("other_text")}</tr></table>')
+
+
+def _issuer_box(ctx: _Ctx) -> str:
+    issuer = ctx.record.issuer
+    name = _value(ctx, "/issuer/name", issuer.name, None)
+    href = f"{_OWNER_HREF}&CIK={issuer.cik}" if issuer.cik else _OWNER_HREF
+    linked = f'<a href="{_esc(href)}">{name}</a>' if name else ""
+    ticker = _value(ctx, "/issuer/trading_symbol", issuer.trading_symbol)
+    return (_label("2. Issuer Name <b>and</b> Ticker or Trading Symbol")
+            + f"<br>{linked} [ {ticker} ]")
+
+
+def _date_box(ctx: _Ctx, heading: str, pointer: str, value: Any) -> str:
+    return _label(heading) + "<br>" + _value(ctx, pointer, value)
+
+
+def _joint_box(ctx: _Ctx) -> str:
+    several = len(ctx.record.reporting_owners) > 1
+    rows = [(not several, "Form filed by One Reporting Person"),
+            (several, "Form filed by More than One Reporting Person")]
+    body = "".join(
+        f'<tr><td width="15%" align="center">{"<span class=FormData>X</span>" if on else ""}</td>'
+        f'<td width="85%" class="MedSmallFormText">{text}</td></tr>'
+        for on, text in rows)
+    return (_label("6. Individual or Joint/Group Filing (Check Applicable Line)")
+            + f'<table border="0" width="100%">{body}</table>')
+
+
+def _owner_boxes(ctx: _Ctx) -> str:
+    rec = ctx.record
+    return ('<table width="100%" border="1" cellspacing="0" cellpadding="4"><tr>'
+            f'<td rowspan="3" width="35%" valign="top">{_name_address(ctx, 0)}</td>'
+            f'<td width="35%" valign="top">{_issuer_box(ctx)}</td>'
+            f'<td rowspan="2" valign="top">'
+            f'{_relationship(ctx, 0, "5. Relationship of Reporting Person(s) to Issuer")}</td>'
+            '</tr><tr><td valign="top">'
+            + _date_box(ctx, "3. Date of Earliest Transaction (Month/Day/Year)",
+                        "/period_of_report", rec.period_of_report)
+            + '</td></tr><tr><td valign="top">'
+            + _date_box(ctx, "4. If Amendment, Date of Original Filed (Month/Day/Year)",
+                        "/date_of_original_submission", rec.date_of_original_submission)
+            + f'</td><td valign="top">{_joint_box(ctx)}</td></tr></table>')
+
+
+def _more_owners(ctx: _Ctx) -> str:
+    """One name/address + relationship block per reporting owner after the first."""
+    blocks = [
+        '<table width="100%" border="1" cellspacing="0" cellpadding="4"><tr>'
+        f'<td width="35%" valign="top">{_name_address(ctx, i)}</td>'
+        f'<td valign="top">'
+        f'{_relationship(ctx, i, "1. Relationship of Reporting Person(s) to Issuer")}</td>'
+        "</tr></table>"
+        for i in range(1, len(ctx.record.reporting_owners))
+    ]
+    return "".join(blocks)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One body cell of a table: what it prints and where footnote marks land.
+
+    ``kind``: ``value`` prints ``fields[0]``; ``code`` prints the transaction code
+    and the equity-swap mark; ``amount_A``/``amount_D`` print a derivative amount
+    by its (A)/(D) code; ``blank`` prints nothing. Marks of every field in
+    ``fields`` print in this cell.
+    """
+
+    kind: str
+    fields: tuple[str, ...] = ()
+    css: str = "FormData"
+    align: str = "center"
+
+
+def _col(*fields: str, css: str = "FormData", align: str = "center") -> _Column:
+    return _Column("value", fields, css, align)
+
+
+_TABLE1 = (
+    _col("security_title", align="left"),
+    _col("transaction_date"),
+    _col("deemed_execution_date"),
+    _Column("code", ("transaction_code", "equity_swap_involved"), "SmallFormData"),
+    _Column("blank"),
+    _col("shares"),
+    _col("acquired_disposed"),
+    _col("price_per_share"),
+    _col("shares_owned_following"),
+    _col("direct_or_indirect"),
+    _col("nature_of_ownership", align="left"),
+)
+
+_SMALL = "SmallFormData"
+_TABLE2 = (
+    _col("security_title", css=_SMALL, align="left"),
+    _col("conversion_or_exercise_price", css=_SMALL),
+    _col("transaction_date", css=_SMALL),
+    _col("deemed_execution_date", css=_SMALL),
+    _Column("code", ("transaction_code", "equity_swap_involved"), _SMALL),
+    _Column("blank"),
+    _Column("amount_A", ("shares", "acquired_disposed"), _SMALL),
+    _Column("amount_D", ("shares", "acquired_disposed"), _SMALL),
+    _col("exercise_date", css=_SMALL),
+    _col("expiration_date", css=_SMALL),
+    _col("underlying_security_title", css=_SMALL),
+    _col("underlying_security_shares"),
+    _col("price_per_share", css=_SMALL),
+    _col("shares_owned_following", css=_SMALL),
+    _col("direct_or_indirect", css=_SMALL),
+    _col("nature_of_ownership", css=_SMALL, align="left"),
+)
+
+
+def _field_value(ctx: _Ctx, table: str, i: int, row: Any, name: str, css: str) -> str:
+    if name not in type(row).model_fields:
+        return ""
+    return _value(ctx, f"/{table}/{i}/{name}", getattr(row, name), css)
+
+
+def _amount_side(row: Any) -> str:
+    return "D" if getattr(row, "acquired_disposed", None) == "D" else "A"
+
+
+def _cell(ctx: _Ctx, table: str, i: int, row: Any, col: _Column) -> str:
+    if col.kind == "blank":
+        return f'<td align="{col.align}"></td>'
+    if col.kind.startswith("amount_") and col.kind != f"amount_{_amount_side(row)}":
+        return f'<td align="{col.align}"></td>'
+    value = _field_value(ctx, table, i, row, col.fields[0], col.css)
+    if col.kind == "code":
+        value += _field_value(ctx, table, i, row, "equity_swap_involved", col.css)
+    marks = [m for name in col.fields for m in ctx.marks.get(CellRef(table, i, name), ())]
+    return f'<td align="{col.align}">{value}{_marks_html(ctx, marks)}</td>'
+
+
+def _body(ctx: _Ctx, tables: Sequence[str], columns: Sequence[_Column]) -> str:
+    rows = []
+    for table, records in _table_rows(ctx.record):
+        if table not in tables:
+            continue
+        for i, row in enumerate(records):
+            rows.append("<tr>" + "".join(_cell(ctx, table, i, row, c) for c in columns) + "</tr>")
+    return f"<tbody>{''.join(rows)}</tbody>" if rows else ""
+
+
+def _th(text: str, width: int, span: str = "", css: str = "SmallFormText",
+        align: str = "left", valign: str = "top") -> str:
+    return (f'<th width="{width}%" valign="{valign}"{span} align="{align}" class="{css}">'
+            f"{text}</th>")
+
+
+_R2, _C2, _C3 = ' rowspan="2"', ' colspan="2"', ' colspan="3"'
+
+
+def _table1(ctx: _Ctx) -> str:
+    head = (
+        '<tr><th width="100%" valign="top" colspan="11" align="center" class="FormTextC">'
+        "<b>Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned"
+        "</b></th></tr><tr>"
+        + _th("1. Title of Security (Instr. 3)", 36, _R2, "MedSmallFormText")
+        + _th("2. Transaction Date (Month/Day/Year)", 6, _R2)
+        + _th("2A. Deemed Execution Date, if any (Month/Day/Year)", 5, _R2)
+        + _th("3. Transaction Code (Instr. 8)", 7, _C2)
+        + _th("4. Securities Acquired (A) or Disposed Of (D) (Instr. 3, 4 and 5)", 19, _C3)
+        + _th("5. Amount of Securities Beneficially Owned Following Reported Transaction(s) "
+              "(Instr. 3 and 4)", 11, _R2)
+        + _th("6. Ownership Form: Direct (D) or Indirect (I) (Instr. 4)", 9, _R2)
+        + _th("7. Nature of Indirect Beneficial Ownership (Instr. 4)", 8, _R2)
+        + "</tr><tr>"
+        + "".join(_th(t, w, align="center", valign="bottom")
+                  for t, w in (("Code", 4), ("V", 3), ("Amount", 8), ("(A) or (D)", 5),
+                               ("Price", 6)))
+        + "</tr>")
+    body = _body(ctx, ("non_derivative_transactions", "non_derivative_holdings"), _TABLE1)
+    return (f'<table width="100%" border="1" cellspacing="0" cellpadding="4">'
+            f"<thead>{head}</thead>{body}</table>")
+
+
+def _table2(ctx: _Ctx) -> str:
+    head = (
+        '<tr><th width="100%" valign="top" colspan="16" align="center" class="FormTextC">'
+        "<b>Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned</b>"
+        "<br><b>(e.g., puts, calls, warrants, options, convertible securities)</b></th></tr><tr>"
+        + _th("1. Title of Derivative Security (Instr. 3)", 13, _R2)
+        + _th("2. Conversion or Exercise Price of Derivative Security", 5, _R2)
+        + _th("3. Transaction Date (Month/Day/Year)", 5, _R2)
+        + _th("3A. Deemed Execution Date, if any (Month/Day/Year)", 5, _R2)
+        + _th("4. Transaction Code (Instr. 8)", 9, _C2)
+        + _th("5. Number of Derivative Securities Acquired (A) or Disposed of (D) "
+              "(Instr. 3, 4 and 5)", 10, _C2)
+        + _th("6. Date Exercisable and Expiration Date (Month/Day/Year)", 9, _C2)
+        + _th("7. Title and Amount of Securities Underlying Derivative Security "
+              "(Instr. 3 and 4)", 17, _C2)
+        + _th("8. Price of Derivative Security (Instr. 5)", 6, _R2)
+        + _th("9. Number of derivative Securities Beneficially Owned Following Reported "
+              "Transaction(s) (Instr. 4)", 6, _R2)
+        + _th("10. Ownership Form: Direct (D) or Indirect (I) (Instr. 4)", 6, _R2)
+        + _th("11. Nature of Indirect Beneficial Ownership (Instr. 4)", 7, _R2)
+        + "</tr><tr>"
+        + "".join(_th(t, w, align="center", valign="bottom")
+                  for t, w in (("Code", 4), ("V", 4), ("(A)", 5), ("(D)", 5),
+                               ("Date Exercisable", 5), ("Expiration Date", 4), ("Title", 10),
+                               ("Amount or Number of Shares", 7)))
+        + "</tr>")
+    body = _body(ctx, ("derivative_transactions", "derivative_holdings"), _TABLE2)
+    return (f'<table width="100%" border="1" cellspacing="0" cellpadding="4">'
+            f"<thead>{head}</thead>{body}</table>")
+
+
+# --------------------------------------------------------------------------- page bottom
+
+
+def _explanation(ctx: _Ctx, empty_remarks_heading: bool) -> str:
+    rec = ctx.record
+    rows = ['<tr><td class="MedSmallFormText"><b>Explanation of Responses:</b></td></tr>']
+    for i, note in enumerate(rec.footnotes):
+        number = _value(ctx, f"/footnotes/{i}/id", note.id, "FootnoteData")
+        text = _value(ctx, f"/footnotes/{i}/text", note.text, "FootnoteData")
+        rows.append(f'<tr><td class="FootnoteData">{number} {text}</td></tr>')
+    if rec.remarks is not None or empty_remarks_heading:
+        rows.append('<tr><td class="FormText"><b>Remarks:</b></td></tr>')
+        remarks = _value(ctx, "/remarks", rec.remarks, "FootnoteData")
+        rows.append(f'<tr><td class="FootnoteData">{remarks}</td></tr>')
+    return f'<table border="0" width="100%">{"".join(rows)}</table>'
+
+
+_BOILERPLATE = (
+    "Reminder: Report on a separate line for each class of securities beneficially owned "
+    "directly or indirectly.",
+    "* If the form is filed by more than one reporting person, <i>see</i> Instruction 4 (b)(v).",
+    "** Intentional misstatements or omissions of facts constitute Federal Criminal Violations "
+    "<i>See</i> 18 U.S.C. 1001 and 15 U.S.C. 78ff(a).",
+    "Note: File three copies of this Form, one of which must be manually signed. If space is "
+    "insufficient, <i>see</i> Instruction 6 for procedure.",
+    "<b>Persons who respond to the collection of information contained in this form are not "
+    "required to respond unless the form displays a currently valid OMB Number.</b>",
+)
+
+
+def _signatures(ctx: _Ctx) -> str:
+    rows = []
+    for i, sig in enumerate(ctx.record.signatures or ()):
+        name = _value(ctx, f"/signatures/{i}/name", sig.name)
+        when = _value(ctx, f"/signatures/{i}/date", sig.date)
+        rows.append(f'<tr><td width="60%"></td><td width="20%"><u>{name}</u></td>'
+                    f'<td width="20%"><u>{when}</u></td></tr>')
+    if not rows:
+        rows.append('<tr><td width="60%"></td><td width="20%"></td><td width="20%"></td></tr>')
+    rows.append('<tr><td></td><td class="MedSmallFormText">** Signature of Reporting Person</td>'
+                '<td class="MedSmallFormText">Date</td></tr>')
+    rows += [f'<tr><td colspan="3" class="MedSmallFormText">{text}</td></tr>'
+             for text in _BOILERPLATE]
+    return f'<table width="100%" border="0">{"".join(rows)}</table>'
+
+
+# --------------------------------------------------------------------------- page
+
+
+def render_html(record: Record, cell_footnotes: Mapping[CellRef, Sequence[str]] | None = None,
+                *, annotate: bool = False, empty_remarks_heading: bool = True) -> str:
+    """A standalone HTML page (inline CSS, no network) that looks like EDGAR's Form 4.
+
+    ``cell_footnotes`` (see :class:`form4.io.xml_reader.ParsedOwnership`) places
+    each footnote mark after the value it belongs to; without it a row's marks
+    follow its security title. Deterministic: the same input gives the same page.
+    """
+    ctx = _Ctx(record, _resolve_marks(record, cell_footnotes), annotate)
+    doc_type = record.document_type or "4"
+    heading = _value(ctx, "/document_type", record.document_type, None) or "4"
+    parts = [
+        _page_top(ctx),
+        _owner_boxes(ctx),
+        _table1(ctx),
+        _table2(ctx),
+        _more_owners(ctx),
+        _explanation(ctx, empty_remarks_heading),
+        _signatures(ctx),
+    ]
+    return (f"{_DOCTYPE}\n<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=UTF-8\">\n"
+            f"<title>SEC FORM {_esc(doc_type)}</title>\n<style>{_CSS}</style>\n</head>\n"
+            f"<body>SEC Form {heading}\n" + "\n".join(parts) + "\n</body>\n</html>\n")
