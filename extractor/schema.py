@@ -89,7 +89,8 @@ class _Row(_Frozen):
         return {k: (None if k in NUMBER_FIELDS and isinstance(v, (int, float)) and not is_amount(v) else v) for k, v in data.items()}
 
 
-NUMBER_FIELDS = frozenset({"shares", "price_per_share", "shares_owned_following", "conversion_or_exercise_price", "underlying_security_shares"})
+NUMBER_FIELDS = frozenset({"shares", "price_per_share", "shares_owned_following", "conversion_or_exercise_price", "underlying_security_shares",
+                           "price_range_low", "price_range_high"})
 
 
 class NonDerivativeTransaction(_Row):
@@ -105,6 +106,9 @@ class NonDerivativeTransaction(_Row):
     direct_or_indirect: Optional[DI] = None
     nature_of_ownership: Optional[Text] = None
     footnote_ids: FootnoteIds = ()
+    #: the range a weighted-average price's footnote states (read from the footnote; no XML element)
+    price_range_low: Optional[Number] = None
+    price_range_high: Optional[Number] = None
 
 
 class NonDerivativeHolding(_Row):
@@ -133,6 +137,8 @@ class DerivativeTransaction(_Row):
     direct_or_indirect: Optional[DI] = None
     nature_of_ownership: Optional[Text] = None
     footnote_ids: FootnoteIds = ()
+    price_range_low: Optional[Number] = None
+    price_range_high: Optional[Number] = None
 
 
 class DerivativeHolding(_Row):

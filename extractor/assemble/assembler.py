@@ -32,6 +32,7 @@ from ..schema import (
     is_amount,
     iter_leaves,
 )
+from .price_ranges import read_price_ranges
 from .validate import validate
 
 
@@ -396,6 +397,9 @@ def assemble(
         **top,
         **{k: tuple(v) for k, v in tables.items()},
     )
+    record, range_confidence, range_warnings = read_price_ranges(record)
+    confidence.update(range_confidence)
+    warnings += range_warnings
     breaches = validate(record)
     for breach in breaches:
         warnings.append(breach.message)

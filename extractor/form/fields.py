@@ -202,8 +202,9 @@ CODE_DIRECTION: dict[str, str] = {
 #: In Table II, exercising or converting a derivative disposes of the derivative.
 DERIVATIVE_CODE_DIRECTION: dict[str, str] = {**CODE_DIRECTION, "M": "D", "X": "D", "C": "D"}
 
-#: Fields the printed form never shows: not expected from text, not scored on text.
-NOT_PRINTED: frozenset[str] = frozenset({"issuer/cik", "*/equity_swap_involved"})
+#: Fields the printed form never shows in a box of their own (the price range is read from a
+#: footnote's text; the ownershipDocument has no element for it): not scored against a filing's XML.
+NOT_PRINTED: frozenset[str] = frozenset({"issuer/cik", "*/equity_swap_involved", "*/price_range_low", "*/price_range_high"})
 
 
 # ---------------------------------------------------------------- pointer <-> label
