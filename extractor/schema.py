@@ -195,6 +195,10 @@ class Record(_Frozen):
         default=None,
         description="probability that every field of the record is right (null without a calibrated model)",
     )
+    alternatives: dict[str, tuple[Number, ...]] = Field(
+        default_factory=dict,
+        description="JSON pointer of a number the text lets be read otherwise -> its other readings, best first",
+    )
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -220,14 +224,14 @@ def json_schema() -> dict[str, Any]:
 
 
 #: Top-level keys of a dumped record that describe it rather than the filing.
-METADATA = frozenset({"confidence", "warnings", "review", "record_confidence", "source", "unrecoverable"})
+METADATA = frozenset({"confidence", "warnings", "review", "record_confidence", "source", "unrecoverable", "alternatives"})
 
 
 def iter_leaves(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
     """(JSON pointer, value) of every non-null leaf of a dumped record.
 
-    ``confidence``, ``warnings``, ``review``, ``record_confidence`` and ``source`` are
-    metadata, not leaves.
+    ``confidence``, ``warnings``, ``review``, ``record_confidence``, ``alternatives`` and
+    ``source`` are metadata, not leaves.
 
     >>> iter_leaves({"issuer": {"name": "X", "cik": None}, "footnotes": [{"id": "F1"}]})
     [('/issuer/name', 'X'), ('/footnotes/0/id', 'F1')]

@@ -81,10 +81,12 @@ def extract(
     ),
     issuer_cik: Optional[str] = typer.Option(None, "--issuer-cik", help="The issuer's CIK for --format xml (not printed on the form; default 0000000000 and a warning)."),
     owner_cik: List[str] = typer.Option([], "--owner-cik", help="A reporting owner's CIK for --format xml, once per owner in order (default 0000000000 and a warning)."),
+    chains: Optional[Path] = typer.Option(None, "--chains", help="Write the holding chains across the batch here: CSV, or Parquet for a .parquet name (owner, issuer, security, form, date, holding, source, row, status, expected)."),
+    no_chains: bool = typer.Option(False, "--no-chains", help="Do not check owners' holding chains across the batch (each record as if extracted alone)."),
 ) -> None:
     """Extract Form 4 records from flattened text, PDFs and scans."""
     if engine is Engine.dask:
-        return _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler)
+        return _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler, not no_chains)
     from ..run.batch import ExtractJob, run_extract
     from ..io.xml_writer import using
 
@@ -99,7 +101,8 @@ def extract(
     if fmt is Format.parquet and output is None:
         _fail("error E009: parquet is binary; give --output FILE.parquet", 2)
     _check_xml_target(fmt, several, output)
-    job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume)
+    job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume,
+                     chains=chains, check_chains=not no_chains)
     _stop_on_sigterm()
     try:
         with using(xml_options):
@@ -128,6 +131,10 @@ def _finish(result, several: bool, summary: Optional[Path]) -> None:
     data = result.summary()
     if several or result.skipped or result.interrupted:
         (log.warning if result.failures or result.interrupted else log.info)(summary_line(data))
+    if data.get("chains", {}).get("links"):
+        found = data["chains"]
+        (log.warning if found["breaks"] else log.info)(
+            f"holding chains: {found['links']} links checked, {found['breaks']} broken, {found['repaired']} re-read")
     if summary is not None:
         write_atomic(summary, json.dumps(data, indent=2) + "\n")
     if result.interrupted:
@@ -157,7 +164,7 @@ def _write_reports(result, report: Path, several: bool, threshold: float) -> Non
         typer.echo(f"review page: {target}", err=True)
 
 
-def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler) -> None:
+def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler, chains=True) -> None:
     try:
         from ..run.dask_engine import run_dask
     except ImportError:
@@ -166,7 +173,7 @@ def _extract_dask(inputs, output, no_model, model, workers, resume, summary, sch
         _fail("error E025: --engine dask writes a dataset; give --output DIR/", 2)
     try:
         result = run_dask(inputs, output, model=None if no_model else (str(model) if model else ""), workers=workers,
-                          scheduler=scheduler, resume=resume, report=lambda line: log.error(line))
+                          scheduler=scheduler, resume=resume, report=lambda line: log.error(line), chains=chains)
     except Form4Error as err:
         _fail(err.one_line(), 2)
     _finish(result, True, summary)
