@@ -15,7 +15,9 @@ against the previous filing's last. A **break** is a warning on both records, ea
 other and the expected holding; the two holdings are listed for review. Where one other
 reading of one of the values (the record's ``alternatives``) closes the chain, and breaks no
 link that held, the value is **re-read** with a warning and lower confidence. A filing missing
-from the batch shows as one break where the holding jumps; the chain goes on after it.
+from the batch shows as one break where the holding jumps; the chain goes on after it. A second
+copy of one filing (the same period and trades: the text given twice, or read by two
+converters) is set aside, status ``copy``.
 
 A 4/A whose original is in the batch takes the original's place (:mod:`form4.run.amendments`).
 """
@@ -61,7 +63,7 @@ class Link:
     side: str | None
     following: float | None
     transaction: bool
-    status: str = "start"  # start, ok, break, repaired, unchecked, amended
+    status: str = "start"  # start, ok, break, repaired, unchecked, copy, amended
     expected: float | None = None
 
     @property
@@ -123,6 +125,22 @@ def _filing_order(records: Sequence[Record], groups: dict[int, list[Link]]) -> l
         return (min(dates) if dates else period or far, period or far, max(dates) if dates else far, records[n].source or "", n)
 
     return sorted(groups, key=when)
+
+
+def _without_copies(records: Sequence[Record], groups: dict[int, list[Link]], order: list[int]) -> list[int]:
+    """The order without second copies of one filing (the same text given twice, or read by two
+    converters): same period of report, same trades on this chain. A copy's links get status ``copy``."""
+    def trades(n: int) -> tuple:
+        return records[n].period_of_report, tuple((l.date, l.shares, l.side) for l in groups[n])
+
+    kept: list[int] = []
+    for n in order:
+        if any(trades(m) == trades(n) for m in kept[-3:]):
+            for link in groups[n]:
+                link.status = "copy"
+        else:
+            kept.append(n)
+    return kept
 
 
 # ---------------------------------------------------------------- the arithmetic
@@ -217,7 +235,7 @@ def check_chains(records: Sequence[Record]) -> ChainReport:
     counts = {"chains": 0, "links": 0, "ok": 0, "breaks": 0, "repaired": 0, "unchecked": 0}
     breaks: list[dict[str, Any]] = []
     for key, groups in sorted(chains.items(), key=lambda item: tuple(vars(item[0]).values())):
-        order = _filing_order(records, groups)
+        order = _without_copies(records, groups, _filing_order(records, groups))
         counts["chains"] += len(order) > 1
         _check_within(groups, order)
         for before, after in zip(order, order[1:]):
@@ -229,12 +247,13 @@ def check_chains(records: Sequence[Record]) -> ChainReport:
                 breaks.append({"owner": key.owner, "issuer": key.issuer, "security": key.security, "form": key.form,
                                "source": records[after].source, "row": first.where, "expected": first.expected,
                                "after": records[before].source})
-        for n in order:
+        for n in sorted(groups, key=lambda n: (n not in order, order.index(n) if n in order else n)):
             report_rows.extend(_table_row(key, records[n], link) for link in groups[n])
     for amendment in amendments:
         report_rows.extend(_superseded_rows(records, amendment))
     out, changed = batch.finish()
-    summary = {**counts, "amendments": len(amendments), "breaks_found": breaks}
+    copies = sum(1 for key_groups in chains.values() for links in key_groups.values() if links[0].status == "copy")
+    summary = {**counts, "copies": copies, "amendments": len(amendments), "breaks_found": breaks}
     return ChainReport(out, changed, report_rows, summary)
 
 
