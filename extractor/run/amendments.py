@@ -91,8 +91,8 @@ def row_changes(original: Record, amendment: Record) -> list[str]:
 
 
 def _shown(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,g}" if not value.is_integer() else f"{int(value):,}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
     if isinstance(value, (tuple, list)):
         return " ".join(map(str, value)) or "none"
     return "none" if value is None else str(value)

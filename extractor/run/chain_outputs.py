@@ -91,8 +91,9 @@ def chains_bytes(rows: Sequence[dict[str, Any]], fmt: str) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    types = {"date": pa.date32(), "holding": pa.float64(), "expected": pa.float64()}
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    table = table.set_column(table.schema.get_field_index("date"), "date", table.column("date").cast(pa.date32()))
+    table = table.cast(pa.schema([pa.field(name, types.get(name, pa.string())) for name in COLUMNS]))
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
     return buffer.getvalue()
