@@ -65,6 +65,7 @@ def train(
     annotation_weight: int = typer.Option(ANNOTATION_WEIGHT, "--annotation-weight", min=1, help="How many times each imported example is repeated in the training split."),
     base: Optional[Path] = typer.Option(None, "--base", help="Start from this trained pipeline (e.g. models/form4-ner) and fine-tune it; keeps its last checkpoint."),
     keep_policy: bool = typer.Option(False, "--keep-policy", help="Copy the conflict policy and calibration of --base (else the shipped model) instead of refitting them on the corpus (minutes)."),
+    exclude_styles: str = typer.Option("", "--exclude-styles", help="Leave these page styles out (comma-separated): a leave-one-style-out model (python -m form4.training.loso)."),
     policy_only: bool = typer.Option(
         False, "--policy-only", help="Keep the trained NER; refit only the conflict policy and calibration (after a rules change)."
     ),
@@ -84,6 +85,7 @@ def train(
         result = train_model(
             corpus=corpus, output=output, config=config or CONFIG, overrides=_overrides(overrides), limit=limit,
             annotations=annotations, annotation_weight=annotation_weight, base=base, refit_policy=not keep_policy,
+            exclude_styles=tuple(s.strip() for s in exclude_styles.split(",") if s.strip()),
         )
     _print_training(result)
 
