@@ -30,6 +30,7 @@ def corpus_build(
     noise: bool = typer.Option(True, "--noise/--no-noise", help="Add the synthetic noise variants."),
     styles: str = typer.Option("edgar", "--styles", help="Page styles to render each filing in, comma-separated (edgar, paper, plain)."),
     synthetic: int = typer.Option(0, "--synthetic", min=0, help="Add N synthetic filings (seeded by --seed), one style each in turn, to the training side only."),
+    ocr_share: float = typer.Option(1.0, "--ocr-share", min=0.0, max=1.0, help="Share of the real training filings' pages in styles other than edgar that are also OCR'd and scanned (dev and synthetic pages always are)."),
 ) -> None:
     """Render every Form 4 XML in each page style, print it, flatten it with real converters, align the values."""
     from form4.training.corpus import DEFAULT_RAW, build, coverage_table
@@ -43,7 +44,7 @@ def corpus_build(
     except ValueError as err:
         _fail(f"error E016: {err}; pass --styles with known names, e.g. --styles edgar,paper,plain", 2)
     report = build(raw=raw, out=out, work=work, workers=workers, seed=seed, limit=limit, noise=noise,
-                   styles=style_names, synthetic=synthetic)
+                   styles=style_names, synthetic=synthetic, ocr_share=ocr_share)
     typer.echo(f"{report.filings} filings + {report.synthetic} synthetic in {', '.join(report.styles)} -> "
                f"{report.documents} labelled texts in {report.seconds:.0f} s ({report.split_counts})")
     typer.echo(coverage_table(report.to_dict()))
