@@ -196,3 +196,14 @@ def test_the_chains_table_lists_every_holding_with_its_status():
     assert len(report.rows) == rows
     assert set(report.rows[0]) == {"owner", "issuer", "security", "form", "date", "holding", "source", "row", "status", "expected"}
     assert {row["form"] for row in report.rows} >= {"D", "I: by trust"}
+
+
+def test_a_filing_whose_rows_a_misread_nature_put_in_another_chain_is_set_aside_with_one_warning():
+    records = series(12, 7, direct=1.0)
+    trust = series(12, 8, direct=1.0)
+    k = 5
+    stray = trust[k].model_copy(update={"source": "stray.txt"})  # another chain's filing, read as this one's
+    report = check_chains(records + [stray])
+    assert report.summary["breaks"] == 0 and report.summary["outliers"] == 1
+    warned = [r.source for r in report.records if _chain_warnings(r)]
+    assert warned == ["stray.txt"] and "does not fit between" in _chain_warnings(report.records[-1])[0]

@@ -55,7 +55,7 @@ def ranges_in(text: str | None) -> list[tuple[float, float]]:
     [(9.5, 9.75)]
     >>> ranges_in("ranging from $10.00 to $10.49 and from $10.50 to $11.02, respectively")
     [(10.0, 10.49), (10.5, 11.02)]
-    >>> ranges_in("from 1,000.10 to 1,020.00, inclusive")
+    >>> ranges_in("sold at prices from 1,000.10 to 1,020.00, inclusive")
     [(1000.1, 1020.0)]
     """
     out: list[tuple[float, float]] = []

@@ -63,7 +63,7 @@ class Link:
     side: str | None
     following: float | None
     transaction: bool
-    status: str = "start"  # start, ok, break, repaired, unchecked, copy, amended
+    status: str = "start"  # start, ok, break, repaired, unchecked, copy, outlier, amended
     expected: float | None = None
 
     @property
@@ -140,6 +140,33 @@ def _without_copies(records: Sequence[Record], groups: dict[int, list[Link]], or
                 link.status = "copy"
         else:
             kept.append(n)
+    return kept
+
+
+def _holds(groups: dict[int, list[Link]], before: int, after: int) -> bool | None:
+    last, first = groups[before][-1], groups[after][0]
+    return follows(last.following, first) if last.following is not None else None
+
+
+def _without_outliers(batch: "_Batch", key: ChainKey, groups: dict[int, list[Link]], order: list[int]) -> list[int]:
+    """Set aside a filing that breaks with both neighbours while they follow each other: its rows
+    are not this chain's (a misread title or ownership form put them here) or its holding is
+    misread. One warning, on it alone; its links get status ``outlier``."""
+    kept = list(order)
+    i = 1
+    while i < len(kept) - 1:
+        before, n, after = kept[i - 1], kept[i], kept[i + 1]
+        if _holds(groups, before, n) is False and _holds(groups, n, after) is False and _holds(groups, before, after):
+            for link in groups[n]:
+                link.status = "outlier"
+            first, records = groups[n][0], batch.records
+            batch.warn(n, f"{first.where} {key.security} ({key.form}): {amount(first.following) if first.following is not None else 'its holding'} "
+                       f"owned following does not fit between {records[before].source or 'the previous filing'} and "
+                       f"{records[after].source or 'the next filing'}, which follow each other: its holding, title or "
+                       f"ownership form is misread", f"/{first.table}/{first.row}/shares_owned_following", factor=E.BREACHED)
+            kept.pop(i)
+        else:
+            i += 1
     return kept
 
 
@@ -238,6 +265,7 @@ def check_chains(records: Sequence[Record]) -> ChainReport:
         order = _without_copies(records, groups, _filing_order(records, groups))
         counts["chains"] += len(order) > 1
         _check_within(groups, order)
+        order = _without_outliers(batch, key, groups, order)
         for before, after in zip(order, order[1:]):
             counts["links"] += 1
             status = _check_link(batch, key, groups, order, before, after)
@@ -252,8 +280,8 @@ def check_chains(records: Sequence[Record]) -> ChainReport:
     for amendment in amendments:
         report_rows.extend(_superseded_rows(records, amendment))
     out, changed = batch.finish()
-    copies = sum(1 for key_groups in chains.values() for links in key_groups.values() if links[0].status == "copy")
-    summary = {**counts, "copies": copies, "amendments": len(amendments), "breaks_found": breaks}
+    set_aside = [links[0].status for key_groups in chains.values() for links in key_groups.values()]
+    summary = {**counts, "outliers": set_aside.count("outlier"), "copies": set_aside.count("copy"), "amendments": len(amendments), "breaks_found": breaks}
     return ChainReport(out, changed, report_rows, summary)
 
 
