@@ -207,3 +207,13 @@ def test_a_filing_whose_rows_a_misread_nature_put_in_another_chain_is_set_aside_
     assert report.summary["breaks"] == 0 and report.summary["outliers"] == 1
     warned = [r.source for r in report.records if _chain_warnings(r)]
     assert warned == ["stray.txt"] and "does not fit between" in _chain_warnings(report.records[-1])[0]
+
+
+def test_a_holding_that_follows_from_the_same_filings_holding_under_a_mis_cut_nature_is_no_break():
+    records = series(12, 11, direct=0.0)  # every row held by the trust
+    k = next(k for k in range(1, 11) if len(records[k].non_derivative_transactions) > 1)
+    last = len(records[k].non_derivative_transactions) - 1
+    # a reader cut the wrapped nature at the wrong line: the filing's last row reads "By Trust By"
+    records[k] = _set(records[k], "non_derivative_transactions", last, nature_of_ownership="By Trust By")
+    report = check_chains(records)
+    assert report.summary["breaks"] == 0 and not any(_chain_warnings(r) for r in report.records)

@@ -170,6 +170,20 @@ def _without_outliers(batch: "_Batch", key: ChainKey, groups: dict[int, list[Lin
     return kept
 
 
+def _other_natures(chains: dict[ChainKey, dict[int, list[Link]]], key: ChainKey, n: int) -> list[float]:
+    """The holdings filing ``n`` states for the key's security held indirectly under another nature.
+
+    A long nature of ownership wraps over lines and a reader can cut it at the wrong line, so
+    one fund's rows carry two natures, or two funds' one: a holding that follows from the
+    filing's holding under another nature is not a break.
+    """
+    if not key.form.startswith("I"):
+        return []
+    return [link.following for other, groups in chains.items() if other != key and other.form.startswith("I")
+            and (other.owner, other.issuer, other.table, other.security) == (key.owner, key.issuer, key.table, key.security)
+            for link in groups.get(n, ()) if link.following is not None]
+
+
 # ---------------------------------------------------------------- the arithmetic
 def follows(before: float, link: Link, following: float | None = None, shares: float | None = None) -> bool | None:
     """Does ``link``'s holding follow from the holding ``before``? None: too little read to say."""
@@ -268,7 +282,7 @@ def check_chains(records: Sequence[Record]) -> ChainReport:
         order = _without_outliers(batch, key, groups, order)
         for before, after in zip(order, order[1:]):
             counts["links"] += 1
-            status = _check_link(batch, key, groups, order, before, after)
+            status = _check_link(batch, key, groups, order, before, after, _other_natures(chains, key, before))
             counts[status] += 1
             if status == "breaks":
                 first = groups[after][0]
@@ -291,16 +305,19 @@ def _check_within(groups: dict[int, list[Link]], order: list[int]) -> None:
         for prev, link in zip(groups[n], groups[n][1:]):
             ok = follows(prev.following, link) if prev.following is not None else None
             link.status = "unchecked" if ok is None else ("ok" if ok else "break")
+            link.expected = expected_after(prev.following, link)[0] if ok is not None else None
 
 
-def _check_link(batch: _Batch, key: ChainKey, groups: dict[int, list[Link]], order: list[int], before: int, after: int) -> str:
-    """Check the first link of filing ``after`` against the last of ``before``; repair or warn."""
+def _check_link(batch: _Batch, key: ChainKey, groups: dict[int, list[Link]], order: list[int], before: int, after: int,
+                others: Sequence[float] = ()) -> str:
+    """Check the first link of filing ``after`` against the last of ``before``; repair or warn.
+    ``others``: the holdings ``before`` states for the same security under other natures."""
     last, first = groups[before][-1], groups[after][0]
     if last.following is None or follows(last.following, first) is None:
         first.status = "unchecked"
         return "unchecked"
     first.expected = expected_after(last.following, first)[0]
-    if follows(last.following, first):
+    if follows(last.following, first) or any(follows(other, first) for other in others):
         first.status = "ok"
         return "ok"
     repair = _repair(batch, groups, order, before, after)
