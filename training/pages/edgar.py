@@ -30,7 +30,7 @@ from .common import Presentation, label, page_css, presentation
 
 __all__ = ["render"]
 
-#: EDGAR's label (as ``render.py`` prints it, between ``>`` and ``<``) -> its key in ``LABELS``
+#: EDGAR's label (as ``render.py`` prints it, between ``>`` and ``<``) -> its key in ``form4.form.labels.WORDINGS``
 _EDGAR_LABELS: dict[str, str] = {
     "1. Name and Address of Reporting Person<sup>*</sup>": "name",
     "3. Date of Earliest Transaction (Month/Day/Year)": "period",
