@@ -2,9 +2,10 @@
 
 ``CODES`` quotes the SEC's list (Form 4 General Instructions, item 8, "Transaction Codes"),
 code -> its words, and the acquired/disposed side a code implies. An exercise or conversion
-acquires the underlying security (Table I) and disposes of the derivative (Table II).
+acquires the underlying security (Table I) and disposes of the derivative (Table II). A
+discretionary transaction (``I``) results "in acquisition or disposition": it implies no side.
 
->>> side("P", derivative=False), side("M", derivative=False), side("M", derivative=True), side("J", derivative=False)
+>>> side("P", derivative=False), side("M", derivative=False), side("M", derivative=True), side("I", derivative=False)
 ('A', 'A', 'D', None)
 """
 
@@ -48,7 +49,7 @@ XML_CODES: frozenset[str] = TRANSACTION_CODES - {"V", "K"}
 
 #: The side a code implies, in Table I.
 SIDE: dict[str, str] = {
-    "P": "A", "S": "D", "F": "D", "G": "D", "D": "D", "M": "A", "X": "A", "C": "A", "A": "A", "L": "A", "W": "A", "I": "A",
+    "P": "A", "S": "D", "F": "D", "G": "D", "D": "D", "M": "A", "X": "A", "C": "A", "A": "A", "L": "A", "W": "A",
 }
 #: In Table II an exercise or a conversion disposes of the derivative.
 DERIVATIVE_SIDE: dict[str, str] = {**SIDE, "M": "D", "X": "D", "C": "D"}
