@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from form4.form.codes import CODES, XML_CODES, side
+from form4.form.codes import CODES, DERIVATIVE_SIDE, SIDE, XML_CODES, side
 
 _CODE_LINE = re.compile(r"^(\s*)([A-Z])\s*[—–-]\s+(\S.*)$")
 
@@ -47,3 +47,17 @@ def test_an_exercise_acquires_the_underlying_in_table_one_and_disposes_of_the_de
     assert [side(c, derivative=False) for c in "MXC"] == ["A"] * 3
     assert [side(c, derivative=True) for c in "MXC"] == ["D"] * 3
     assert side(None, derivative=False) is None
+
+
+_ACQUIRES = ("purchase", "acquisition", "grant", "award", "exercise", "conversion")
+_DISPOSES = ("sale", "disposition", "delivering")
+
+
+def test_a_code_implies_a_side_only_where_its_words_name_that_side_alone():
+    for code, implied in SIDE.items():
+        words = CODES[code].lower()
+        named, other = (_ACQUIRES, "disposition") if implied == "A" else (_DISPOSES, "acquisition")
+        assert any(w in words for w in named) and other not in words, code
+    exercises = {c for c in CODES if CODES[c].lower().startswith(("exercise", "conversion"))}
+    assert {c: s for c, s in DERIVATIVE_SIDE.items() if SIDE[c] != s} == dict.fromkeys(exercises, "D")
+    assert [side(c, derivative=False) for c in "IWJG"] == [None] * 4

@@ -1,9 +1,11 @@
 """Transaction codes of the Form 4 and what each implies, declared once.
 
 ``CODES`` quotes the SEC's list (Form 4 General Instructions, item 8, "Transaction Codes"),
-code -> its words, and the acquired/disposed side a code implies. An exercise or conversion
-acquires the underlying security (Table I) and disposes of the derivative (Table II). A
-discretionary transaction (``I``) results "in acquisition or disposition": it implies no side.
+code -> its words. A code implies the acquired/disposed side only where those words name it:
+a purchase, grant, award or small acquisition acquires; a sale, a disposition or a payment by
+delivering securities disposes. An exercise or conversion acquires the underlying security
+(Table I) and disposes of the derivative (Table II). "Acquisition or disposition" names no side
+(``I``, ``W``, ``J``), nor does a gift (given or received), an expiration or a voting trust.
 
 >>> side("P", derivative=False), side("M", derivative=False), side("M", derivative=True), side("I", derivative=False)
 ('A', 'A', 'D', None)
@@ -47,12 +49,12 @@ TRANSACTION_CODES: frozenset[str] = frozenset(CODES)
 #: column of its own and ``K`` is ``equityswapInvolved``, both beside the code.
 XML_CODES: frozenset[str] = TRANSACTION_CODES - {"V", "K"}
 
-#: The side a code implies, in Table I.
+#: The side a code's words name, in Table I.
 SIDE: dict[str, str] = {
-    "P": "A", "S": "D", "F": "D", "G": "D", "D": "D", "M": "A", "X": "A", "C": "A", "A": "A", "L": "A", "W": "A",
+    "P": "A", "S": "D", "A": "A", "D": "D", "F": "D", "M": "A", "C": "A", "O": "A", "X": "A", "L": "A", "U": "D",
 }
 #: In Table II an exercise or a conversion disposes of the derivative.
-DERIVATIVE_SIDE: dict[str, str] = {**SIDE, "M": "D", "X": "D", "C": "D"}
+DERIVATIVE_SIDE: dict[str, str] = {**SIDE, "M": "D", "C": "D", "O": "D", "X": "D"}
 
 
 def side(code: str | None, derivative: bool) -> str | None:
