@@ -51,6 +51,7 @@ from functools import cached_property
 from typing import Callable, Iterable, Iterator, Sequence
 
 from form4.form import fields as F
+from form4.form.ocr import LOOKALIKES, MISREAD
 from form4.schema import Record
 from form4.model.tokenizer import TOKEN
 
@@ -127,7 +128,13 @@ def atom_forms(exp: Expected) -> list[str]:
 
 
 # ---------------------------------------------------------------- an OCR-tolerant view
-_CONFUSABLE = str.maketrans({"o": "0", "q": "0", "l": "1", "i": "1", "|": "1", "!": "1", "s": "5", "$": "5", "b": "8", "z": "2", "g": "6", "t": "7", ",": ".", "’": "'", "`": "'"})
+#: A letter or glyph OCR prints for a digit folds to that digit (OCR's confusions, ``MISREAD``), a
+#: comma to a point; typographic quotes fold to "'".
+_CONFUSABLE = str.maketrans({
+    **{c: next(r for r in readings if r.isdigit()) for c, readings in MISREAD.items()
+       if len(c) == 1 and not (c.isupper() or c.isdigit() or c in ",./") and any(r.isdigit() for r in readings)},
+    ",": MISREAD[","][0], "’": "'", "`": "'",
+})
 
 
 #: ``fold`` for one character at a time, length-preserving (for offsets into the text).
@@ -925,7 +932,7 @@ def _in_token_range(indices: Sequence[int], tokens: range) -> Iterator[int]:
 
 
 # ---------------------------------------------------------------- regions of the page
-_LOOSE_CHARS = {"o": "[o0]", "i": "[il1|]", "l": "[il1|]", "s": "[s5]", "e": "[eco]"}
+_LOOSE_CHARS = {c: "[" + re.escape(alike) + "]" for c, alike in LOOKALIKES.items() if c.islower()}
 
 
 def _loose_word(word: str) -> str:

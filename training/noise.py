@@ -52,6 +52,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from form4.form.ocr import MISREAD
+
 __all__ = ["NOISE", "Transform", "apply_noise", "digit_counts", "numeric_tokens"]
 
 Transform = Callable[[str, random.Random], str]
@@ -544,36 +546,11 @@ def markdown_br_table(text: str, rng: random.Random) -> str:
 # --------------------------------------------------------------------------------------
 # ocr_confusions (samples 001, 004)
 
-LETTER_CONFUSIONS: dict[str, list[str]] = {
-    "O": ["0", "Q", "D"],
-    "o": ["0", "c"],
-    "S": ["5", "$"],
-    "l": ["1", "I", "|"],
-    "I": ["l", "1", "|"],
-    "i": ["l", "1"],
-    "B": ["8", "R"],
-    "T": ["I", "1"],
-    "e": ["c", "o"],
-    "h": ["b", "n"],
-    "c": ["e", "o"],
-    "rn": ["m"],
-    "m": ["rn"],
-    "cl": ["d"],
-    "u": ["v", "n"],
-    "Z": ["2"],
-}
-DIGIT_CONFUSIONS: dict[str, list[str]] = {
-    "0": ["O", "o", "D"],
-    "1": ["l", "I", "]"],
-    "5": ["S", "s"],
-    "8": ["B", "3"],
-    "6": ["b"],
-    "2": ["Z"],
-    ",": [".", ""],
-    ".": [",", ""],
-    "/": ["l", "1"],
-}
-DOLLAR_READINGS = ["5", "S", "<b>5</b> ", "$ ", "§"]
+#: OCR's confusions (``form4.form.ocr.MISREAD``): of letters, in words; of digits and a number's
+#: punctuation, in numbers; a dollar sign is also printed bold or apart from its amount.
+LETTER_CONFUSIONS: dict[str, list[str]] = {k: list(v) for k, v in MISREAD.items() if k.isalpha()}
+DIGIT_CONFUSIONS: dict[str, list[str]] = {k: list(v) for k, v in MISREAD.items() if k.isdigit() or k in ",./"}
+DOLLAR_READINGS = [*MISREAD["$"], "<b>5</b> ", "$ "]
 WORD_RATE = 0.05
 NUMBER_RATE = 0.08
 
