@@ -16,7 +16,7 @@ def test_every_label_has_a_wording_and_no_wording_is_declared_twice():
 
 
 def test_a_labels_words_leave_out_its_box_number_its_markup_and_its_punctuation():
-    assert words("t2_deemed") == ("Deemed", "Execution", "Date", "if", "any", "Month/Day/Year")
+    assert words("t2_deemed") == ("Deemed", "Execution", "Date", "if", "any", "Month", "Day", "Year")
     assert words("issuer", 1) == words("issuer", 0)
     assert "<" not in plain(WORDINGS["table2_sub"][1]) and words("ten") == ("10%", "Owner")
 

@@ -51,6 +51,7 @@ from functools import cached_property
 from typing import Callable, Iterable, Iterator, Sequence
 
 from form4.form import fields as F
+from form4.form.labels import run, words
 from form4.form.ocr import LOOKALIKES, MISREAD
 from form4.schema import Record
 from form4.model.tokenizer import TOKEN
@@ -951,14 +952,15 @@ def loose(*words: str) -> re.Pattern[str]:
     return re.compile(r"(?:\W|<[^<>]{0,40}>)*".join(_loose_word(w) for w in words), re.I)
 
 
-_TABLE = _loose_word("Table") + r"\W{0,6}"
-_TABLE1_HEAD = re.compile(_TABLE + r"[I1l|]\W+" + _loose_word("Non") + r"\W{0,3}" + _loose_word("Deriv"), re.I)
-_TABLE2_HEAD = re.compile(_TABLE + r"[I1l|]{2}\W+" + _loose_word("Deriv"), re.I)
-_EXPLANATION = loose("Explanation", "of", "Respon")
-_REMARKS = re.compile(r"(?<![A-Za-z])R\s?e\s?m\s?a\s?r\s?k\s?s\s?:", re.I)
-_SIGNATURE_LABEL = loose("Signature", "of", "Reporting")
-_OWNER_HEAD = loose("Name", "and", "Address", "of", "Reporting")
-_REMINDER = loose("Reminder")
+_NON, _DERIV = run("table1", "Non", 2)[0], run("table1", "Derivative", 1)[0][:5]
+_TABLE = _loose_word(words("table1")[0]) + r"\W{0,6}"
+_TABLE1_HEAD = re.compile(_TABLE + r"[I1l|]\W+" + _loose_word(_NON) + r"\W{0,3}" + _loose_word(_DERIV), re.I)
+_TABLE2_HEAD = re.compile(_TABLE + r"[I1l|]{2}\W+" + _loose_word(_DERIV), re.I)
+_EXPLANATION = loose(*words("explanation")[:2], words("explanation")[2][:6])
+_REMARKS = re.compile(r"(?<![A-Za-z])" + r"\s?".join(words("remarks")[0]) + r"\s?:", re.I)
+_SIGNATURE_LABEL = loose(*words("signature")[:3])
+_OWNER_HEAD = loose(*words("name")[:5])
+_REMINDER = loose(words("reminder")[0])
 
 
 @dataclass(frozen=True)

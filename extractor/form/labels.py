@@ -23,6 +23,7 @@ import re
 WORDINGS: dict[str, tuple[str, ...]] = {
     # ---------------------------------------------------------------- the page's top
     "form": ("FORM 4",),
+    "sec_form": ("SEC Form 4",),
     "continued": ("FORM 4 (continued)",),
     "commission": ("UNITED STATES SECURITIES AND EXCHANGE COMMISSION",),
     "washington": ("Washington, D.C. 20549",),
@@ -149,19 +150,35 @@ WORDINGS: dict[str, tuple[str, ...]] = {
                 "not required to respond unless the Form displays a currently valid OMB control number."),
 }
 
+#: Labels only the SEC's paper form prints (EDGAR's page leaves them out).
+PAPER_ONLY = frozenset({"continued", "print_or_type", "omb_expires", "sec_1474", "country", "foreign_symbol"})
+#: The form's notes: whole sentences printed under the tables and by the signature, no field's label.
+NOTES = frozenset({"reminder", "joint_note", "misstatements", "copies", "respond"})
+
 #: The box or column number a wording starts with: "1. ", "2A. ", "10. ".
 _NUMBER = re.compile(r"^\d{1,2}[A-Za-z]?\.\s+")
 _TAG = re.compile(r"<[^<>]*>")
-_WORD = re.compile(r"[A-Za-z0-9%]+(?:[-'/][A-Za-z0-9%]+)*")
+_WORD = re.compile(r"[A-Za-z0-9%]+")
 
 
 def words(key: str, variant: int = 0) -> tuple[str, ...]:
-    """The words of a label's wording: no box number, markup or punctuation.
+    """The words of a label's wording: no box number, markup or punctuation (a hyphen or a slash
+    parts words, as converters and OCR often do).
 
-    >>> words("table1")[:3], words("t1_deemed")[:3], words("issuer", 1)[:3]
-    (('Table', 'I', 'Non-Derivative'), ('Deemed', 'Execution', 'Date'), ('Issuer', 'Name', 'and'))
+    >>> words("table1")[:4], words("t1_deemed")[:3], words("issuer", 1)[:3]
+    (('Table', 'I', 'Non', 'Derivative'), ('Deemed', 'Execution', 'Date'), ('Issuer', 'Name', 'and'))
     """
     return tuple(_WORD.findall(_TAG.sub("", _NUMBER.sub("", WORDINGS[key][variant]))))
+
+
+def run(key: str, first: str, n: int) -> tuple[str, ...]:
+    """``n`` words of a label's canonical wording, from the word ``first`` on.
+
+    >>> run("not_subject", "Section", 2)
+    ('Section', '16')
+    """
+    ws = words(key)
+    return ws[ws.index(first) : ws.index(first) + n]
 
 
 def plain(wording: str) -> str:
