@@ -49,7 +49,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from form4.errors import Form4Error
+from form4.errors import Form4Error, UnknownConverterError
 from form4.run.pipeline import Extractor
 from form4.score.metrics import Gold, Report
 
@@ -391,7 +391,7 @@ def command(
         report = evaluate([s.strip() for s in styles.split(",") if s.strip()], converters, limit,
                           work, workers, placement, raw, _progress)
     except KeyError as err:
-        return 2, f"error E017: {err.args[0]}; see --help"
+        return 2, UnknownConverterError(f"{err.args[0]}; {UnknownConverterError.hint}").one_line()
     except Form4Error as err:
         return 2, f"{err.one_line()} (give the folder of ownership XML with --raw)"
     for group, failures in report["errors"].items():

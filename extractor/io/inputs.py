@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import BinaryInputError, EmptyInputError, Form4Error
+from ..errors import BinaryInputError, EmptyInputError, MissingToolError
 
 PDF_SUFFIXES = (".pdf",)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -61,10 +61,6 @@ INSTALL = {
     "pdftoppm": "install poppler-utils (apt-get install poppler-utils)",
     "tesseract": "install tesseract-ocr (apt-get install tesseract-ocr)",
 }
-
-
-class MissingToolError(Form4Error):
-    code = "E040"
 
 
 class UnreadableDocumentError(BinaryInputError):

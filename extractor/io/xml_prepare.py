@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..form.codes import XML_CODES, side
-from ..errors import Form4Error
+from ..errors import XMLWriteError
 from ..schema import TABLES, Footnote, Issuer, Record, ReportingOwner, Signature
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "xsd"
@@ -51,10 +51,6 @@ _FOOTNOTE_ID = re.compile(r"F[1-9][0-9]?")
 _CIK = re.compile(r"[0-9]{1,10}")
 # XML 1.0 forbids these characters anywhere in a document
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-class XMLWriteError(Form4Error):
-    code = "E041"
 
 
 @dataclass(frozen=True)
