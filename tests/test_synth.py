@@ -161,3 +161,12 @@ def test_measured_vocabularies_hold_no_fund_or_person_names():
     for nature in stats.natures:
         assert {w.lower() for w in nature.split()} <= allowed, nature
     assert stats.officer_titles and all(len(title) < 80 for title in stats.officer_titles)
+
+
+def test_code_i_takes_either_side_as_the_form_names_none(many):
+    """General Instruction 8: "I" is a discretionary transaction resulting in acquisition or disposition."""
+    sides = Counter((table, r.acquired_disposed) for f in many for table, _, r in _rows(f.record)
+                    if getattr(r, "transaction_code", None) == "I")
+    for table in ("non_derivative_transactions", "derivative_transactions"):
+        acquired, disposed = sides[(table, "A")], sides[(table, "D")]
+        assert 0.25 <= acquired / (acquired + disposed) <= 0.75, sides  # not a disposition with a little noise

@@ -52,6 +52,11 @@ def _step(d: Draw, chain: _Chain, side: str, consistent: bool) -> tuple[str, Dec
     return side, shares, following
 
 
+def _side(d: Draw, sides: str) -> str:
+    """The side a code takes: its own, or either when the form names none (``AD``)."""
+    return sides if len(sides) == 1 else d.pick(sides)
+
+
 def _marks(d: Draw, notes: Notes, fields: Sequence[str], p: float) -> dict[str, list[int]]:
     """Footnote marks on some cells of a row (an existing note reused now and then)."""
     out: dict[str, list[int]] = {}
@@ -86,7 +91,7 @@ def non_derivative_rows(d: Draw, notes: Notes, start: dt.date, consistent: bool)
     for _ in range(n_tx):
         chain = chains[0] if d.chance(0.6) else d.pick(chains)
         code = d.measured_or(s.codes["non_derivative"], sorted(TRANSACTION_CODES))
-        side = TRANSACTION_CODES.get(code, "A") if not d.chance(0.1) else d.pick("AD")
+        side = _side(d, TRANSACTION_CODES.get(code, "A")) if not d.chance(0.1) else d.pick("AD")
         side, shares, following = _step(d, chain, side, consistent)
         marks = _marks(d, notes, _T1_MARKED, 0.08)
         price = draw_price(d, code)
@@ -152,7 +157,7 @@ def derivative_rows(d: Draw, notes: Notes, start: dt.date, consistent: bool) -> 
             rows.append(Row("derivative_holdings", values, marks))
             continue
         code = d.measured_or(s.codes["derivative"], sorted(DERIVATIVE_CODES))
-        side, shares, following = _step(d, chain, DERIVATIVE_CODES.get(code, "A"), consistent)
+        side, shares, following = _step(d, chain, _side(d, DERIVATIVE_CODES.get(code, "A")), consistent)
         price = draw_price(d, code)
         if price is None:
             marks.setdefault("price_per_share", []).append(notes.new())

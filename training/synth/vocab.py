@@ -6,9 +6,10 @@ from the real filings.
 
 from __future__ import annotations
 
-#: every transaction code of the form (General Instructions 8) -> the side it usually takes
+#: every transaction code of the form (General Instructions 8) -> the side it usually takes; ``AD``: the
+#: form's wording names no side ("I" is a discretionary transaction "resulting in acquisition or disposition")
 TRANSACTION_CODES: dict[str, str] = {
-    "P": "A", "S": "D", "V": "A", "A": "A", "D": "D", "F": "D", "I": "D", "M": "A",
+    "P": "A", "S": "D", "V": "A", "A": "A", "D": "D", "F": "D", "I": "AD", "M": "A",
     "C": "A", "E": "D", "H": "D", "O": "A", "X": "A", "G": "D", "L": "A", "W": "A",
     "Z": "A", "J": "A", "K": "A", "U": "D",
 }
@@ -16,7 +17,7 @@ TRANSACTION_CODES: dict[str, str] = {
 DERIVATIVE_CODES: dict[str, str] = {
     "M": "D", "A": "A", "X": "D", "C": "D", "G": "D", "J": "A", "D": "D", "F": "D",
     "P": "A", "S": "D", "E": "D", "H": "D", "O": "D", "W": "A", "Z": "A", "K": "A",
-    "I": "D", "L": "A", "V": "A", "U": "D",
+    "I": "AD", "L": "A", "V": "A", "U": "D",
 }
 MAX_FOOTNOTES = 40
 #: codes whose price is usually $0 or absent
