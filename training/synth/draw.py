@@ -11,9 +11,9 @@ from typing import Any, Sequence
 from form4.schema import Issuer, ReportingOwner
 
 from .measure import Stats
-from .vocab import (FIRM_WORDS, FOOTNOTE_SENTENCES, FUND_KINDS, FUND_SUFFIX, GIVEN, ISSUER_KINDS, ISSUER_WORDS,
-                    MAX_FOOTNOTES, MIDDLE, OFFICER_TITLES, OTHER_TEXTS, PLACES, STREET2, STREETS, SUFFIX, SURNAMES,
-                    ZERO_PRICE_CODES)
+from .vocab import (FIRM_WORDS, FOOTNOTE_SENTENCES, FOREIGN_PLACES, FUND_KINDS, FUND_SUFFIX, GIVEN, ISSUER_KINDS,
+                    ISSUER_WORDS, MAX_FOOTNOTES, MIDDLE, OFFICER_TITLES, OTHER_TEXTS, PAR_CLASSES, PAR_VALUE_TITLES,
+                    PAR_VALUES, PLACES, STREET2, STREETS, SUFFIX, SURNAMES, ZERO_PRICE_CODES)
 
 
 class Draw:
@@ -81,7 +81,9 @@ def owner_name(d: Draw) -> str:
 
 
 def draw_address(d: Draw) -> dict[str, str | None]:
-    city, state, zip_code = d.pick(PLACES)
+    """A street address: mostly in the US, now and then abroad (a district in the city line,
+    EDGAR's letter-and-digit state code, a letter postcode)."""
+    city, state, zip_code = d.pick(FOREIGN_PLACES) if d.chance(0.12) else d.pick(PLACES)
     street = f"{d.rng.randrange(1, 9999)} {d.pick(STREETS)}"
     street1, street2 = street, d.pick(STREET2) if d.chance(0.4) else None
     if d.chance(0.25):  # a c/o line first, the street second
@@ -186,3 +188,18 @@ class Notes:
         return out
 
 
+
+
+def par_value_title(d: Draw) -> str:
+    """A stock title with its par value, as filers write it (``Common Stock, $0.001 par value``)."""
+    return d.pick(PAR_VALUE_TITLES).format(cls=d.pick(PAR_CLASSES), par=d.pick(PAR_VALUES))
+
+
+def is_entity(name: str) -> bool:
+    """True for a fund, company or trust (they sign through a person).
+
+    >>> is_entity("Arbor Ventures Fund II, L.P."), is_entity("Rosa Dubois")
+    (True, False)
+    """
+    words = {w.strip(".,").upper() for w in name.split()}
+    return bool(words & {"LP", "L.P", "LLC", "L.L.C", "LTD", "TRUST", "FUND", "HOLDINGS", "PARTNERS", "INC", "CORP"})

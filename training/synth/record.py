@@ -9,10 +9,10 @@ from form4.schema import (DerivativeHolding, DerivativeTransaction, Footnote, No
                           NonDerivativeTransaction, Record, Signature)
 from form4.io.xml_reader import CellFootnotes, CellRef
 
-from .draw import Draw, Notes, draw_amount, draw_issuer, draw_owners, fund_name, person_name
+from .draw import Draw, Notes, draw_amount, draw_issuer, draw_owners, fund_name, is_entity, person_name
 from .measure import Stats
 from .tables import Row, derivative_rows, non_derivative_rows
-from .vocab import REMARKS
+from .vocab import ENTITY_SIGNATURES, REMARKS
 
 __all__ = ["SyntheticFiling", "synthesise"]
 
@@ -81,7 +81,8 @@ def _one(d: Draw) -> SyntheticFiling:
     amendment = d.chance(0.12)
     owners = draw_owners(d)
     signed = d.date(max(dates, default=period), 4)
-    signers = owners[: 1 + (d.rng.randrange(len(owners)) if d.chance(0.4) else 0)]
+    # joint filers mostly each sign; now and then only some of them, or the first for all
+    signers = owners if d.chance(0.6) else owners[: 1 + d.rng.randrange(len(owners))]
     record = Record(
         document_type="4/A" if amendment else "4",
         period_of_report=period,
@@ -100,6 +101,10 @@ def _one(d: Draw) -> SyntheticFiling:
 
 
 def signature_line(d: Draw, owner: str) -> str:
+    """How ``owner`` signs: ``/s/`` and the name, an attorney-in-fact, or for a fund, company or
+    trust the entity's block (``Example Ventures Fund II L.P., By: /s/ Name, Title``)."""
+    if is_entity(owner) and d.chance(0.6):
+        return d.pick(ENTITY_SIGNATURES).format(entity=owner, person=person_name(d), gp=fund_name(d))
     if d.chance(0.5):
         return f"/s/ {owner}"
     return d.pick((f"/s/ {person_name(d)}, Attorney-in-Fact", f"/s/ {person_name(d)}, as attorney-in-fact for {owner}",

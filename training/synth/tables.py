@@ -9,8 +9,12 @@ from typing import Any, Sequence
 
 from form4.schema import DerivativeHolding, DerivativeTransaction
 
-from .draw import Draw, Notes, as_float, draw_amount, draw_price, fund_name
+from .draw import Draw, Notes, as_float, draw_amount, draw_price, fund_name, par_value_title
 from .vocab import DERIVATIVE_CODES, DERIVATIVE_TITLES, NATURE_FORMS, STOCK_TITLES, SURNAMES, TRANSACTION_CODES
+
+
+#: the share of stock titles written with their par value (``Common Stock, $0.001 par value``)
+_PAR = 0.12
 
 
 @dataclass
@@ -28,11 +32,13 @@ def _nature(d: Draw) -> str:
     return form.format(fund=fund_name(d), fund2=fund_name(d), family=d.pick(SURNAMES))
 
 
-def _chains(d: Draw, titles: dict[str, int], widened: Sequence[str], n: int) -> list[_Chain]:
+def _chains(d: Draw, titles: dict[str, int], widened: Sequence[str], n: int, par: float = 0.0) -> list[_Chain]:
+    """``n`` securities held; a share ``par`` of their titles carry the par value."""
     out = []
     for _ in range(n):
         direct = d.chance(0.6)
-        out.append(_Chain(d.measured_or(titles, widened), "D" if direct else "I",
+        title = par_value_title(d) if d.chance(par) else d.measured_or(titles, widened)
+        out.append(_Chain(title, "D" if direct else "I",
                           None if direct else _nature(d), draw_amount(d, big=d.chance(0.05))))
     return out
 
@@ -85,7 +91,7 @@ def non_derivative_rows(d: Draw, notes: Notes, start: dt.date, consistent: bool)
     s = d.stats
     n_tx = d.count(s.rows["non_derivative_transactions"], 0, 60)
     n_hold = min(d.count(s.rows["non_derivative_holdings"], 0, 12), 60 - n_tx)  # a table holds at most 60 rows
-    chains = _chains(d, s.stock_titles, STOCK_TITLES, max(1, min(6, 1 + int(d.rng.expovariate(1.2)))))
+    chains = _chains(d, s.stock_titles, STOCK_TITLES, max(1, min(6, 1 + int(d.rng.expovariate(1.2)))), _PAR)
     rows: list[Row] = []
     day = start
     for _ in range(n_tx):
@@ -105,7 +111,7 @@ def non_derivative_rows(d: Draw, notes: Notes, start: dt.date, consistent: bool)
             "price_per_share": as_float(price), "acquired_disposed": side, "shares_owned_following": as_float(following),
             "direct_or_indirect": chain.form, "nature_of_ownership": chain.nature}, marks))
     for _ in range(n_hold):
-        chain = _chains(d, s.stock_titles, STOCK_TITLES, 1)[0]
+        chain = _chains(d, s.stock_titles, STOCK_TITLES, 1, _PAR)[0]
         rows.append(Row("non_derivative_holdings", {
             "security_title": chain.title, "shares_owned_following": as_float(chain.balance),
             "direct_or_indirect": chain.form, "nature_of_ownership": chain.nature},
@@ -137,7 +143,8 @@ def derivative_rows(d: Draw, notes: Notes, start: dt.date, consistent: bool) -> 
     n_hold = d.count(s.rows["derivative_holdings"], 0, 12)
     rows: list[Row] = []
     chains = _chains(d, s.derivative_titles, DERIVATIVE_TITLES, max(1, min(4, 1 + int(d.rng.expovariate(1.5)))))
-    terms = {id(c): (draw_price(d, None), d.measured_or(s.underlying_titles, STOCK_TITLES)) for c in chains}
+    terms = {id(c): (draw_price(d, None), par_value_title(d) if d.chance(0.08) else
+                     d.measured_or(s.underlying_titles, STOCK_TITLES)) for c in chains}
     day = start
     for i in range(n_tx + n_hold):
         holding = i >= n_tx
@@ -162,7 +169,7 @@ def derivative_rows(d: Draw, notes: Notes, start: dt.date, consistent: bool) -> 
         if price is None:
             marks.setdefault("price_per_share", []).append(notes.new())
         day = d.date(day, 3) if d.chance(0.5) else day
-        values.update(transaction_date=day, deemed_execution_date=d.date(day, 4) if d.chance(0.05) else None,
+        values.update(transaction_date=day, deemed_execution_date=d.date(day, 4) if d.chance(0.08) else None,
                       transaction_code=code, equity_swap_involved=d.chance(0.02), shares=as_float(shares),
                       acquired_disposed=side, underlying_security_shares=as_float(shares), price_per_share=as_float(price),
                       shares_owned_following=as_float(following), direct_or_indirect=chain.form,

@@ -114,3 +114,29 @@ FOOTNOTE_SENTENCES = (
 )
 
 
+
+#: security titles that carry the par value, as filers write them (``{cls}`` a class, ``{par}`` the par value)
+PAR_VALUE_TITLES = (
+    "{cls}Common Stock, ${par} par value", "{cls}Common Stock, par value ${par} per share",
+    "{cls}Common Stock ($ {par} par value)", "{cls}Common Stock, par value ${par}", "Ordinary Shares, nominal value "
+    "${par} per share", "{cls}Common Stock, ${par} Par Value", "{cls}common stock, par value ${par} per share",
+)
+PAR_CLASSES = ("", "", "Class A ", "Class B ", "Series A ")
+PAR_VALUES = ("0.001", "0.0001", "0.01", "0.00001", "1.00", "0.10", "0.000001", ".01")
+#: places outside the US as EDGAR's address lines hold them: a district in the city line, EDGAR's
+#: two-character state/country codes (a letter and a digit), letter postcodes, or none
+FOREIGN_PLACES = (
+    ("LONDON", "X0", "EC2V 7HR"), ("CAMBRIDGE", "X0", "CB2 1TN"), ("CENTRAL, HONG KONG", "K3", None),
+    ("WAN CHAI, HONG KONG", "K3", None), ("TEL AVIV", "L3", "6701101"), ("HERZLIYA PITUACH", "L3", "4672516"),
+    ("VANCOUVER", "A1", "V5Y 0A1"), ("TORONTO", "A6", "M5H 2Y4"), ("MONTREAL, QUEBEC", "A8", "H3B 4W8"),
+    ("DUBLIN 2", "L2", "D02 X576"), ("SINGAPORE", "U0", "018989"), ("MINATO-KU, TOKYO", "M0", "105-6490"),
+    ("PUDONG, SHANGHAI", "F4", "200120"), ("ZUG", "V8", "6300"), ("AMSTERDAM", "P7", "1082 MS"),
+    ("GEORGE TOWN, GRAND CAYMAN", "E9", "KY1-1104"), ("HAMILTON", "D0", "HM 11"), ("MUNICH", "2M", "80333"),
+)
+#: how an entity signs: its name, then who signs for it (``{entity}``, ``{person}``, ``{gp}``)
+ENTITY_SIGNATURES = (
+    "{entity}, By: /s/ {person}, Managing Member", "{entity}, By: /s/ {person}, Authorized Signatory",
+    "{entity}, By: {gp}, its General Partner, By: /s/ {person}, Managing Member",
+    "{entity}, By: /s/ {person}, Trustee", "{entity}, By: /s/ {person}, Chief Financial Officer",
+    "{entity}, By: /s/ {person}, as Attorney-in-Fact",
+)
