@@ -28,8 +28,8 @@ space before it, so the page's words are the value's words.
 (True, True)
 >>> two_lines("Executive Vice President, Chief Financial Officer")
 'Executive Vice President, <br>Chief Financial Officer'
->>> footer_css(Habits(1, footer="page_of", revision="SEC 1474 (03-26)"))[:40]
-'@page { @bottom-left { content: "SEC 1474'
+>>> footer_css(Habits(1, footer="sec", revision="SEC 1474 (03-26)"))
+'@page { @bottom-left { content: "SEC 1474 (03-26)"; font-size: 7.0pt; } }'
 """
 
 from __future__ import annotations
