@@ -13,6 +13,7 @@ class Form4Error(Exception):
 
     code = "E000"
     meaning = "a problem with the input"
+    #: how to fix it, for the README's table of codes (a message carries its own, fitted to the case)
     hint = "the message says what to change"
 
     def __init__(self, message: str, source: str | None = None) -> None:
@@ -137,8 +138,16 @@ class InputUnreadableError(Form4Error):
 
 class OutputError(Form4Error):
     code = "E023"
-    meaning = "the output cannot be written (read-only, a file in the way, several XML into one file)"
+    meaning = "the output cannot be written (read-only, a file or a symbolic link in the way, several XML into one file)"
     hint = "give a writable --output (DIR/ for one file per input)"
+
+
+class LinkOutsideError(InputUnreadableError):
+    """A symbolic link found in an input folder that leads out of it: not followed."""
+
+    code = "E026"
+    meaning = "a symbolic link in an input folder leads out of it (not followed; `--follow-links` reads it)"
+    hint = "pass --follow-links to read links that leave the input folder, or copy the file in"
 
 
 class WorkerDiedError(Form4Error):

@@ -49,9 +49,10 @@ WORDINGS: dict[str, tuple[str, ...]] = {
     "print_or_type": ("(Print or Type Responses)",),
     "omb": ("OMB APPROVAL",),
     "omb_number": ("OMB Number: 3235-0287",),
-    "omb_expires": ("Expires: August 31, 2026",),
+    "omb_expires": ("Expires: August 31, 2026", "Expires: January 31, 2005", "Expires: February 28, 2011",
+                    "Expires: December 31, 2014", "Expires: November 30, 2011", "Expires: January 31, 2008"),
     "omb_burden": ("Estimated average burden hours per response: 0.5", "Estimated average burden hours per response . . . 0.5"),
-    "sec_1474": ("SEC 1474 (03-26)",),
+    "sec_1474": ("SEC 1474 (03-26)", "SEC 1474 (9-02)", "SEC 1474 (11-11)", "SEC 1474 (01-23)", "SEC 1474 (3-99)"),
     # ---------------------------------------------------------------- the header boxes
     "name": ("1. Name and Address of Reporting Person*", "1. Name and Address of Reporting Person *",
              "1. Name and Address of Reporting Person(s)*"),
