@@ -28,7 +28,7 @@ def corpus_build(
     seed: int = typer.Option(13, "--seed", help="Seed of the owner split and the noise."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N filings (for a quick look)."),
     noise: bool = typer.Option(True, "--noise/--no-noise", help="Add the synthetic noise variants."),
-    styles: str = typer.Option("edgar", "--styles", help="Page styles to render each filing in, comma-separated (edgar, paper, plain)."),
+    styles: str = typer.Option("edgar", "--styles", help="Page styles to render each filing in, comma-separated (edgar, paper, plain, agent, word)."),
     synthetic: int = typer.Option(0, "--synthetic", min=0, help="Add N synthetic filings (seeded by --seed), one style each in turn, to the training side only."),
     ocr_share: float = typer.Option(1.0, "--ocr-share", min=0.0, max=1.0, help="Share of the real training filings' pages in styles other than edgar that are also OCR'd and scanned (dev and synthetic pages always are)."),
 ) -> None:
