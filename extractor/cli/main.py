@@ -105,6 +105,7 @@ def extract(
         _fail(E.ParquetToStdoutError(f"parquet is binary; {E.ParquetToStdoutError.hint}").one_line(), 2)
     _check_xml_target(fmt, several, output)
     _check_summary(summary)
+    _check_summary(chains, "--chains")
     job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume, csv_raw=csv_raw,
                      chains=chains, check_chains=not no_chains)
     _stop_on_sigterm()
@@ -128,11 +129,11 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-def _check_summary(summary: Optional[Path]) -> None:
-    """--summary FILE can be written (checked before any extraction): not a link, not a folder (E023)."""
+def _check_summary(summary: Optional[Path], option: str = "--summary") -> None:
+    """--summary FILE (or --chains FILE) can be written (checked before any extraction): not a link, not a folder (E023)."""
     if summary is not None and (summary.is_symlink() or summary.is_dir()):
         what = "a symbolic link (not followed)" if summary.is_symlink() else "a folder"
-        _fail(E.OutputError(f"--summary is {what}; give a new file name", str(summary)).one_line(), 2)
+        _fail(E.OutputError(f"{option} is {what}; give a new file name", str(summary)).one_line(), 2)
 
 
 def _finish(result, several: bool, summary: Optional[Path]) -> None:
