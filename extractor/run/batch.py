@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
@@ -32,6 +32,7 @@ from ..errors import (
 )
 from ..io.inputs import decode
 from .items import BatchResult, Input
+from .page_images import group_pages
 from .pipeline import RULES_ONLY, Extractor
 from ..schema import Record
 
@@ -56,7 +57,8 @@ def summary_line(summary: dict[str, Any]) -> str:
 
 # ---------------------------------------------------------------- inputs
 def collect_inputs(args: Iterable[str], follow_links: bool = False) -> list[Input]:
-    """Files, directories (recursive, hidden files skipped) and ``-`` for stdin; each file once.
+    """Files, directories (recursive, hidden files skipped) and ``-`` for stdin; each file once;
+    page images of one filing (``p1.png p2.png``: ``form4.run.page_images``) as one input.
 
     A dangling symlink in a directory is kept, to be reported as a failure, never skipped silently.
     A link found in a directory is read only when it stays inside that directory, unless
@@ -82,7 +84,7 @@ def collect_inputs(args: Iterable[str], follow_links: bool = False) -> list[Inpu
             if key not in seen:
                 seen.add(key)
                 out.append(Input(child, rel, str(child), confined_to))
-    return out
+    return group_pages(out)
 
 
 class Decoded(NamedTuple):
@@ -140,6 +142,25 @@ def read_input(item: Input) -> Decoded:
     """The text of one input; an unreadable one raises a typed error that says what to do."""
     if item.path is None:
         return decode_bytes(sys.stdin.buffer.read(), STDIN)
+    if item.pages:  # the page images of one filing (form4.run.page_images)
+        return read_pages(item)
+    return decode_bytes(_file_bytes(item), item.source)
+
+
+def read_pages(item: Input) -> Decoded:
+    """The text of several page images of one filing, OCR'd in page order, as one text."""
+    from ..io.inputs import read_page_images, source_with
+
+    pages = [(page.name, _file_bytes(replace(item, path=page, source=str(page)))) for page in item.pages]
+    reading = read_page_images(pages, item.source)
+    if not reading.text.strip():
+        raise BinaryInputError(f"no text was found in them ({reading.how}); check that the pages show a filing", item.source)
+    return Decoded(reading.text.replace("\r\n", "\n"), (), source_with(item.source, reading.how))
+
+
+def _file_bytes(item: Input) -> bytes:
+    """The bytes of one input file; an unreadable one raises a typed error that says what to do."""
+    assert item.path is not None
     if item.path.is_symlink() and not item.path.exists():
         raise InputNotFoundError("a dangling symbolic link (its target does not exist); fix or remove the link", item.source)
     if not item.path.exists():
@@ -152,7 +173,7 @@ def read_input(item: Input) -> Decoded:
         raise InputUnreadableError("a directory where a file was expected; pass the directory itself", item.source) from None
     except OSError as err:
         raise InputUnreadableError(f"cannot read the file ({err.strerror or err}); check the disk or the path", item.source) from None
-    return decode_bytes(data, item.source)
+    return data
 
 
 def _read_confined(item: Input) -> bytes:
