@@ -30,3 +30,16 @@ def test_without_space_classes_a_gap_keeps_its_own_features():
     nlp = spacy.blank("en")
     doc = FilingTokenizer(nlp.vocab)("Common Stock        10/26/2023")
     assert doc[2].norm_ == doc[2].text
+
+
+def test_space_classes_hold_for_docs_read_back_from_a_docbin_as_in_training():
+    from spacy.tokens import Doc, DocBin
+
+    from form4.training.train import DOCBIN_ATTRS
+
+    nlp = spacy.blank("en")
+    FilingTokenizer(nlp.vocab, space_classes=True)
+    stored = DocBin(attrs=DOCBIN_ATTRS)
+    stored.add(Doc(spacy.blank("en").vocab, words=["Stock", "        ", "10/26/2023"], spaces=[False] * 3))
+    (doc,) = stored.get_docs(nlp.vocab)
+    assert (doc[1].norm_, doc[1].shape_) == ("    ", "    ")

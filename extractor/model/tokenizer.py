@@ -46,22 +46,13 @@ def space_class(run: str) -> str:
 class FilingTokenizer:
     """Regex tokenizer; white space runs other than one space become their own tokens.
 
-    With ``space_classes`` (the ``form4_tokenizer.v2`` of newer models) every white-space token's
-    lexical features (norm, shape, prefix, suffix: what the model's embedding reads) are those of
-    its :func:`space_class`."""
+    With ``space_classes`` (the ``form4_tokenizer.v2`` of newer models) the vocabulary gives every
+    white-space token the lexical features of its :func:`space_class` (:func:`class_spaces`)."""
 
     def __init__(self, vocab: Vocab, space_classes: bool = False) -> None:
         self.vocab = vocab
-        self.space_classes = space_classes
-        self._classed: set[str] = set()
-
-    def _class_spaces(self, words: list[str]) -> None:
-        for word in words:
-            if word in self._classed or not word.isspace():
-                continue
-            lexeme, cls = self.vocab[word], space_class(word)
-            lexeme.norm_, lexeme.shape_, lexeme.prefix_, lexeme.suffix_ = cls, cls, cls[:1], cls
-            self._classed.add(word)
+        if space_classes:
+            class_spaces(vocab)
 
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
@@ -76,8 +67,6 @@ class FilingTokenizer:
                 tok = tok[1:]
             words.append(tok)
             spaces.append(False)
-        if self.space_classes:
-            self._class_spaces(words)
         return Doc(self.vocab, words=words, spaces=spaces)
 
     # spaCy serialises tokenizers; ours has no state
@@ -92,6 +81,30 @@ class FilingTokenizer:
 
     def from_disk(self, path, **kwargs) -> "FilingTokenizer":
         return self
+
+
+def class_spaces(vocab: Vocab) -> None:
+    """Make ``vocab`` give white space the features of its class (norm, shape, prefix, suffix: what
+    the model's embedding reads), for the lexemes it holds and every one it makes from now on — the
+    same whether a text is tokenized here or read back from a training DocBin."""
+    from spacy.attrs import NORM, PREFIX, SHAPE, SUFFIX
+
+    features = {NORM: space_class, SHAPE: space_class, PREFIX: lambda s: space_class(s)[:1], SUFFIX: space_class}
+    getters = vocab.lex_attr_getters
+    for attr, feature in features.items():
+        if getattr(getters.get(attr), "space_classed", False):
+            continue
+        plain = getters.get(attr)
+
+        def getter(string: str, plain=plain, feature=feature) -> str:
+            return feature(string) if string.isspace() else (plain(string) if plain else string)
+
+        getter.space_classed = True  # type: ignore[attr-defined]
+        getters[attr] = getter
+    for lexeme in vocab:
+        if lexeme.orth_.isspace():
+            cls = space_class(lexeme.orth_)
+            lexeme.norm_, lexeme.shape_, lexeme.prefix_, lexeme.suffix_ = cls, cls, cls[:1], cls
 
 
 @registry.tokenizers("form4_tokenizer.v1")
