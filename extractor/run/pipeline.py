@@ -21,6 +21,7 @@ from ..model.sureness import unsure_spans
 from ..read.tables import read_tables
 from ..schema import Record
 from ..read.sections import Sections, find_sections
+from .filings import continued, same_filing, split_filings
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,28 @@ def _sections(text: str) -> Sections:
 def extract_text(text: str, source: str | None = None, settings: Extractor = RULES_ONLY, trace: dict | None = None) -> Record:
     """Extract one filing from its flattened text: sections -> entities -> assembler -> record.
 
+    A filing continued on further copies of the form (the paper form's Instruction 6(b)) is read
+    as one record; where the text goes on with another filing, that one is left unread
+    (:func:`form4.run.filings.read_filings` reads them all).
+
     ``trace``, when given, receives what error analysis groups by: the converter family each
     table was read as (``trace["families"]``, e.g. ``{"I": "positional", "II": "positional"}``).
     """
+    parts = split_filings(text)
+    record = _read(parts[0], source, settings, trace)
+    for part in parts[1:]:
+        try:
+            more = _read(part, source, settings)
+        except Form4Error:
+            break
+        if not same_filing(record, more):
+            break
+        record = continued(record, more)
+    return record
+
+
+def _read(text: str, source: str | None, settings: Extractor, trace: dict | None = None) -> Record:
+    """One copy of the form's text -> its record."""
     try:
         sections = _sections(text)
     except Form4Error as err:
