@@ -7,6 +7,8 @@ class Form4Error(Exception):
     """Base class: a problem with the input, reported as one line, never a traceback."""
 
     code = "E000"
+    #: how to fix it, for the README's table of codes (a message carries its own, fitted to the case)
+    hint = ""
 
     def __init__(self, message: str, source: str | None = None) -> None:
         self.source = source
@@ -75,3 +77,10 @@ class WorkerDiedError(Form4Error):
 
 class OptionError(Form4Error):
     code = "E025"
+
+
+class LinkOutsideError(InputUnreadableError):
+    """A symbolic link found in an input folder that leads out of it: not followed."""
+
+    code = "E026"
+    hint = "pass --follow-links to read links that leave the input folder, or copy the file in"

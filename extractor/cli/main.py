@@ -81,6 +81,8 @@ def extract(
     ),
     issuer_cik: Optional[str] = typer.Option(None, "--issuer-cik", help="The issuer's CIK for --format xml (not printed on the form; default 0000000000 and a warning)."),
     owner_cik: List[str] = typer.Option([], "--owner-cik", help="A reporting owner's CIK for --format xml, once per owner in order (default 0000000000 and a warning)."),
+    follow_links: bool = typer.Option(False, "--follow-links", help="Read symbolic links in input folders that lead out of the folder (default: refused, E026)."),
+    csv_raw: bool = typer.Option(False, "--csv-raw", help="CSV cells as read: no leading ' on text starting with = + - @ tab or CR (default: spreadsheet-safe)."),
 ) -> None:
     """Extract Form 4 records from flattened text, PDFs and scans."""
     if engine is Engine.dask:
@@ -90,7 +92,7 @@ def extract(
 
     xml_options = _xml_options(fmt, issuer_cik, owner_cik)
     settings = _with_review_threshold(_settings(no_model, model), review_threshold)
-    items = collect_inputs(inputs)
+    items = collect_inputs(inputs, follow_links=follow_links)
     if not items:
         _fail("error E005: no input files found; pass files, a directory or - for stdin", 2)
     if report is not None and any(item.path is None for item in items):
@@ -99,7 +101,8 @@ def extract(
     if fmt is Format.parquet and output is None:
         _fail("error E009: parquet is binary; give --output FILE.parquet", 2)
     _check_xml_target(fmt, several, output)
-    job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume)
+    _check_summary(summary)
+    job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume, csv_raw=csv_raw)
     _stop_on_sigterm()
     try:
         with using(xml_options):
@@ -121,15 +124,27 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
+def _check_summary(summary: Optional[Path]) -> None:
+    """--summary FILE can be written (checked before any extraction): not a link, not a folder (E023)."""
+    if summary is not None and (summary.is_symlink() or summary.is_dir()):
+        what = "a symbolic link (not followed)" if summary.is_symlink() else "a folder"
+        _fail(f"{summary}: error E023: --summary is {what}; give a new file name", 2)
+
+
 def _finish(result, several: bool, summary: Optional[Path]) -> None:
-    """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures."""
+    """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures, 2 no summary."""
     from ..run.batch import summary_line, write_atomic
 
     data = result.summary()
     if several or result.skipped or result.interrupted:
         (log.warning if result.failures or result.interrupted else log.info)(summary_line(data))
     if summary is not None:
-        write_atomic(summary, json.dumps(data, indent=2) + "\n")
+        try:
+            write_atomic(summary, json.dumps(data, indent=2) + "\n")
+        except Form4Error as err:
+            _fail(err.one_line(), 2)
+        except OSError as err:
+            _fail(f"{summary}: error E023: cannot write the summary ({err.strerror or err}); choose a writable --summary", 2)
     if result.interrupted:
         raise typer.Exit(130)
     if result.failures:

@@ -28,8 +28,9 @@ def corpus_build(
     seed: int = typer.Option(13, "--seed", help="Seed of the owner split and the noise."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N filings (for a quick look)."),
     noise: bool = typer.Option(True, "--noise/--no-noise", help="Add the synthetic noise variants."),
-    styles: str = typer.Option("edgar", "--styles", help="Page styles to render each filing in, comma-separated (edgar, paper, plain)."),
+    styles: str = typer.Option("edgar", "--styles", help="Page styles to render each filing in, comma-separated (edgar, paper, plain, agent, word)."),
     synthetic: int = typer.Option(0, "--synthetic", min=0, help="Add N synthetic filings (seeded by --seed), one style each in turn, to the training side only."),
+    ocr_share: float = typer.Option(1.0, "--ocr-share", min=0.0, max=1.0, help="Share of the real training filings' pages in styles other than edgar that are also OCR'd and scanned (dev and synthetic pages always are)."),
 ) -> None:
     """Render every Form 4 XML in each page style, print it, flatten it with real converters, align the values."""
     from form4.training.corpus import DEFAULT_RAW, build, coverage_table
@@ -43,7 +44,7 @@ def corpus_build(
     except ValueError as err:
         _fail(f"error E016: {err}; pass --styles with known names, e.g. --styles edgar,paper,plain", 2)
     report = build(raw=raw, out=out, work=work, workers=workers, seed=seed, limit=limit, noise=noise,
-                   styles=style_names, synthetic=synthetic)
+                   styles=style_names, synthetic=synthetic, ocr_share=ocr_share)
     typer.echo(f"{report.filings} filings + {report.synthetic} synthetic in {', '.join(report.styles)} -> "
                f"{report.documents} labelled texts in {report.seconds:.0f} s ({report.split_counts})")
     typer.echo(coverage_table(report.to_dict()))
@@ -65,6 +66,7 @@ def train(
     annotation_weight: int = typer.Option(ANNOTATION_WEIGHT, "--annotation-weight", min=1, help="How many times each imported example is repeated in the training split."),
     base: Optional[Path] = typer.Option(None, "--base", help="Start from this trained pipeline (e.g. models/form4-ner) and fine-tune it; keeps its last checkpoint."),
     keep_policy: bool = typer.Option(False, "--keep-policy", help="Copy the conflict policy and calibration of --base (else the shipped model) instead of refitting them on the corpus (minutes)."),
+    exclude_styles: str = typer.Option("", "--exclude-styles", help="Leave these page styles out (comma-separated): a leave-one-style-out model (python -m form4.training.loso)."),
     policy_only: bool = typer.Option(
         False, "--policy-only", help="Keep the trained NER; refit only the conflict policy and calibration (after a rules change)."
     ),
@@ -84,6 +86,7 @@ def train(
         result = train_model(
             corpus=corpus, output=output, config=config or CONFIG, overrides=_overrides(overrides), limit=limit,
             annotations=annotations, annotation_weight=annotation_weight, base=base, refit_policy=not keep_policy,
+            exclude_styles=tuple(s.strip() for s in exclude_styles.split(",") if s.strip()),
         )
     _print_training(result)
 

@@ -5,7 +5,8 @@ byte (the committed corpus was built from it). With a seed the same markup gets
 another look: fonts and sizes, page size and orientation, margins, print scale,
 column widths, cell wrapping, footnote marks inline or bracketed, the label
 wordings other EDGAR renderings and filing agents print, and the empty
-"Remarks:" heading kept or dropped.
+"Remarks:" heading kept or dropped, and on a share of pages the lines a browser prints
+around a page (the date and time, the title, the address, ``1/3``).
 
 >>> from form4.schema import Record, Issuer
 >>> record = Record(document_type="4", issuer=Issuer(name="X Corp", trading_symbol="XC"))
@@ -27,6 +28,7 @@ from form4.io.xml_reader import CellRef
 
 from .render import render_html
 from .common import Presentation, label, page_css, presentation
+from .habits import footer_css, habits
 
 __all__ = ["render"]
 
@@ -77,4 +79,5 @@ def render(record: Record, seed: int | None, cell_footnotes: Mapping[CellRef, Se
     page = _WIDTH.sub(lambda m: f"{m[1]}{max(2, round(int(m[2]) * rng.uniform(0.8, 1.25)))}{m[3]}", page)
     if p.marks == "bracket":
         page = _MARK.sub(r"<sup\1>[\2]</sup>", page)
-    return page.replace("<body>", "<body>" + page_css(p) + _css(p), 1)
+    footer = footer_css(habits(seed, "edgar"))  # the browser's date, title, address and page count
+    return page.replace("<body>", "<body>" + page_css(p) + _css(p) + (f"<style>{footer}</style>" if footer else ""), 1)
