@@ -38,8 +38,8 @@ def train_filings(limit: int, raw: Path = DEFAULT_RAW) -> list:
     return train[::step][:limit]
 
 
-def measure(limit: int, styles: list[str], converters: str, work: Path) -> Report:
-    filings = train_filings(limit)
+def measure(limit: int, styles: list[str], converters: str, work: Path, raw: Path = DEFAULT_RAW) -> Report:
+    filings = train_filings(limit, raw)
     names = select(converters)
     jobs = [Job(style, f.doc_id, render_page(f.record, f.cell_footnotes, style, page_seed(f.doc_id)), work / style / f.doc_id, names)
             for style in styles for f in filings]
@@ -70,11 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--styles", default="paper,plain")
     parser.add_argument("--converters", default="pdftotext-layout,pdftotext-raw")
     parser.add_argument("--work", type=Path, default=Path("/tmp/form4-train-pages"))
+    parser.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="folder of ownership XML (default: the shared raw data)")
     parser.add_argument("--fields", action="store_true", help="also print F1 per field")
     parser.add_argument("--edgar", type=int, default=0, help="also score the first N training texts of each converter in the committed corpus (EDGAR's page)")
     parser.add_argument("--misses", default=None, help="print missed and extra leaves whose pointer contains this")
     args = parser.parse_args(argv)
-    report = measure(args.limit, [s.strip() for s in args.styles.split(",") if s.strip()], args.converters, args.work)
+    report = measure(args.limit, [s.strip() for s in args.styles.split(",") if s.strip()], args.converters, args.work, args.raw)
     if args.edgar:
         report.docs += corpus_report(args.edgar).docs
     print("| style | converter | texts | precision | recall | F1 | exact |\n|---|---|---|---|---|---|---|")

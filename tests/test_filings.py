@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
 from form4.run.batch import Decoded, extract_decoded
-from form4.run.filings import continued, same_filing, split_filings
+from form4.entities import Entity, Footer, FootnoteText, RowEntities
+from form4.run.filings import Items, join_copies, same_items, split_filings
 from form4.run.pipeline import RULES_ONLY, extract_text
-from form4.schema import Footnote, Issuer, NonDerivativeTransaction
+from form4.schema import Footnote, NonDerivativeTransaction
 
 from conftest import PRINT_CONVERTERS, needs_print, printed, typed_filing
 
@@ -72,25 +74,30 @@ def test_the_blocks_of_a_joint_filings_further_owners_are_no_new_copy_of_the_for
 
 
 def test_the_same_filing_needs_the_same_owner_issuer_and_date_of_earliest_transaction():
-    assert same_filing(FIRST, SECOND)
-    assert not same_filing(FIRST, SECOND.model_copy(update={"period_of_report": dt.date(2024, 3, 4)}))
-    assert not same_filing(FIRST, SECOND.model_copy(update={"issuer": Issuer(name="Other Co", trading_symbol="OTHR")}))
-    assert not same_filing(FIRST.model_copy(update={"period_of_report": None}), SECOND.model_copy(update={"period_of_report": None}))
+    items = Items("ROE JANE", "EXMP", "EXAMPLE HOLDINGS INC", dt.date(2024, 3, 1))
+    assert same_items(items, replace(items, issuer="EXAMPLE HOLDINGS"))  # the ticker decides where both are read
+    assert same_items(items, replace(items, ticker=""))
+    assert not same_items(items, replace(items, period=dt.date(2024, 3, 4)))
+    assert not same_items(items, replace(items, ticker="OTHR", issuer="OTHER CO"))
+    assert not same_items(replace(items, period=None), replace(items, period=None))
 
 
-def test_a_continued_copy_that_numbers_its_notes_from_1_again_gets_the_next_numbers():
-    again = SECOND.model_copy(update={"footnotes": (Footnote(id="F1", text="Sold under a trading plan."),),
-                                      "non_derivative_transactions": (_sale("2024-03-04", 300, 400, 11.0, ("F1",)),)})
-    joined = continued(FIRST, again)
-    assert [(f.id, f.text) for f in joined.footnotes][1] == ("F2", "Sold under a trading plan.")
-    assert joined.non_derivative_transactions[2].footnote_ids == ("F2",)
+def _notes(*pairs: tuple[str, str]) -> Footer:
+    return Footer(tuple(FootnoteText(i, 0, 1, t) for i, t in pairs), None, ())
 
 
-def test_the_review_list_and_record_confidence_of_a_continued_record_cover_both_copies():
-    a = FIRST.model_copy(update={"confidence": {"/non_derivative_transactions/0/shares": 0.99}, "record_confidence": 0.9})
-    b = SECOND.model_copy(update={"confidence": {"/non_derivative_transactions/0/shares": 0.4},
-                                  "review": ("/non_derivative_transactions/0/shares",), "record_confidence": 0.5})
-    joined = continued(a, b)
-    assert joined.review == ("/non_derivative_transactions/2/shares",)
-    assert joined.confidence["/non_derivative_transactions/2/shares"] == 0.4
-    assert joined.record_confidence == pytest.approx(0.45)
+def test_a_copy_that_numbers_its_notes_from_1_again_gets_the_numbers_after_the_filings():
+    first = (None, [RowEntities("I", 0, 1, (), ("F1",))], _notes(("F1", "A weighted average."), ("F2", "By a trust.")))
+    again = (None, [RowEntities("I", 0, 1, (), ("F1",)), RowEntities("I", 2, 3, (), ("F2",))],
+             _notes(("F1", "Sold under a plan."), ("F2", "By a trust, again.")))
+    _, rows, footer = join_copies([first, again])
+    assert [r.footnote_ids for r in rows] == [("F1",), ("F3",), ("F4",)]
+    assert [n.id for n in footer.footnotes] == ["F1", "F2", "F3", "F4"]
+
+
+def test_notes_and_signatures_a_copy_repeats_are_listed_once():
+    signed = ((Entity("SIGNER_NAME", 0, 5, "/s/ Jane Roe"),),)
+    first = (None, [], Footer((FootnoteText("F1", 0, 1, "A note."),), None, signed))
+    again = (None, [], Footer((FootnoteText("F1", 0, 1, "A note."), FootnoteText("F2", 0, 1, "Another.")), None, signed))
+    _, _, footer = join_copies([first, again])
+    assert [n.id for n in footer.footnotes] == ["F1", "F2"] and len(footer.signatures) == 1

@@ -6,17 +6,24 @@ always another filing. The paper form's Instruction 6(b) says a filing whose lin
 fit is continued on "another Form 4, copy of Form 4 or separate 8 1/2 by 11 inch white paper",
 and "each attached page must include information required in Items 1, 2 and 3 of the Form":
 a copy whose reporting person, issuer and date of earliest transaction are the filing's own is
-the same filing continued (:func:`same_filing`), and its rows, footnotes and signatures belong
-to it (:func:`continued`). A copy with another owner, issuer or date is another filing.
+the same filing continued (:func:`same_items`), and its rows, footnotes and signatures belong
+to it (:func:`join_copies`, before the record is assembled: a footnote marked on one copy and
+listed on another is one note). A copy with another owner, issuer or date is another filing.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from dataclasses import dataclass, replace
+from typing import Callable
 
+from ..entities import Entity, Footer, HeaderEntities, RowEntities
 from ..errors import Form4Error
-from ..schema import TABLES, Footnote, Record, iter_leaves
+from ..form import fields as F
+from ..form.normalize import parse_date
+from ..read.header import read_header
+from ..read.sections import find_sections
+from ..schema import Record
 
 # ---------------------------------------------------------------- cutting a text into copies of the form
 #: A filing ends with its signature block; a copy of the form's first page starts at the first of
@@ -72,155 +79,130 @@ def split_filings(text: str) -> list[str]:
     return [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])]
 
 
-def read_filings(text: str, source: str, read: Callable[[str, str], Record]) -> tuple[list[Record], list[str]]:
-    """Every filing in one text, each with the copies of the form that continue it, read by
-    ``read(text, source)`` (sources ``source``, ``source#2`` ...), and a note for each copy that
-    could not be read. The first copy's error is raised."""
+def read_filings(text: str, source: str, read: Callable[..., Record]) -> tuple[list[Record], list[str]]:
+    """Every filing in one text, read by ``read(text, source)`` (sources ``source``, ``source#2``
+    ...; ``continued=True`` where another filing follows): the copies of the form that continue a
+    filing are read with it, as one text. Returns
+    the records and a note for each copy that could not be read; the first copy's error is raised."""
+    parts = split_filings(text)
+    groups: list[list[int]] = []  # the parts of each filing
+    last: Items | None = None
+    for k, part in enumerate(parts):
+        mine = copy_items(part, continued=k + 1 < len(parts)) if len(parts) > 1 else None
+        if groups and last is not None and mine is not None and same_items(last, mine):
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+            last = mine
     records: list[Record] = []
     unread: list[str] = []
-    for n, part in enumerate(split_filings(text), 1):
-        try:
-            record = read(part, source if n == 1 else f"{source}#{len(records) + 1}")
+    for n, group in enumerate(groups, 1):
+        named = source if not records else f"{source}#{len(records) + 1}"
+        joined = "".join(parts[k] for k in group)
+        try:  # a filing that another follows may stop inside its tables (copy_items read it so)
+            records.append(read(joined, named, continued=True) if n < len(groups) else read(joined, named))
         except Form4Error as err:
-            if n == 1:
+            if group[0] == 0:
                 raise
-            unread.append(f"filing {n} of the text was not read: {' '.join(str(err).split())}")
-            continue
-        if records and same_filing(records[-1], record):
-            records[-1] = continued(records[-1], record)
-        else:
-            records.append(record)
+            unread.append(f"filing {group[0] + 1} of the text was not read: {' '.join(str(err).split())}")
     return records, unread
 
 
 # ---------------------------------------------------------------- the same filing?
+@dataclass(frozen=True)
+class Items:
+    """A copy's Items 1-3 as read: the first reporting person's name, the issuer's ticker and name,
+    the date of earliest transaction (names as their letters and digits in upper case)."""
+
+    owner: str
+    ticker: str
+    issuer: str
+    period: object
+
+
 def _words(value: str | None) -> str:
     """A name as its letters and digits, upper case ("Reid  Hoffman," -> "REID HOFFMAN")."""
     return " ".join(re.findall(r"[A-Z0-9]+", (value or "").upper()))
 
 
-def same_filing(first: Record, more: Record) -> bool:
-    """``more`` repeats ``first``'s Items 1, 2 and 3: the first reporting person's name, the
-    issuer (ticker, else name) and the date of earliest transaction, each read on both and equal.
+def items_of(header: HeaderEntities) -> Items:
+    def value(entities: tuple[Entity, ...], label: str) -> str:
+        return next((_words(e.value_source) for e in entities if e.label == label), "")
 
-    >>> from form4.schema import Issuer, ReportingOwner as O
-    >>> a = Record(period_of_report="2024-03-01", issuer=Issuer(name="Acme Corp", trading_symbol="ACME"), reporting_owners=(O(name="Roe Jane"),))
-    >>> same_filing(a, a.model_copy(update={"issuer": Issuer(name="ACME CORP.", trading_symbol="ACME")}))
-    True
-    >>> same_filing(a, a.model_copy(update={"period_of_report": "2024-03-02"}))
-    False
+    period = next((parse_date(e.value_source).value for e in header.dates if e.label == F.PERIOD_DATE), None)
+    return Items(value(header.owner, F.OWNER_NAME), value(header.issuer, F.TICKER), value(header.issuer, F.ISSUER_NAME), period)
+
+
+def copy_items(text: str, continued: bool = False) -> Items | None:
+    """The Items 1-3 of one copy of the form's text (None where it reads as no Form 4)."""
+    try:
+        return items_of(read_header(find_sections(text, continued)))
+    except Form4Error:
+        return None
+
+
+def same_items(first: Items, more: Items) -> bool:
+    """``more`` repeats ``first``'s Items 1, 2 and 3: the owner, the issuer (ticker, else name)
+    and the date of earliest transaction, each read on both and equal.
+
+    >>> a = Items("ROE JANE", "EXMP", "EXAMPLE HOLDINGS INC", "2024-03-01")
+    >>> same_items(a, Items("ROE JANE", "EXMP", "EXAMPLE HOLDINGS INC.", "2024-03-01")), same_items(a, Items("ROE JANE", "EXMP", "", "2024-03-02"))
+    (True, False)
     """
-    owner_a = _words(first.reporting_owners[0].name) if first.reporting_owners else ""
-    owner_b = _words(more.reporting_owners[0].name) if more.reporting_owners else ""
-    if not owner_a or owner_a != owner_b:
+    if not first.owner or first.owner != more.owner or first.period is None or first.period != more.period:
         return False
-    if first.period_of_report is None or first.period_of_report != more.period_of_report:
-        return False
-    ticker_a, ticker_b = _words(first.issuer.trading_symbol), _words(more.issuer.trading_symbol)
-    if ticker_a and ticker_b:
-        return ticker_a == ticker_b
-    issuer_a, issuer_b = _words(first.issuer.name), _words(more.issuer.name)
-    return bool(issuer_a) and issuer_a == issuer_b
+    if first.ticker and more.ticker:
+        return first.ticker == more.ticker
+    return bool(first.issuer) and first.issuer == more.issuer
 
 
 # ---------------------------------------------------------------- one filing from its copies
-_POINTER = re.compile(r"^/([a-z_]+)/(\d+)(/.*)?$")
+Copy = tuple[HeaderEntities, list[RowEntities], Footer]
 
 
-def _numbered(footnote_id: str) -> int | None:
+def _number(footnote_id: str) -> int:
     m = re.fullmatch(r"F(\d+)", footnote_id)
-    return int(m.group(1)) if m else None
+    return int(m.group(1)) if m else 0
 
 
-def _footnotes(first: Record, more: Record) -> tuple[list[Footnote], dict[str, str], dict[int, int]]:
-    """The footnotes of both copies: ``more``'s notes already listed are dropped, a note whose id
-    ``first`` uses for another text gets the next free number (the copy numbered its notes from 1
-    again). Returns the notes, ``more``'s renamed ids and where each of ``more``'s notes went."""
-    notes = list(first.footnotes)
-    by_id = {f.id: f for f in notes}
-    used = [n for n in (_numbered(f.id) for f in notes) if n is not None]
-    next_free = max(used, default=0) + 1
-    renamed: dict[str, str] = {}
-    placed: dict[int, int] = {}
-    for k, note in enumerate(more.footnotes):
-        old = by_id.get(note.id)
-        if old is not None and (old.text or "") == (note.text or ""):
-            continue
-        if old is not None:
-            renamed[note.id] = f"F{next_free}"
-            note = Footnote(id=f"F{next_free}", text=note.text)
-        next_free = max(next_free, (_numbered(note.id) or 0) + 1)
-        placed[k] = len(notes)
-        notes.append(note)
-        by_id[note.id] = note
-    return notes, renamed, placed
+def join_copies(copies: list[Copy]) -> Copy:
+    """The entities of one filing from its copies: the first copy's Items (a joint filing's further
+    owners from the copy that prints them), every copy's rows in order, the notes, remarks and
+    signatures each copy adds. A copy that numbers its notes from 1
+    again (a note's id already used for another text) has its notes and marks renumbered after
+    the filing's.
 
-
-def _filled(first: Any, more: Any) -> dict[str, Any]:
-    """The fields of ``first`` (a frozen model) that are unread, filled from ``more``."""
-    return {name: getattr(more, name) for name in type(first).model_fields if getattr(first, name) is None and getattr(more, name) is not None}
-
-
-def continued(first: Record, more: Record) -> Record:
-    """``first`` with the copy ``more`` of the same filing added: its rows after ``first``'s in each
-    table, its footnotes and signatures that ``first`` does not have, its remarks after
-    ``first``'s, and the Items ``first`` left unread; confidences follow their leaves.
-
-    >>> from form4.schema import NonDerivativeHolding as H, Footnote as N
-    >>> a = Record(non_derivative_holdings=(H(shares_owned_following=5, footnote_ids=("F1",)),), footnotes=(N(id="F1", text="a"),))
-    >>> b = Record(non_derivative_holdings=(H(shares_owned_following=7, footnote_ids=("F1",)),), footnotes=(N(id="F1", text="b"),),
-    ...            confidence={"/non_derivative_holdings/0/shares_owned_following": 0.9, "/footnotes/0/text": 0.8})
-    >>> c = continued(a, b)
-    >>> [h.footnote_ids for h in c.non_derivative_holdings], [f.id for f in c.footnotes], sorted(c.confidence)
-    ([('F1',), ('F2',)], ['F1', 'F2'], ['/footnotes/1/text', '/non_derivative_holdings/1/shares_owned_following'])
+    >>> from form4.entities import Footer as Ft, FootnoteText as N
+    >>> one = (None, [], Ft((N("F1", 0, 1, "a"),), None, ()))
+    >>> two = (None, [RowEntities("I", 0, 1, (), ("F1",))], Ft((N("F1", 0, 1, "b"),), None, ()))
+    >>> _, rows, footer = join_copies([one, two])
+    >>> [r.footnote_ids for r in rows], [(n.id, n.text) for n in footer.footnotes]
+    ([('F2',)], [('F1', 'a'), ('F2', 'b')])
     """
-    notes, renamed, placed_notes = _footnotes(first, more)
-    update: dict[str, Any] = {"footnotes": tuple(notes)}
-    moved: dict[str, dict[int, int]] = {"footnotes": placed_notes}
-    for key in TABLES:
-        mine, theirs = getattr(first, key), getattr(more, key)
-        theirs = tuple(r.model_copy(update={"footnote_ids": tuple(renamed.get(f, f) for f in r.footnote_ids)}) for r in theirs)
-        update[key] = mine + theirs
-        moved[key] = {k: len(mine) + k for k in range(len(theirs))}
-    signatures = list(first.signatures)
-    moved["signatures"] = {}
-    for k, signature in enumerate(more.signatures):
-        if signature not in signatures:
-            moved["signatures"][k] = len(signatures)
-            signatures.append(signature)
-    update["signatures"] = tuple(signatures)
-    if more.remarks and more.remarks != first.remarks:
-        update["remarks"] = f"{first.remarks} {more.remarks}" if first.remarks else more.remarks
-    top = _filled(first, more)
-    for name in ("footnotes", "signatures", "remarks", "confidence", "warnings", "review", "record_confidence", "source", *TABLES):
-        top.pop(name, None)
-    update.update(top)
-    update["issuer"] = first.issuer.model_copy(update=_filled(first.issuer, more.issuer))
-    owners = {_words(o.name): o for o in more.reporting_owners}
-    update["reporting_owners"] = tuple(o.model_copy(update=_filled(o, owners.get(_words(o.name), o))) for o in first.reporting_owners)
-    update["warnings"] = tuple(dict.fromkeys(first.warnings + more.warnings))
-    joined = first.model_copy(update=update)
-    read = {pointer for pointer, value in iter_leaves(joined.to_json_dict()) if value is not None}
-    confidence = {**_moved(more.confidence, moved), **first.confidence}
-    review = dict.fromkeys(first.review) | dict.fromkeys(_moved(dict.fromkeys(more.review, 0.0), moved))
-    both = None if first.record_confidence is None or more.record_confidence is None else first.record_confidence * more.record_confidence
-    return joined.model_copy(update={
-        "confidence": {p: c for p, c in confidence.items() if p in read},
-        "review": tuple(p for p in review if p in read),
-        "record_confidence": both if both is not None else first.record_confidence,
-    })
+    header, rows, footer = copies[0]
+    rows = list(rows)
+    notes = list(footer.footnotes)
+    remarks, signatures = footer.remarks, list(footer.signatures)
+    for more_header, more_rows, more in copies[1:]:
+        if header is not None and not header.more_owners and more_header.more_owners:
+            header = replace(header, more_owners=more_header.more_owners)  # joint filers' blocks follow Table II
+        texts = {n.id: n.text for n in notes}
+        top = max((_number(n.id) for n in notes), default=0)
+        renamed = {n.id: f"F{top + _number(n.id)}" for n in more.footnotes if n.id in texts and texts[n.id] != n.text}
+        if renamed:  # numbered from 1 again: every note of the copy moves up
+            renamed = {n.id: f"F{top + _number(n.id)}" for n in more.footnotes}
+        for n in more.footnotes:
+            n = replace(n, id=renamed.get(n.id, n.id))
+            if texts.get(n.id) != n.text:
+                notes.append(n)
+                texts[n.id] = n.text
+        rows += [replace(r, footnote_ids=tuple(renamed.get(f, f) for f in r.footnote_ids)) for r in more_rows]
+        if more.remarks is not None and (remarks is None or more.remarks.value_source != remarks.value_source):
+            remarks = more.remarks if remarks is None else replace(remarks, value_text=f"{remarks.value_source} {more.remarks.value_source}")
+        seen = {_signed(s) for s in signatures}
+        signatures += [s for s in more.signatures if _signed(s) not in seen]
+    return header, rows, Footer(tuple(sorted(notes, key=lambda n: _number(n.id))), remarks, tuple(signatures))
 
 
-def _moved(by_pointer: dict[str, float], moved: dict[str, dict[int, int]]) -> dict[str, float]:
-    """``more``'s values by pointer under the pointers its leaves have in the joined record (the
-    rows, notes and signatures it adds; a header leaf keeps its pointer)."""
-    out = {}
-    for pointer, score in by_pointer.items():
-        m = _POINTER.match(pointer)
-        if m and m.group(1) in moved:
-            where = moved[m.group(1)].get(int(m.group(2)))
-            if where is None:
-                continue
-            pointer = f"/{m.group(1)}/{where}{m.group(3) or ''}"
-        out[pointer] = score
-    return out
+def _signed(signature: tuple[Entity, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((e.label, e.value_source) for e in signature)
