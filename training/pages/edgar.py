@@ -26,22 +26,15 @@ from collections.abc import Mapping, Sequence
 from form4.schema import Record
 from form4.io.xml_reader import CellRef
 
-from .render import render_html
+from .render import label_html, render_html
 from .common import Presentation, label, page_css, presentation
 from .habits import footer_css, habits
 
 __all__ = ["render"]
 
-#: EDGAR's label (as ``render.py`` prints it, between ``>`` and ``<``) -> its key in ``LABELS``
+#: EDGAR's label (as ``render.py`` prints it, between ``>`` and ``<``) -> its key in ``form4.form.labels.WORDINGS``
 _EDGAR_LABELS: dict[str, str] = {
-    "1. Name and Address of Reporting Person<sup>*</sup>": "name",
-    "3. Date of Earliest Transaction (Month/Day/Year)": "period",
-    "4. If Amendment, Date of Original Filed (Month/Day/Year)": "amendment",
-    "Officer (give title below)": "officer",
-    "Other (specify below)": "other",
-    "10% Owner": "ten",
-    "Form filed by More than One Reporting Person": "more",
-    "** Signature of Reporting Person": "signature",
+    label_html(key): key for key in ("name", "period", "amendment", "officer", "other", "ten", "more", "signature")
 }
 _WIDTH = re.compile(r'(<th width=")(\d+)(%")')
 _MARK = re.compile(r"<sup([^>]*)>\((\d+)\)</sup>")

@@ -39,20 +39,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from form4.form.labels import WORDINGS
+
 __all__ = ["Habits", "habits", "two_lines", "footer_css", "chunks", "ticker_html", "TICKER_FORMS", "REVISIONS",
            "EXPIRIES", "LEGEND"]
 
 T = TypeVar("T")
 
 #: the form's revision codes as printed at the foot of its pages
-REVISIONS = ("SEC 1474 (03-26)", "SEC 1474 (9-02)", "SEC 1474 (11-11)", "SEC 1474 (01-23)", "SEC 1474 (3-99)")
+REVISIONS = WORDINGS["sec_1474"]
 #: the OMB box's expiry lines of the form's revisions
-EXPIRIES = ("Expires: August 31, 2026", "Expires: January 31, 2005", "Expires: February 28, 2011",
-            "Expires: December 31, 2014", "Expires: November 30, 2011", "Expires: January 31, 2008")
+EXPIRIES = WORDINGS["omb_expires"]
 TICKER_FORMS = ("brackets", "parens", "next_line")
 FOOTERS = ("page_of", "sec", "n_of")
-LEGEND = ("** Intentional misstatements or omissions of facts constitute Federal Criminal Violations. "
-          "<i>See</i> 18 U.S.C. 1001 and 15 U.S.C. 78ff(a).")
+LEGEND = WORDINGS["misstatements"][1]
 
 #: per style: (share continued on another copy, share with page footers, ticker forms, share of chunked tables)
 _STYLE_ODDS: dict[str, tuple[float, float, tuple[str, ...], float]] = {
