@@ -83,7 +83,7 @@ first) are means over the first 30 dev filings (``python -m form4.training.heldo
 which inflates CPU time too: read them relative to the corpus converters measured in the
 same run (chromium-pdf 1.46, pdftotext-layout 0.03, pypdf 0.27, pdfminer 0.53,
 pandoc-gfm 0.17).  "placed" is the share of the printed gold values the corpus aligner
-(``training/align.py``) placed in the converter's text, over the same 30 filings (the
+(``training/align/``) placed in the converter's text, over the same 30 filings (the
 corpus converters: 100 %, pdfminer 91 %)::
 
     converter               family      cpu s/filing  placed  what it is
