@@ -165,11 +165,13 @@ def _write_reports(result, report: Path, several: bool, threshold: float) -> Non
     """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several."""
     from ..run.batch import read_input
     from ..io.review import render
+    from .review import locate
 
     for item, record in result.records:
         target = report / item.relative.with_suffix(".html") if several else report
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(record, read_input(item).text, threshold, title=item.source), encoding="utf-8")
+        text = read_input(item).text
+        target.write_text(render(record, text, locate(record, text), threshold, title=item.source), encoding="utf-8")
         typer.echo(f"review page: {target}", err=True)
 
 
