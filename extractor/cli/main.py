@@ -129,7 +129,7 @@ def _check_summary(summary: Optional[Path]) -> None:
     """--summary FILE can be written (checked before any extraction): not a link, not a folder (E023)."""
     if summary is not None and (summary.is_symlink() or summary.is_dir()):
         what = "a symbolic link (not followed)" if summary.is_symlink() else "a folder"
-        _fail(f"{summary}: error E023: --summary is {what}; give a new file name", 2)
+        _fail(E.OutputError(f"--summary is {what}; give a new file name", str(summary)).one_line(), 2)
 
 
 def _finish(result, several: bool, summary: Optional[Path]) -> None:
@@ -145,7 +145,7 @@ def _finish(result, several: bool, summary: Optional[Path]) -> None:
         except Form4Error as err:
             _fail(err.one_line(), 2)
         except OSError as err:
-            _fail(f"{summary}: error E023: cannot write the summary ({err.strerror or err}); choose a writable --summary", 2)
+            _fail(E.OutputError(f"cannot write the summary ({err.strerror or err}); choose a writable --summary", str(summary)).one_line(), 2)
     if result.interrupted:
         raise typer.Exit(130)
     if result.failures:

@@ -6,18 +6,21 @@ from the real filings.
 
 from __future__ import annotations
 
-#: every transaction code of the form (General Instructions 8) -> the side it usually takes; ``AD``: the
-#: form's wording names no side ("I" is a discretionary transaction "resulting in acquisition or disposition")
+#: every transaction code of the form (General Instructions 8) -> the side it takes; ``AD``: the form's
+#: wording names no side, so either is drawn: I ("discretionary transaction ... resulting in acquisition or
+#: disposition"), G (a bona fide gift, given or received), J ("other acquisition or disposition"), K (an
+#: equity swap), V (voluntarily reported earlier), W ("acquisition or disposition by will"), Z ("deposit
+#: into or withdrawal from voting trust")
 TRANSACTION_CODES: dict[str, str] = {
-    "P": "A", "S": "D", "V": "A", "A": "A", "D": "D", "F": "D", "I": "AD", "M": "A",
-    "C": "A", "E": "D", "H": "D", "O": "A", "X": "A", "G": "D", "L": "A", "W": "A",
-    "Z": "A", "J": "A", "K": "A", "U": "D",
+    "P": "A", "S": "D", "V": "AD", "A": "A", "D": "D", "F": "D", "I": "AD", "M": "A",
+    "C": "A", "E": "D", "H": "D", "O": "A", "X": "A", "G": "AD", "L": "A", "W": "AD",
+    "Z": "AD", "J": "AD", "K": "AD", "U": "D",
 }
-#: codes of a derivative row and its side (an exercise disposes of the option)
+#: codes of a derivative row and its side (an exercise or conversion disposes of the derivative)
 DERIVATIVE_CODES: dict[str, str] = {
-    "M": "D", "A": "A", "X": "D", "C": "D", "G": "D", "J": "A", "D": "D", "F": "D",
-    "P": "A", "S": "D", "E": "D", "H": "D", "O": "D", "W": "A", "Z": "A", "K": "A",
-    "I": "AD", "L": "A", "V": "A", "U": "D",
+    "M": "D", "A": "A", "X": "D", "C": "D", "G": "AD", "J": "AD", "D": "D", "F": "D",
+    "P": "A", "S": "D", "E": "D", "H": "D", "O": "D", "W": "AD", "Z": "AD", "K": "AD",
+    "I": "AD", "L": "A", "V": "AD", "U": "D",
 }
 MAX_FOOTNOTES = 40
 #: codes whose price is usually $0 or absent
