@@ -1,4 +1,4 @@
-"""Tests for training/flatten.py (HTML -> PDF -> text) and training/noise.py."""
+"""Tests for training/convert/ (HTML -> PDF -> text) and training/noise/."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from form4.io.raster import read_pgm, remove_rules, write_pgm  # noqa: E402
 from form4.training import convert as F  # noqa: E402
 from form4.training.convert import command as converter_command, ocr as ocr_converters, pdf as pdf_converters  # noqa: E402
 from form4.training import noise as N  # noqa: E402
+from form4.training.noise.common import CHECKED_BOX, find_zones  # noqa: E402
+from form4.training.noise.scramble_columns import split_number  # noqa: E402
 
 RAW = ROOT.parent / "shared" / "data" / "form4-raw"
 WATER_HTML = RAW / "dgunning__edgartools" / "data" / "ownership" / "374WaterForm4.html"
@@ -204,7 +206,7 @@ def test_scramble_columns_keeps_every_digit(text_index: int) -> None:
 
 def test_scramble_columns_splits_numbers_like_sample_004() -> None:
     rng = random.Random(0)
-    seen = {N.split_number("23,139", rng) for _ in range(200)}
+    seen = {split_number("23,139", rng) for _ in range(200)}
     assert ("23,13", "39") in seen  # boundary character repeated
     assert ("23", "139") in seen  # split at the comma drops it
 
@@ -228,7 +230,7 @@ def test_ocr_confusions_never_turn_short_words_into_numbers() -> None:
 def test_html_tags_marks_values_and_checkboxes() -> None:
     out = N.apply_noise(LAYOUT_SNIPPET, "html_tags", 3)
     assert "<u>Melkote Rajesh Ramaswamy</u>" in out
-    assert N.CHECKED_BOX in out
+    assert CHECKED_BOX in out
     assert "\t" in out
     assert any("⁽¹⁾" in N.apply_noise(LAYOUT_SNIPPET, "html_tags", s) for s in range(10))
 
@@ -253,7 +255,7 @@ def test_apply_noise_chains_and_rejects_unknown_names() -> None:
 
 
 def test_find_zones_on_layout_text() -> None:
-    zones = N.find_zones(LAYOUT_SNIPPET.split("\n"))
+    zones = find_zones(LAYOUT_SNIPPET.split("\n"))
     assert (zones.header, zones.table1, zones.table2, zones.footer) == (1, 8, 12, 15)
 
 
