@@ -24,7 +24,8 @@ from form4.calibrate.calibrator import (
 from form4.run.pipeline import RULES_ONLY, extract_file
 from form4.schema import Record, iter_leaves, json_schema
 from form4.score.metrics import load_gold
-from form4.training.calibrate import Examples, fit, fit_examples, folds, review_threshold
+from form4.training.calibrate import Examples, fit, fit_examples, folds
+from form4.training.reliability import review_threshold
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLES = ROOT / "samples"

@@ -9,7 +9,7 @@ from typing import Callable, Sequence
 
 from form4.form.fields import Kind
 
-from ..pages.render import _TABLE1, _TABLE2
+from ..pages.cells import _TABLE1, _TABLE2
 from .expected import Expected
 from .hits import Hit
 
