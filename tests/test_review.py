@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from form4.run.pipeline import extract_file
-from form4.cli.review import locate
+from form4.training.align.locate import locate
 from form4.io.review import render
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)

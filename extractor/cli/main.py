@@ -165,7 +165,7 @@ def _write_reports(result, report: Path, several: bool, threshold: float) -> Non
     """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several."""
     from ..run.batch import read_input
     from ..io.review import render
-    from .review import locate
+    from form4.training.align.locate import locate
 
     for item, record in result.records:
         target = report / item.relative.with_suffix(".html") if several else report

@@ -2,9 +2,9 @@
 
 ``form4 extract FILE --report out.html`` writes it. The record carries JSON pointers and a
 confidence per field, not offsets, so the page is given where each value was found again in
-the text (:class:`Located`, by :func:`form4.cli.review.locate`); fields that cannot be found
-are listed on the page. No script, no external asset: the page opens from a file with the
-network off.
+the text (:class:`Located`; the CLI finds them with :func:`form4.training.align.locate.locate`).
+Fields that cannot be found are listed on the page. No script, no external asset: the page
+opens from a file with the network off.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Where each field of a record was printed, for the review page (``form4 extract --report``).
+"""Where each field of a record was printed, for the review page (``form4 extract --report``) and the
+annotation pre-labels.
 
 The record carries JSON pointers, not offsets, so each value is found again in the text the
 way the corpus aligner places gold values (:func:`form4.training.align.align_record`: confined
@@ -10,14 +11,14 @@ to its section and row, printed forms, OCR-tolerant); values with no label of th
 
 from __future__ import annotations
 
-from ..io.review import SEARCHED, Located
-from ..schema import Record, iter_leaves
+from form4.io.review import SEARCHED, Located
+from form4.schema import Record, iter_leaves
+
+from .document import align_record
 
 
 def locate(record: Record, text: str) -> Located:
     """Find every labelled value of ``record`` in ``text`` (and footnote/remark texts as printed)."""
-    from form4.training.align import align_record
-
     clean = Record.model_validate(record.model_dump(exclude={"confidence", "warnings"}))
     out = Located()
     for p in align_record(clean, text).placements:
