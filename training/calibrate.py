@@ -25,7 +25,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from form4.calibrate.calibrator import RECORD_FEATURES, Calibrator, Isotonic, Linear, Trees, feature_names, leaf_features, matrix, record_features
+from form4.calibrate.calibrator import RECORD_FEATURES, Calibrator, Isotonic, Linear, Trees, record_features
+from form4.calibrate.features import feature_names, leaf_features, matrix
 from form4.errors import Form4Error
 from form4.run.pipeline import Extractor, extract_text
 from form4.schema import Record

@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
@@ -32,8 +32,10 @@ from ..errors import (
 )
 from ..io.inputs import decode
 from .items import BatchResult, Input
+from .outputs import Destination
 from .pipeline import RULES_ONLY, Extractor
 from ..schema import Record
+from .workers import WorkerPool, internal_error
 
 log = logging.getLogger(__name__)
 
@@ -233,21 +235,6 @@ def extract_decoded(settings: Extractor, decoded: Decoded, source: str) -> list[
     return records
 
 
-
-
-from .workers import (  # noqa: F401  (public here as before)
-    internal_error,
-    WorkerPool,
-    _END,
-    _Worker,
-    _die_with_parent,
-    _one_thread_each,
-    _portable,
-    _restore,
-    _worker_main,
-)
-
-
 def run_batch(
     items: list[Input],
     extract: Extractor = RULES_ONLY,
@@ -306,21 +293,6 @@ def _outcomes(todo, extract, workers, timeout, progress) -> Iterator[tuple[Input
                 next(ticks, None)
             yield item, out
 
-
-from .outputs import (  # noqa: F401  (public here as before)
-    Destination,
-    EXTENSIONS,
-    _as_given,
-    _clashing,
-    _root_name,
-    is_complete,
-    output_names,
-    part_name,
-    render,
-    transaction_table,
-    write_atomic,
-    write_outputs,
-)
 
 
 # ---------------------------------------------------------------- the extract command

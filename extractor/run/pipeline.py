@@ -58,8 +58,8 @@ def _sections(text: str) -> Sections:
 def extract_text(text: str, source: str | None = None, settings: Extractor = RULES_ONLY, trace: dict | None = None) -> Record:
     """Extract one filing from its flattened text: sections -> entities -> assembler -> record.
 
-    ``trace``, when given, receives what error analysis groups by: the converter family each
-    table was read as (``trace["families"]``, e.g. ``{"I": "positional", "II": "positional"}``).
+    ``trace``, when given, receives what error analysis groups by: the layout each table was
+    read as (``trace["layouts"]``, e.g. ``{"I": "positional", "II": "positional"}``).
     """
     try:
         sections = _sections(text)
@@ -71,9 +71,9 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
     rows = [row for table in tables for row in table.rows]
     footer = read_footer(sections)
     if trace is not None:
-        trace["families"] = {table.table: table.family for table in tables}
+        trace["layouts"] = {table.table: table.layout for table in tables}
     if settings.nlp is not None:
-        streams = frozenset(t.table for t in tables if t.family == "cell-stream")
+        streams = frozenset(t.table for t in tables if t.layout == "cell-stream")
         spans = unsure_spans(sections, header, rows, footer, streams) if settings.cascade else None
         entities = predict(settings.nlp, sections, spans) if spans is None or spans else []
         rows = merge_rows(rows, model_rows(sections, entities), settings.model_wins)
