@@ -18,6 +18,9 @@ texts:
   and :data:`HTML_CONVERTERS` (``html -> str``) hold the corpus build's converters
   (:data:`ALL_CONVERTERS`); their names and outputs are fixed, the committed corpus holds
   their texts.
+* ``<ocr converter>-geometry`` (in :data:`CONVERTERS`; :mod:`.geometry`): an OCR converter's word
+  boxes laid out by position, as the runtime reads a scan; derived from the boxes the OCR run
+  kept beside the PDF, without running OCR again.
 * :func:`flatten` makes the PDF once and runs the requested converters;
   :func:`flatten_batch` does that for many filings in a process pool.
 
@@ -37,6 +40,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .command import ConverterError
+from .geometry import DERIVED_FROM, laid_out_boxes
 from .pdf import CHROMIUM, html_to_pdf, htmls_to_pdfs
 from .registry import ALL_CONVERTERS, CONVERTERS, FAMILIES, HTML_CONVERTERS, REGISTRY, TABLE, UNSEEN_CONVERTERS, Converter, missing, preload, select
 
@@ -54,6 +58,7 @@ __all__ = [
     "missing",
     "preload",
     "ConverterError",
+    "DERIVED_FROM",
     "html_to_pdf",
     "htmls_to_pdfs",
     "flatten",
@@ -105,11 +110,15 @@ def flatten(
         converter = REGISTRY[name]
         start, cpu_start = time.perf_counter(), _cpu_seconds()
         try:
-            if converter.reads == "pdf" and pdf is None:
+            boxes = laid_out_boxes(pdf.parent if pdf else workdir, DERIVED_FROM[name]) if name in DERIVED_FROM else None
+            if boxes is not None:  # the word boxes of an earlier OCR run: no PDF needed
+                out[name] = boxes
+            elif converter.reads == "pdf" and pdf is None:
                 pdf = html_to_pdf(html, workdir / "form4.pdf")
                 timings["chromium-pdf"], cpu["chromium-pdf"] = time.perf_counter() - start, _cpu_seconds() - cpu_start
                 start, cpu_start = time.perf_counter(), _cpu_seconds()
-            out[name] = converter.run(html if converter.reads == "html" else pdf)
+            if boxes is None:
+                out[name] = converter.run(html if converter.reads == "html" else pdf)
         except ConverterError as err:
             if errors is None:
                 raise

@@ -10,7 +10,8 @@ from functools import partial
 from itertools import product
 from pathlib import Path
 
-from .command import markitdown
+from .command import ConverterError, markitdown
+from .geometry import DERIVED_FROM, GEOMETRY_SUFFIX, laid_out_boxes
 from .html import html2text_markdown, markitdown_html, pandoc, pandoc_gfm, pandoc_plain
 from .ocr import ocr, ocr_150_psm6, ocr_300_psm4, scan_ocr
 from .pdf import markitdown_pdf, pdfminer_text, pdfplumber_text, pdftotext_default, pdftotext_layout, pdftotext_raw, pymupdf_text, pypdf_text
@@ -25,6 +26,21 @@ CONVERTERS: dict[str, Callable[[Path], str]] = {
     "pdfminer": pdfminer_text,
     "scan-300-psm4-norules": partial(scan_ocr, dpi=300, psm=4, rules="all"),
 }
+
+
+def laid_out(pdf: Path, base: str) -> str:
+    """``<base>-geometry``: the word boxes OCR converter ``base`` kept beside ``pdf``, laid out by
+    position (:mod:`.geometry`); ``base`` runs first when they are not there yet."""
+    text = laid_out_boxes(pdf.parent, base)
+    if text is None:
+        CONVERTERS[base](pdf)  # writes its word boxes beside the PDF
+        text = laid_out_boxes(pdf.parent, base)
+    if text is None:
+        raise ConverterError(f"{base}{GEOMETRY_SUFFIX}", "tesseract wrote no word boxes")
+    return text
+
+
+CONVERTERS.update({name: partial(laid_out, base=base) for name, base in DERIVED_FROM.items()})
 
 
 HTML_CONVERTERS: dict[str, Callable[[str], str]] = {
@@ -84,6 +100,8 @@ _CORPUS_TABLE: tuple[Converter, ...] = (
     Converter("pypdf", "text-layer", "pdf", pypdf_text, ("py:pypdf",)),
     Converter("pdfminer", "text-layer", "pdf", pdfminer_text, ("py:pdfminer",)),
     Converter("scan-300-psm4-norules", "scan", "pdf", CONVERTERS["scan-300-psm4-norules"], (*_OCR_TOOLS, "py:PIL")),
+    Converter("ocr-300-psm4-norules-geometry", "ocr", "pdf", CONVERTERS["ocr-300-psm4-norules-geometry"], _OCR_TOOLS),
+    Converter("scan-300-psm4-norules-geometry", "scan", "pdf", CONVERTERS["scan-300-psm4-norules-geometry"], (*_OCR_TOOLS, "py:PIL")),
     Converter("pandoc-gfm", "markdown", "html", pandoc_gfm, ("pandoc",)),
     Converter("pandoc-plain", "html-text", "html", pandoc_plain, ("pandoc",)),
 )
