@@ -13,14 +13,14 @@ from .phrases import Phrase, PhraseFinder
 from .regions import find_regions
 from .cells import _table_cells
 from .tables import TablePlacer
-from .text import Taken, TextIndex
+from .text import Taken, TokenIndex
 
 
 # ---------------------------------------------------------------- header, owners, signatures
 class FreePlacer:
     """Places header, owner and signature values: anywhere in a region, not overlapping."""
 
-    def __init__(self, ix: TextIndex, taken: Taken, finder: PhraseFinder) -> None:
+    def __init__(self, ix: TokenIndex, taken: Taken, finder: PhraseFinder) -> None:
         self.ix = ix
         self.taken = taken
         self.finder = finder
@@ -96,7 +96,7 @@ def _place_signatures(free: FreePlacer, values: list[Expected], lo: int, hi: int
 def align_record(record: Record, text: str) -> Alignment:
     """Place every printed, labelled gold value of ``record`` in ``text``."""
     expected = expected_values(record)
-    ix = TextIndex.of(text)
+    ix = TokenIndex.of(text)
     taken = Taken()
     finder = PhraseFinder(ix)
     extra_owners = max((_owner_index(e) or 0 for e in expected), default=0)
@@ -124,7 +124,7 @@ def align_record(record: Record, text: str) -> Alignment:
     return Alignment(text, [_checked(ix, p) for p in ordered])
 
 
-def _checked(ix: TextIndex, p: Placement) -> Placement:
+def _checked(ix: TokenIndex, p: Placement) -> Placement:
     """A placement whose fragments are not all token-aligned is not emitted."""
     if p.status == "placed" and not all(ix.aligned(s, e) for s, e in p.fragments):
         return Placement(p.pointer, p.label, p.value, "misaligned", p.fragments, p.how)

@@ -11,7 +11,7 @@ from typing import Callable, Iterator, Sequence
 from form4.form.fields import Kind
 
 from .expected import Expected, atom_forms
-from .text import TextIndex, fold
+from .text import TokenIndex, fold
 
 
 # ---------------------------------------------------------------- results
@@ -69,7 +69,7 @@ def _digit_share(text: str) -> float:
     return digits / max(1, sum(c.isalnum() for c in text))
 
 
-def atom_hits(ix: TextIndex, exp: Expected, lo: int, hi: int, fuzzy: bool = False) -> list[Hit]:
+def atom_hits(ix: TokenIndex, exp: Expected, lo: int, hi: int, fuzzy: bool = False) -> list[Hit]:
     """Every token-aligned place in ``text[lo:hi]`` that prints ``exp`` (a number, date or letter)."""
     found: dict[tuple[int, int], Hit] = {}
 
@@ -110,7 +110,7 @@ def atom_hits(ix: TextIndex, exp: Expected, lo: int, hi: int, fuzzy: bool = Fals
     return sorted(found.values(), key=lambda h: h.start)
 
 
-def _inside_words(ix: TextIndex, i: int) -> bool:
+def _inside_words(ix: TokenIndex, i: int) -> bool:
     """Is token ``i`` a letter inside running words (the ``A`` of ``Class A Common``)?"""
 
     def word_at(k: int, a: int, b: int) -> bool:
@@ -119,7 +119,7 @@ def _inside_words(ix: TextIndex, i: int) -> bool:
     return word_at(i - 1, i - 1, i) and word_at(i + 1, i, i + 1)
 
 
-def _letter_variants(ix: TextIndex, letter: str, lo: int, hi: int) -> list[Hit]:
+def _letter_variants(ix: TokenIndex, letter: str, lo: int, hi: int) -> list[Hit]:
     """OCR prints a code letter with its footnote mark run in: ``Cc``, ``JO``, ``so)`` for C, J, S."""
     want = fold(letter)
     out = []
@@ -130,7 +130,7 @@ def _letter_variants(ix: TextIndex, letter: str, lo: int, hi: int) -> list[Hit]:
     return out
 
 
-def _in_range(indices: Sequence[int], ix: TextIndex, lo: int, hi: int) -> Iterator[int]:
+def _in_range(indices: Sequence[int], ix: TokenIndex, lo: int, hi: int) -> Iterator[int]:
     first = bisect.bisect_left(indices, bisect.bisect_left(ix.starts, lo))
     for i in indices[first:]:
         if ix.ends[i] > hi:
@@ -177,7 +177,7 @@ def _hamming_all(chars: str, needle: str, a: int, b: int, limit: int) -> Iterato
             yield start
 
 
-def _add_stream_hit(ix: TextIndex, index: list[int], pos: int, n: int, quality: float, how: str, add: Callable[[Hit], None]) -> None:
+def _add_stream_hit(ix: TokenIndex, index: list[int], pos: int, n: int, quality: float, how: str, add: Callable[[Hit], None]) -> None:
     start, end = index[pos], index[pos + n - 1] + 1
     printed = ix.text[start:end]
     if ix.aligned(start, end) and "\n" not in printed and (_digit_share(printed) >= 0.5 or any(c in ".,/" for c in printed)):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
 
 from .hits import Fragment
-from .text import _MARKS, TextIndex, Word, edit_distance, norm
+from .text import _MARKS, TokenIndex, Word, edit_distance, norm
 
 
 # ---------------------------------------------------------------- finding text values (possibly wrapped)
@@ -95,7 +95,7 @@ class PhraseFinder:
     its predecessor.
     """
 
-    def __init__(self, ix: TextIndex, max_skip: int = 2) -> None:
+    def __init__(self, ix: TokenIndex, max_skip: int = 2) -> None:
         self.ix = ix
         self.max_skip = max_skip
         self.columnar = False

@@ -14,7 +14,7 @@ from form4.form.fields import Kind
 from .cells import _HEADING_NUMBERS, Cell, _offsets, heaviest_chain
 from .hits import Fragment, Hit, Placement, _letter_variants, atom_hits
 from .phrases import Phrase, PhraseFinder, PieceCheck
-from .text import Taken, TextIndex
+from .text import Taken, TokenIndex
 
 
 # ---------------------------------------------------------------- placing a table
@@ -35,7 +35,7 @@ class RowState:
 class TablePlacer:
     """Places the values of one table's rows inside the table's region."""
 
-    def __init__(self, ix: TextIndex, taken: Taken, finder: PhraseFinder) -> None:
+    def __init__(self, ix: TokenIndex, taken: Taken, finder: PhraseFinder) -> None:
         self.ix = ix
         self.taken = taken
         self.finder = finder
@@ -284,7 +284,7 @@ def is_columnar(text: str, lo: int, hi: int) -> bool:
     return bool(lines) and spaced >= 0.3 * len(lines)
 
 
-def _bands(ix: TextIndex, tokens: range) -> dict[int, int]:
+def _bands(ix: TokenIndex, tokens: range) -> dict[int, int]:
     """line -> band: a line joins the band above when it is adjacent and its words collide with none of the band's."""
     bands: dict[int, int] = {}
     band, occupied, last = -1, [], -2
@@ -309,7 +309,7 @@ def _column_major(row_major: list[Cell], by_rows: dict[int, Hit], by_columns: di
     return in_columns >= in_rows + max(2, 0.1 * in_rows)
 
 
-def _isolated(ix: TextIndex, i: int) -> bool:
+def _isolated(ix: TokenIndex, i: int) -> bool:
     """Is token ``i`` a cell of its own (alone between line ends, markup, pipes or wide gaps)?"""
 
     def apart(a: int, b: int) -> bool:

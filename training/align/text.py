@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
 
+from form4.form.labels import TABLE_HEADS, WORDINGS, plain
 from form4.form.ocr import MISREAD
-from form4.schema import Record
 from form4.model.tokenizer import TOKEN
 
 
@@ -65,18 +65,8 @@ _BREAK_TAG = re.compile(r"<br\s*/?>", re.I)
 _INLINE_TAG = re.compile(r"</?(?:u|b|i|em|strong|span|font|a)\b[^<>]*>", re.I)
 
 
-def _heading_vocabulary() -> frozenset[str]:
-    """Folded tokens of the tables' printed headings: lines made only of them are page furniture."""
-    from ..pages.render import render_html
-
-    page = render_html(Record())
-    page = page[page.index("Table I -") : page.index("Explanation of")]
-    words = TOKEN.findall(html.unescape(re.sub(r"<[^>]+>", " ", page)))
-    return frozenset(fold(w) for w in words if not w.isspace())
-
-
 @dataclass
-class TextIndex:
+class TokenIndex:
     """The non-space tokens of a text (``FilingTokenizer`` boundaries) with their lines.
 
     ``line`` counts visual lines: a newline or a ``<br>`` starts a new one. ``rank``
@@ -97,7 +87,7 @@ class TextIndex:
     furniture: frozenset[int] = frozenset()
 
     @classmethod
-    def of(cls, text: str) -> "TextIndex":
+    def of(cls, text: str) -> "TokenIndex":
         ix = cls(text)
         line, line_start = 0, 0
         for m in TOKEN.finditer(text):
@@ -254,7 +244,8 @@ class TextIndex:
         return start in self.start_set and end in self.end_set and start < end
 
 
-_HEADINGS = _heading_vocabulary()
+#: Folded words of the tables' printed heads: lines made only of them are page furniture.
+_HEADINGS = frozenset(fold(w) for key in TABLE_HEADS for w in TOKEN.findall(plain(WORDINGS[key][0])) if not w.isspace())
 
 # ---------------------------------------------------------------- spans already taken
 class Taken:
