@@ -18,7 +18,7 @@ Outputs (``--out``, default ``corpus/``):
   the aligner placed, the values it could not place (counts and examples), spans off
   token boundaries and the align time per text (:mod:`.corpus_report`);
 * ``cache/``: rendered HTML and converter outputs, reused by the next build: ``cache/<doc_id>/``
-  for the EDGAR page of a real filing (as before), ``cache/<doc_id>@<style>/`` for every other page.
+  for the EDGAR page of a real filing, ``cache/<doc_id>@<style>/`` for every other page.
 
 The split is by reporting owner: owners that file together are one group, and no
 group has filings on both sides (seeded, reproducible).
@@ -115,7 +115,7 @@ class Page:
     @property
     def key(self) -> str:
         """The cache folder and noise salt: the document id for a real filing's EDGAR page
-        (so the builds before page styles stay valid), ``<doc_id>@<style>`` otherwise.
+        (the name the committed corpus's texts are cached under), ``<doc_id>@<style>`` otherwise.
 
         >>> f = Filing("abc", "x.xml", Record(), {})
         >>> Page(f).key, Page(f, "paper").key
@@ -138,7 +138,7 @@ class Page:
         return render_styled(self.filing.record, self.style, self.seed, self.filing.cell_footnotes)
 
     def coverage_group(self, converter: str) -> str:
-        """The report's row: the converter alone for real EDGAR pages (as before styles)."""
+        """The report's row: the converter alone for real EDGAR pages, ``[synthetic-]<style>:<converter>`` otherwise."""
         if self.key == self.filing.doc_id:
             return converter
         return f"{'synthetic-' if self.filing.synthetic else ''}{self.style}:{converter}"
@@ -338,7 +338,7 @@ def build(
     synthetic: int = 0,
     ocr_share: float = 1.0,
 ) -> BuildReport:
-    """Build the corpus; ``styles`` and ``synthetic`` at their defaults build it as before page styles."""
+    """Build the corpus; ``styles`` and ``synthetic`` at their defaults build the real filings' EDGAR pages only."""
     from .convert import ALL_CONVERTERS
 
     started = time.perf_counter()
