@@ -10,7 +10,7 @@ from typing import List, Optional
 import typer
 
 from ..run.batch import collect_inputs
-from .app import _fail, _settings, app
+from .app import _fail, _settings, app, log
 
 
 annotations_app = typer.Typer(help="Round trip with annotation tools: Label Studio, doccano, Prodigy/spaCy.", no_args_is_help=True)
@@ -40,14 +40,14 @@ def annotations_export(
     items = [item for item in collect_inputs(texts) if item.path is not None]
     missing = [item for item in items if not item.path.is_file()]
     for item in missing:
-        typer.echo(f"{item.source}: error E007: no such file; check the path", err=True)
+        log.error(f"{item.source}: error E007: no such file; check the path")
     settings = _settings(False, model)
     if settings.nlp is None:
         _fail("error E030: export needs the NER model for its pre-annotations; pass --model DIR", 2)
     paths = [item.path for item in items if item not in missing]
     count, problems = export(paths, fmt.value, output, settings, model_version=str(model or "form4-ner"))
     for line in problems:
-        typer.echo(line, err=True)
+        log.error(line)
     typer.echo(f"{count} tasks -> {output}")
     if fmt is ExportFormat.label_studio:
         typer.echo(f"labelling interface for the project: {output.with_name(output.stem + '.label-config.xml')}")
@@ -71,12 +71,12 @@ def annotations_import(
     except (ValueError, KeyError, TypeError) as err:
         _fail(f"{file}: error E031: not a {fmt.value if fmt else 'known'} annotation export ({err}); check --format", 2)
     for problem in result.problems:
-        typer.echo(f"{file}: error E032: {problem}", err=True)
+        log.error(f"{file}: error E032: {problem}")
     if result.examples:
         target = write_examples(result.examples, output, imported_name(file))
         typer.echo(f"{len(result.examples)} of {result.tasks} tasks, {result.spans} spans -> {target}")
     else:
-        typer.echo(f"nothing to import from {result.tasks} tasks", err=True)
+        log.warning(f"nothing to import from {result.tasks} tasks")
     if result.problems or not result.examples:
         raise typer.Exit(1)
 
