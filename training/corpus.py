@@ -193,7 +193,9 @@ def split_by_owner(filings: list[Filing], dev_share: float = 0.2, seed: int = 13
 
 # ---------------------------------------------------------------- flattening (cached)
 def _flatten_one(job: tuple[str, str, Path, tuple[str, ...]]) -> tuple[str, dict[str, str], str | None]:
-    from .convert import flatten
+    """One page's texts: cached ones read, the ``-geometry`` ones laid out from the cached word
+    boxes, the rest flattened (the PDF printed once) and cached."""
+    from .convert import DERIVED_FROM, flatten
 
     doc_id, html, workdir, converters = job
     workdir.mkdir(parents=True, exist_ok=True)
@@ -201,7 +203,7 @@ def _flatten_one(job: tuple[str, str, Path, tuple[str, ...]]) -> tuple[str, dict
     todo = []
     for name in converters:
         cached = workdir / f"{name}.txt"
-        if cached.exists():
+        if cached.exists() and name not in DERIVED_FROM:  # (-geometry: laid out again, never stale)
             texts[name] = cached.read_text(encoding="utf-8")
         else:
             todo.append(name)
@@ -212,7 +214,8 @@ def _flatten_one(job: tuple[str, str, Path, tuple[str, ...]]) -> tuple[str, dict
         except Exception as err:  # a converter failing on one filing must not stop the build
             return doc_id, texts, f"{type(err).__name__}: {err}"
         for name, text in fresh.items():
-            (workdir / f"{name}.txt").write_text(text, encoding="utf-8")
+            if name not in DERIVED_FROM:
+                (workdir / f"{name}.txt").write_text(text, encoding="utf-8")
             texts[name] = text
         pdf = workdir / "form4.pdf"
         if pdf.exists():
@@ -415,7 +418,10 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     (work / "gold").mkdir(parents=True, exist_ok=True)
     chosen = partial(_converters_of, split=split, converters=converters, ocr_share=ocr_share)
-    texts, errors = flatten_all(pages, work / "cache", chosen, workers, progress)
+    # the evaluation's pages first, then the real training pages, then the synthetic ones: a build
+    # stopped part way (and resumed later from the cache) has what is measured first
+    order = sorted(pages, key=lambda p: (split[p.filing.doc_id] != "dev", p.filing.synthetic))
+    texts, errors = flatten_all(order, work / "cache", chosen, workers, progress)
 
     coverage = Coverage()
     writers = {s: gzip.open(out / f"{s}.jsonl.gz", "wt", encoding="utf-8") for s in ("train", "dev", "gold")}

@@ -10,7 +10,9 @@ from typing import List, Optional
 import typer
 
 from ..run.batch import collect_inputs
-from .app import _fail, _settings, app, log
+from .. import errors as E
+from ..safe_text import MESSAGE_LIMIT, escaped
+from .app import _fail, _settings, app
 
 
 annotations_app = typer.Typer(help="Round trip with annotation tools: Label Studio, doccano, Prodigy/spaCy.", no_args_is_help=True)
@@ -40,14 +42,14 @@ def annotations_export(
     items = [item for item in collect_inputs(texts) if item.path is not None]
     missing = [item for item in items if not item.path.is_file()]
     for item in missing:
-        log.error(f"{item.source}: error E007: no such file; check the path")
+        typer.echo(E.XMLFormatError("no such file; check the path", item.source).one_line(), err=True)
     settings = _settings(False, model)
     if settings.nlp is None:
-        _fail("error E030: export needs the NER model for its pre-annotations; pass --model DIR", 2)
+        _fail(E.NoModelForExportError("export needs the NER model for its pre-annotations; pass --model DIR").one_line(), 2)
     paths = [item.path for item in items if item not in missing]
     count, problems = export(paths, fmt.value, output, settings, model_version=str(model or "form4-ner"))
     for line in problems:
-        log.error(line)
+        typer.echo(escaped(line, 2 * MESSAGE_LIMIT), err=True)
     typer.echo(f"{count} tasks -> {output}")
     if fmt is ExportFormat.label_studio:
         typer.echo(f"labelling interface for the project: {output.with_name(output.stem + '.label-config.xml')}")
@@ -65,18 +67,18 @@ def annotations_import(
     from form4.training.annotations import import_file, imported_name, write_examples
 
     if not file.is_file():
-        _fail(f"{file}: error E007: no such file; check the path", 2)
+        _fail(E.XMLFormatError("no such file; check the path", str(file)).one_line(), 2)
     try:
         result = import_file(file, fmt.value if fmt else None)
     except (ValueError, KeyError, TypeError) as err:
-        _fail(f"{file}: error E031: not a {fmt.value if fmt else 'known'} annotation export ({err}); check --format", 2)
+        _fail(E.AnnotationFormatError(f"not a {fmt.value if fmt else 'known'} annotation export ({err}); check --format", str(file)).one_line(), 2)
     for problem in result.problems:
-        log.error(f"{file}: error E032: {problem}")
+        typer.echo(E.AnnotationSpanError(problem, str(file)).one_line(), err=True)
     if result.examples:
         target = write_examples(result.examples, output, imported_name(file))
         typer.echo(f"{len(result.examples)} of {result.tasks} tasks, {result.spans} spans -> {target}")
     else:
-        log.warning(f"nothing to import from {result.tasks} tasks")
+        typer.echo(f"nothing to import from {result.tasks} tasks", err=True)
     if result.problems or not result.examples:
         raise typer.Exit(1)
 
