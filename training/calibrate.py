@@ -55,8 +55,10 @@ class Examples:
 
 
 def styles(corpus: Path, split: str) -> dict[str, str]:
-    """``<doc_id>.<converter>`` -> page style, for corpora whose ``meta`` has a ``style``."""
+    """A text's name (:func:`form4.training.evaluate.text_name`) -> page style, for corpora whose
+    ``meta`` has a ``style``."""
     from .corpus import iter_jsonl
+    from .evaluate import text_name
 
     out = {}
     path = corpus / f"{split}.jsonl.gz"
@@ -64,7 +66,7 @@ def styles(corpus: Path, split: str) -> dict[str, str]:
         for example in iter_jsonl(path):
             meta = example.get("meta") or {}
             if meta.get("style") and meta.get("doc_id"):
-                out[f"{meta['doc_id']}.{meta.get('converter', 'as-given')}"] = str(meta["style"])
+                out[text_name({"converter": "as-given", **meta})] = str(meta["style"])
     return out
 
 
@@ -280,11 +282,14 @@ def fit(
     previous: Path | None = None,
     kind: str = "trees",
     step: str = "platt",
+    exclude_styles: tuple[str, ...] = (),
 ) -> tuple[Calibrator, CalibrationReport]:
-    """Cross-fit the calibrator on the training split (never dev); keep ``previous`` when the
-    corpus is too small to fit one (fewer than MIN_LEAVES scored leaves, or one class only)."""
+    """Cross-fit the calibrator on the training split (never dev), without the pages of
+    ``exclude_styles``; keep ``previous`` when the corpus is too small to fit one (fewer than
+    MIN_LEAVES scored leaves, or one class only)."""
     started = time.perf_counter()
-    examples = collect(corpus_items(corpus, "train", limit), extractor, styles(corpus, "train"))
+    items = corpus_items(corpus, "train", limit, exclude_styles=exclude_styles)
+    examples = collect(items, extractor, styles(corpus, "train"))
     splits = folds(examples)
     if len(examples) < MIN_LEAVES or len(set(examples.right)) < 2 or not splits:
         why = f"kept the previous calibration: {len(examples)} scored leaves, {len(set(examples.right))} class(es), {len(splits)} fold(s) (need {MIN_LEAVES}+, both, 1+)"
