@@ -1,4 +1,4 @@
-"""The aligner: gold values -> labelled character spans on flattened text (training/align.py)."""
+"""The aligner: gold values -> labelled character spans on flattened text (training/align/)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""form4.read.tables: Table I and II rows, read by the reader of each converter family.
+"""form4.read.tables: Table I and II rows, read by the reader of each table layout.
 
 Layout text (pdftotext -layout): glued footnote marks, wrapped cells placed by position;
 reading-order text (pdftotext -raw, OCR lines) and markup (tabs, pipes, ``<br>``): a row over
@@ -13,7 +13,7 @@ from form4.form import fields as F
 from form4.entities import Entity
 from form4.read.layout import split_lines
 from form4.read.sections import find_sections
-from form4.read.tables import FAMILIES, family_of, find_rows, read_tables
+from form4.read.tables import LAYOUTS, find_rows, layout_of, read_tables
 from form4.read.tables.cell_stream import stream_rows
 
 
@@ -357,8 +357,8 @@ def test_ocr_form_read_as_1_and_a_nature_cut_by_a_page_header():
     assert got == [("I", "By Sequoia Capital Fund, LP"), ("I", "Venture Fund (Q), LP")]
 
 
-# ---------------------------------------------------------------- the dispatcher: one reader per converter family
-#: the same two rows, each title wrapped onto a second line, as each converter family prints them
+# ---------------------------------------------------------------- the dispatcher: one reader per table layout
+#: the same two rows, each title wrapped onto a second line, as each layout prints them
 FAMILY_TABLES = {
     # pdftotext -layout: a blank line between rows; the title's second line under its first
     "positional": (
@@ -392,11 +392,11 @@ _LABELS = (F.SECURITY_TITLE, F.TXN_DATE, F.TXN_CODE, F.SHARES, F.ACQ_DISP, F.OWN
 
 def _family(table: str) -> str:
     lines = [ln for ln in split_lines(table) if ln.cells and not ln.is_markdown_rule]
-    return family_of(table, 0, len(table), lines)
+    return layout_of(table, 0, len(table), lines)
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-def test_the_family_of_a_table_is_told_from_how_its_text_is_printed(family):
+@pytest.mark.parametrize("family", LAYOUTS)
+def test_the_layout_of_a_table_is_told_from_how_its_text_is_printed(family):
     assert _family(FAMILY_TABLES[family]) == family
 
 
@@ -410,10 +410,10 @@ def _got(rows) -> list[tuple[str, ...]]:
 
 
 @pytest.mark.parametrize("family", ["positional", "reading-order", "markup"])
-def test_each_line_families_reader_reads_two_rows_with_wrapped_titles_and_the_family_is_recorded(family):
+def test_each_line_layouts_reader_reads_two_rows_with_wrapped_titles_and_the_layout_is_recorded(family):
     head = HEAD if family == "positional" else HEAD.replace("   ", " ")  # column headers printed the family's way
     table1, table2 = _read(FAMILY_TABLES[family], head)
-    assert (table1.table, table1.family) == ("I", family) and (table2.table, table2.rows) == ("II", ())
+    assert (table1.table, table1.layout) == ("I", family) and (table2.table, table2.rows) == ("II", ())
     assert _got(table1.rows) == TWO_ROWS
     assert find_rows(find_sections(head + FAMILY_TABLES[family] + FOOT)) == list(table1.rows)
 
@@ -427,7 +427,7 @@ def test_a_reading_order_title_wrapped_after_its_class_letter_joins_the_values_l
 def test_a_cell_stream_table_is_recorded_as_one_and_its_labelled_cells_dealt_to_two_rows():
     text = FAMILY_TABLES["cell-stream"]
     [table1, _] = _read(text, HEAD.replace("   ", " "))
-    assert table1.family == "cell-stream"
+    assert table1.layout == "cell-stream"
     # the model labels each printed cell; a wrapped title is one paragraph
     labelled = [(label, value.replace("Common Stock", "Common\nStock")) for row in TWO_ROWS for label, value in zip(_LABELS, row)]
     at, entities = 0, []

@@ -1,6 +1,6 @@
 """What every table reader shares: column-header lines, data lines, the natures of rows.
 
-A reader family (``positional``, ``reading_order``) walks a table's lines; the line tests
+A layout's reader (``positional``, ``reading_order``) walks a table's lines; the line tests
 and the row edits they have in common live here.
 """
 
@@ -82,7 +82,7 @@ TextLine = tuple[Line, list[Atom]]
 class TableReader:
     """Reads one table line by line: column-header blocks, data lines, the text lines around them.
 
-    A family's reader says what a data line and a text line do (``data_line``, ``text_line``)
+    A layout's reader says what a data line and a text line do (``data_line``, ``text_line``)
     and how the table ends (``finish``); the walk over the lines and the header blocks are here.
     """
 
