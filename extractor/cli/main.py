@@ -63,8 +63,8 @@ def _check_xml_target(fmt: "Format", several: bool, output: str | None) -> None:
 @app.command()
 def extract(
     inputs: List[str] = typer.Argument(
-        ..., help="Text files, PDFs (.pdf: the text layer, scanned pages OCR'd), images (.png .jpg .jpeg .tif .tiff: OCR), "
-        "directories (read recursively) or - for stdin."),
+        ..., help="Text files, PDFs (.pdf: the text layer, scanned pages OCR'd), images (.png .jpg .jpeg .tif .tiff: OCR; "
+        "page images of one filing named p1.png p2.png ... are one input), directories (read recursively) or - for stdin."),
     fmt: Format = typer.Option(Format.json, "--format", "-f", help="json (one record, or an array), jsonl, csv or parquet (transaction tables), xml (SEC ownershipDocument)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="FILE: all records in one file. DIR/ (or an existing directory): one file per input, its tree kept."),
     no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),

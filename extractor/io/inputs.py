@@ -43,10 +43,12 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
-from ..errors import BinaryInputError, EmptyInputError, MissingToolError
+from ..errors import BinaryInputError, EmptyInputError, InputTooLargeError, MissingToolError
+from .limits import check_pdf
 
 PDF_SUFFIXES = (".pdf",)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -182,6 +184,7 @@ def read_pdf(data: bytes, source: str | None = None, dpi: int = OCR_DPI) -> Read
     with tempfile.TemporaryDirectory(prefix="form4-pdf-") as tmp:
         pdf = Path(tmp) / "input.pdf"
         pdf.write_bytes(data)
+        check_pdf(pdf, dpi, source)  # page count and sizes (form4.io.limits), before any page is read
         pages, library = text_layer(pdf, source)
         scanned = [i for i, text in enumerate(pages) if _printable(text) < MIN_LAYER_CHARS]
         for i in scanned:
@@ -200,22 +203,44 @@ def read_pdf(data: bytes, source: str | None = None, dpi: int = OCR_DPI) -> Read
 
 
 # ---------------------------------------------------------------- images
-def image_pages(data: bytes, source: str | None = None) -> list[tuple[np.ndarray, float]]:
-    """Every frame of an image file as (grayscale array, dpi); the dpi is the file's, else
-    the long side over :data:`PAGE_LONG_SIDE_INCHES` (a letter page)."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+def image_pages(data: bytes, source: str | None = None) -> Iterator[tuple[np.ndarray, float]]:
+    """Every frame of an image file as (grayscale array, dpi), decoded one at a time, each checked
+    against :mod:`form4.io.limits` first; the dpi is the file's, else the long side over
+    :data:`PAGE_LONG_SIDE_INCHES` (a letter page)."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    from .limits import frames
 
     try:
-        image = Image.open(io.BytesIO(data))
-        frames = [frame.convert("L") for frame in ImageSequence.Iterator(image)]
-    except (UnidentifiedImageError, OSError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the limits are form4.io.limits'
+            with Image.open(io.BytesIO(data)) as image:
+                count = sum(1 for _ in frames(image, source))
+            for n in range(count):
+                yield _frame(data, n, source)
+    except Image.DecompressionBombError as exc:
+        raise InputTooLargeError(f"the image is too large to read ({exc}); scan it at 300 dpi", source) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UnreadableDocumentError(f"not a readable image ({exc}); pass a PNG, JPEG or TIFF file", source) from exc
-    out = []
-    for frame in frames:
+
+
+def _frame(data: bytes, n: int, source: str | None) -> tuple[np.ndarray, float]:
+    """Frame ``n`` as a grayscale array and its dpi; the file is opened again for it, so nothing
+    of the frame before (or of this one in colour) is held while the page is read."""
+    from PIL import Image
+
+    from .limits import check_frame
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.seek(n)
         stated = image.info.get("dpi", (0, 0))[0]
-        dpi = float(stated) if stated and stated > 20 else max(frame.size) / PAGE_LONG_SIDE_INCHES
-        out.append((np.asarray(frame, dtype=np.uint8).copy(), dpi))
-    return out
+        dpi = float(stated) if stated and stated > 20 else max(image.size) / PAGE_LONG_SIDE_INCHES
+        check_frame(image.size, dpi, OCR_DPI, n + 1, source)
+        gray = image.convert("L")
+    del image  # the decoded colour frame (up to 4 bytes a pixel) goes before the array is made
+    return np.asarray(gray, dtype=np.uint8), dpi
 
 
 def scaled(image: np.ndarray, dpi: float, target: int = OCR_DPI) -> np.ndarray:
@@ -231,11 +256,34 @@ def scaled(image: np.ndarray, dpi: float, target: int = OCR_DPI) -> np.ndarray:
 
 
 def read_image(data: bytes, source: str | None = None) -> Reading:
-    pages = image_pages(data, source)
-    texts = [ocr_image(scaled(image, dpi), OCR_DPI, source) for image, dpi in pages]
-    dpis = sorted({round(dpi) for _, dpi in pages})
+    texts, dpis = [], set()
+    for image, dpi in image_pages(data, source):  # a frame is read before the next is decoded
+        texts.append(ocr_image(scaled(image, dpi), OCR_DPI, source))
+        dpis.add(round(dpi))
+    dpis = sorted(dpis)
     scale = f", scaled from {'/'.join(map(str, dpis))} dpi" if dpis != [OCR_DPI] else ""
     return Reading("\f".join(texts) + "\f", f"{ocr_how(OCR_DPI)}{scale}")
+
+
+def read_page_images(pages: list[tuple[str, bytes]], source: str | None = None) -> Reading:
+    """Several image files, ``(name, bytes)`` in page order, the pages of one filing: one text
+    (a form feed after each page), the way each was read and the pages named.
+
+    >>> read_page_images([("p1.png", b"FORM 4 typed")], "p1.png")
+    Traceback (most recent call last):
+    ...
+    form4.io.inputs.UnreadableDocumentError: p1.png is named as a page image but is not an image; rename it or pass it alone
+    """
+    from .limits import check_pages
+
+    check_pages(len(pages), source)  # every file one page at least
+    readings = []
+    for name, data in pages:
+        if kind_of(data) != "image":
+            raise UnreadableDocumentError(f"{name} is named as a page image but is not an image; rename it or pass it alone", source)
+        readings.append(read_image(data, source))
+    hows = "; ".join(dict.fromkeys(reading.how for reading in readings))
+    return Reading("".join(reading.text for reading in readings), f"{hows}; pages {', '.join(name for name, _ in pages)}")
 
 
 # ---------------------------------------------------------------- OCR

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Form4Error
+from ..safe_text import NAME_LIMIT, escaped
 from ..schema import Record
 
 
@@ -20,6 +21,8 @@ class Input:
     source: str
     #: the folder the input was found in when links may not lead out of it (``--follow-links`` unset)
     confined_to: Path | None = None
+    #: the page images of one filing, in page order (``form4.run.page_images``); ``path`` is the first
+    pages: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -41,5 +44,5 @@ class BatchResult:
             "failed_by_code": dict(sorted(codes.items())),
             "skipped": len(self.skipped),
             "interrupted": self.interrupted,
-            "failures": [{"source": item.source, "code": err.code, "error": err.one_line()} for item, err in self.failures],
+            "failures": [{"source": escaped(item.source, NAME_LIMIT), "code": err.code, "error": err.one_line()} for item, err in self.failures],
         }

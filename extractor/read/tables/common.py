@@ -30,7 +30,7 @@ HEADER_LINE = re.compile(
 #: A line of column-header words only ("Date Exercisable", "Amount or").
 HEADER_WORDS = re.compile(
     r"^[\s|]*(?:(?:Date|Exercisable|Expiration|Title|Amount|or|Number|of|Shares|Code|V|\(A\)|\(D\)|Price|"
-    r"Following|Reported|Transaction\(s\)|Instr\.|\d\)|and|\d|\(Instr\.)[\s,.|]*)+$",
+    r"Following|Reported|Transaction\(s\)|Instr\.|\d\)|and|\d(?!\d)|\(Instr\.)[\s,.|]*)+$",  # "3, 4 and 5": no amount
     re.I,
 )
 
