@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -190,34 +189,7 @@ def _read_confined(item: Input) -> bytes:
         return stream.read()
 
 
-# ---------------------------------------------------------------- several filings in one text
-#: A filing ends with its signature block; a second filing starts at the first of these lines
-#: after it, when a "Name and Address of Reporting Person" follows (a second box 1).
-_SIGNATURE_LINE = re.compile(r"Signature\s+of\s+Reporting\s+Person", re.I)
-_FILING_START = re.compile(
-    r"UNITED\s+STATES\s+SECURITIES\s+AND\s+EXCHANGE|^\W*FORM\s+4\W*$|Check\s+this\s+box\s+if\s+no\s+longer"
-    r"|Name\s+and\s+Address\s+of\s+Reporting",
-    re.I,
-)
-_BOX1 = re.compile(r"Name\s+and\s+Address\s+of\s+Reporting", re.I)
-
-
-def split_filings(text: str) -> list[str]:
-    """The filings in one text: cut where a new form starts after a signature block (linear in the text).
-
-    >>> one = "FORM 4\\n1. Name and Address of Reporting Person* Roe Jane\\n** Signature of Reporting Person Date\\n"
-    >>> [part.splitlines() for part in split_filings(one + "Reminder: ...\\n" + one)][1][0], len(split_filings(one))
-    ('FORM 4', 1)
-    """
-    cuts, signed, offset = [0], False, 0
-    for line in text.splitlines(keepends=True):
-        if _SIGNATURE_LINE.search(line[:2000]):
-            signed = True
-        elif signed and _FILING_START.search(line[:2000]) and _BOX1.search(text, offset, offset + 20000):
-            cuts.append(offset)
-            signed = False
-        offset += len(line)
-    return [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])]
+from .filings import read_filings, split_filings  # noqa: E402,F401  (split_filings: public here as before)
 
 
 # ---------------------------------------------------------------- one input
@@ -234,26 +206,16 @@ def extract_input(settings: Extractor, item: Input) -> list[Record] | Form4Error
 
 
 def extract_decoded(settings: Extractor, decoded: Decoded, source: str) -> list[Record]:
-    """The records of every filing in one decoded text (``source#2`` ... after the first)."""
-    parts = split_filings(decoded.text)
-    records, unread = [], []
-    for n, part in enumerate(parts, 1):
-        try:
-            record = settings(part, source if n == 1 else f"{source}#{n}")
-        except Form4Error as err:
-            if n == 1:
-                raise
-            unread.append(f"filing {n} of the text was not read: {' '.join(str(err).split())}")
-            continue
-        notes = decoded.warnings + ((f"the text holds {len(parts)} filings; this is filing {n}",) if len(parts) > 1 else ())
+    """The records of every filing in one decoded text (``source#2`` ... after the first); the
+    copies of the form that continue a filing are read into its record."""
+    records, unread = read_filings(decoded.text, source, settings)
+    for n, record in enumerate(records, 1):
+        notes = decoded.warnings + ((f"the text holds {len(records)} filings; this is filing {n}",) if len(records) > 1 else ())
         if notes:
-            record = record.model_copy(update={"warnings": record.warnings + notes})
-        records.append(record)
+            records[n - 1] = record.model_copy(update={"warnings": record.warnings + notes})
     if unread:
         records[0] = records[0].model_copy(update={"warnings": records[0].warnings + tuple(unread)})
     return records
-
-
 
 
 from .workers import (  # noqa: F401  (public here as before)
