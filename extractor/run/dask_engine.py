@@ -192,7 +192,7 @@ def _link_chains(output: str, fs, root: str, names, result: BatchResult, kept: l
     rows, kept = link_batch(result, kept, rewrite)
     data, target = chains_bytes(rows, "parquet"), _join(root, CHAINS)
     if _is_local(fs):
-        batch.write_atomic(Path(target), data)
+        write_atomic(Path(target), data)
     else:  # an object store writes an object whole on close
         with fs.open(target, "wb") as handle:
             handle.write(data)
