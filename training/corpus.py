@@ -160,6 +160,33 @@ def pages_of(filings: list[Filing], synthetic: list[Filing], styles: tuple[str, 
 
 
 # ---------------------------------------------------------------- the split
+def thin_training_styles(pages: list[Page], split: dict[str, str], per_filing: int | None) -> list[Page]:
+    """Real training filings keep their EDGAR page and ``per_filing`` of the other styles, taken in
+    turn filing after filing (so every style gets its share); dev and synthetic pages are all kept.
+    ``None`` keeps every page.
+
+    >>> fs = [Filing(x, x, Record(), {}) for x in "abc"]
+    >>> pages = pages_of(fs, [], ("edgar", "paper", "plain"))
+    >>> [p.key for p in thin_training_styles(pages, {"a": "train", "b": "train", "c": "dev"}, 1)]
+    ['a', 'a@paper', 'b', 'b@plain', 'c', 'c@paper', 'c@plain']
+    """
+    if per_filing is None:
+        return pages
+    others = list(dict.fromkeys(p.style for p in pages if p.key != p.filing.doc_id and not p.filing.synthetic))
+    turn: dict[str, int] = {}
+    kept = []
+    for page in pages:
+        f = page.filing
+        if f.synthetic or split.get(f.doc_id) != "train" or page.key == f.doc_id:
+            kept.append(page)
+            continue
+        i = turn.setdefault(f.doc_id, len(turn))
+        chosen = {others[(i + j) % len(others)] for j in range(min(per_filing, len(others)))}
+        if page.style in chosen:
+            kept.append(page)
+    return kept
+
+
 def split_by_owner(filings: list[Filing], dev_share: float = 0.2, seed: int = 13) -> dict[str, str]:
     """doc_id -> "train" | "dev"; owners who ever file together stay on one side."""
     parent: dict[str, str] = {}
@@ -337,6 +364,7 @@ def build(
     styles: Iterable[str] = ("edgar",),
     synthetic: int = 0,
     ocr_share: float = 1.0,
+    train_styles: int | None = None,
 ) -> BuildReport:
     """Build the corpus; ``styles`` and ``synthetic`` at their defaults build the real filings' EDGAR pages only."""
     from .convert import ALL_CONVERTERS
@@ -350,7 +378,7 @@ def build(
         filings = filings[:limit]
     synthetic_side = synthetic_filings(synthetic, seed)
     split.update({f.doc_id: "train" for f in synthetic_side})  # synthetic filings only ever train
-    pages = pages_of(filings, synthetic_side, styles)
+    pages = thin_training_styles(pages_of(filings, synthetic_side, styles), split, train_styles)
     out.mkdir(parents=True, exist_ok=True)
     (work / "gold").mkdir(parents=True, exist_ok=True)
     chosen = partial(_converters_of, split=split, converters=converters, ocr_share=ocr_share)
