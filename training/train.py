@@ -93,13 +93,31 @@ def to_docs(nlp, examples: Iterable[dict], report: ConversionReport, labels: set
             yield doc
 
 
+#: Dev texts the checkpoint is chosen on: enough to rank checkpoints, few enough that evaluating
+#: them does not rival the training steps (the full dev split is what ``evaluate`` scores).
+DEV_SAMPLE = 1500
+
+
+def spread(items: list, n: int) -> list:
+    """At most ``n`` of ``items``, evenly spaced over the list.
+
+    >>> spread(list(range(10)), 3), spread([1, 2], 5)
+    ([0, 3, 6], [1, 2])
+    """
+    if len(items) <= n:
+        return items
+    return [items[i * len(items) // n] for i in range(n)]
+
+
 def make_docbins(
     corpus: Path, out: Path, limit: int | None = None, extra: Iterable[dict] = (), weight: int = 1,
-    exclude_styles: tuple[str, ...] = (),
+    exclude_styles: tuple[str, ...] = (), dev_sample: int | None = DEV_SAMPLE,
 ) -> dict[str, ConversionReport]:
     """``corpus/{train,dev}.jsonl.gz`` (+ ``extra`` examples ``weight`` times, to train) ->
     ``out/{train,dev}.spacy``; a report per split. Pages of ``exclude_styles`` are left out of
-    both splits (a leave-one-style-out model neither trains on them nor picks its checkpoint by them)."""
+    both splits (a leave-one-style-out model neither trains on them nor picks its checkpoint by them).
+    The dev DocBin, which only chooses the checkpoint, keeps at most ``dev_sample`` texts spread
+    evenly over the split (every filing, style and converter alike); ``None`` keeps them all."""
     import spacy
     from spacy.tokens import DocBin
 
@@ -114,6 +132,8 @@ def make_docbins(
         examples = (e for e in iter_jsonl(path) if (e["meta"].get("style") or "edgar") not in exclude_styles)
         if limit:
             examples = (e for i, e in enumerate(examples) if i < limit)
+        if split == "dev" and dev_sample:
+            examples = spread(list(examples), dev_sample)
         if split == "train":  # few distinct owners and issuers: teach where names are, not which
             rng = random.Random(13)
             examples = (swap_names(e, rng) for e in examples)
