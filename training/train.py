@@ -158,7 +158,7 @@ class TrainResult:
 
 
 def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus", previous: Path | None = None,
-               exclude_styles: tuple[str, ...] = ()) -> dict:
+               exclude_styles: tuple[str, ...] = (), calibrate: bool = True) -> dict:
     """Fit, on the training split only, who wins a model/rules conflict and the confidence
     calibration, and write both beside the model. Rerun after a change to the rules.
 
@@ -179,6 +179,8 @@ def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus", 
         kept = model_dir / "arbitration.json"
         return {"model_wins": json.loads(kept.read_text())["model_wins"] if kept.exists() else [], "calibration": note}
     (model_dir / "arbitration.json").write_text(json.dumps(arbitration, indent=1))
+    if not calibrate:  # (a model only scored for field F1, such as a leave-one-style-out one)
+        return {"model_wins": arbitration["model_wins"], "calibration": "not fitted (asked not to): confidences are the raw evidence scores"}
     # a training split too small to fit a calibration on keeps the previous one (fit says so)
     prior = next((d / "calibration.json" for d in (previous, model_dir) if d is not None and (d / "calibration.json").exists()), None)
     extractor = Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"]))
@@ -252,6 +254,7 @@ def train_model(
     base: Path | None = None,
     refit_policy: bool = True,
     exclude_styles: tuple[str, ...] = (),
+    calibrate: bool = True,
 ) -> TrainResult:
     """Convert, train, evaluate; write the pipeline to ``output/form4-ner``."""
     from spacy.cli.train import train as spacy_train
@@ -282,7 +285,7 @@ def train_model(
         shutil.rmtree(target)
     shutil.copytree(best, target)
     if refit_policy:
-        policy = fit_policy(target, corpus, previous=previous, exclude_styles=exclude_styles)
+        policy = fit_policy(target, corpus, previous=previous, exclude_styles=exclude_styles, calibrate=calibrate)
     else:
         policy = {"calibration": keep_previous(target, previous, POLICY_FILES, "asked to keep the previous policy")}
     meta = json.loads((target / "meta.json").read_text())
