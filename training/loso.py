@@ -8,6 +8,7 @@ family, against the rules alone (the rules are the same for every style)::
 
     python -m form4.training.loso train paper            # -> runs/loso/paper/form4-ner (heavy: ~1 h on 2 cores)
     python -m form4.training.loso table --json runs/loso/table.json
+    python -m form4.training.loso table --model models/form4-ner   # one model on every style (in-distribution)
 
 ``table`` scores every style that has a model under ``--out``; the markdown table is the README's
 headline. Only dev filings are scored (reporting owners never seen in training).
@@ -72,9 +73,9 @@ def score_style(style: str, corpus: Path, model_dir: Path, limit: int | None = N
     return rows
 
 
-def markdown(rows: list[dict]) -> str:
+def markdown(rows: list[dict], held_out: bool = True) -> str:
     """The headline table: one row per style and converter family."""
-    out = ["| style (left out) | family | converters | texts | rules F1 | model F1 | rules exact | model exact |",
+    out = [f"| style{' (left out)' if held_out else ''} | family | converters | texts | rules F1 | model F1 | rules exact | model exact |",
            "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         out.append(f"| {r['style']} | {r['family']} | {r['converters']} | {r['texts']} | {r['rules_f1']:.3f} | "
@@ -96,16 +97,24 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--styles", default=None, help="comma-separated (default: every style with a model)")
     s.add_argument("--limit", type=int, default=None, help="at most N dev texts per style and converter")
     s.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
+    s.add_argument("--model", type=Path, default=None,
+                   help="score this one model folder on every style asked for instead (the in-distribution table)")
     args = parser.parse_args(argv)
     if args.command == "train":
         overrides = dict(item.split("=", 1) for item in args.set)
         print(train(args.style, args.corpus, args.out, {k: _value(v) for k, v in overrides.items()}))
         return 0
-    styles = args.styles.split(",") if args.styles else sorted(p.parent.name for p in args.out.glob("*/form4-ner/meta.json"))
-    rows = [row for style in styles for row in score_style(style, args.corpus, args.out / style / "form4-ner", args.limit)]
+    if args.model:
+        from .pages import STYLES
+
+        styles = args.styles.split(",") if args.styles else list(STYLES)
+        rows = [row for style in styles for row in score_style(style, args.corpus, args.model, args.limit)]
+    else:
+        styles = args.styles.split(",") if args.styles else sorted(p.parent.name for p in args.out.glob("*/form4-ner/meta.json"))
+        rows = [row for style in styles for row in score_style(style, args.corpus, args.out / style / "form4-ner", args.limit)]
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
-    print(markdown(rows))
+    print(markdown(rows, held_out=args.model is None))
     return 0
 
 
