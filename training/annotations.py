@@ -107,8 +107,9 @@ def pre_annotations(text: str, extractor) -> list[dict]:
     except Form4Error:
         return []
     spans = [{"start": e.start, "end": e.end, "label": e.label} for e in predict(extractor.nlp, sections)]
-    record = extract_text(text, None, extractor)
-    located = locate(record, text)
+    trace: dict = {}
+    record = extract_text(text, None, extractor, trace)
+    located = locate(record, text, trace["provenance"].spans())
     for pointer, fragments in located.spans.items():
         label = located.labels.get(pointer)
         for start, end in fragments if label else ():

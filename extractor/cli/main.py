@@ -107,7 +107,7 @@ def extract(
     except Form4Error as err:
         _fail(err.one_line(), 2)
     if report is not None:
-        _write_reports(result, report, several, review_threshold if review_threshold is not None else REVIEW_THRESHOLD)
+        _write_reports(result, report, several, settings, review_threshold)
     _finish(result, several, summary)
 
 
@@ -145,15 +145,28 @@ def _with_review_threshold(settings, threshold: float | None):
     return replace(settings, calibrator=settings.calibrator.with_review_threshold(threshold))
 
 
-def _write_reports(result, report: Path, several: bool, threshold: float) -> None:
-    """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several."""
-    from ..run.batch import read_input
-    from ..io.review import render
+def _write_reports(result, report: Path, several: bool, settings, threshold: float | None) -> None:
+    """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several.
 
+    Each filing is read again with a trace for the offsets of its values (the record does not carry
+    them); the page's threshold is the one the records' ``review`` lists were made with."""
+    from ..io.review import render
+    from ..run.batch import read_input, split_filings
+    from ..run.pipeline import extract_text
+
+    calibrator = getattr(settings, "calibrator", None)
+    shown = calibrator.review_threshold if calibrator is not None else (threshold if threshold is not None else REVIEW_THRESHOLD)
+    goal = calibrator.goal if calibrator is not None and threshold is None else ("given on the command line" if threshold is not None else None)
     for item, record in result.records:
         target = report / item.relative.with_suffix(".html") if several else report
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(record, read_input(item).text, threshold, title=item.source), encoding="utf-8")
+        parts = split_filings(read_input(item).text)
+        number = int(record.source.rsplit("#", 1)[1]) if record.source and "#" in record.source and record.source.rsplit("#", 1)[1].isdigit() else 1
+        text = parts[min(number, len(parts)) - 1]
+        trace: dict = {}
+        extract_text(text, record.source, settings, trace)
+        page = render(record, text, shown, title=item.source, spans=trace["provenance"].spans(), goal=goal)
+        target.write_text(page, encoding="utf-8")
         typer.echo(f"review page: {target}", err=True)
 
 
@@ -201,6 +214,8 @@ def score(
     for name in unmatched:
         log.warning(f"warning: no gold record for {name}")
     rel = reliability(report)
+    calibrator = getattr(settings, "calibrator", None)
+    rel.review_threshold = calibrator.review_threshold if calibrator is not None else None
     if as_json:
         typer.echo(json.dumps(report.to_dict() | {"reliability": rel.to_dict()}, indent=2))
     else:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..assemble.assembler import assemble
+from ..assemble.assembler import assemble_traced
+from ..assemble.provenance import Assembly
 from ..calibrate.calibrator import Calibrator
 from ..model.combine import merge_footer, merge_header, merge_rows, model_rows
 from ..form.fields import ROW_LABELS
 from ..io.inputs import read_input_bytes
-from ..errors import Form4Error, InputNotFoundError, NotAForm4Error, TruncatedFilingError
+from ..errors import Form4Error, InputNotFoundError, ModelNotFoundError, NotAForm4Error, TruncatedFilingError
 from ..read.footer import read_footer
 from ..read.header import read_header
 from ..read.layout import unwrap_grid_tables
@@ -21,6 +22,7 @@ from ..model.sureness import unsure_spans
 from ..read.tables import read_tables
 from ..schema import Record
 from ..read.sections import Sections, find_sections
+from .familiarity import page_signals
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,22 @@ def _sections(text: str) -> Sections:
 def extract_text(text: str, source: str | None = None, settings: Extractor = RULES_ONLY, trace: dict | None = None) -> Record:
     """Extract one filing from its flattened text: sections -> entities -> assembler -> record.
 
-    ``trace``, when given, receives what error analysis groups by: the converter family each
-    table was read as (``trace["families"]``, e.g. ``{"I": "positional", "II": "positional"}``).
+    ``trace``, when given, receives what error analysis and the review page use: the converter
+    family each table was read as (``trace["families"]``, e.g. ``{"I": "positional", "II":
+    "positional"}``) and where every value came from (``trace["provenance"]``, a
+    :class:`~form4.assemble.provenance.Provenance`: evidence and text spans per leaf, repairs,
+    breaches, the page's familiarity signals).
     """
+    assembly = read_filing(text, source, settings, trace)
+    if trace is not None:
+        trace["provenance"] = assembly.provenance
+    if settings.calibrator is None:
+        return assembly.record
+    return settings.calibrator.apply(assembly.record, text=text, evidence=assembly.provenance)
+
+
+def read_filing(text: str, source: str | None = None, settings: Extractor = RULES_ONLY, trace: dict | None = None) -> Assembly:
+    """The uncalibrated record of one filing (evidence scores as confidence) and its provenance."""
     try:
         sections = _sections(text)
     except Form4Error as err:
@@ -72,6 +87,8 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
     footer = read_footer(sections)
     if trace is not None:
         trace["families"] = {table.table: table.family for table in tables}
+    page_header, page_footer = header, footer
+    spans, entities = None, None
     if settings.nlp is not None:
         streams = frozenset(t.table for t in tables if t.family == "cell-stream")
         spans = unsure_spans(sections, header, rows, footer, streams) if settings.cascade else None
@@ -79,8 +96,9 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
         rows = merge_rows(rows, model_rows(sections, entities), settings.model_wins)
         header = merge_header(header, entities, sections, settings.model_wins)
         footer = merge_footer(footer, entities, sections, settings.model_wins)
-    record = assemble(header, rows, footer, source=source)
-    return settings.calibrator.apply(record, text=text) if settings.calibrator else record
+    assembly = assemble_traced(header, rows, footer, source=source)
+    page = page_signals(sections, tables, page_header, page_footer, spans, entities)
+    return replace(assembly, provenance=replace(assembly.provenance, page=page))
 
 
 def extract_file(path: Path, source: str | None = None, settings: Extractor = RULES_ONLY) -> Record:
@@ -93,15 +111,22 @@ def extract_file(path: Path, source: str | None = None, settings: Extractor = RU
     return extract_text(text, read_source, settings)
 
 
-def model_extractor(path: str | None = None) -> Extractor:
-    """The shipped model (or the one at ``path``) with its calibrator, if it has one."""
+def model_extractor(path: str | None = None, calibrated: bool = True) -> Extractor:
+    """The shipped model (or the one at ``path``) with its calibrator, if it has one (and ``calibrated``)."""
     from ..model.ner import load, model_path
 
     nlp = load(path)
     where = Path(path) if path else model_path()
-    calibrator = Calibrator.load(where / "calibration.json") if where else None
+    calibrator = _calibrator(where / "calibration.json") if where and calibrated else None
     wins_path = where / "arbitration.json" if where else None
     kwargs: dict[str, Any] = {"nlp": nlp, "calibrator": calibrator, "model_dir": str(where) if where else None}
     if wins_path and wins_path.exists():
         kwargs["model_wins"] = frozenset(json.loads(wins_path.read_text())["model_wins"])
     return Extractor(**kwargs)
+
+
+def _calibrator(path: Path) -> Calibrator | None:
+    try:
+        return Calibrator.load(path)
+    except ValueError as err:
+        raise ModelNotFoundError(f"the model's calibration.json cannot be used ({err}); refit it: python -m form4.training.calibrate fit", str(path)) from None
