@@ -84,6 +84,12 @@ def test_the_acquired_disposed_side_is_implied_by_the_code_in_each_table():
     assert record.confidence["/derivative_transactions/0/acquired_disposed"] == E.IMPLIED
 
 
+def test_a_discretionary_transaction_whose_side_is_unread_is_left_without_one():
+    discretionary = _row(*_sale("05/01/2012", "100", "900", code="I", side=None))
+    record = assemble(_header(), [discretionary], _footer())
+    assert record.non_derivative_transactions[0].acquired_disposed is None
+
+
 def test_a_footnote_no_row_marks_is_placed_by_its_numbers_order_with_low_confidence():
     rows = [_row(*_sale("05/01/2012", "100", "900")), _row(*_sale("05/02/2012", "100", "800"), ids=("F2", "F4"))]
     record = assemble(_header(), rows, _footer("F1", "F2", "F3", "F4"))

@@ -337,7 +337,8 @@ def test_every_ocr_and_scan_setting_yields_text_holding_the_pages_printed_values
 def test_the_corpus_converters_keep_their_names_and_functions() -> None:
     assert F.ALL_CONVERTERS == (
         "pdftotext-layout", "pdftotext-raw", "ocr-150-psm6-nohrules", "ocr-300-psm4-norules",
-        "pypdf", "pdfminer", "scan-300-psm4-norules", "pandoc-gfm", "pandoc-plain",
+        "pypdf", "pdfminer", "scan-300-psm4-norules", "ocr-300-psm4-norules-geometry",
+        "scan-300-psm4-norules-geometry", "pandoc-gfm", "pandoc-plain",
     )
     for name in F.ALL_CONVERTERS:
         legacy = {**F.CONVERTERS, **F.HTML_CONVERTERS}[name]

@@ -125,7 +125,7 @@ def test_without_poppler_a_pdf_is_read_by_pypdfium2_and_its_source_says_so(print
 @needs_tools
 def test_a_200_dpi_skewed_jpeg_scan_gives_field_f1_of_at_least_0_9(scanned):
     reading = inputs.read_pdf(scanned.read_bytes(), scanned.name)
-    assert reading.how == f"ocr:tesseract-psm{inputs.OCR_PSM}-300dpi"  # every page OCR'd: the scan has no text layer
+    assert reading.how == inputs.ocr_how(300)  # every page OCR'd: the scan has no text layer
     assert reading.text.count("\f") == len(inputs.text_layer(scanned)[0])
     assert _f1(reading.text) >= 0.9
 
@@ -136,7 +136,7 @@ def test_a_jpeg_image_of_a_page_is_read_by_ocr_and_its_source_says_so(printed, t
     path = tmp_path / "page1.jpg"
     page.save(path, "JPEG", quality=75, dpi=(200, 200))
     text, source = inputs.read_input_bytes(path.read_bytes(), str(path))
-    assert source == f"{path} (ocr:tesseract-psm{inputs.OCR_PSM}-300dpi, scaled from 200 dpi)"
+    assert source == f"{path} ({inputs.ocr_how(300)}, scaled from 200 dpi)"
     record = extract_text(text, source)
     assert record.issuer.trading_symbol == "QLYS" and record.period_of_report.isoformat() == "2023-10-26"
 
@@ -167,5 +167,5 @@ def test_a_pdf_with_one_scanned_page_reads_the_text_layer_and_ocrs_only_that_pag
         writer.write(fh)
     reading = inputs.read_pdf(mixed.read_bytes(), "mixed.pdf")
     scanned_numbers = ",".join(str(n) for n in range(2, len(scan_pages) + 1))
-    assert reading.how == f"text-layer:pdftotext-layout; ocr:tesseract-psm{inputs.OCR_PSM}-300dpi on page{'s' * (len(scan_pages) > 2)} {scanned_numbers}"
+    assert reading.how == f"text-layer:pdftotext-layout; {inputs.ocr_how(300)} on page{'s' * (len(scan_pages) > 2)} {scanned_numbers}"
     assert _f1(reading.text) >= 0.9

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from form4.training.pages.render import render_html, render_values
 from form4.training.pages import STYLES, parse_styles, render_styled
-from form4.training.pages.common import LABELS, presentation
+from form4.form.labels import WORDINGS
+from form4.training.pages.common import VARIED, presentation
+from form4.training.pages.printing import FOOTNOTE_LINE_FORMS, format_footnote_line
 from form4.training.synth import synthesise
 
 needs_pandoc = pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
@@ -44,6 +46,8 @@ def test_every_style_prints_every_printed_value_exactly(seed, style):
     for pointer, printed in render_values(filing.record):
         if "/footnote_ids/" in pointer:  # a mark (not an aligned span) may print bracketed
             assert printed in text or f"[{printed[1:-1]}]" in text, (style, pointer, printed)
+        elif pointer.startswith("/footnotes/") and pointer.endswith("/id"):  # so may a footnote's number
+            assert any(format_footnote_line(printed[:-1], form) in text for form in FOOTNOTE_LINE_FORMS), (style, printed)
         else:
             assert printed in text, (style, pointer, printed)
 
@@ -61,20 +65,20 @@ def test_presentations_cover_paper_sizes_orientations_mark_forms_and_label_wordi
     assert {p.landscape for p in looks} == {True, False}
     assert {p.marks for p in looks} == {"sup", "plain", "bracket"}
     assert {p.wrap for p in looks} == {"normal", "break-word", "nowrap"}
-    wordings = {key: {dict(p.wording)[key] for p in looks} for key in LABELS}
-    assert all(len(seen) == len(LABELS[key]) for key, seen in wordings.items())
+    wordings = {key: {dict(p.wording)[key] for p in looks} for key in VARIED}
+    assert all(len(seen) == len(WORDINGS[key]) for key, seen in wordings.items())
 
 
 def test_the_page_size_and_print_scale_are_declared_in_the_body_so_they_win(filings):
     record, cells = filings[0]
     for style in STYLES:
         page = render_styled(record, style, 9, cells)
-        body = page.index("<body>")
+        body = page.index("<body")
         assert page.index("@page", body) > body and "zoom:" in page[body:]
 
 
 def test_unknown_styles_are_refused_with_the_known_names():
-    with pytest.raises(ValueError, match="known: edgar, paper, plain"):
+    with pytest.raises(ValueError, match="known: agent, edgar, paper, plain, word"):
         parse_styles("edgar,fax")
     with pytest.raises(KeyError):
         render_styled(synthesise(1, 0)[0].record, "fax", 0)
@@ -89,9 +93,9 @@ def test_officer_titles_print_under_the_officer_box_in_every_style(filings):
     f = _first(filings, lambda r: r.reporting_owners[0].officer_title)
     title = f.record.reporting_owners[0].officer_title
     for style in STYLES:
-        text = _visible(render_styled(f.record, style, 3, f.cell_footnotes))
-        officer = max(text.find(w) for w in ("Officer (give title below)", "Officer (specify title below)"))
-        assert 0 <= officer < text.find(title, officer), style
+        text = _visible(render_styled(f.record, style, 3, f.cell_footnotes)).lower()  # labels may print in capitals
+        officer = max(text.find(w) for w in ("officer (give title below)", "officer (specify title below)"))
+        assert 0 <= officer < text.find(title.lower(), officer), style
 
 
 def test_natures_in_lower_case_print_in_every_style(filings):
@@ -229,14 +233,6 @@ def test_the_paper_styles_column_captions_are_the_blank_forms_own_words(blank_fo
     assert [c for c in captions if _words(c) not in blank_form_words] == []
 
 
-@needs_blank_form
-def test_every_label_has_a_wording_printed_on_a_real_form(blank_form_words):
-    edgar_pages = [p.read_text(errors="replace") for p in RAW.rglob("*.htm*") if "form4" in p.name.lower().replace(" ", "")]
-    real = blank_form_words + " ".join(_words(page) for page in edgar_pages)
-    missing = [key for key, wordings in LABELS.items() if not any(_words(w) in real for w in wordings)]
-    assert missing == []
-
-
 def test_a_real_filings_edgar_page_in_the_corpus_is_render_htmls_page_in_its_old_cache_folder(filings):
     from form4.training.corpus import Filing, Page
 
@@ -247,3 +243,117 @@ def test_a_real_filings_edgar_page_in_the_corpus_is_render_htmls_page_in_its_old
     assert len({Page(real, s).key for s in STYLES}) == len(STYLES)  # no two pages share a cache folder
     synthetic = Filing("synth-1-00000", "", record, cells, True)
     assert Page(synthetic, "edgar").key == "synth-1-00000@edgar" and Page(synthetic, "edgar").seed is not None
+
+
+# ---------------------------------------------------------------- the failure kinds unseen pages show, drawn per page
+from form4.training.pages.habits import LEGEND, habits, two_lines  # noqa: E402
+
+DRAWN_STYLES = ("paper", "agent", "word")
+
+
+def _seed(style, test):
+    return next(s for s in range(2000) if test(habits(s, style)))
+
+
+@pytest.mark.parametrize("style", ["paper", "agent"])
+def test_a_filing_continued_on_another_copy_repeats_items_1_to_3_before_the_rest_of_its_rows(filings, style):
+    f = _first(filings, lambda r: len(r.non_derivative_transactions) + len(r.non_derivative_holdings) >= 3)
+    rec = f.record
+    text = _visible(render_styled(rec, style, _seed(style, lambda h: h.continued), f.cell_footnotes))
+    second = text.index("STATEMENT OF CHANGES IN BENEFICIAL", text.index("STATEMENT OF CHANGES IN BENEFICIAL") + 1)
+    copy = text[second:]
+    for value in (rec.reporting_owners[0].name, rec.issuer.name, rec.issuer.trading_symbol):
+        assert value in text[:second] and value in copy, value
+    assert "(continued)" in copy[copy.index("Table I"):]
+    last = (rec.non_derivative_transactions + rec.non_derivative_holdings)[-1]
+    assert copy.find(last.security_title, copy.index("Table I")) > 0  # the rest of Table I is on the copy
+
+
+@pytest.mark.parametrize("style", DRAWN_STYLES)
+def test_page_footers_and_the_omb_expiry_print_when_drawn(filings, style):
+    f = filings[0]
+    seed = _seed(style, lambda h: h.footer == "page_of" and h.expires)
+    page = render_styled(f.record, style, seed, f.cell_footnotes)
+    assert habits(seed, style).revision in page and '"Page " counter(page)' in page
+    assert habits(seed, style).expires in _visible(page)
+
+
+@needs_print
+def test_page_footers_print_on_every_page_of_the_pdf(filings, tmp_path):
+    import subprocess
+
+    from form4.training.convert import html_to_pdf
+
+    f = _first(filings, lambda r: len(r.footnotes) >= 3)
+    seed = _seed("agent", lambda h: h.footer == "page_of")
+    pdf = html_to_pdf(render_styled(f.record, "agent", seed, f.cell_footnotes), tmp_path / "p.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.count("\f")
+    assert pages >= 2 and all(f"Page {k} of {pages}" in text for k in range(1, pages + 1))
+    assert text.count(habits(seed, "agent").revision) == pages
+
+
+@pytest.mark.parametrize("style", DRAWN_STYLES)
+def test_the_legend_prints_right_under_the_signature_lines_when_drawn(filings, style):
+    f = _first(filings, lambda r: r.signatures)
+    seed = _seed(style, lambda h: h.legend_under and not h.signature_under)
+    text = _visible(render_styled(f.record, style, seed, f.cell_footnotes))
+    legend = _visible(LEGEND)[:40]
+    name = text.rindex(f.record.signatures[-1].name.split(", By:")[-1])
+    assert name < text.index(legend, name) < text.index("Signature of Reporting Person", name)
+
+
+@pytest.mark.parametrize("style", DRAWN_STYLES)
+def test_signatures_typed_under_the_signature_label_when_drawn(filings, style):
+    f = _first(filings, lambda r: r.signatures and len(r.signatures[0].name or "") < 60)
+    seed = _seed(style, lambda h: h.signature_under)
+    text = _visible(render_styled(f.record, style, seed, f.cell_footnotes))
+    label = text.rindex("Signature of Reporting Person")
+    assert text.find(f.record.signatures[0].name.split(", By:")[0], label) > label
+
+
+@pytest.mark.parametrize("style,form", [("agent", "parens"), ("agent", "next_line"), ("word", "parens"),
+                                        ("word", "next_line"), ("paper", "next_line")])
+def test_the_ticker_prints_as_filers_type_it(filings, style, form):
+    f = filings[0]
+    name, ticker = (html.escape(x) for x in (f.record.issuer.name, f.record.issuer.trading_symbol))
+    page = render_styled(f.record, style, _seed(style, lambda h: h.ticker == form), f.cell_footnotes)
+    if style == "paper":  # box 2's second line
+        assert re.search(re.escape(name) + r"</div><div[^>]*>" + re.escape(ticker) + "<", page)
+    else:
+        assert (f"{name} ({ticker})" if form == "parens" else f"{name}<br>{ticker}") in re.sub(r"</?font[^>]*>", "", page)
+
+
+@pytest.mark.parametrize("style", DRAWN_STYLES)
+def test_long_officer_titles_print_over_two_lines_when_drawn(filings, style):
+    f = _first(filings, lambda r: len(r.reporting_owners[0].officer_title or "") > 25 and "&" not in r.reporting_owners[0].officer_title)
+    title = f.record.reporting_owners[0].officer_title
+    page = render_styled(f.record, style, _seed(style, lambda h: h.title_lines), f.cell_footnotes)
+    assert two_lines(html.escape(" ".join(title.split()))) in page
+
+
+@pytest.mark.parametrize("style", DRAWN_STYLES)
+def test_long_tables_continue_on_further_pages_with_their_headings_repeated(filings, style):
+    f = _first(filings, lambda r: len(r.non_derivative_transactions) + len(r.non_derivative_holdings) > 15)
+    seed = _seed(style, lambda h: h.chunk and not h.continued)
+    text = _visible(render_styled(f.record, style, seed, f.cell_footnotes)).lower()
+    table1 = text[re.search(r"table i\W", text).start():re.search(r"table ii\W", text).start()]
+    assert table1.count("(continued)") >= 1 and table1.count("title of security") >= 2
+
+
+@pytest.mark.parametrize("style", ["paper", "word"])
+def test_an_entitys_signature_puts_its_by_line_under_its_name(filings, style):
+    f = _first(filings, lambda r: any(", By:" in (s.name or "") for s in r.signatures))
+    assert ", <br>By:" in render_styled(f.record, style, 2, f.cell_footnotes)
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_deemed_execution_dates_and_holdings_print_in_both_tables_in_every_style(filings, style):
+    f = _first(filings, lambda r: any(x.deemed_execution_date for x in r.derivative_transactions) and r.non_derivative_holdings)
+    text = _visible(render_styled(f.record, style, 6, f.cell_footnotes))
+    table2 = max(text.find("Table II"), text.find("TABLE II"))
+    for row in f.record.derivative_transactions:
+        if row.deemed_execution_date:
+            assert text.find(row.deemed_execution_date.strftime("%m/%d/%Y"), table2) > table2
+    for row in f.record.non_derivative_holdings:
+        assert 0 < text.find(f"{row.shares_owned_following:,.0f}".split(".")[0][:3]) < table2 or row.shares_owned_following < 1

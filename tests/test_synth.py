@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from itertools import product
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from form4.io.xml_reader import CellRef
 from form4.schema import Record
 from form4.training.synth import TRANSACTION_CODES, Stats, measure, synthesise
 
@@ -161,3 +163,50 @@ def test_measured_vocabularies_hold_no_fund_or_person_names():
     for nature in stats.natures:
         assert {w.lower() for w in nature.split()} <= allowed, nature
     assert stats.officer_titles and all(len(title) < 80 for title in stats.officer_titles)
+
+
+def test_codes_whose_wording_names_no_side_take_either_side(many):
+    """General Instruction 8: "I" is a discretionary transaction resulting in acquisition or disposition;
+    G, J, K, V, W and Z name no side either."""
+    sides = Counter((table, r.acquired_disposed) for f in many for table, _, r in _rows(f.record)
+                    if getattr(r, "transaction_code", None) in set("IGJKVWZ"))
+    for table in ("non_derivative_transactions", "derivative_transactions"):
+        acquired, disposed = sides[(table, "A")], sides[(table, "D")]
+        assert 0.25 <= acquired / (acquired + disposed) <= 0.75, sides  # not a disposition with a little noise
+
+
+def test_security_titles_carry_par_values_as_filers_write_them(many):
+    titles = {r.security_title for f in many for _, _, r in _rows(f.record)}
+    titles |= {getattr(r, "underlying_security_title", None) for f in many for _, _, r in _rows(f.record)}
+    par = [t for t in titles if t and "$" in t]
+    assert any(re.search(r", \$[\d.]+ par value$", t) for t in par), par
+    assert any(re.search(r"par value \$[\d.]+ per share", t) for t in par) and any(t.startswith("Class A") for t in par)
+
+
+def test_some_owners_live_abroad_with_a_district_a_letter_digit_state_code_and_a_letter_postcode(many):
+    owners = [o for f in many for o in f.record.reporting_owners]
+    abroad = [o for o in owners if o.state and re.fullmatch(r"[A-Z0-9][0-9]|[0-9][A-Z]", o.state)]
+    assert 0.03 < len(abroad) / len(owners) < 0.3
+    assert any("," in (o.city or "") for o in abroad)  # "CENTRAL, HONG KONG"
+    assert any(re.search(r"[A-Z]", o.zip_code or "") for o in abroad) and any(o.zip_code is None for o in abroad)
+
+
+def test_entities_sign_with_their_name_and_a_by_line_and_joint_filers_sign_several_times(many):
+    names = [s.name for f in many for s in f.record.signatures]
+    blocks = [n for n in names if re.search(r"^.+(L\.P\.|LP|LLC|Ltd\.|Trust.*), By: /s/ .+, .+$", n)]
+    assert len(blocks) >= 10, blocks[:3]
+    several = [f for f in many if len(f.record.signatures) > 1]
+    assert len(several) >= 0.5 * sum(len(f.record.reporting_owners) > 1 for f in many)
+
+
+def test_table_ii_has_deemed_execution_dates_and_rows_whose_exercise_date_is_only_a_footnote(many):
+    rows = [(f, i, r) for f in many for i, r in enumerate(f.record.derivative_transactions)]
+    assert sum(r.deemed_execution_date is not None for _, _, r in rows) >= 20
+    mark_only = [r for f, i, r in rows
+                 if r.exercise_date is None and f.cell_footnotes.get(CellRef("derivative_transactions", i, "exercise_date"))]
+    assert len(mark_only) >= 20
+
+
+def test_holdings_rows_come_in_both_tables_of_one_filing_now_and_then(many):
+    both = [f for f in many if f.record.non_derivative_holdings and f.record.derivative_holdings]
+    assert len(both) >= 5

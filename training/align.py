@@ -51,6 +51,8 @@ from functools import cached_property
 from typing import Callable, Iterable, Iterator, Sequence
 
 from form4.form import fields as F
+from form4.form.labels import run, words
+from form4.form.ocr import LOOKALIKES, MISREAD
 from form4.schema import Record
 from form4.model.tokenizer import TOKEN
 
@@ -127,7 +129,13 @@ def atom_forms(exp: Expected) -> list[str]:
 
 
 # ---------------------------------------------------------------- an OCR-tolerant view
-_CONFUSABLE = str.maketrans({"o": "0", "q": "0", "l": "1", "i": "1", "|": "1", "!": "1", "s": "5", "$": "5", "b": "8", "z": "2", "g": "6", "t": "7", ",": ".", "’": "'", "`": "'"})
+#: A letter or glyph OCR prints for a digit folds to that digit (OCR's confusions, ``MISREAD``), a
+#: comma to a point; typographic quotes fold to "'".
+_CONFUSABLE = str.maketrans({
+    **{c: next(r for r in readings if r.isdigit()) for c, readings in MISREAD.items()
+       if len(c) == 1 and not (c.isupper() or c.isdigit() or c in ",./") and any(r.isdigit() for r in readings)},
+    ",": MISREAD[","][0], "’": "'", "`": "'",
+})
 
 
 #: ``fold`` for one character at a time, length-preserving (for offsets into the text).
@@ -925,7 +933,7 @@ def _in_token_range(indices: Sequence[int], tokens: range) -> Iterator[int]:
 
 
 # ---------------------------------------------------------------- regions of the page
-_LOOSE_CHARS = {"o": "[o0]", "i": "[il1|]", "l": "[il1|]", "s": "[s5]", "e": "[eco]"}
+_LOOSE_CHARS = {c: "[" + re.escape(alike) + "]" for c, alike in LOOKALIKES.items() if c.islower()}
 
 
 def _loose_word(word: str) -> str:
@@ -944,14 +952,15 @@ def loose(*words: str) -> re.Pattern[str]:
     return re.compile(r"(?:\W|<[^<>]{0,40}>)*".join(_loose_word(w) for w in words), re.I)
 
 
-_TABLE = _loose_word("Table") + r"\W{0,6}"
-_TABLE1_HEAD = re.compile(_TABLE + r"[I1l|]\W+" + _loose_word("Non") + r"\W{0,3}" + _loose_word("Deriv"), re.I)
-_TABLE2_HEAD = re.compile(_TABLE + r"[I1l|]{2}\W+" + _loose_word("Deriv"), re.I)
-_EXPLANATION = loose("Explanation", "of", "Respon")
-_REMARKS = re.compile(r"(?<![A-Za-z])R\s?e\s?m\s?a\s?r\s?k\s?s\s?:", re.I)
-_SIGNATURE_LABEL = loose("Signature", "of", "Reporting")
-_OWNER_HEAD = loose("Name", "and", "Address", "of", "Reporting")
-_REMINDER = loose("Reminder")
+_NON, _DERIV = run("table1", "Non", 2)[0], run("table1", "Derivative", 1)[0][:5]
+_TABLE = _loose_word(words("table1")[0]) + r"\W{0,6}"
+_TABLE1_HEAD = re.compile(_TABLE + r"[I1l|]\W+" + _loose_word(_NON) + r"\W{0,3}" + _loose_word(_DERIV), re.I)
+_TABLE2_HEAD = re.compile(_TABLE + r"[I1l|]{2}\W+" + _loose_word(_DERIV), re.I)
+_EXPLANATION = loose(*words("explanation")[:2], words("explanation")[2][:6])
+_REMARKS = re.compile(r"(?<![A-Za-z])" + r"\s?".join(words("remarks")[0]) + r"\s?:", re.I)
+_SIGNATURE_LABEL = loose(*words("signature")[:3])
+_OWNER_HEAD = loose(*words("name")[:5])
+_REMINDER = loose(words("reminder")[0])
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ def _label_of_field(field: str) -> str | None:
     return label_for_pointer("/" + field.replace("*", "0"))
 
 
-def fit_arbitration(corpus: Path, nlp, limit: int = 25) -> dict:
-    items = corpus_items(corpus, "train", limit)
+def fit_arbitration(corpus: Path, nlp, limit: int = 25, exclude_styles: tuple[str, ...] = ()) -> dict:
+    items = corpus_items(corpus, "train", limit, exclude_styles=exclude_styles)
     model_first = _score_texts(items, Extractor(nlp=nlp, model_wins=frozenset(LABELS)))
     rules_first = _score_texts(items, Extractor(nlp=nlp, model_wins=frozenset()))
     wins: Counter = Counter()

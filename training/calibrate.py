@@ -81,11 +81,13 @@ def fit(
     kind: str = "trees",
     step: str = "platt",
     cache: Path | None = None,
+    exclude_styles: tuple[str, ...] = (),
 ) -> tuple[Calibrator, CalibrationReport]:
-    """Cross-fit the calibrator on the training split (never dev); keep ``previous`` when the
-    corpus is too small to fit one (fewer than MIN_LEAVES scored leaves, or one class only)."""
+    """Cross-fit the calibrator on the training split (never dev), without the pages of
+    ``exclude_styles``; keep ``previous`` when the corpus is too small to fit one (fewer than
+    MIN_LEAVES scored leaves, or one class only)."""
     started = time.perf_counter()
-    items = corpus_items(corpus, "train", limit)
+    items = corpus_items(corpus, "train", limit, exclude_styles=exclude_styles)
     examples = collect(items, extractor, styles(corpus, "train"), cache)
     sets = fold_sets(examples)
     if len(examples) < MIN_LEAVES or len(set(examples.right)) < 2 or not sets:

@@ -47,8 +47,10 @@ class Examples:
 
 
 def styles(corpus: Path, split: str) -> dict[str, str]:
-    """``<doc_id>.<converter>`` -> page style, for corpora whose ``meta`` has a ``style``."""
+    """A text's name (:func:`form4.training.evaluate.text_name`) -> page style, for corpora whose
+    ``meta`` has a ``style``."""
     from .corpus import iter_jsonl
+    from .evaluate import text_name
 
     out = {}
     path = corpus / f"{split}.jsonl.gz"
@@ -56,8 +58,17 @@ def styles(corpus: Path, split: str) -> dict[str, str]:
         for example in iter_jsonl(path):
             meta = example.get("meta") or {}
             if meta.get("style") and meta.get("doc_id"):
-                out[f"{meta['doc_id']}.{meta.get('converter', 'as-given')}"] = str(meta["style"])
+                out[text_name({"converter": "as-given", **meta})] = str(meta["style"])
     return out
+
+
+def filing_of(name: str) -> str:
+    """The filing a corpus text prints (one filing prints under several converters and styles).
+
+    >>> filing_of("abc@paper.pypdf"), filing_of("abc.pdftotext-layout")
+    ('abc', 'abc')
+    """
+    return name.partition(".")[0].partition("@")[0]
 
 
 def read_all(items, extractor: Extractor, cache: Path | None = None) -> dict[str, Assembly | None]:
@@ -114,7 +125,7 @@ def vocabulary(items) -> frozenset[str]:
     """The shipped vocabulary: words printed in at least :data:`MIN_FILINGS` training filings."""
     per_filing: dict[str, set[str]] = {}
     for _, text, _, name in items:
-        per_filing.setdefault(name.partition(".")[0], set()).update(words(text))
+        per_filing.setdefault(filing_of(name), set()).update(words(text))
     return vocabulary_of(per_filing.values(), MIN_FILINGS)
 
 
@@ -122,7 +133,7 @@ def collect(items, extractor: Extractor, page_styles: dict[str, str] | None = No
     """Read every text with the evidence scores alone (no calibrator) and label its leaves."""
     read = read_all(items, extractor, cache)
     docs = [
-        {"name": name, "filing": name.partition(".")[0], "converter": converter, "style": (page_styles or {}).get(name, ""), "has_text": bool(text)}
+        {"name": name, "filing": filing_of(name), "converter": converter, "style": (page_styles or {}).get(name, ""), "has_text": bool(text)}
         for _, text, converter, name in items
     ]
     vocabularies = held_out_vocabularies(docs, [words(text) for _, text, _, _ in items])

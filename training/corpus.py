@@ -43,6 +43,7 @@ import time
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -192,7 +193,9 @@ def split_by_owner(filings: list[Filing], dev_share: float = 0.2, seed: int = 13
 
 # ---------------------------------------------------------------- flattening (cached)
 def _flatten_one(job: tuple[str, str, Path, tuple[str, ...]]) -> tuple[str, dict[str, str], str | None]:
-    from .convert import flatten
+    """One page's texts: cached ones read, the ``-geometry`` ones laid out from the cached word
+    boxes, the rest flattened (the PDF printed once) and cached."""
+    from .convert import DERIVED_FROM, flatten
 
     doc_id, html, workdir, converters = job
     workdir.mkdir(parents=True, exist_ok=True)
@@ -200,7 +203,7 @@ def _flatten_one(job: tuple[str, str, Path, tuple[str, ...]]) -> tuple[str, dict
     todo = []
     for name in converters:
         cached = workdir / f"{name}.txt"
-        if cached.exists():
+        if cached.exists() and name not in DERIVED_FROM:  # (-geometry: laid out again, never stale)
             texts[name] = cached.read_text(encoding="utf-8")
         else:
             todo.append(name)
@@ -211,7 +214,8 @@ def _flatten_one(job: tuple[str, str, Path, tuple[str, ...]]) -> tuple[str, dict
         except Exception as err:  # a converter failing on one filing must not stop the build
             return doc_id, texts, f"{type(err).__name__}: {err}"
         for name, text in fresh.items():
-            (workdir / f"{name}.txt").write_text(text, encoding="utf-8")
+            if name not in DERIVED_FROM:
+                (workdir / f"{name}.txt").write_text(text, encoding="utf-8")
             texts[name] = text
         pdf = workdir / "form4.pdf"
         if pdf.exists():
@@ -219,10 +223,34 @@ def _flatten_one(job: tuple[str, str, Path, tuple[str, ...]]) -> tuple[str, dict
     return doc_id, texts, error
 
 
+def page_converters(page: Page, side: str, converters: tuple[str, ...], ocr_share: float) -> tuple[str, ...]:
+    """The converters one page is flattened with: all of them, except that only ``ocr_share`` of the
+    real training filings' pages in styles other than ``edgar`` (chosen by a hash of the page key)
+    are also OCR'd and scanned — OCR is ~90% of the build's cost. Dev pages (the evaluation) and
+    synthetic pages always get every converter.
+
+    >>> f = Filing("abc", "x.xml", Record(), {})
+    >>> page_converters(Page(f, "paper"), "dev", ("pypdf", "ocr-300-psm4-norules"), 0.0)
+    ('pypdf', 'ocr-300-psm4-norules')
+    >>> page_converters(Page(f, "paper"), "train", ("pypdf", "ocr-300-psm4-norules"), 0.0)
+    ('pypdf',)
+    """
+    from .convert import REGISTRY
+
+    if side != "train" or page.filing.synthetic or page.key == page.filing.doc_id or ocr_share >= 1:
+        return converters
+    drawn = int(hashlib.sha1(f"ocr:{page.key}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    if drawn < ocr_share:
+        return converters
+    return tuple(c for c in converters if REGISTRY[c].family not in ("ocr", "scan"))
+
+
 def flatten_all(
-    pages: list[Page], cache: Path, converters: tuple[str, ...], workers: int, progress: Callable[[int, int], None]
+    pages: list[Page], cache: Path, converters: tuple[str, ...] | Callable[[Page], tuple[str, ...]], workers: int,
+    progress: Callable[[int, int], None],
 ) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
-    """Flatten every page (cached per page key); returns texts and errors by page key."""
+    """Flatten every page (cached per page key) with ``converters`` (or ``converters(page)``);
+    returns texts and errors by page key."""
     jobs = []
     for page in pages:
         workdir = cache / page.key
@@ -231,10 +259,10 @@ def flatten_all(
         digest = hashlib.sha1(html.encode()).hexdigest()
         stamp = workdir / "page.sha1"  # (flatten() rewrites form4.html with its print CSS)
         if stamp.exists() and stamp.read_text() != digest:
-            for stale in workdir.glob("*.txt"):  # the page changed: its flattenings are stale
+            for stale in [*workdir.glob("*.txt"), *workdir.glob("*.tsv")]:  # the page changed: its flattenings are stale
                 stale.unlink()
         stamp.write_text(digest)
-        jobs.append((page.key, html, workdir, converters))
+        jobs.append((page.key, html, workdir, converters(page) if callable(converters) else converters))
     texts: dict[str, dict[str, str]] = {}
     errors: dict[str, str] = {}
     done = 0
@@ -248,6 +276,10 @@ def flatten_all(
             done += 1
             progress(done, len(jobs))
     return texts, errors
+
+
+def _converters_of(page: Page, split: dict[str, str], converters: tuple[str, ...], ocr_share: float) -> tuple[str, ...]:
+    return page_converters(page, split[page.filing.doc_id], converters, ocr_share)
 
 
 def add_noise(texts: dict[str, str], doc_id: str, seed: int) -> dict[str, str]:
@@ -368,6 +400,7 @@ def build(
     progress: Callable[[int, int], None] = _stderr_progress,
     styles: Iterable[str] = ("edgar",),
     synthetic: int = 0,
+    ocr_share: float = 1.0,
 ) -> BuildReport:
     """Build the corpus; ``styles`` and ``synthetic`` at their defaults build it as before page styles."""
     from .convert import ALL_CONVERTERS
@@ -384,7 +417,8 @@ def build(
     pages = pages_of(filings, synthetic_side, styles)
     out.mkdir(parents=True, exist_ok=True)
     (work / "gold").mkdir(parents=True, exist_ok=True)
-    texts, errors = flatten_all(pages, work / "cache", converters, workers, progress)
+    chosen = partial(_converters_of, split=split, converters=converters, ocr_share=ocr_share)
+    texts, errors = flatten_all(pages, work / "cache", chosen, workers, progress)
 
     coverage = Coverage()
     writers = {s: gzip.open(out / f"{s}.jsonl.gz", "wt", encoding="utf-8") for s in ("train", "dev", "gold")}

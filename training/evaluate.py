@@ -7,6 +7,7 @@ holds only filings of reporting owners never seen in training.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from form4.errors import Form4Error
@@ -44,21 +45,42 @@ def corpus_golds(corpus: Path) -> dict[str, Gold]:
     return {g["doc_id"]: Gold(g["record"], frozenset(), g["doc_id"]) for g in iter_jsonl(corpus / "gold.jsonl.gz")}
 
 
-def corpus_items(corpus: Path, split: str, limit: int | None = None) -> list[tuple[Gold, str, str, str]]:
-    """(gold, text, converter, name) of one split: from the JSONL annotations and gold.jsonl.gz."""
+def text_name(meta: dict) -> str:
+    """A corpus text's name, ``<doc_id>.<converter>``, with the page style for pages other than a
+    real filing's EDGAR page (one filing is printed in several styles):
+
+    >>> text_name({"doc_id": "abc", "converter": "pypdf", "style": "paper"})
+    'abc@paper.pypdf'
+    >>> text_name({"doc_id": "abc", "converter": "pypdf", "style": "edgar"})
+    'abc.pypdf'
+    """
+    style = meta.get("style") or "edgar"
+    page = meta["doc_id"] if style in ("edgar", "seed") else f"{meta['doc_id']}@{style}"
+    return f"{page}.{meta['converter']}"
+
+
+def corpus_items(corpus: Path, split: str, limit: int | None = None, styles: Iterable[str] | None = None,
+                 exclude_styles: Iterable[str] = ()) -> list[tuple[Gold, str, str, str]]:
+    """(gold, text, converter, name) of one split: from the JSONL annotations and gold.jsonl.gz;
+    only the page ``styles`` asked for (all by default) and none of ``exclude_styles``; at most
+    ``limit`` texts per style and converter."""
     from .corpus import iter_jsonl
 
     skip = inspected_dev() if split == "dev" else set()
+    wanted = set(styles) if styles is not None else None
+    excluded = set(exclude_styles)
     golds = corpus_golds(corpus)
-    per_converter: dict[str, int] = defaultdict(int)
+    per_group: dict[tuple[str, str], int] = defaultdict(int)
     items = []
     for example in iter_jsonl(corpus / f"{split}.jsonl.gz"):
         meta = example["meta"]
-        doc_id, converter = meta["doc_id"], meta["converter"]
-        if doc_id in skip or doc_id not in golds or (limit and per_converter[converter] >= limit):
+        doc_id, converter, style = meta["doc_id"], meta["converter"], meta.get("style") or "edgar"
+        if (wanted is not None and style not in wanted) or style in excluded:
             continue
-        per_converter[converter] += 1
-        items.append((golds[doc_id], example["text"], converter, f"{doc_id}.{converter}"))
+        if doc_id in skip or doc_id not in golds or (limit and per_group[(style, converter)] >= limit):
+            continue
+        per_group[(style, converter)] += 1
+        items.append((golds[doc_id], example["text"], converter, text_name(meta)))
     return items
 
 

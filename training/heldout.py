@@ -49,12 +49,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from form4.errors import Form4Error
+from form4.errors import Form4Error, UnknownConverterError
 from form4.run.pipeline import Extractor
 from form4.score.metrics import Gold, Report
 
 from .evaluate import ROOT, _score_texts, inspected_dev
-from .convert import ALL_CONVERTERS, FAMILIES, REGISTRY, flatten, preload, select
+from .convert import ALL_CONVERTERS, DERIVED_FROM, FAMILIES, REGISTRY, flatten, preload, select
 
 DEFAULT_WORK = ROOT / "corpus" / "heldout"  # derived files, git-ignored like the corpus cache
 FITTED_STYLES: tuple[str, ...] = ("edgar",)  # the page styles the rules and the model were fitted on
@@ -132,10 +132,11 @@ def flatten_cached(job: Job) -> Result:
     workdir.mkdir(parents=True, exist_ok=True)
     stamp, digest = workdir / "page.sha1", hashlib.sha1(job.html.encode()).hexdigest()
     if stamp.exists() and stamp.read_text() != digest:
-        for stale in (*workdir.glob("*.txt"), workdir / "cost.json"):
+        for stale in (*workdir.glob("*.txt"), *workdir.glob("*.tsv"), workdir / "cost.json"):
             stale.unlink(missing_ok=True)
     stamp.write_text(digest)
-    todo = [name for name in job.converters if not (workdir / f"{name}.txt").exists()]
+    # a -geometry text is laid out again from its cached word boxes (milliseconds): never stale
+    todo = [name for name in job.converters if name in DERIVED_FROM or not (workdir / f"{name}.txt").exists()]
     errors: dict[str, str] = {}
     pdf = None
     for name in todo:  # one at a time, each text cached at once: an interrupted run loses little
@@ -391,7 +392,7 @@ def command(
         report = evaluate([s.strip() for s in styles.split(",") if s.strip()], converters, limit,
                           work, workers, placement, raw, _progress)
     except KeyError as err:
-        return 2, f"error E017: {err.args[0]}; see --help"
+        return 2, UnknownConverterError(f"{err.args[0]}; {UnknownConverterError.hint}").one_line()
     except Form4Error as err:
         return 2, f"{err.one_line()} (give the folder of ownership XML with --raw)"
     for group, failures in report["errors"].items():

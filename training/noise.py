@@ -52,46 +52,18 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from form4.form.labels import NOTES, PAPER_ONLY, WORDINGS, plain, run, words
+from form4.form.ocr import MISREAD
+
 __all__ = ["NOISE", "Transform", "apply_noise", "digit_counts", "numeric_tokens"]
 
 Transform = Callable[[str, random.Random], str]
 
 # --------------------------------------------------------------------------------------
-# Form vocabulary: words printed on every Form 4.  Words outside it are filled values.
+# Form vocabulary: the words of the labels printed on every Form 4 (canonical wordings, without the
+# paper form's own labels and the notes).  Words outside it are filled values.
 
-FORM_TEXT = """
-SEC Form 4 FORM 4 UNITED STATES SECURITIES AND EXCHANGE COMMISSION Washington, D.C. 20549
-STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP Filed pursuant to Section 16(a) of the
-Securities Exchange Act of 1934 or Section 30(h) of the Investment Company Act of 1940
-OMB APPROVAL OMB Number: 3235-0287 Estimated average burden hours per response: 0.5
-Check this box if no longer subject to Section 16. Form 4 or Form 5 obligations may
-continue. See Instruction 1(b). Check this box to indicate that a transaction was made
-pursuant to a contract, instruction or written plan for the purchase or sale of equity
-securities of the issuer that is intended to satisfy the affirmative defense conditions
-of Rule 10b5-1(c). See Instruction 10.
-1. Name and Address of Reporting Person* (Last) (First) (Middle) (Street) (City) (State)
-(Zip) 2. Issuer Name and Ticker or Trading Symbol 3. Date of Earliest Transaction
-(Month/Day/Year) 4. If Amendment, Date of Original Filed (Month/Day/Year)
-5. Relationship of Reporting Person(s) to Issuer (Check all applicable) Director
-10% Owner Officer (give title below) Other (specify below) 6. Individual or
-Joint/Group Filing (Check Applicable Line) Form filed by One Reporting Person Form filed
-by More than One Reporting Person
-Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned
-1. Title of Security (Instr. 3) 2. Transaction Date (Month/Day/Year) 2A. Deemed
-Execution Date, if any (Month/Day/Year) 3. Transaction Code (Instr. 8) 4. Securities
-Acquired (A) or Disposed Of (D) (Instr. 3, 4 and 5) 5. Amount of Securities
-Beneficially Owned Following Reported Transaction(s) (Instr. 3 and 4) 6. Ownership
-Form: Direct (D) or Indirect (I) (Instr. 4) 7. Nature of Indirect Beneficial Ownership
-(Instr. 4) Code V Amount (A) or (D) Price
-Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned (e.g.,
-puts, calls, warrants, options, convertible securities) 1. Title of Derivative Security
-(Instr. 3) 2. Conversion or Exercise Price of Derivative Security 3A. Deemed Execution
-Date 5. Number of Derivative Securities Acquired (A) or Disposed of (D) 6. Date
-Exercisable and Expiration Date 7. Title and Amount of Securities Underlying Derivative
-Security 8. Price of Derivative Security (Instr. 5) 9. Number of derivative Securities
-Beneficially Owned Following Reported Transaction(s) 10. 11. Amount or Number of Shares
-Explanation of Responses: Remarks: ** Signature of Reporting Person Date
-"""
+FORM_TEXT = "\n".join(plain(options[0]) for key, options in WORDINGS.items() if key not in PAPER_ONLY | NOTES)
 
 
 def _norm(token: str) -> str:
@@ -115,10 +87,11 @@ NUMERIC = re.compile(r"\$?\d[\d,./:-]*\d")
 NUMBERED_LABEL = re.compile(r"^\d{1,2}A?\.\s")
 FOOTNOTE_MARK = re.compile(r"(?<=[\w$.,])\s?\((\d{1,2})\)")
 SUPERSCRIPT = str.maketrans("0123456789()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾")
-HEADER_RE = re.compile(r"Name\s+and\s+Address\s+of\s+Reporting", re.IGNORECASE)
-TABLE1_RE = re.compile(r"Table\s+\S{1,3}\s*[-–]\s*Non\W{0,2}Deriv", re.IGNORECASE)
-TABLE2_RE = re.compile(r"Table\s+\S{1,3}\s*[-–]\s*Deriv", re.IGNORECASE)
-FOOTER_RE = re.compile(r"Explanation\s+of\s+Responses", re.IGNORECASE)
+_TABLE, _NON, _DERIVATIVE = words("table1")[0], *run("table1", "Non", 2)
+HEADER_RE = re.compile(r"\s+".join(words("name")[:5]), re.IGNORECASE)
+TABLE1_RE = re.compile(rf"{_TABLE}\s+\S{{1,3}}\s*[-–]\s*{_NON}\W{{0,2}}{_DERIVATIVE[:5]}", re.IGNORECASE)
+TABLE2_RE = re.compile(rf"{_TABLE}\s+\S{{1,3}}\s*[-–]\s*{_DERIVATIVE[:5]}", re.IGNORECASE)
+FOOTER_RE = re.compile(r"\s+".join(words("explanation")), re.IGNORECASE)
 CHECKED_BOX = '<input checked="" type="checkbox"/>'
 
 
@@ -544,36 +517,11 @@ def markdown_br_table(text: str, rng: random.Random) -> str:
 # --------------------------------------------------------------------------------------
 # ocr_confusions (samples 001, 004)
 
-LETTER_CONFUSIONS: dict[str, list[str]] = {
-    "O": ["0", "Q", "D"],
-    "o": ["0", "c"],
-    "S": ["5", "$"],
-    "l": ["1", "I", "|"],
-    "I": ["l", "1", "|"],
-    "i": ["l", "1"],
-    "B": ["8", "R"],
-    "T": ["I", "1"],
-    "e": ["c", "o"],
-    "h": ["b", "n"],
-    "c": ["e", "o"],
-    "rn": ["m"],
-    "m": ["rn"],
-    "cl": ["d"],
-    "u": ["v", "n"],
-    "Z": ["2"],
-}
-DIGIT_CONFUSIONS: dict[str, list[str]] = {
-    "0": ["O", "o", "D"],
-    "1": ["l", "I", "]"],
-    "5": ["S", "s"],
-    "8": ["B", "3"],
-    "6": ["b"],
-    "2": ["Z"],
-    ",": [".", ""],
-    ".": [",", ""],
-    "/": ["l", "1"],
-}
-DOLLAR_READINGS = ["5", "S", "<b>5</b> ", "$ ", "§"]
+#: OCR's confusions (``form4.form.ocr.MISREAD``): of letters, in words; of digits and a number's
+#: punctuation, in numbers; a dollar sign is also printed bold or apart from its amount.
+LETTER_CONFUSIONS: dict[str, list[str]] = {k: list(v) for k, v in MISREAD.items() if k.isalpha()}
+DIGIT_CONFUSIONS: dict[str, list[str]] = {k: list(v) for k, v in MISREAD.items() if k.isdigit() or k in ",./"}
+DOLLAR_READINGS = [*MISREAD["$"], "<b>5</b> ", "$ "]
 WORD_RATE = 0.05
 NUMBER_RATE = 0.08
 

@@ -88,10 +88,12 @@ def to_docs(nlp, examples: Iterable[dict], report: ConversionReport, labels: set
 
 
 def make_docbins(
-    corpus: Path, out: Path, limit: int | None = None, extra: Iterable[dict] = (), weight: int = 1
+    corpus: Path, out: Path, limit: int | None = None, extra: Iterable[dict] = (), weight: int = 1,
+    exclude_styles: tuple[str, ...] = (),
 ) -> dict[str, ConversionReport]:
     """``corpus/{train,dev}.jsonl.gz`` (+ ``extra`` examples ``weight`` times, to train) ->
-    ``out/{train,dev}.spacy``; a report per split."""
+    ``out/{train,dev}.spacy``; a report per split. Pages of ``exclude_styles`` are left out of
+    both splits (a leave-one-style-out model neither trains on them nor picks its checkpoint by them)."""
     import spacy
     from spacy.tokens import DocBin
 
@@ -103,7 +105,7 @@ def make_docbins(
     reports = {}
     for split in ("train", "dev"):
         path = corpus / f"{split}.jsonl.gz"
-        examples = iter_jsonl(path)
+        examples = (e for e in iter_jsonl(path) if (e["meta"].get("style") or "edgar") not in exclude_styles)
         if limit:
             examples = (e for i, e in enumerate(examples) if i < limit)
         if split == "train":  # few distinct owners and issuers: teach where names are, not which
@@ -129,7 +131,8 @@ class TrainResult:
     policy: dict = field(default_factory=dict)
 
 
-def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus", previous: Path | None = None) -> dict:
+def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus", previous: Path | None = None,
+               exclude_styles: tuple[str, ...] = ()) -> dict:
     """Fit, on the training split only, who wins a model/rules conflict and the confidence
     calibration, and write both beside the model. Rerun after a change to the rules.
 
@@ -142,7 +145,8 @@ def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus", 
     from .calibrate import fit
 
     nlp = load(str(model_dir))
-    arbitration = fit_arbitration(corpus, nlp) if (corpus / "gold.jsonl.gz").exists() else {"texts": 0}
+    has_gold = (corpus / "gold.jsonl.gz").exists()
+    arbitration = fit_arbitration(corpus, nlp, exclude_styles=exclude_styles) if has_gold else {"texts": 0}
     if arbitration["texts"] < MIN_POLICY_TEXTS:
         reason = f"{arbitration['texts']} texts with gold records in {corpus}, fewer than {MIN_POLICY_TEXTS} to fit them on"
         note = keep_previous(model_dir, previous, POLICY_FILES, reason)
@@ -151,7 +155,8 @@ def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus", 
     (model_dir / "arbitration.json").write_text(json.dumps(arbitration, indent=1))
     # a training split too small to fit a calibration on keeps the previous one (fit says so)
     prior = next((d / "calibration.json" for d in (previous, model_dir) if d is not None and (d / "calibration.json").exists()), None)
-    calibrator, calibration = fit(corpus, Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"])), previous=prior)
+    extractor = Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"]))
+    calibrator, calibration = fit(corpus, extractor, previous=prior, exclude_styles=exclude_styles)
     calibrator.save(model_dir / "calibration.json")
     (model_dir / "calibration-report.json").write_text(json.dumps(calibration.__dict__, indent=1))
     return {"model_wins": arbitration["model_wins"], "calibration": calibration.__dict__}
@@ -220,6 +225,7 @@ def train_model(
     annotation_weight: int = 1,
     base: Path | None = None,
     refit_policy: bool = True,
+    exclude_styles: tuple[str, ...] = (),
 ) -> TrainResult:
     """Convert, train, evaluate; write the pipeline to ``output/form4-ner``."""
     from spacy.cli.train import train as spacy_train
@@ -230,9 +236,11 @@ def train_model(
     from .annotations import read_imported
 
     started = time.perf_counter()
-    work = ROOT / "corpus" / "spacy" if corpus.resolve().is_relative_to(ROOT) else corpus / "spacy"
+    # a work folder per output, so that trainings into different folders never share one
+    base_work = ROOT / "corpus" / "spacy" if corpus.resolve().is_relative_to(ROOT) else corpus / "spacy"
+    work = base_work / output.resolve().name
     imported = read_imported(annotations) if annotations else []
-    reports = make_docbins(corpus, work, limit=limit, extra=imported, weight=annotation_weight)
+    reports = make_docbins(corpus, work, limit=limit, extra=imported, weight=annotation_weight, exclude_styles=exclude_styles)
     run_dir = work / "run"
     if run_dir.exists():
         shutil.rmtree(run_dir)
@@ -248,7 +256,7 @@ def train_model(
         shutil.rmtree(target)
     shutil.copytree(best, target)
     if refit_policy:
-        policy = fit_policy(target, corpus, previous=previous)
+        policy = fit_policy(target, corpus, previous=previous, exclude_styles=exclude_styles)
     else:
         policy = {"calibration": keep_previous(target, previous, POLICY_FILES, "asked to keep the previous policy")}
     meta = json.loads((target / "meta.json").read_text())

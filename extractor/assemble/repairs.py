@@ -10,6 +10,7 @@ import datetime as dt
 
 from ..form import evidence as E
 from ..form import fields as F
+from ..form.codes import side
 from ..form.normalize import parse_number
 from ..schema import is_amount
 from .drafts import RowDraft, Value
@@ -110,10 +111,8 @@ def fill_implied(drafts: list[RowDraft], period: dt.date | None, warnings: list[
         if not draft.is_transaction:
             continue
         code = draft.get("transaction_code")
-        if draft.get("acquired_disposed") is None and code:
-            table = F.DERIVATIVE_CODE_DIRECTION if draft.table == "II" else F.CODE_DIRECTION
-            if code in table:
-                draft.values["acquired_disposed"] = Value(table[code], E.IMPLIED, None, derived=True, source="derived", repair="implied")
+        if draft.get("acquired_disposed") is None and (implied := side(code, derivative=draft.table == "II")):
+            draft.values["acquired_disposed"] = Value(implied, E.IMPLIED, None, derived=True, source="derived", repair="implied")
         if draft.get("transaction_date") is None and first_transaction and period is not None:
             draft.values["transaction_date"] = Value(period, E.WEAK, None, derived=True, source="derived", repair="implied")
             warnings.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..form import fields as F
+from ..form.codes import TRANSACTION_CODES
 from ..schema import Record
 
 #: Codes whose acquired/disposed side is fixed, per table.
@@ -70,7 +70,7 @@ def _code_vs_side(record: Record) -> list[Breach]:
     ):
         for i, row in enumerate(getattr(record, key)):
             code, side = row.transaction_code, row.acquired_disposed
-            if code is not None and code not in F.TRANSACTION_CODES:
+            if code is not None and code not in TRANSACTION_CODES:
                 out.append(Breach("code", f"{key}[{i}]: {code!r} is not a Form 4 transaction code", (f"/{key}/{i}/transaction_code",)))
             elif code in firm and side is not None and firm[code] != side:
                 out.append(

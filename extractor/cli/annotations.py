@@ -10,6 +10,7 @@ from typing import List, Optional
 import typer
 
 from ..run.batch import collect_inputs
+from .. import errors as E
 from .app import _fail, _settings, app
 
 
@@ -40,10 +41,10 @@ def annotations_export(
     items = [item for item in collect_inputs(texts) if item.path is not None]
     missing = [item for item in items if not item.path.is_file()]
     for item in missing:
-        typer.echo(f"{item.source}: error E007: no such file; check the path", err=True)
+        typer.echo(E.XMLFormatError("no such file; check the path", item.source).one_line(), err=True)
     settings = _settings(False, model)
     if settings.nlp is None:
-        _fail("error E030: export needs the NER model for its pre-annotations; pass --model DIR", 2)
+        _fail(E.NoModelForExportError("export needs the NER model for its pre-annotations; pass --model DIR").one_line(), 2)
     paths = [item.path for item in items if item not in missing]
     count, problems = export(paths, fmt.value, output, settings, model_version=str(model or "form4-ner"))
     for line in problems:
@@ -65,13 +66,13 @@ def annotations_import(
     from form4.training.annotations import import_file, imported_name, write_examples
 
     if not file.is_file():
-        _fail(f"{file}: error E007: no such file; check the path", 2)
+        _fail(E.XMLFormatError("no such file; check the path", str(file)).one_line(), 2)
     try:
         result = import_file(file, fmt.value if fmt else None)
     except (ValueError, KeyError, TypeError) as err:
-        _fail(f"{file}: error E031: not a {fmt.value if fmt else 'known'} annotation export ({err}); check --format", 2)
+        _fail(E.AnnotationFormatError(f"not a {fmt.value if fmt else 'known'} annotation export ({err}); check --format", str(file)).one_line(), 2)
     for problem in result.problems:
-        typer.echo(f"{file}: error E032: {problem}", err=True)
+        typer.echo(E.AnnotationSpanError(problem, str(file)).one_line(), err=True)
     if result.examples:
         target = write_examples(result.examples, output, imported_name(file))
         typer.echo(f"{len(result.examples)} of {result.tasks} tasks, {result.spans} spans -> {target}")

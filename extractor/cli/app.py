@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from ..errors import Form4Error
+from ..errors import Form4Error, ModelNotFoundError
 
 log = logging.getLogger("form4")
 
@@ -69,5 +69,5 @@ def _settings(no_model: bool, model: Path | None):
     try:
         return model_extractor(str(model) if model else None)
     except (OSError, Form4Error) as err:
-        msg = err.one_line() if isinstance(err, Form4Error) else f"error E008: cannot load the model at {model}: {err}"
+        msg = (err if isinstance(err, Form4Error) else ModelNotFoundError(f"cannot load the model at {model}: {err}")).one_line()
         _fail(msg, 2)

@@ -14,6 +14,7 @@ import typer
 
 from ..run.batch import DEFAULT_TIMEOUT, collect_inputs
 from ..errors import Form4Error
+from .. import errors as E
 from ..io.review import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
 from ..schema import json_schema
 from .app import _fail, _settings, app, log
@@ -50,13 +51,13 @@ def _xml_options(fmt: "Format", issuer_cik: str | None, owner_ciks: List[str]):
     try:
         return XmlOptions(check_cik(issuer_cik) if issuer_cik else None, tuple(check_cik(c) for c in owner_ciks))
     except ValueError as err:
-        _fail(f"error E043: {err}; pass the CIK's digits, e.g. --issuer-cik 0000320193", 2)
+        _fail(E.CIKFormatError(f"{err}; {E.CIKFormatError.hint}").one_line(), 2)
 
 
 def _check_xml_target(fmt: "Format", several: bool, output: str | None) -> None:
     """Several XML records go to --output DIR, one document per input: never one stream (E042)."""
     if fmt is Format.xml and several and output is None:  # (-o FILE: the batch runner's E023)
-        _fail("error E042: several inputs give several XML documents; give --output DIR (one <input name>.xml per input)", 2)
+        _fail(E.SeveralXMLError(f"several inputs give several XML documents; {E.SeveralXMLError.hint}").one_line(), 2)
 
 
 @app.command()
@@ -81,6 +82,8 @@ def extract(
     ),
     issuer_cik: Optional[str] = typer.Option(None, "--issuer-cik", help="The issuer's CIK for --format xml (not printed on the form; default 0000000000 and a warning)."),
     owner_cik: List[str] = typer.Option([], "--owner-cik", help="A reporting owner's CIK for --format xml, once per owner in order (default 0000000000 and a warning)."),
+    follow_links: bool = typer.Option(False, "--follow-links", help="Read symbolic links in input folders that lead out of the folder (default: refused, E026)."),
+    csv_raw: bool = typer.Option(False, "--csv-raw", help="CSV cells as read: no leading ' on text starting with = + - @ tab or CR (default: spreadsheet-safe)."),
 ) -> None:
     """Extract Form 4 records from flattened text, PDFs and scans."""
     if engine is Engine.dask:
@@ -90,16 +93,17 @@ def extract(
 
     xml_options = _xml_options(fmt, issuer_cik, owner_cik)
     settings = _with_review_threshold(_settings(no_model, model), review_threshold)
-    items = collect_inputs(inputs)
+    items = collect_inputs(inputs, follow_links=follow_links)
     if not items:
-        _fail("error E005: no input files found; pass files, a directory or - for stdin", 2)
+        _fail(E.InputNotFoundError("no input files found; pass files, a directory or - for stdin").one_line(), 2)
     if report is not None and any(item.path is None for item in items):
-        _fail("error E034: --report needs the text again, which stdin cannot give; pass a file", 2)
+        _fail(E.ReportFromStdinError("--report needs the text again, which stdin cannot give; pass a file").one_line(), 2)
     several = len(items) > 1 or any(Path(a).is_dir() for a in inputs if a != "-")
     if fmt is Format.parquet and output is None:
-        _fail("error E009: parquet is binary; give --output FILE.parquet", 2)
+        _fail(E.ParquetToStdoutError(f"parquet is binary; {E.ParquetToStdoutError.hint}").one_line(), 2)
     _check_xml_target(fmt, several, output)
-    job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume)
+    _check_summary(summary)
+    job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume, csv_raw=csv_raw)
     _stop_on_sigterm()
     try:
         with using(xml_options):
@@ -121,15 +125,27 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
+def _check_summary(summary: Optional[Path]) -> None:
+    """--summary FILE can be written (checked before any extraction): not a link, not a folder (E023)."""
+    if summary is not None and (summary.is_symlink() or summary.is_dir()):
+        what = "a symbolic link (not followed)" if summary.is_symlink() else "a folder"
+        _fail(E.OutputError(f"--summary is {what}; give a new file name", str(summary)).one_line(), 2)
+
+
 def _finish(result, several: bool, summary: Optional[Path]) -> None:
-    """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures."""
+    """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures, 2 no summary."""
     from ..run.batch import summary_line, write_atomic
 
     data = result.summary()
     if several or result.skipped or result.interrupted:
         (log.warning if result.failures or result.interrupted else log.info)(summary_line(data))
     if summary is not None:
-        write_atomic(summary, json.dumps(data, indent=2) + "\n")
+        try:
+            write_atomic(summary, json.dumps(data, indent=2) + "\n")
+        except Form4Error as err:
+            _fail(err.one_line(), 2)
+        except OSError as err:
+            _fail(E.OutputError(f"cannot write the summary ({err.strerror or err}); choose a writable --summary", str(summary)).one_line(), 2)
     if result.interrupted:
         raise typer.Exit(130)
     if result.failures:
@@ -174,9 +190,9 @@ def _extract_dask(inputs, output, no_model, model, workers, resume, summary, sch
     try:
         from ..run.dask_engine import run_dask
     except ImportError:
-        _fail("error E025: --engine dask needs Dask; install it: pip install 'form4[dask]'", 2)
+        _fail(E.OptionError("--engine dask needs Dask; install it: pip install 'form4[dask]'").one_line(), 2)
     if output is None:
-        _fail("error E025: --engine dask writes a dataset; give --output DIR/", 2)
+        _fail(E.OptionError("--engine dask writes a dataset; give --output DIR/").one_line(), 2)
     try:
         result = run_dask(inputs, output, model=None if no_model else (str(model) if model else ""), workers=workers,
                           scheduler=scheduler, resume=resume, report=lambda line: log.error(line))
@@ -200,13 +216,13 @@ def score(
     from ..score.metrics import format_reliability, plot_reliability, reliability
 
     if (pred is None) == (input_dir is None):
-        _fail("error E010: give exactly one of --pred DIR or --input DIR", 2)
+        _fail(E.ScoreOptionsError("give exactly one of --pred DIR or --input DIR").one_line(), 2)
     settings = _settings(not use_model, None) if input_dir is not None else None
     if plot is not None:
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            _fail(f"{plot}: error E015: --plot needs matplotlib, which is not installed; pip install 'form4[plot]'", 2)
+            _fail(E.PlotUnavailableError(f"--plot needs matplotlib, which is not installed; {E.PlotUnavailableError.hint}", str(plot)).one_line(), 2)
     try:
         report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir, settings=settings)
     except Form4Error as err:

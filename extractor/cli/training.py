@@ -13,6 +13,7 @@ from typing import List, Optional
 import typer
 
 from .app import _fail, app
+from .. import errors as E
 
 
 corpus_app = typer.Typer(help="Build the labelled corpus from real EDGAR XML.", no_args_is_help=True)
@@ -28,8 +29,9 @@ def corpus_build(
     seed: int = typer.Option(13, "--seed", help="Seed of the owner split and the noise."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N filings (for a quick look)."),
     noise: bool = typer.Option(True, "--noise/--no-noise", help="Add the synthetic noise variants."),
-    styles: str = typer.Option("edgar", "--styles", help="Page styles to render each filing in, comma-separated (edgar, paper, plain)."),
+    styles: str = typer.Option("edgar", "--styles", help="Page styles to render each filing in, comma-separated (edgar, paper, plain, agent, word)."),
     synthetic: int = typer.Option(0, "--synthetic", min=0, help="Add N synthetic filings (seeded by --seed), one style each in turn, to the training side only."),
+    ocr_share: float = typer.Option(1.0, "--ocr-share", min=0.0, max=1.0, help="Share of the real training filings' pages in styles other than edgar that are also OCR'd and scanned (dev and synthetic pages always are)."),
 ) -> None:
     """Render every Form 4 XML in each page style, print it, flatten it with real converters, align the values."""
     from form4.training.corpus import DEFAULT_RAW, build, coverage_table
@@ -37,13 +39,13 @@ def corpus_build(
 
     raw = raw or DEFAULT_RAW
     if not raw.is_dir():
-        _fail(f"error E011: {raw} is not a folder; pass --raw with the folder of Form 4 XML (see ../shared/data/form4-raw)", 2)
+        _fail(E.RawFolderError(f"{raw} is not a folder; pass --raw with the folder of Form 4 XML (see ../shared/data/form4-raw)").one_line(), 2)
     try:
         style_names = parse_styles(styles)
     except ValueError as err:
-        _fail(f"error E016: {err}; pass --styles with known names, e.g. --styles edgar,paper,plain", 2)
+        _fail(E.UnknownStyleError(f"{err}; {E.UnknownStyleError.hint}").one_line(), 2)
     report = build(raw=raw, out=out, work=work, workers=workers, seed=seed, limit=limit, noise=noise,
-                   styles=style_names, synthetic=synthetic)
+                   styles=style_names, synthetic=synthetic, ocr_share=ocr_share)
     typer.echo(f"{report.filings} filings + {report.synthetic} synthetic in {', '.join(report.styles)} -> "
                f"{report.documents} labelled texts in {report.seconds:.0f} s ({report.split_counts})")
     typer.echo(coverage_table(report.to_dict()))
@@ -65,6 +67,7 @@ def train(
     annotation_weight: int = typer.Option(ANNOTATION_WEIGHT, "--annotation-weight", min=1, help="How many times each imported example is repeated in the training split."),
     base: Optional[Path] = typer.Option(None, "--base", help="Start from this trained pipeline (e.g. models/form4-ner) and fine-tune it; keeps its last checkpoint."),
     keep_policy: bool = typer.Option(False, "--keep-policy", help="Copy the conflict policy and calibration of --base (else the shipped model) instead of refitting them on the corpus (minutes)."),
+    exclude_styles: str = typer.Option("", "--exclude-styles", help="Leave these page styles out (comma-separated): a leave-one-style-out model (python -m form4.training.loso)."),
     policy_only: bool = typer.Option(
         False, "--policy-only", help="Keep the trained NER; refit only the conflict policy and calibration (after a rules change)."
     ),
@@ -73,17 +76,18 @@ def train(
     from form4.training.train import CONFIG, default_output, train_model
 
     if not (corpus / "train.jsonl.gz").exists():
-        _fail(f"error E012: no {corpus}/train.jsonl.gz; build the corpus first: `form4 corpus build --out {corpus}`", 2)
+        _fail(E.NoCorpusError(f"no {corpus}/train.jsonl.gz; build the corpus first: `form4 corpus build --out {corpus}`").one_line(), 2)
     if policy_only:
         return _refit_policy(output or Path("models"), corpus)
     annotations = _annotations_folder(annotations)
     if base is not None and not (base / "meta.json").exists():
-        _fail(f"error E035: no trained pipeline at {base}; pass the folder holding meta.json (e.g. models/form4-ner)", 2)
+        _fail(E.NotAPipelineError(f"no trained pipeline at {base}; {E.NotAPipelineError.hint}").one_line(), 2)
     output = output or default_output()
     with library_output_on_stderr():
         result = train_model(
             corpus=corpus, output=output, config=config or CONFIG, overrides=_overrides(overrides), limit=limit,
             annotations=annotations, annotation_weight=annotation_weight, base=base, refit_policy=not keep_policy,
+            exclude_styles=tuple(s.strip() for s in exclude_styles.split(",") if s.strip()),
         )
     _print_training(result)
 
@@ -95,7 +99,7 @@ def _annotations_folder(annotations: Path | None) -> Path | None:
     if annotations is None:
         return DEFAULT_IMPORTED if any(DEFAULT_IMPORTED.glob("*.jsonl.gz")) else None
     if not any(annotations.glob("*.jsonl.gz")):
-        _fail(f"error E033: no *.jsonl.gz in {annotations}; import annotations first: `form4 annotations import FILE --output {annotations}`", 2)
+        _fail(E.NoAnnotationsError(f"no *.jsonl.gz in {annotations}; import annotations first: `form4 annotations import FILE --output {annotations}`").one_line(), 2)
     return annotations
 
 
@@ -103,7 +107,7 @@ def _refit_policy(output: Path, corpus: Path) -> None:
     from form4.training.train import MODEL_NAME, fit_policy
 
     if not (output / MODEL_NAME / "meta.json").exists():
-        _fail(f"error E014: no trained model in {output / MODEL_NAME}; run `form4 train` without --policy-only first", 2)
+        _fail(E.NoTrainedModelError(f"no trained model in {output / MODEL_NAME}; {E.NoTrainedModelError.hint}").one_line(), 2)
     policy = fit_policy(output / MODEL_NAME, corpus)
     typer.echo(f"model wins conflicts on: {', '.join(policy['model_wins']) or 'nothing'}")
     typer.echo(f"calibration: {policy['calibration']}")
@@ -114,7 +118,7 @@ def _overrides(items: List[str]) -> dict:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep:
-            _fail(f"error E013: --set takes key=value, got {item!r}", 2)
+            _fail(E.SettingError(f"--set takes key=value, got {item!r}").one_line(), 2)
         settings[key] = _config_value(value)
     return settings
 

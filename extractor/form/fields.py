@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from .codes import TRANSACTION_CODES
+
 
 class Kind(str, Enum):
     TEXT = "text"
@@ -113,7 +115,7 @@ class Column:
     needed: str = ""
 
 
-_CODES = "".join(sorted("PSVAGDFIMCEHOXLWZJKU"))
+_CODES = "".join(sorted(TRANSACTION_CODES))
 
 #: Each table's columns in printed order: read by the row grammar (letters), the cell-stream
 #: dealer (ranks), sureness (needed columns) and the assembler (allowed letters).
@@ -180,27 +182,6 @@ def letters(label: str) -> str:
 
 #: Labels that mark a row as a transaction (a row without them is a holding).
 TRANSACTION_ONLY_LABELS = frozenset({TXN_DATE, DEEMED_DATE, TXN_CODE, SHARES, ACQ_DISP, PRICE})
-
-#: Transaction codes of the form (SEC Form 4 General Instructions, item 8).
-TRANSACTION_CODES = frozenset(_CODES)
-
-#: The usual acquired/disposed side of a code, where the code decides it.
-CODE_DIRECTION: dict[str, str] = {
-    "P": "A",
-    "S": "D",
-    "F": "D",
-    "G": "D",
-    "D": "D",
-    "M": "A",
-    "X": "A",
-    "C": "A",
-    "A": "A",
-    "L": "A",
-    "W": "A",
-    "I": "A",
-}
-#: In Table II, exercising or converting a derivative disposes of the derivative.
-DERIVATIVE_CODE_DIRECTION: dict[str, str] = {**CODE_DIRECTION, "M": "D", "X": "D", "C": "D"}
 
 #: Fields the printed form never shows: not expected from text, not scored on text.
 NOT_PRINTED: frozenset[str] = frozenset({"issuer/cik", "*/equity_swap_involved"})

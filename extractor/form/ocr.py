@@ -15,24 +15,37 @@ import re
 
 from .normalize import split_footnotes
 
-#: Letters and the glyphs OCR prints for them (the letter itself first where it is one).
-#: Section labels are searched with these (``Iable I-Non-Dorivative``); a field that allows only
-#: some letters (A/D, D/I, the transaction code) reads a glyph as the allowed letter it stands for.
-LOOKALIKES: dict[str, str] = {
-    "T": "TI1", "e": "eoc", "o": "o0ce", "c": "ceo", "i": "il1|!", "l": "l1i|!", "t": "t1", "s": "s5$",
-    "a": "ao", "n": "nmh", "m": "mn", "u": "uv", "v": "vu",
+#: What OCR prints for a character (a letter, a digit, a glyph or a pair of letters): its
+#: misreadings, most frequent first. The one table of OCR's confusions: the runtime's look-alike
+#: letters below, the corpus noise that imitates OCR and the corpus aligner's folding read it.
+MISREAD: dict[str, tuple[str, ...]] = {
+    "O": ("0", "Q", "D"), "o": ("0", "c", "e"), "S": ("5", "$"), "s": ("5", "$"),
+    "l": ("1", "I", "|", "i", "!"), "I": ("l", "1", "|", "L"), "i": ("l", "1", "|", "!"),
+    "B": ("8", "R"), "b": ("8",), "T": ("I", "1"), "t": ("7", "1"), "e": ("c", "o"), "h": ("b", "n"),
+    "c": ("e", "o"), "rn": ("m",), "m": ("rn", "n"), "n": ("m", "h"), "cl": ("d",), "u": ("v", "n"), "v": ("u",),
+    "a": ("o",), "Z": ("2",), "z": ("2",), "g": ("6",), "q": ("0",), "D": ("0", "O"), "A": ("4",),
+    "$": ("5", "S", "§"), "|": ("1",), "!": ("1",),
+    "0": ("O", "o", "D"), "1": ("l", "I", "]"), "5": ("S", "s"), "8": ("B", "3"), "6": ("b",), "2": ("Z",),
+    ",": (".", ""), ".": (",", ""), "/": ("l", "1"),
 }
-#: Glyphs OCR prints for the capital letters of the one-letter columns.
-LETTER_GLYPHS: dict[str, str] = {"D": "0O", "A": "4", "I": "1L|", "S": "5$"}
+
+#: Letters and the glyphs OCR prints for them (the letter itself first). Section labels are
+#: searched with these (``Iable I-Non-Dorivative``).
+LOOKALIKES: dict[str, str] = {
+    ch: ch + "".join(r for r in readings if len(r) == 1) for ch, readings in MISREAD.items() if ch.isalpha() and len(ch) == 1
+}
 
 
 def read_as(allowed: str) -> dict[str, str]:
     """Glyph -> the letter of ``allowed`` it stands for.
 
-    >>> read_as("DI") == {"0": "D", "O": "D", "1": "I", "L": "I", "|": "I"}
+    A field that allows only some letters (A/D, D/I, the transaction code) reads a glyph as the
+    allowed letter it stands for.
+
+    >>> read_as("DI") == {"0": "D", "O": "D", "l": "I", "1": "I", "|": "I", "L": "I"}
     True
     """
-    return {glyph: letter for letter in allowed for glyph in LETTER_GLYPHS.get(letter, "")}
+    return {glyph: letter for letter in allowed for glyph in MISREAD.get(letter, ())}
 
 
 #: The glyphs an unreadable superscript mark becomes.

@@ -8,7 +8,7 @@ spaces, a line per printed line), so every path ends in that shape:
   (``text-layer:pypdfium2``, a wheel: it installs with ``pip install -e .``; plain text, no
   layout mode, read about as well on the corpus's pages: field F1 0.949 against 0.952);
 * a **PDF page without one** (a scan): rasterised at :data:`OCR_DPI` dpi (``pdftoppm``, else pypdfium2),
-  turned upright, its table rules painted white, then OCR'd (``ocr:tesseract-psm4-300dpi``);
+  turned upright, its table rules painted white, then OCR'd (``ocr:tesseract-psm4-300dpi-geometry``);
 * an **image** (``.png``, ``.jpg``/``.jpeg``, ``.tif``/``.tiff``, every frame of a multi-page
   TIFF): the same OCR path, scaled to :data:`OCR_DPI` dpi first.
 
@@ -19,6 +19,16 @@ chosen over RapidOCR's onnxruntime wheel by field F1 on the corpus's own pages, 
 tied with ``--psm 4`` (0.794 against 0.766 on 6 dev scans, 0.807 against 0.947 on seed 000's). Pages are turned
 upright by tesseract's orientation detection (``--psm 0``): scans rotated by 90, 180 or 270
 degrees read like upright ones.
+
+The OCR'd page is tesseract's words laid out by their boxes (:data:`OCR_GEOMETRY`; the same run
+writes its plain text and its TSV word boxes; ``form4.io.geometry``): a table row tesseract read
+as several blocks comes back as one line with its columns apart, as ``pdftotext -layout`` prints
+a text layer. Measured on the corpus's cached OCR of 86 training-split filings' EDGAR pages
+(``python benchmarks/geometry.py --model``), field F1 of plain text -> laid-out text, rules alone
+and with the shipped model (trained on plain OCR text only): ``ocr-300-psm4-norules`` (this path
+on a clean page) 0.839 -> 0.843 and 0.857 -> 0.865; ``scan-300-psm4-norules`` (a simulated
+scan) 0.737 -> 0.779 and 0.768 -> 0.814; ``ocr-150-psm6-nohrules`` (not a runtime path)
+0.771 -> 0.768 and 0.798 -> 0.791.
 
 :func:`read_document` returns ``None`` for anything else (text), which the caller decodes as
 before. A missing tool is one line saying how to install it (:class:`MissingToolError`).
@@ -36,7 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import BinaryInputError, EmptyInputError, Form4Error
+from ..errors import BinaryInputError, EmptyInputError, MissingToolError
 
 PDF_SUFFIXES = (".pdf",)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -50,6 +60,8 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 OCR_DPI = 300
 OCR_PSM = 4  # a tie with --psm 6 on the corpus's scans (see the module doc); 4 is what the model was trained on
+#: OCR'd pages are tesseract's words laid out by their boxes (``form4.io.geometry``), not its plain text
+OCR_GEOMETRY = True
 #: a PDF page whose text layer has fewer printable characters than this is OCR'd
 MIN_LAYER_CHARS = 40
 #: letter paper's long side (inches): the resolution of an image that says none is its long side / this
@@ -61,10 +73,6 @@ INSTALL = {
     "pdftoppm": "install poppler-utils (apt-get install poppler-utils)",
     "tesseract": "install tesseract-ocr (apt-get install tesseract-ocr)",
 }
-
-
-class MissingToolError(Form4Error):
-    code = "E040"
 
 
 class UnreadableDocumentError(BinaryInputError):
@@ -181,7 +189,7 @@ def read_pdf(data: bytes, source: str | None = None, dpi: int = OCR_DPI) -> Read
     if not pages:
         raise UnreadableDocumentError("the PDF has no pages; check the file", source)
     layer = f"text-layer:{library}"
-    ocr = f"ocr:tesseract-psm{OCR_PSM}-{dpi}dpi"
+    ocr = ocr_how(dpi)
     if not scanned:
         how = layer
     elif len(scanned) == len(pages):
@@ -227,7 +235,7 @@ def read_image(data: bytes, source: str | None = None) -> Reading:
     texts = [ocr_image(scaled(image, dpi), OCR_DPI, source) for image, dpi in pages]
     dpis = sorted({round(dpi) for _, dpi in pages})
     scale = f", scaled from {'/'.join(map(str, dpis))} dpi" if dpis != [OCR_DPI] else ""
-    return Reading("\f".join(texts) + "\f", f"ocr:tesseract-psm{OCR_PSM}-{OCR_DPI}dpi{scale}")
+    return Reading("\f".join(texts) + "\f", f"{ocr_how(OCR_DPI)}{scale}")
 
 
 # ---------------------------------------------------------------- OCR
@@ -257,7 +265,9 @@ def _env() -> dict[str, str]:
 
 
 def ocr_image(image: np.ndarray, dpi: int, source: str | None = None, psm: int | None = None) -> str:
-    """One page's text: turned upright, table rules removed, tesseract ``--psm`` :data:`OCR_PSM`."""
+    """One page's text: turned upright, table rules removed, tesseract ``--psm`` :data:`OCR_PSM`;
+    the words laid out by their boxes (:data:`OCR_GEOMETRY`, ``form4.io.geometry``) or
+    tesseract's plain text. One tesseract run writes both."""
     from .raster import remove_rules, write_pgm
 
     with tempfile.TemporaryDirectory(prefix="form4-ocr-") as tmp:
@@ -267,11 +277,40 @@ def ocr_image(image: np.ndarray, dpi: int, source: str | None = None, psm: int |
         if degrees:
             image = upright(image, degrees)
         write_pgm(page, remove_rules(image, dpi))
-        proc = _run("tesseract", [str(page), "-", "--psm", str(psm or OCR_PSM), "--dpi", str(dpi), "-l", "eng"], source, env=_env())
-    if proc.returncode != 0:
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UnreadableDocumentError(f"tesseract failed ({detail[-1] if detail else proc.returncode}); check the image", source)
-    return proc.stdout.decode("utf-8", "replace")
+        out = Path(tmp) / "ocr"
+        args = [str(page), str(out), "--psm", str(psm or OCR_PSM), "--dpi", str(dpi), "-l", "eng", "txt", "tsv"]
+        proc = _run("tesseract", args, source, env=_env())
+        if proc.returncode != 0:
+            detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise UnreadableDocumentError(f"tesseract failed ({detail[-1] if detail else proc.returncode}); check the image", source)
+        plain, tsv = (_read_output(out.with_suffix(suffix)) for suffix in (".txt", ".tsv"))
+    return _page_text(plain, tsv)
+
+
+def _read_output(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+
+def _page_text(plain: str, tsv: str) -> str:
+    """The page's text from tesseract's two outputs: the words laid out by their boxes when
+    :data:`OCR_GEOMETRY` holds and the boxes hold words, else the plain text.
+
+    >>> _page_text("Common Stock 46,780\\n", "")
+    'Common Stock 46,780\\n'
+    """
+    from .geometry import layout_page, parse_tsv
+
+    words, _ = parse_tsv(tsv)
+    return layout_page(words) if OCR_GEOMETRY and words else plain
+
+
+def ocr_how(dpi: int) -> str:
+    """How a page was OCR'd, for the record's ``source``.
+
+    >>> ocr_how(300)
+    'ocr:tesseract-psm4-300dpi-geometry'
+    """
+    return f"ocr:tesseract-psm{OCR_PSM}-{dpi}dpi{'-geometry' if OCR_GEOMETRY else ''}"
 
 
 # ---------------------------------------------------------------- entry point

@@ -16,6 +16,8 @@ every batch, whatever it holds — and derived from the record schema (:data:`CO
 * row: ``table`` (the record key: ``non_derivative_transactions`` …), ``row`` (its index in
   that table), then every row field of the four table models in one fixed order (a field
   a table does not have is null), ``footnote_ids`` joined with spaces;
+* text cells that a spreadsheet would run as a formula (starting with ``= + - @``, a tab or a
+  carriage return) get a leading ``'`` in CSV (not in Parquet): :func:`to_csv`;
 * ``row_confidence``: the lowest confidence of the row's values (null for a filing with
   no rows); ``warnings``: the filing's warnings that name this row or no row at all,
   joined with ``" | "``.
@@ -208,9 +210,31 @@ def arrow_schema(frame):
     return pa.schema(fields)
 
 
-def to_csv(records: Iterable[Record]) -> str:
-    """CSV text: the columns of :data:`COLUMNS`, dates as ``YYYY-MM-DD``, empty cells for nulls."""
-    return table(records).to_csv(index=False, date_format="%Y-%m-%d")
+#: A text cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection rule).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` with a leading ``'`` when a spreadsheet would run it as a formula.
+
+    >>> spreadsheet_safe("=SUM(A1)"), spreadsheet_safe("-2+3"), spreadsheet_safe("@x"), spreadsheet_safe("Doe Jane")
+    ("'=SUM(A1)", "'-2+3", "'@x", 'Doe Jane')
+    """
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def to_csv(records: Iterable[Record], raw: bool = False) -> str:
+    """CSV text: the columns of :data:`COLUMNS`, dates as ``YYYY-MM-DD``, empty cells for nulls.
+
+    Text cells that start like a formula (:data:`FORMULA_STARTS`) get a leading ``'``, so a
+    spreadsheet shows them instead of running them; ``raw`` writes them as read.
+    """
+    frame = table(records)
+    if not raw:
+        for name, kind in COLUMNS:
+            if kind == "string":
+                frame[name] = frame[name].map(spreadsheet_safe, na_action="ignore").astype("string")
+    return frame.to_csv(index=False, date_format="%Y-%m-%d")
 
 
 def to_parquet(records: Iterable[Record]) -> bytes:

@@ -17,8 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..form import fields as F
-from ..errors import Form4Error
+from ..form.codes import XML_CODES, side
+from ..errors import XMLWriteError
 from ..schema import TABLES, Footnote, Issuer, Record, ReportingOwner, Signature
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "xsd"
@@ -46,16 +46,11 @@ MAX_LENGTH = {
     "officer_title": 30, "other_text": 30, "security_title": 60, "underlying_security_title": 60,
     "nature_of_ownership": 100, "remarks": 2000, "signature_name": 255, "trading_symbol": 10,
 }
-TRANSACTION_CODES = frozenset("ACDEFGHIJLMOPSUWXZ")  # the XSD's TRANS_CODE_PICKLIST
 _ZIP = re.compile(r"[0-9A-Za-z #-]{0,10}")
 _FOOTNOTE_ID = re.compile(r"F[1-9][0-9]?")
 _CIK = re.compile(r"[0-9]{1,10}")
 # XML 1.0 forbids these characters anywhere in a document
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-class XMLWriteError(Form4Error):
-    code = "E041"
 
 
 @dataclass(frozen=True)
@@ -205,7 +200,7 @@ def _row(key: str, i: int, row: Any, period: dt.date | None, fix: _Fixer, note_i
         if name in names:
             values[name] = fix.amount(values[name], f"{where}: {name}")
     code = values.get("transaction_code")
-    if code is not None and code not in TRANSACTION_CODES:
+    if code is not None and code not in XML_CODES:
         fix.warnings.append(f"{where}: transaction code {code!r} is not one of the XSD's codes; left out")
         values["transaction_code"] = code = None
     if "equity_swap_involved" in names:
@@ -219,10 +214,10 @@ def _row(key: str, i: int, row: Any, period: dt.date | None, fix: _Fixer, note_i
             values[name] = _placeholder(name, period)
             fix.warnings.append(f"{where}: {name} was not read; wrote {values[name]!s} (placeholder)")
     if "acquired_disposed" in names and values["acquired_disposed"] is None:
-        sides = F.DERIVATIVE_CODE_DIRECTION if key.startswith("derivative") else F.CODE_DIRECTION
-        values["acquired_disposed"] = sides.get(code or "", "A")
+        implied = side(code, derivative=key.startswith("derivative"))
+        values["acquired_disposed"] = implied or "A"
         fix.warnings.append(f"{where}: acquired/disposed was not read; wrote {values['acquired_disposed']} "
-                            f"({'the side of code ' + code if code in sides else 'placeholder'})")
+                            f"({'the side of code ' + code if implied else 'placeholder'})")
     if values["direct_or_indirect"] is None:
         values["direct_or_indirect"] = "I" if values["nature_of_ownership"] else "D"
         fix.warnings.append(f"{where}: direct/indirect was not read; wrote {values['direct_or_indirect']} "

@@ -17,6 +17,7 @@ from typing import Sequence
 
 from ..form import fields as F
 from ..form import evidence as E
+from ..form.codes import TRANSACTION_CODES
 from ..entities import Candidate, Entity, RowEntities, TableName
 from .layout import Atom, AtomKind
 from ..form.normalize import is_number_text, parse_date, split_footnotes
@@ -100,7 +101,7 @@ def _attach_footnotes(atoms: list[Atom]) -> list[Atom]:
 
 
 def _is_code(a: Atom) -> bool:
-    return (a.kind is AtomKind.LETTER and a.bare in F.TRANSACTION_CODES) or (
+    return (a.kind is AtomKind.LETTER and a.bare in TRANSACTION_CODES) or (
         a.kind is AtomKind.NUMBER and a.bare == "5"
     )
 
@@ -252,7 +253,7 @@ def parse_row(table: TableName, text: str, atoms: list[Atom], need_title: bool =
 def _looks_like_transaction(table: TableName, rest: list[Atom]) -> bool:
     """A transaction row has a code letter followed by an amount (holdings have neither)."""
     dates = [i for i, a in enumerate(rest) if a.kind is AtomKind.DATE]
-    codes = [i for i, a in enumerate(rest) if a.kind is AtomKind.LETTER and a.bare in F.TRANSACTION_CODES]
+    codes = [i for i, a in enumerate(rest) if a.kind is AtomKind.LETTER and a.bare in TRANSACTION_CODES]
     for i in codes:
         after = rest[i + 1 :]
         if any(a.kind is AtomKind.NUMBER for a in after) and (
@@ -269,7 +270,7 @@ def _code(text: str, cur: _Cursor) -> Entity | None:
     first = cur.peek()
     if first is not None and first.kind is AtomKind.TEXT and (m := GARBLED_CODE.fullmatch(first.text)):
         letter = (m.group(1) or m.group(2)[0]).upper()
-        if letter in F.TRANSACTION_CODES:
+        if letter in TRANSACTION_CODES:
             cur.take()
             return _ent(F.TXN_CODE, [first], text, letter, E.WEAK, ("code read through an OCR-garbled footnote mark or case",))
     # skip junk atoms before the code (e.g. a date the converter destroyed); junk right before

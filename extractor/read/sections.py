@@ -1,7 +1,8 @@
 """Rule-based anchors: where the header, the tables and the footer of a filing are.
 
 Every section is a span of offsets into the original text. Anchors are
-tolerant regular expressions over the form's printed labels, so they survive
+tolerant regular expressions compiled once from the form's printed labels
+(:mod:`form4.form.labels`), so they survive
 tabs, markdown and HTML tables, ``<br>``, OCR-broken words and garbage repeats
 (the first plausible occurrence wins, in form order).
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..errors import EmptyInputError, NotAForm4Error, TruncatedFilingError
 from .layout import TextIndex, blank_markup, flatten_html_tables
+from ..form.labels import run, words
 from ..form.ocr import LOOKALIKES
 from ..form.normalize import DATE_SHAPE
 
@@ -38,30 +40,37 @@ def _words(*words: str) -> str:
     return _SP.join(_broken(w) for w in words)
 
 
-def _table_label(number: int, lookalikes: bool = False) -> re.Pattern[str]:
+def _stem(word: str, letters: int) -> str:
+    """A word by its first letters: cut at a cell's edge or inflected ("Pers", "Person(s)")."""
+    return word[:letters] + r"\w*"
+
+
+def _table_label(key: str, lookalikes: bool = False) -> re.Pattern[str]:
     """"Table I - Non-Derivative", "Table II - Derivative"; OCR reads the roman numerals as "|", "l", "1" or "]"."""
     word = lambda w: _broken(w, lookalikes)  # noqa: E731
-    non = word("Non") + r"[-–\s]*" if number == 1 else ""
-    return re.compile(word("Table") + r"\s*[I|l1\]!]{%d}\s*[-–—~:.]+\s*" % number + non + word("Derivative" if lookalikes else "Deriv"), re.I)
+    table, numeral, *rest = words(key)
+    at = rest.index("Derivative")
+    non = "".join(word(w) + r"[-–\s]*" for w in rest[:at])
+    derivative = rest[at] if lookalikes else rest[at][:5]
+    return re.compile(word(table) + r"\s*[I|l1\]!]{%d}\s*[-–—~:.]+\s*" % len(numeral) + non + word(derivative), re.I)
 
 
+_NAME, _PERIOD, _RELATIONSHIP, _REMINDER = words("name"), words("period"), words("relationship"), words("reminder")
 ANCHORS: dict[str, re.Pattern[str]] = {
-    "box1": re.compile(_words("Name", "and", "Address", "of", "Reporting", r"Pers\w*"), re.I),
-    "box2": re.compile(_words("Issuer", "Name", "and", "Ticker"), re.I),
-    "box3": re.compile(_words("Date", "of", "Earliest", r"Trans\w*"), re.I),
-    "box4": re.compile(_words("If", "Amendment"), re.I),
-    "box5": re.compile(
-        _words(r"Relationship", "of", "Reporting") + r"|Check\s+all\s+app\w*", re.I
-    ),
-    "box6": re.compile(_words("Individual", "or", "Joint"), re.I),
-    "table1": _table_label(1),
-    "table2": _table_label(2),
-    "explanation": re.compile(_words("Explanation", "of", "Responses"), re.I),
-    "remarks": re.compile(r"(?<![A-Za-z])Remarks\s*:", re.I),
+    "box1": re.compile(_words(*_NAME[:5], _stem(_NAME[5], 4)), re.I),
+    "box2": re.compile(_words(*words("issuer")[:4]), re.I),
+    "box3": re.compile(_words(*_PERIOD[:3], _stem(_PERIOD[3], 5)), re.I),
+    "box4": re.compile(_words(*words("amendment")[:2]), re.I),
+    "box5": re.compile(_words(*_RELATIONSHIP[:3]) + "|" + r"\s+".join(words("check_all")[:2]) + r"\s+" + _stem(words("check_all")[2], 3), re.I),
+    "box6": re.compile(_words(*words("joint")[:3]), re.I),
+    "table1": _table_label("table1"),
+    "table2": _table_label("table2"),
+    "explanation": re.compile(_words(*words("explanation")), re.I),
+    "remarks": re.compile(r"(?<![A-Za-z])%s\s*:" % words("remarks")[0], re.I),
     # (no optional lead-in before the words: "\s*" runs in padded tables made it cubic)
-    "signature_label": re.compile(r"Signature\s+of\s+Reporting\s+Person", re.I),
+    "signature_label": re.compile(r"\s+".join(words("signature")), re.I),
     # the printed form's own notes under the tables; never a remark
-    "boilerplate": re.compile(r"Reminder\s*:\s*Report\s+on\s+a\s+separate\s+line", re.I),
+    "boilerplate": re.compile(_REMINDER[0] + r"\s*:\s*" + r"\s+".join(_REMINDER[1:6]), re.I),
 }
 
 # the start of a footnote in Explanation of Responses: "1. ", "(1) ", "<sup>1</sup> ", "- 1. ", markdown's "1\\. ",
@@ -113,21 +122,21 @@ class Sections:
 
 
 _EVIDENCE = (
-    re.compile(r"BENEFICIAL\s+OWNERSHIP", re.I),
-    re.compile(r"Section\s*16", re.I),
+    re.compile(r"\s+".join(run("statement", "BENEFICIAL", 2)), re.I),
+    re.compile(r"\s*".join(run("not_subject", "Section", 2)), re.I),
     ANCHORS["table1"],
     ANCHORS["box1"],
     ANCHORS["box2"],
     ANCHORS["explanation"],
-    re.compile(r"Form\s*4\b", re.I),
+    re.compile(r"\s*".join(words("form")) + r"\b", re.I),
 )
 
 
 _LOOSE = {  # tried only where the exact label is not found
-    "table1": _table_label(1, lookalikes=True),
-    "table2": _table_label(2, lookalikes=True),
-    "explanation": re.compile(_SP.join(_broken(w, lookalikes=True) for w in ("Explanation", "of", "Responses")), re.I),
-    "signature_label": re.compile(r"\s+".join(_broken(w, lookalikes=True) for w in ("Signature", "of", "Reporting", "Person")), re.I),
+    "table1": _table_label("table1", lookalikes=True),
+    "table2": _table_label("table2", lookalikes=True),
+    "explanation": re.compile(_SP.join(_broken(w, lookalikes=True) for w in words("explanation")), re.I),
+    "signature_label": re.compile(r"\s+".join(_broken(w, lookalikes=True) for w in words("signature")), re.I),
 }
 
 

@@ -27,6 +27,7 @@ from ..errors import (
     OptionError,
     InputNotFoundError,
     InputUnreadableError,
+    LinkOutsideError,
     OutputError,
 )
 from ..io.inputs import decode
@@ -54,10 +55,13 @@ def summary_line(summary: dict[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------- inputs
-def collect_inputs(args: Iterable[str]) -> list[Input]:
+def collect_inputs(args: Iterable[str], follow_links: bool = False) -> list[Input]:
     """Files, directories (recursive, hidden files skipped) and ``-`` for stdin; each file once.
 
     A dangling symlink in a directory is kept, to be reported as a failure, never skipped silently.
+    A link found in a directory is read only when it stays inside that directory, unless
+    ``follow_links`` (a file named on the command line is read wherever its link leads: the
+    user named it).
     """
     out: list[Input] = []
     seen: set[str] = set()
@@ -72,11 +76,12 @@ def collect_inputs(args: Iterable[str]) -> list[Input]:
             found = [(child, rel) for child, rel in found if not any(part.startswith(".") for part in rel.parts)]
         else:
             found = [(path, Path(path.name))]  # a missing path is reported as a failure
+        confined_to = path if path.is_dir() and not follow_links else None
         for child, rel in found:
             key = os.path.abspath(child)
             if key not in seen:
                 seen.add(key)
-                out.append(Input(child, rel, str(child)))
+                out.append(Input(child, rel, str(child), confined_to))
     return out
 
 
@@ -140,7 +145,7 @@ def read_input(item: Input) -> Decoded:
     if not item.path.exists():
         raise InputNotFoundError("no such file or directory; check the path", item.source)
     try:
-        data = item.path.read_bytes()
+        data = _read_confined(item)
     except PermissionError:
         raise InputUnreadableError("permission denied; make the file readable (chmod +r) or skip it", item.source) from None
     except IsADirectoryError:
@@ -148,6 +153,20 @@ def read_input(item: Input) -> Decoded:
     except OSError as err:
         raise InputUnreadableError(f"cannot read the file ({err.strerror or err}); check the disk or the path", item.source) from None
     return decode_bytes(data, item.source)
+
+
+def _read_confined(item: Input) -> bytes:
+    """The input's bytes; a link that leads out of the folder it was found in is refused (E026)."""
+    assert item.path is not None
+    if item.confined_to is None:
+        return item.path.read_bytes()
+    real, folder = os.path.realpath(item.path), os.path.realpath(item.confined_to)
+    if os.path.commonpath([real, folder]) != folder:
+        raise LinkOutsideError("a symbolic link that leads out of the input folder (not followed); "
+                               "pass --follow-links to read it, or copy the file in", item.source)
+    handle = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(handle, "rb") as stream:
+        return stream.read()
 
 
 # ---------------------------------------------------------------- several filings in one text
@@ -316,6 +335,7 @@ class ExtractJob:
     workers: int = 1
     timeout: float | None = None
     resume: bool = False
+    csv_raw: bool = False
 
 
 def run_extract(
@@ -328,7 +348,7 @@ def run_extract(
 
     Raises a typed error (before any extraction) when the output cannot be written.
     """
-    dest = Destination(job.output, job.fmt, job.items, job.several)
+    dest = Destination(job.output, job.fmt, job.items, job.several, job.csv_raw)
     dest.check()
     if job.resume and not dest.per_input:
         raise OptionError("--resume needs one output per input; give --output DIR/ (with the slash)", job.output)
@@ -338,6 +358,8 @@ def run_extract(
             try:
                 dest.write_one(item, out)
                 return None
+            except OutputError as err:
+                out = OutputError(f"cannot write its output: {err} ({err.source})", item.source)
             except OSError as err:
                 out = OutputError(f"cannot write {dest.path_of(item)} ({err.strerror or err}); free space or fix the output directory", item.source)
         if report:

@@ -18,6 +18,8 @@ class Input:
     path: Path | None  # None for stdin
     relative: Path
     source: str
+    #: the folder the input was found in when links may not lead out of it (``--follow-links`` unset)
+    confined_to: Path | None = None
 
 
 @dataclass

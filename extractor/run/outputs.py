@@ -16,6 +16,7 @@ from ..errors import (
     OutputError,
 )
 from ..schema import Record
+from .confine import is_regular_file, probe, write_atomic, write_confined  # noqa: F401  (write_atomic is public here)
 
 if TYPE_CHECKING:
     from .items import BatchResult, Input
@@ -78,22 +79,10 @@ def part_name(path: Path, n: int) -> Path:
     return path if n == 1 else path.with_name(f"{path.stem}#{n}{path.suffix}")
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename:
-    a reader (or an interrupted run) sees the old file or the new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def is_complete(path: Path, fmt: str) -> bool:
     """An output that exists and parses (a run before atomic writes could leave a part)."""
+    if not is_regular_file(path):
+        return False
     try:
         data = path.read_bytes()
     except OSError:
@@ -119,8 +108,9 @@ def transaction_table(records: Iterable[Record]):
     return table(records)
 
 
-def render(records: list[Record], fmt: str, array: bool | None = None) -> str | bytes:
-    """Records in one format; ``array`` (default: several records) makes JSON an array."""
+def render(records: list[Record], fmt: str, array: bool | None = None, csv_raw: bool = False) -> str | bytes:
+    """Records in one format; ``array`` (default: several records) makes JSON an array; ``csv_raw``
+    leaves CSV cells that start like a formula as read (:func:`form4.io.tabular.to_csv`)."""
     if fmt == "json":
         if not (len(records) > 1 if array is None else array):
             return records[0].to_json() + "\n"
@@ -134,7 +124,7 @@ def render(records: list[Record], fmt: str, array: bool | None = None) -> str | 
     if fmt == "csv":
         from ..io.tabular import to_csv
 
-        return to_csv(records)
+        return to_csv(records, raw=csv_raw)
     if fmt == "parquet":
         from ..io.tabular import to_parquet
 
@@ -151,8 +141,8 @@ class Destination:
     XML records need a directory.
     """
 
-    def __init__(self, output: Path | str | None, fmt: str, items: list[Input], several: bool) -> None:
-        self.fmt, self.several = fmt, several
+    def __init__(self, output: Path | str | None, fmt: str, items: list[Input], several: bool, csv_raw: bool = False) -> None:
+        self.fmt, self.several, self.csv_raw = fmt, several, csv_raw
         text = str(output) if output is not None else None
         self.output = Path(text) if text is not None else None
         self.per_input = text is not None and (text.endswith(("/", os.sep)) or Path(text).is_dir())
@@ -172,11 +162,10 @@ class Destination:
             raise OutputError("is a file, not a directory; give a directory for one output per input (or a new file name)", str(self.output))
         if not self.per_input and self.output.is_dir():
             raise OutputError("is a directory; give a file name, or end it with / for one file per input", str(self.output))
+        if not self.per_input and self.output.is_symlink():
+            raise OutputError("is a symbolic link (not followed: outputs stay in the folder you named); remove the link", str(self.output))
         try:
-            target.mkdir(parents=True, exist_ok=True)
-            probe = target / f".form4-write-test.{os.getpid()}"
-            probe.write_bytes(b"")
-            probe.unlink()
+            probe(target)
         except OSError as err:
             raise OutputError(f"cannot write there ({err.strerror or err}); choose a writable --output", str(target)) from None
 
@@ -193,8 +182,9 @@ class Destination:
         path = self.path_of(item)
         if path is None or isinstance(records, Form4Error):
             return
+        assert self.output is not None
         for n in range(len(records), 0, -1):  # the first filing last: its file marks the input complete
-            write_atomic(part_name(path, n), render([records[n - 1]], self.fmt, array=False))
+            write_confined(self.output, part_name(self.names[item.source], n), render([records[n - 1]], self.fmt, array=False, csv_raw=self.csv_raw))
 
     def write_all(self, records: list[Record]) -> None:
         """Write the batch's records to stdout or one file (not in per-input mode)."""
@@ -203,7 +193,7 @@ class Destination:
         if self.output is None:
             if not records:
                 return
-            data = render(records, self.fmt, array=self.array)
+            data = render(records, self.fmt, array=self.array, csv_raw=self.csv_raw)
             if isinstance(data, bytes):
                 sys.stdout.buffer.write(data)
             else:
@@ -211,13 +201,13 @@ class Destination:
             sys.stdout.flush()
             return
         if records or self.fmt in ("json", "jsonl"):
-            write_atomic(self.output, render(records, self.fmt, array=self.array) if records else ("[]\n" if self.fmt == "json" else ""))
+            write_atomic(self.output, render(records, self.fmt, array=self.array, csv_raw=self.csv_raw) if records else ("[]\n" if self.fmt == "json" else ""))
 
 
-def write_outputs(result: BatchResult, fmt: str, output: Path | None, several: bool) -> list[Path]:
+def write_outputs(result: BatchResult, fmt: str, output: Path | None, several: bool, csv_raw: bool = False) -> list[Path]:
     """Write a finished batch's records; return the files written (none when printing to stdout)."""
     items = list(dict.fromkeys(item for item, _ in result.records))
-    dest = Destination(output, fmt, items, several)
+    dest = Destination(output, fmt, items, several, csv_raw)
     dest.check()
     if not dest.per_input:
         dest.write_all([r for _, r in result.records])

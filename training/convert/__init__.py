@@ -8,6 +8,9 @@ texts:
 * :func:`html_to_pdf` / :func:`htmls_to_pdfs` print HTML to PDF (letter landscape, so
   the wide Table I / Table II fit) with headless Chromium.
 * :data:`CONVERTERS` maps a stable name to a ``pdf -> str`` function.
+* ``<ocr converter>-geometry`` (in :data:`CONVERTERS`; :mod:`.geometry`): an OCR converter's word
+  boxes laid out by position, as the runtime reads a scan; derived from the boxes the OCR run
+  kept beside the PDF, without running OCR again.
 * :data:`HTML_CONVERTERS` maps a stable name to an ``html -> str`` function (pandoc).
   These two hold the corpus build's converters (:data:`ALL_CONVERTERS`); their names
   and outputs are fixed, the committed corpus holds their texts.
@@ -172,6 +175,8 @@ from pathlib import Path
 import numpy as np
 
 from form4.io.raster import read_pgm, remove_rules, single_thread_env, write_pgm
+
+from .geometry import DERIVED_FROM, GEOMETRY_SUFFIX, laid_out_boxes
 
 __all__ = [
     "CONVERTERS",
@@ -638,6 +643,21 @@ CONVERTERS: dict[str, Callable[[Path], str]] = {
 }
 
 
+def laid_out(pdf: Path, base: str) -> str:
+    """``<base>-geometry``: the word boxes OCR converter ``base`` kept beside ``pdf``, laid out by
+    position (:mod:`.geometry`); ``base`` runs first when they are not there yet."""
+    text = laid_out_boxes(pdf.parent, base)
+    if text is None:
+        CONVERTERS[base](pdf)  # writes its word boxes beside the PDF
+        text = laid_out_boxes(pdf.parent, base)
+    if text is None:
+        raise ConverterError(f"{base}{GEOMETRY_SUFFIX}", "tesseract wrote no word boxes")
+    return text
+
+
+CONVERTERS.update({name: partial(laid_out, base=base) for name, base in DERIVED_FROM.items()})
+
+
 # ---------------------------------------------------------------- HTML converters
 
 
@@ -731,6 +751,8 @@ _CORPUS_TABLE: tuple[Converter, ...] = (
     Converter("pypdf", "text-layer", "pdf", pypdf_text, ("py:pypdf",)),
     Converter("pdfminer", "text-layer", "pdf", pdfminer_text, ("py:pdfminer",)),
     Converter("scan-300-psm4-norules", "scan", "pdf", CONVERTERS["scan-300-psm4-norules"], (*_OCR_TOOLS, "py:PIL")),
+    Converter("ocr-300-psm4-norules-geometry", "ocr", "pdf", CONVERTERS["ocr-300-psm4-norules-geometry"], _OCR_TOOLS),
+    Converter("scan-300-psm4-norules-geometry", "scan", "pdf", CONVERTERS["scan-300-psm4-norules-geometry"], (*_OCR_TOOLS, "py:PIL")),
     Converter("pandoc-gfm", "markdown", "html", pandoc_gfm, ("pandoc",)),
     Converter("pandoc-plain", "html-text", "html", pandoc_plain, ("pandoc",)),
 )
@@ -862,11 +884,15 @@ def flatten(
         converter = REGISTRY[name]
         start, cpu_start = time.perf_counter(), _cpu_seconds()
         try:
-            if converter.reads == "pdf" and pdf is None:
+            boxes = laid_out_boxes(pdf.parent if pdf else workdir, DERIVED_FROM[name]) if name in DERIVED_FROM else None
+            if boxes is not None:  # the word boxes of an earlier OCR run: no PDF needed
+                out[name] = boxes
+            elif converter.reads == "pdf" and pdf is None:
                 pdf = html_to_pdf(html, workdir / "form4.pdf")
                 timings["chromium-pdf"], cpu["chromium-pdf"] = time.perf_counter() - start, _cpu_seconds() - cpu_start
                 start, cpu_start = time.perf_counter(), _cpu_seconds()
-            out[name] = converter.run(html if converter.reads == "html" else pdf)
+            if boxes is None:
+                out[name] = converter.run(html if converter.reads == "html" else pdf)
         except ConverterError as err:
             if errors is None:
                 raise

@@ -6,7 +6,15 @@
   ``render_html``'s page byte for byte, a seed a randomised presentation of it;
 * ``paper`` — the SEC's printed paper form (SEC 1474) filled in;
 * ``plain`` — a plain HTML page a filer might make (definition-list boxes, other
-  column splits).
+  column splits);
+* ``agent`` — an older EDGAR / filing-agent page (``<font>`` tags, shaded captions,
+  its own box grid, a filing continued on another copy of the form);
+* ``word`` — a word-processor document (its own table borders, fonts and headings,
+  the filer's layout of the boxes).
+
+What a page prints around the values and how filers fill the form in (page
+footers, the OMB expiry, the ticker's forms, titles over two lines, long tables
+continued with their headings) is drawn per page by :mod:`.habits`.
 
 Every style prints values through :func:`form4.training.pages.printing.printed_form`,
 so the aligner finds them on any style's flattened page. ``python -m
@@ -15,7 +23,7 @@ form4.training.pages check --n 30`` measures that.
 >>> from form4.schema import Record, Issuer
 >>> record = Record(document_type="4", issuer=Issuer(name="Orbital Corp", trading_symbol="ORBC"))
 >>> sorted(STYLES)
-['edgar', 'paper', 'plain']
+['agent', 'edgar', 'paper', 'plain', 'word']
 >>> all("Orbital Corp" in render_styled(record, name, seed=4) for name in STYLES)
 True
 """
@@ -28,13 +36,14 @@ from typing import Callable, Optional
 from form4.schema import Record
 from form4.io.xml_reader import CellRef
 
-from . import edgar, paper, plain
+from . import agent, edgar, paper, plain, word
 
 __all__ = ["STYLES", "DEFAULT_STYLE", "render_styled", "parse_styles"]
 
 Renderer = Callable[[Record, Optional[int], Optional[Mapping[CellRef, Sequence[str]]]], str]
 
-STYLES: dict[str, Renderer] = {"edgar": edgar.render, "paper": paper.render, "plain": plain.render}
+STYLES: dict[str, Renderer] = {"edgar": edgar.render, "paper": paper.render, "plain": plain.render,
+                               "agent": agent.render, "word": word.render}
 DEFAULT_STYLE = "edgar"
 
 

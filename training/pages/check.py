@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from form4.schema import Record
+from form4.errors import RawFolderError, UnknownStyleError
 from form4.io.xml_reader import CellFootnotes
 
 CONVERTERS = ("pdftotext-layout", "pandoc-gfm")
@@ -95,14 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         styles = parse_styles(args.styles)
     except ValueError as err:
-        print(f"error E016: {err}; pass --styles with known names", file=sys.stderr)
+        print(UnknownStyleError(f"{err}; pass --styles with known names").one_line(), file=sys.stderr)
         return 2
     if args.synthetic:
         items = [(f"synthetic-{args.seed}-{k}", f.record, f.cell_footnotes)
                  for k, f in enumerate(synthesise(args.synthetic, args.seed))]
     else:
         if not args.raw.is_dir():
-            print(f"{args.raw}: error E011: not a folder; pass --raw with the folder of Form 4 XML", file=sys.stderr)
+            print(RawFolderError("not a folder; pass --raw with the folder of Form 4 XML", str(args.raw)).one_line(), file=sys.stderr)
             return 2
         items = sample_real(args.raw, args.n)
     result = check(items, styles, args.workers)

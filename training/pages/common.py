@@ -11,7 +11,7 @@ is free (:func:`form4.training.pages.printing.format_footnote_mark`).
 >>> p = presentation(7)
 >>> p == presentation(7), p.paper in PAPERS
 (True, True)
->>> label(presentation(1), "officer") in LABELS["officer"]
+>>> label(presentation(1), "officer") in WORDINGS["officer"]
 True
 """
 
@@ -23,13 +23,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from form4.form.labels import WORDINGS
 from form4.schema import Record
 from form4.io.xml_reader import CellRef
 
 from .printing import format_footnote_mark, printed_form
 from .render import _Column, _amount_side, _resolve_marks, _table_rows
 
-__all__ = ["Presentation", "presentation", "label", "LABELS", "PAPERS", "Page", "page_css", "esc"]
+__all__ = ["Presentation", "presentation", "label", "VARIED", "PAPERS", "Page", "page_css", "esc"]
 
 PAPERS = ("letter", "A4", "legal")
 SERIF = ("Times New Roman", "Times", "Liberation Serif", "DejaVu Serif", "Georgia")
@@ -37,40 +38,9 @@ SANS = ("Arial", "Helvetica", "Liberation Sans", "DejaVu Sans", "Verdana")
 MONO = ("Courier New", "Liberation Mono", "DejaVu Sans Mono")
 MARK_FORMS = ("sup", "plain", "bracket")
 
-#: label wordings the real forms use (EDGAR's page, the SEC paper form, filing agents)
-LABELS: dict[str, tuple[str, ...]] = {
-    "name": ("1. Name and Address of Reporting Person*", "1. Name and Address of Reporting Person *",
-             "1. Name and Address of Reporting Person(s)*"),
-    "issuer": ("2. Issuer Name and Ticker or Trading Symbol", "2. Issuer Name <b>and</b> Ticker or Trading Symbol"),
-    "period": ("3. Date of Earliest Transaction (Month/Day/Year)",
-               "3. Date of Earliest Transaction Required to be Reported (Month/Day/Year)",
-               "3. Date of Earliest Transaction (MM/DD/YYYY)"),
-    "amendment": ("4. If Amendment, Date of Original Filed (Month/Day/Year)",
-                  "4. If Amendment, Date Original Filed (Month/Day/Year)",
-                  "4. If Amendment, Date of Original Filing (MM/DD/YYYY)"),
-    "relationship": ("5. Relationship of Reporting Person(s) to Issuer",
-                     "5. Relationship of Reporting Person(s) to Issuer (Check all applicable)"),
-    "director": ("Director",),
-    "officer": ("Officer (give title below)", "Officer (give title below):", "Officer (specify title below)"),
-    "ten": ("10% Owner", "10 % Owner", "Ten Percent Owner"),
-    "other": ("Other (specify below)", "Other (specify below):"),
-    "joint": ("6. Individual or Joint/Group Filing (Check Applicable Line)",
-              "6. Individual or Joint/Group Filing (check applicable line)"),
-    "one": ("Form filed by One Reporting Person",),
-    "more": ("Form filed by More than One Reporting Person", "Form filed by More Than One Reporting Person"),
-    "table1": ("Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned",
-               "Table I \u2014 Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned",
-               "TABLE I -- NON-DERIVATIVE SECURITIES ACQUIRED, DISPOSED OF, OR BENEFICIALLY OWNED"),
-    "table2": ("Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned",
-               "Table II \u2014 Derivative Securities Acquired, Disposed of, or Beneficially Owned",
-               "TABLE II -- DERIVATIVE SECURITIES ACQUIRED, DISPOSED OF, OR BENEFICIALLY OWNED"),
-    "table2_sub": ("(e.g., puts, calls, warrants, options, convertible securities)",
-                   "(<i>e.g.</i>, puts, calls, warrants, options, convertible securities)"),
-    "explanation": ("Explanation of Responses:", "Explanation of Responses"),
-    "remarks": ("Remarks:",),
-    "signature": ("** Signature of Reporting Person", "**Signature of Reporting Person"),
-    "date": ("Date",),
-}
+#: The labels whose wording a page draws from its seed (in this order: the seed's draws depend on it).
+VARIED = ("name", "issuer", "period", "amendment", "relationship", "director", "officer", "ten", "other", "joint",
+          "one", "more", "table1", "table2", "table2_sub", "explanation", "remarks", "signature", "date")
 
 
 @dataclass(frozen=True)
@@ -113,15 +83,15 @@ def presentation(seed: int, *, fonts: Sequence[str] = SERIF + SANS) -> Presentat
         value_pt=round(rng.uniform(8.0, 11.0), 1),
         wrap=rng.choice(("normal", "normal", "break-word", "nowrap")),
         marks=rng.choice(MARK_FORMS),
-        wording=tuple((key, rng.randrange(len(options))) for key, options in LABELS.items()),
+        wording=tuple((key, rng.randrange(len(WORDINGS[key]))) for key in VARIED),
         widths=tuple(round(rng.uniform(0.8, 1.25), 2) for _ in range(16)),
         immediately=rng.random() < 0.6,
     )
 
 
 def label(p: Presentation, key: str) -> str:
-    """This page's wording of label ``key``."""
-    return LABELS[key][dict(p.wording)[key]]
+    """This page's wording of label ``key`` (:data:`form4.form.labels.WORDINGS`)."""
+    return WORDINGS[key][dict(p.wording)[key]]
 
 
 def page_css(p: Presentation) -> str:

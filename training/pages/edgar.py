@@ -5,7 +5,8 @@ byte (the committed corpus was built from it). With a seed the same markup gets
 another look: fonts and sizes, page size and orientation, margins, print scale,
 column widths, cell wrapping, footnote marks inline or bracketed, the label
 wordings other EDGAR renderings and filing agents print, and the empty
-"Remarks:" heading kept or dropped.
+"Remarks:" heading kept or dropped, and on a share of pages the lines a browser prints
+around a page (the date and time, the title, the address, ``1/3``).
 
 >>> from form4.schema import Record, Issuer
 >>> record = Record(document_type="4", issuer=Issuer(name="X Corp", trading_symbol="XC"))
@@ -25,21 +26,15 @@ from collections.abc import Mapping, Sequence
 from form4.schema import Record
 from form4.io.xml_reader import CellRef
 
-from .render import render_html
+from .render import label_html, render_html
 from .common import Presentation, label, page_css, presentation
+from .habits import footer_css, habits
 
 __all__ = ["render"]
 
-#: EDGAR's label (as ``render.py`` prints it, between ``>`` and ``<``) -> its key in ``LABELS``
+#: EDGAR's label (as ``render.py`` prints it, between ``>`` and ``<``) -> its key in ``form4.form.labels.WORDINGS``
 _EDGAR_LABELS: dict[str, str] = {
-    "1. Name and Address of Reporting Person<sup>*</sup>": "name",
-    "3. Date of Earliest Transaction (Month/Day/Year)": "period",
-    "4. If Amendment, Date of Original Filed (Month/Day/Year)": "amendment",
-    "Officer (give title below)": "officer",
-    "Other (specify below)": "other",
-    "10% Owner": "ten",
-    "Form filed by More than One Reporting Person": "more",
-    "** Signature of Reporting Person": "signature",
+    label_html(key): key for key in ("name", "period", "amendment", "officer", "other", "ten", "more", "signature")
 }
 _WIDTH = re.compile(r'(<th width=")(\d+)(%")')
 _MARK = re.compile(r"<sup([^>]*)>\((\d+)\)</sup>")
@@ -77,4 +72,5 @@ def render(record: Record, seed: int | None, cell_footnotes: Mapping[CellRef, Se
     page = _WIDTH.sub(lambda m: f"{m[1]}{max(2, round(int(m[2]) * rng.uniform(0.8, 1.25)))}{m[3]}", page)
     if p.marks == "bracket":
         page = _MARK.sub(r"<sup\1>[\2]</sup>", page)
-    return page.replace("<body>", "<body>" + page_css(p) + _css(p), 1)
+    footer = footer_css(habits(seed, "edgar"))  # the browser's date, title, address and page count
+    return page.replace("<body>", "<body>" + page_css(p) + _css(p) + (f"<style>{footer}</style>" if footer else ""), 1)

@@ -16,6 +16,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from form4.form.labels import WORDINGS
 from form4.schema import Record, ReportingOwner
 from form4.io.xml_reader import CellRef
 
@@ -34,15 +35,18 @@ table.t th { background: #eee; font-size: 0.85em; }
 table.kv td { padding: 2px 8px; vertical-align: top; }
 """
 
+def _w(key: str, variant: int = 0) -> str:
+    """A label's wording (:data:`form4.form.labels.WORDINGS`); its short caption is its last variant."""
+    return WORDINGS[key][variant]
+
+
 #: Table I captions (one header row), by the columns of ``render._TABLE1``
-_T1_CAPTIONS = ("Title of Security", "Transaction Date", "Deemed Execution Date", "Code", "V", "Amount",
-                "(A) or (D)", "Price", "Amount Owned Following Reported Transaction(s)", "Ownership Form (D/I)",
-                "Nature of Indirect Beneficial Ownership")
-_T2_CAPTIONS = ("Title of Derivative Security", "Conversion or Exercise Price", "Transaction Date",
-                "Deemed Execution Date", "Code", "V", "Number Acquired (A)", "Number Disposed (D)",
-                "Date Exercisable", "Expiration Date", "Underlying Security Title", "Underlying Amount",
-                "Price of Derivative Security", "Number Owned Following Reported Transaction(s)",
-                "Ownership Form (D/I)", "Nature of Indirect Beneficial Ownership")
+_T1_CAPTIONS = (_w("t1_title", -1), _w("t1_date", -1), _w("t1_deemed", -1), _w("code"), _w("v"), _w("amount"),
+                _w("a_or_d"), _w("price"), _w("t1_owned", -1), _w("t1_form", -1), _w("t1_nature", -1))
+_T2_CAPTIONS = (_w("t2_title", -1), _w("t2_conversion", -1), _w("t1_date", -1), _w("t1_deemed", -1), _w("code"),
+                _w("v"), "Number Acquired (A)", "Number Disposed (D)", _w("exercisable"), _w("expiration"),
+                "Underlying Security Title", "Underlying Amount", _w("t2_price", -1), _w("t2_owned", -1),
+                _w("t1_form", -1), _w("t1_nature", -1))
 
 
 @dataclass(frozen=True)
@@ -84,9 +88,9 @@ def _table2_splits(rng: random.Random) -> list[_Split]:
     if rng.random() < 0.5:
         merges.append(((8, 9), "Date Exercisable / Expiration Date"))
     if rng.random() < 0.5:
-        merges.append(((10, 11), "Title and Amount of Underlying Securities"))
+        merges.append(((10, 11), _w("t2_underlying", -1)))
     if rng.random() < 0.3:
-        merges.append(((6, 7), "Number of Derivative Securities Acquired (A) or Disposed of (D)"))
+        merges.append(((6, 7), _w("t2_number", -1)))
     return _splits(_T2_CAPTIONS, merges, drop=(5,))
 
 
@@ -144,14 +148,12 @@ def _header(page: Page, as_list: bool) -> str:
              (label(p, "amendment"), page.text("/date_of_original_submission", rec.date_of_original_submission)),
              (label(p, "joint"), f"[X] {label(p, 'more') if several else label(p, 'one')}")]
     checks = [f"[{page.text('/not_subject_to_section16', rec.not_subject_to_section16) or '&nbsp;&nbsp;'}] "
-              "Check this box if no longer subject to Section 16. Form 4 or Form 5 obligations may continue."]
+              + _w("not_subject", 1)]
     if rec.aff10b5_one is not None:
-        checks.append(f"[{page.text('/aff10b5_one', rec.aff10b5_one) or '&nbsp;&nbsp;'}] This transaction was "
-                      "made pursuant to a contract, instruction or written plan intended to satisfy the "
-                      "affirmative defense conditions of Rule 10b5-1(c).")
+        checks.append(f"[{page.text('/aff10b5_one', rec.aff10b5_one) or '&nbsp;&nbsp;'}] " + _w("aff10b5", 2))
     doc_type = page.text("/document_type", rec.document_type) or "4"
-    return (f"<h1>FORM {doc_type}</h1><p>UNITED STATES SECURITIES AND EXCHANGE COMMISSION, Washington, D.C. 20549"
-            "<br><b>STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP OF SECURITIES</b></p>"
+    return (f"<h1>{_w('form').removesuffix('4')}{doc_type}</h1><p>{_w('commission')}, {_w('washington')}"
+            f"<br><b>{_w('statement', 1)}</b></p>"
             + "".join(f"<p>{c}</p>" for c in checks)
             + _owner(page, 0, as_list) + _pairs(pairs, as_list))
 
@@ -166,8 +168,7 @@ def _footer(page: Page) -> str:
                    f"{page.text(f'/signatures/{i}/date', s.date)}</p>" for i, s in enumerate(rec.signatures))
     return (f"<h2>{label(p, 'explanation')}</h2>{notes}{remarks}{sigs}"
             f"<p>{label(p, 'signature')} &nbsp;&nbsp;&nbsp; {label(p, 'date')}</p>"
-            "<p><small>Reminder: Report on a separate line for each class of securities beneficially owned "
-            "directly or indirectly.</small></p>")
+            f"<p><small>{_w('reminder')}</small></p>")
 
 
 def render(record: Record, seed: int | None, cell_footnotes: Mapping[CellRef, Sequence[str]] | None = None) -> str:

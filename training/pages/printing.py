@@ -114,13 +114,18 @@ def format_footnote_mark(footnote_id: str, form: str = "paren") -> str:
     return FOOTNOTE_MARK_FORMS[form].format(footnote_number(footnote_id))
 
 
-def format_footnote_line(footnote_id: str) -> str:
+#: how the number that starts a footnote's line can look; EDGAR (and ``printed_form``) use ``dot``.
+#: Footnote numbers are not aligned spans, so a page style may print another form.
+FOOTNOTE_LINE_FORMS = {"dot": "{}.", "paren": "({})", "bracket": "[{}]"}
+
+
+def format_footnote_line(footnote_id: str, form: str = "dot") -> str:
     """The number that starts a footnote's line under "Explanation of Responses:".
 
-    >>> format_footnote_line("F3")
-    '3.'
+    >>> format_footnote_line("F3"), format_footnote_line("F3", "paren")
+    ('3.', '(3)')
     """
-    return f"{footnote_number(footnote_id)}."
+    return FOOTNOTE_LINE_FORMS[form].format(footnote_number(footnote_id))
 
 
 def format_flag(value: bool | None) -> str | None:

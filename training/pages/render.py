@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from form4.form.labels import WORDINGS
 from form4.schema import Record, ReportingOwner, iter_leaves
 from form4.io.xml_reader import CellRef
 
@@ -166,12 +167,26 @@ table {border-collapse: separate;}
 _DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" '
             '"http://www.w3.org/TR/html4/loose.dtd">')
 
-_NOT_SUBJECT = ("Check this box if no longer subject to Section 16. Form 4 or Form 5 obligations "
-                "may continue. <i>See</i> Instruction 1(b).")
-_AFF_10B5 = ("Check this box to indicate that a transaction was made pursuant to a contract, "
-             "instruction or written plan for the purchase or sale of equity securities of the "
-             "issuer that is intended to satisfy the affirmative defense conditions of Rule "
-             "10b5-1(c). See Instruction 10.")
+def _l(key: str) -> str:
+    """EDGAR's wording of a label (:data:`form4.form.labels.WORDINGS`)."""
+    return WORDINGS[key][0]
+
+
+def label_html(key: str) -> str:
+    """A label as EDGAR's page prints it: box 1's footnote star raised, box 2's "and" in bold.
+
+    >>> label_html("name")
+    '1. Name and Address of Reporting Person<sup>*</sup>'
+    """
+    if key == "name":
+        return _l("name").removesuffix("*") + "<sup>*</sup>"
+    return WORDINGS["issuer"][1] if key == "issuer" else _l(key)
+
+
+def _split(wording: str, before: str) -> tuple[str, str]:
+    """A wording printed on two lines, broken before ``before``: ("OMB Number:", "3235-0287")."""
+    at = wording.index(before)
+    return wording[:at].rstrip(), wording[at:]
 
 
 def _checkbox_row(ctx: _Ctx, pointer: str, value: bool | None, label: str) -> str:
@@ -182,31 +197,33 @@ def _checkbox_row(ctx: _Ctx, pointer: str, value: bool | None, label: str) -> st
 
 
 def _omb_box() -> str:
+    number, value = _split(_l("omb_number"), "3235")
+    burden, hours = _split(_l("omb_burden"), "hours")
+    hours, time = _split(hours, "0.5")
     return ('<table width="100%" border="1" summary="OMB Approval Status Box">'
-            '<tr><td class="FormTextC">OMB APPROVAL</td></tr>'
+            f'<tr><td class="FormTextC">{_l("omb")}</td></tr>'
             '<tr><td><table width="100%" border="0" summary="OMB Interior Box">'
-            '<tr><td class="SmallFormText" colspan="3">OMB Number:</td>'
-            '<td class="SmallFormTextR">3235-0287</td></tr>'
-            '<tr><td class="SmallFormText" colspan="4">Estimated average burden</td></tr>'
-            '<tr><td class="SmallFormText" colspan="3">hours per response:</td>'
-            '<td class="SmallFormTextR">0.5</td></tr></table></td></tr></table>')
+            f'<tr><td class="SmallFormText" colspan="3">{number}</td>'
+            f'<td class="SmallFormTextR">{value}</td></tr>'
+            f'<tr><td class="SmallFormText" colspan="4">{burden}</td></tr>'
+            f'<tr><td class="SmallFormText" colspan="3">{hours}</td>'
+            f'<td class="SmallFormTextR">{time}</td></tr></table></td></tr></table>')
 
 
 def _page_top(ctx: _Ctx) -> str:
     rec = ctx.record
     rows = [_checkbox_row(ctx, "/not_subject_to_section16", rec.not_subject_to_section16,
-                          _NOT_SUBJECT)]
+                          _l("not_subject"))]
     if rec.aff10b5_one is not None:
-        rows.append(_checkbox_row(ctx, "/aff10b5_one", rec.aff10b5_one, _AFF_10B5))
-    title = ('<span class="FormTitle">UNITED STATES SECURITIES AND EXCHANGE COMMISSION</span>'
-             '<br><span class="MedSmallFormText">Washington, D.C. 20549</span><br><br>'
-             '<span class="FormTitle">STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP</span><br><br>'
-             '<span class="MedSmallFormText">Filed pursuant to Section 16(a) of the Securities '
-             'Exchange Act of 1934</span><br><span class="MedSmallFormText">or Section 30(h) of '
-             'the Investment Company Act of 1940</span>')
+        rows.append(_checkbox_row(ctx, "/aff10b5_one", rec.aff10b5_one, _l("aff10b5")))
+    act, company_act = _split(_l("pursuant"), "or Section 30(h)")
+    title = (f'<span class="FormTitle">{_l("commission")}</span>'
+             f'<br><span class="MedSmallFormText">{_l("washington")}</span><br><br>'
+             f'<span class="FormTitle">{_l("statement")}</span><br><br>'
+             f'<span class="MedSmallFormText">{act}</span><br><span class="MedSmallFormText">{company_act}</span>')
     return ('<table width="100%" border="0" cellspacing="0" cellpadding="4">'
             '<tr><td width="20%" colspan="2" valign="top" align="center" class="FormName">'
-            'FORM 4</td>'
+            f'{_l("form")}</td>'
             # EDGAR spans two rows even when the 10b5-1 row makes three
             f'<td rowspan="2" width="60%" valign="middle" align="center">{title}</td>'
             f'<td rowspan="2" width="20%" valign="top" align="center">'
@@ -242,15 +259,15 @@ def _name_address(ctx: _Ctx, i: int) -> str:
     linked = f'<a href="{_OWNER_HREF}">{name}</a>' if name else ""
 
     streets = "".join(f"<tr><td>{val(name) or '&nbsp;'}</td></tr>" for name in ("street1", "street2"))
-    return (_label("1. Name and Address of Reporting Person<sup>*</sup>")
+    return (_label(label_html("name"))
             + f'<table border="0" width="100%"><tr><td>{linked}</td></tr></table>'
             + '<hr width="98%">'
-            + _three(["(Last)", "(First)", "(Middle)"], "MedSmallFormText")
+            + _three([_l("last"), _l("first"), _l("middle")], "MedSmallFormText")
             + f'<table border="0" width="100%">{streets}</table>'
-            + '<hr width="98%">' + _label("(Street)")
+            + '<hr width="98%">' + _label(_l("street"))
             + _three([val("city"), val("state"), val("zip_code")])
             + '<hr width="98%">'
-            + _three(["(City)", "(State)", "(Zip)"], "MedSmallFormText"))
+            + _three([_l("city"), _l("state"), _l("zip")], "MedSmallFormText"))
 
 
 def _relationship(ctx: _Ctx, i: int, heading: str) -> str:
@@ -269,12 +286,12 @@ def _relationship(ctx: _Ctx, i: int, heading: str) -> str:
         return (f'<td width="35%" align="left" style="color: blue">'
                 f'{_value(ctx, f"{p}/{name}", getattr(owner, name), None)}</td>')
 
-    return (_label(heading) + "<br>" + _label("(Check all applicable)")
+    return (_label(heading) + "<br>" + _label(_l("check_all"))
             + '<table border="0" width="100%">'
-            + f"<tr>{box('is_director')}{label('Director')}"
-            + f"{box('is_ten_percent_owner')}{label('10% Owner')}</tr>"
-            + f"<tr>{box('is_officer')}{label('Officer (give title below)')}"
-            + f"{box('is_other')}{label('Other (specify below)')}</tr>"
+            + f"<tr>{box('is_director')}{label(_l('director'))}"
+            + f"{box('is_ten_percent_owner')}{label(_l('ten'))}</tr>"
+            + f"<tr>{box('is_officer')}{label(_l('officer'))}"
+            + f"{box('is_other')}{label(_l('other'))}</tr>"
             + f'<tr><td width="15%"></td>{title("officer_title")}'
             + f'<td width="15%"></td>{title("other_text")}</tr></table>')
 
@@ -285,7 +302,7 @@ def _issuer_box(ctx: _Ctx) -> str:
     href = f"{_OWNER_HREF}&CIK={issuer.cik}" if issuer.cik else _OWNER_HREF
     linked = f'<a href="{_esc(href)}">{name}</a>' if name else ""
     ticker = _value(ctx, "/issuer/trading_symbol", issuer.trading_symbol)
-    return (_label("2. Issuer Name <b>and</b> Ticker or Trading Symbol")
+    return (_label(label_html("issuer"))
             + f"<br>{linked} [ {ticker} ]")
 
 
@@ -295,13 +312,12 @@ def _date_box(ctx: _Ctx, heading: str, pointer: str, value: Any) -> str:
 
 def _joint_box(ctx: _Ctx) -> str:
     several = len(ctx.record.reporting_owners) > 1
-    rows = [(not several, "Form filed by One Reporting Person"),
-            (several, "Form filed by More than One Reporting Person")]
+    rows = [(not several, _l("one")), (several, _l("more"))]
     body = "".join(
         f'<tr><td width="15%" align="center">{"<span class=FormData>X</span>" if on else ""}</td>'
         f'<td width="85%" class="MedSmallFormText">{text}</td></tr>'
         for on, text in rows)
-    return (_label("6. Individual or Joint/Group Filing (Check Applicable Line)")
+    return (_label(_l("joint"))
             + f'<table border="0" width="100%">{body}</table>')
 
 
@@ -311,13 +327,11 @@ def _owner_boxes(ctx: _Ctx) -> str:
             f'<td rowspan="3" width="35%" valign="top">{_name_address(ctx, 0)}</td>'
             f'<td width="35%" valign="top">{_issuer_box(ctx)}</td>'
             f'<td rowspan="2" valign="top">'
-            f'{_relationship(ctx, 0, "5. Relationship of Reporting Person(s) to Issuer")}</td>'
+            f'{_relationship(ctx, 0, _l("relationship"))}</td>'
             '</tr><tr><td valign="top">'
-            + _date_box(ctx, "3. Date of Earliest Transaction (Month/Day/Year)",
-                        "/period_of_report", rec.period_of_report)
+            + _date_box(ctx, _l("period"), "/period_of_report", rec.period_of_report)
             + '</td></tr><tr><td valign="top">'
-            + _date_box(ctx, "4. If Amendment, Date of Original Filed (Month/Day/Year)",
-                        "/date_of_original_submission", rec.date_of_original_submission)
+            + _date_box(ctx, _l("amendment"), "/date_of_original_submission", rec.date_of_original_submission)
             + f'</td><td valign="top">{_joint_box(ctx)}</td></tr></table>')
 
 
@@ -327,7 +341,7 @@ def _more_owners(ctx: _Ctx) -> str:
         '<table width="100%" border="1" cellspacing="0" cellpadding="4"><tr>'
         f'<td width="35%" valign="top">{_name_address(ctx, i)}</td>'
         f'<td valign="top">'
-        f'{_relationship(ctx, i, "1. Relationship of Reporting Person(s) to Issuer")}</td>'
+        f'{_relationship(ctx, i, _l("relationship").replace("5.", "1.", 1))}</td>'
         "</tr></table>"
         for i in range(1, len(ctx.record.reporting_owners))
     ]
@@ -436,21 +450,18 @@ _R2, _C2, _C3 = ' rowspan="2"', ' colspan="2"', ' colspan="3"'
 def _table1(ctx: _Ctx) -> str:
     head = (
         '<tr><th width="100%" valign="top" colspan="11" align="center" class="FormTextC">'
-        "<b>Table I - Non-Derivative Securities Acquired, Disposed of, or Beneficially Owned"
-        "</b></th></tr><tr>"
-        + _th("1. Title of Security (Instr. 3)", 36, _R2, "MedSmallFormText")
-        + _th("2. Transaction Date (Month/Day/Year)", 6, _R2)
-        + _th("2A. Deemed Execution Date, if any (Month/Day/Year)", 5, _R2)
-        + _th("3. Transaction Code (Instr. 8)", 7, _C2)
-        + _th("4. Securities Acquired (A) or Disposed Of (D) (Instr. 3, 4 and 5)", 19, _C3)
-        + _th("5. Amount of Securities Beneficially Owned Following Reported Transaction(s) "
-              "(Instr. 3 and 4)", 11, _R2)
-        + _th("6. Ownership Form: Direct (D) or Indirect (I) (Instr. 4)", 9, _R2)
-        + _th("7. Nature of Indirect Beneficial Ownership (Instr. 4)", 8, _R2)
+        f"<b>{_l('table1')}</b></th></tr><tr>"
+        + _th(_l("t1_title"), 36, _R2, "MedSmallFormText")
+        + _th(_l("t1_date"), 6, _R2)
+        + _th(_l("t1_deemed"), 5, _R2)
+        + _th(_l("t1_code"), 7, _C2)
+        + _th(_l("t1_amount"), 19, _C3)
+        + _th(_l("t1_owned"), 11, _R2)
+        + _th(_l("t1_form"), 9, _R2)
+        + _th(_l("t1_nature"), 8, _R2)
         + "</tr><tr>"
-        + "".join(_th(t, w, align="center", valign="bottom")
-                  for t, w in (("Code", 4), ("V", 3), ("Amount", 8), ("(A) or (D)", 5),
-                               ("Price", 6)))
+        + "".join(_th(_l(key), w, align="center", valign="bottom")
+                  for key, w in (("code", 4), ("v", 3), ("amount", 8), ("a_or_d", 5), ("price", 6)))
         + "</tr>")
     body = _body(ctx, ("non_derivative_transactions", "non_derivative_holdings"), _TABLE1)
     return (f'<table width="100%" border="1" cellspacing="0" cellpadding="4">'
@@ -460,28 +471,23 @@ def _table1(ctx: _Ctx) -> str:
 def _table2(ctx: _Ctx) -> str:
     head = (
         '<tr><th width="100%" valign="top" colspan="16" align="center" class="FormTextC">'
-        "<b>Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned</b>"
-        "<br><b>(e.g., puts, calls, warrants, options, convertible securities)</b></th></tr><tr>"
-        + _th("1. Title of Derivative Security (Instr. 3)", 13, _R2)
-        + _th("2. Conversion or Exercise Price of Derivative Security", 5, _R2)
-        + _th("3. Transaction Date (Month/Day/Year)", 5, _R2)
-        + _th("3A. Deemed Execution Date, if any (Month/Day/Year)", 5, _R2)
-        + _th("4. Transaction Code (Instr. 8)", 9, _C2)
-        + _th("5. Number of Derivative Securities Acquired (A) or Disposed of (D) "
-              "(Instr. 3, 4 and 5)", 10, _C2)
-        + _th("6. Date Exercisable and Expiration Date (Month/Day/Year)", 9, _C2)
-        + _th("7. Title and Amount of Securities Underlying Derivative Security "
-              "(Instr. 3 and 4)", 17, _C2)
-        + _th("8. Price of Derivative Security (Instr. 5)", 6, _R2)
-        + _th("9. Number of derivative Securities Beneficially Owned Following Reported "
-              "Transaction(s) (Instr. 4)", 6, _R2)
-        + _th("10. Ownership Form: Direct (D) or Indirect (I) (Instr. 4)", 6, _R2)
-        + _th("11. Nature of Indirect Beneficial Ownership (Instr. 4)", 7, _R2)
+        f"<b>{_l('table2')}</b><br><b>{_l('table2_sub')}</b></th></tr><tr>"
+        + _th(_l("t2_title"), 13, _R2)
+        + _th(_l("t2_conversion"), 5, _R2)
+        + _th(_l("t2_date"), 5, _R2)
+        + _th(_l("t2_deemed"), 5, _R2)
+        + _th(_l("t2_code"), 9, _C2)
+        + _th(_l("t2_number"), 10, _C2)
+        + _th(_l("t2_dates"), 9, _C2)
+        + _th(_l("t2_underlying"), 17, _C2)
+        + _th(_l("t2_price"), 6, _R2)
+        + _th(_l("t2_owned"), 6, _R2)
+        + _th(_l("t2_form"), 6, _R2)
+        + _th(_l("t2_nature"), 7, _R2)
         + "</tr><tr>"
-        + "".join(_th(t, w, align="center", valign="bottom")
-                  for t, w in (("Code", 4), ("V", 4), ("(A)", 5), ("(D)", 5),
-                               ("Date Exercisable", 5), ("Expiration Date", 4), ("Title", 10),
-                               ("Amount or Number of Shares", 7)))
+        + "".join(_th(_l(key), w, align="center", valign="bottom")
+                  for key, w in (("code", 4), ("v", 4), ("acquired", 5), ("disposed", 5), ("exercisable", 5),
+                                 ("expiration", 4), ("title", 10), ("shares", 7)))
         + "</tr>")
     body = _body(ctx, ("derivative_transactions", "derivative_holdings"), _TABLE2)
     return (f'<table width="100%" border="1" cellspacing="0" cellpadding="4">'
@@ -493,29 +499,20 @@ def _table2(ctx: _Ctx) -> str:
 
 def _explanation(ctx: _Ctx, empty_remarks_heading: bool) -> str:
     rec = ctx.record
-    rows = ['<tr><td class="MedSmallFormText"><b>Explanation of Responses:</b></td></tr>']
+    rows = [f'<tr><td class="MedSmallFormText"><b>{_l("explanation")}</b></td></tr>']
     for i, note in enumerate(rec.footnotes):
         number = _value(ctx, f"/footnotes/{i}/id", note.id, "FootnoteData")
         text = _value(ctx, f"/footnotes/{i}/text", note.text, "FootnoteData")
         rows.append(f'<tr><td class="FootnoteData">{number} {text}</td></tr>')
     if rec.remarks is not None or empty_remarks_heading:
-        rows.append('<tr><td class="FormText"><b>Remarks:</b></td></tr>')
+        rows.append(f'<tr><td class="FormText"><b>{_l("remarks")}</b></td></tr>')
         remarks = _value(ctx, "/remarks", rec.remarks, "FootnoteData")
         rows.append(f'<tr><td class="FootnoteData">{remarks}</td></tr>')
     return f'<table border="0" width="100%">{"".join(rows)}</table>'
 
 
-_BOILERPLATE = (
-    "Reminder: Report on a separate line for each class of securities beneficially owned "
-    "directly or indirectly.",
-    "* If the form is filed by more than one reporting person, <i>see</i> Instruction 4 (b)(v).",
-    "** Intentional misstatements or omissions of facts constitute Federal Criminal Violations "
-    "<i>See</i> 18 U.S.C. 1001 and 15 U.S.C. 78ff(a).",
-    "Note: File three copies of this Form, one of which must be manually signed. If space is "
-    "insufficient, <i>see</i> Instruction 6 for procedure.",
-    "<b>Persons who respond to the collection of information contained in this form are not "
-    "required to respond unless the form displays a currently valid OMB Number.</b>",
-)
+#: The form's notes under the signature, in EDGAR's order (the last one bold).
+_NOTES = ("reminder", "joint_note", "misstatements", "copies", "respond")
 
 
 def _signatures(ctx: _Ctx) -> str:
@@ -527,10 +524,10 @@ def _signatures(ctx: _Ctx) -> str:
                     f'<td width="20%"><u>{when}</u></td></tr>')
     if not rows:
         rows.append('<tr><td width="60%"></td><td width="20%"></td><td width="20%"></td></tr>')
-    rows.append('<tr><td></td><td class="MedSmallFormText">** Signature of Reporting Person</td>'
-                '<td class="MedSmallFormText">Date</td></tr>')
-    rows += [f'<tr><td colspan="3" class="MedSmallFormText">{text}</td></tr>'
-             for text in _BOILERPLATE]
+    rows.append(f'<tr><td></td><td class="MedSmallFormText">{_l("signature")}</td>'
+                f'<td class="MedSmallFormText">{_l("date")}</td></tr>')
+    rows += [f'<tr><td colspan="3" class="MedSmallFormText">{_l(key) if key != "respond" else f"<b>{_l(key)}</b>"}</td></tr>'
+             for key in _NOTES]
     return f'<table width="100%" border="0">{"".join(rows)}</table>'
 
 
@@ -547,7 +544,7 @@ def render_html(record: Record, cell_footnotes: Mapping[CellRef, Sequence[str]] 
     """
     ctx = _Ctx(record, _resolve_marks(record, cell_footnotes), annotate)
     doc_type = record.document_type or "4"
-    heading = _value(ctx, "/document_type", record.document_type, None) or "4"
+    heading = _value(ctx, "/document_type", record.document_type, None) or "4"  # after "SEC Form "
     parts = [
         _page_top(ctx),
         _owner_boxes(ctx),
@@ -559,4 +556,4 @@ def render_html(record: Record, cell_footnotes: Mapping[CellRef, Sequence[str]] 
     ]
     return (f"{_DOCTYPE}\n<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=UTF-8\">\n"
             f"<title>SEC FORM {_esc(doc_type)}</title>\n<style>{_CSS}</style>\n</head>\n"
-            f"<body>SEC Form {heading}\n" + "\n".join(parts) + "\n</body>\n</html>\n")
+            f"<body>{_l('sec_form').removesuffix('4')}{heading}\n" + "\n".join(parts) + "\n</body>\n</html>\n")

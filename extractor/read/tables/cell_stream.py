@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from ...form import fields as F
 from ...form import evidence as E
+from ...form.codes import TRANSACTION_CODES
 from ...entities import Entity
 from ..layout import BLANK_LINE, TextIndex
 from ...form.normalize import DATE_SHAPE
@@ -174,7 +175,7 @@ def _mend(cells: list[_Cell]) -> list[_Cell]:
     """
     for c in cells:
         letter = _letter(c) if len(c.parts[0].text.strip().split("(")[0]) == 1 else ""
-        if letter and letter in F.TRANSACTION_CODES and ((c.label in (F.ACQ_DISP, F.OWNERSHIP_FORM) and letter not in F.letters(c.label))):
+        if letter and letter in TRANSACTION_CODES and ((c.label in (F.ACQ_DISP, F.OWNERSHIP_FORM) and letter not in F.letters(c.label))):
             c.label = F.TXN_CODE
     i = 0
     while i < len(cells):
