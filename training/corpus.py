@@ -418,7 +418,10 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     (work / "gold").mkdir(parents=True, exist_ok=True)
     chosen = partial(_converters_of, split=split, converters=converters, ocr_share=ocr_share)
-    texts, errors = flatten_all(pages, work / "cache", chosen, workers, progress)
+    # the evaluation's pages first, then the real training pages, then the synthetic ones: a build
+    # stopped part way (and resumed later from the cache) has what is measured first
+    order = sorted(pages, key=lambda p: (split[p.filing.doc_id] != "dev", p.filing.synthetic))
+    texts, errors = flatten_all(order, work / "cache", chosen, workers, progress)
 
     coverage = Coverage()
     writers = {s: gzip.open(out / f"{s}.jsonl.gz", "wt", encoding="utf-8") for s in ("train", "dev", "gold")}

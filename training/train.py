@@ -37,6 +37,12 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG = Path(__file__).resolve().parent / "config.cfg"
 
 
+#: What a training DocBin keeps of each token: the text and the entities. Lexical features (norm,
+#: shape ...) come from the training pipeline's vocabulary when the docs are read back, as at run
+#: time (``form4_tokenizer.v2`` reads white space by its class there).
+DOCBIN_ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE"]
+
+
 @dataclass
 class ConversionReport:
     documents: int = 0
@@ -113,7 +119,7 @@ def make_docbins(
             examples = (swap_names(e, rng) for e in examples)
             examples = itertools.chain(examples, (e for e in list(extra) for _ in range(weight)))
         report = ConversionReport()
-        db = DocBin(store_user_data=False)
+        db = DocBin(attrs=DOCBIN_ATTRS, store_user_data=False)
         for doc in to_docs(nlp, examples, report):
             db.add(doc)
         db.to_disk(out / f"{split}.spacy")

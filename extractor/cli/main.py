@@ -63,8 +63,8 @@ def _check_xml_target(fmt: "Format", several: bool, output: str | None) -> None:
 @app.command()
 def extract(
     inputs: List[str] = typer.Argument(
-        ..., help="Text files, PDFs (.pdf: the text layer, scanned pages OCR'd), images (.png .jpg .jpeg .tif .tiff: OCR), "
-        "directories (read recursively) or - for stdin."),
+        ..., help="Text files, PDFs (.pdf: the text layer, scanned pages OCR'd), images (.png .jpg .jpeg .tif .tiff: OCR; "
+        "page images of one filing named p1.png p2.png ... are one input), directories (read recursively) or - for stdin."),
     fmt: Format = typer.Option(Format.json, "--format", "-f", help="json (one record, or an array), jsonl, csv or parquet (transaction tables), xml (SEC ownershipDocument)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="FILE: all records in one file. DIR/ (or an existing directory): one file per input, its tree kept."),
     no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),
@@ -164,26 +164,41 @@ def _with_review_threshold(settings, threshold: float | None):
 def _write_reports(result, report: Path, several: bool, settings, threshold: float | None) -> None:
     """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several.
 
-    Each filing is read again with a trace for the offsets of its values (the record does not carry
+    Each input is read again with a trace for the offsets of its values (the record does not carry
     them); the page's threshold is the one the records' ``review`` lists were made with."""
     from ..io.review import render
-    from ..run.batch import read_input, split_filings
-    from ..run.pipeline import extract_text
 
     calibrator = getattr(settings, "calibrator", None)
     shown = calibrator.review_threshold if calibrator is not None else (threshold if threshold is not None else REVIEW_THRESHOLD)
     goal = calibrator.goal if calibrator is not None and threshold is None else ("given on the command line" if threshold is not None else None)
+    traced: dict[str, dict[str, tuple[str, dict]]] = {}
     for item, record in result.records:
+        if item.source not in traced:
+            traced[item.source] = _read_traced(item, settings)
+        text, trace = traced[item.source].get(record.source or "", next(iter(traced[item.source].values())))
         target = report / item.relative.with_suffix(".html") if several else report
         target.parent.mkdir(parents=True, exist_ok=True)
-        parts = split_filings(read_input(item).text)
-        number = int(record.source.rsplit("#", 1)[1]) if record.source and "#" in record.source and record.source.rsplit("#", 1)[1].isdigit() else 1
-        text = parts[min(number, len(parts)) - 1]
-        trace: dict = {}
-        extract_text(text, record.source, settings, trace)
-        page = render(record, text, shown, title=item.source, spans=trace["provenance"].spans(), goal=goal)
-        target.write_text(page, encoding="utf-8")
+        target.write_text(render(record, text, shown, title=item.source, spans=trace["provenance"].spans(), goal=goal), encoding="utf-8")
         typer.echo(f"review page: {target}", err=True)
+
+
+def _read_traced(item, settings) -> dict[str, tuple[str, dict]]:
+    """Record source -> (the text it was read from, the trace of reading it), for every filing of an input."""
+    from ..run.batch import read_input
+    from ..run.filings import read_filings
+    from ..run.pipeline import extract_text
+
+    seen: dict[str, tuple[str, dict]] = {}
+
+    def read(text: str, source: str, continued: bool = False):
+        trace: dict = {}
+        record = extract_text(text, source, settings, trace, continued)
+        seen[source] = (text, trace)
+        return record
+
+    decoded = read_input(item)
+    read_filings(decoded.text, decoded.source or item.source, read)
+    return seen
 
 
 def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler) -> None:

@@ -238,6 +238,24 @@ def read_image(data: bytes, source: str | None = None) -> Reading:
     return Reading("\f".join(texts) + "\f", f"{ocr_how(OCR_DPI)}{scale}")
 
 
+def read_page_images(pages: list[tuple[str, bytes]], source: str | None = None) -> Reading:
+    """Several image files, ``(name, bytes)`` in page order, the pages of one filing: one text
+    (a form feed after each page), the way each was read and the pages named.
+
+    >>> read_page_images([("p1.png", b"FORM 4 typed")], "p1.png")
+    Traceback (most recent call last):
+    ...
+    form4.io.inputs.UnreadableDocumentError: p1.png is named as a page image but is not an image; rename it or pass it alone
+    """
+    readings = []
+    for name, data in pages:
+        if kind_of(data) != "image":
+            raise UnreadableDocumentError(f"{name} is named as a page image but is not an image; rename it or pass it alone", source)
+        readings.append(read_image(data, source))
+    hows = "; ".join(dict.fromkeys(reading.how for reading in readings))
+    return Reading("".join(reading.text for reading in readings), f"{hows}; pages {', '.join(name for name, _ in pages)}")
+
+
 # ---------------------------------------------------------------- OCR
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
 

@@ -65,6 +65,7 @@ def cut_boxes(sections: Sections, span: "Span | None" = None) -> Boxes:
     span = span or sections.header
     for line in sections.index.lines(span.start, span.end):
         by_position = "\t" not in line.text and "|" not in line.text
+        labelled = None  # the box whose label this line printed last: a value right of it is its own
         for cell in line.cells:
             if not cell.text:
                 continue
@@ -78,9 +79,10 @@ def cut_boxes(sections: Sections, span: "Span | None" = None) -> Boxes:
                     boxes.pieces[box].append(Piece(s, e))
                     if by_position:
                         x_labels[s - line.start] = box
-                column_box[cell.column] = column_box[-1] = hits[-1][1]
+                column_box[cell.column] = column_box[-1] = labelled = hits[-1][1]
             else:
-                box = _assign_unlabelled(text, boxes, _column_of(column_box, x_labels, cell.column, x, by_position), cell.start, cell.end)
+                column = labelled if by_position and labelled else _column_of(column_box, x_labels, cell.column, x, by_position)
+                box = _assign_unlabelled(text, boxes, column, cell.start, cell.end)
                 if box:
                     column_box[cell.column] = column_box[-1] = box
     return boxes
@@ -172,6 +174,8 @@ def read_box1(text: str, pieces: list[Piece]) -> list[Entity]:
     out: list[Entity] = []
     begin = (i_label + 1) if i_label is not None else 0
     name_toks = _drop_marks(_clean_words(toks[begin : i_last if i_last is not None else len(toks)]))
+    while name_toks and (name_toks[0][2] == "\n" or _OTHER_LABELS.fullmatch(name_toks[0][2])):
+        name_toks = name_toks[1:]  # the wrapped end of box 2's or box 5's label ("Symbol", "applicable)")
     if e := _entity(F.OWNER_NAME, name_toks, text, E.IN_BOX):
         out.append(e)
     after_names = (i_middle + 1) if i_middle is not None else ((i_last + 1) if i_last is not None else None)
@@ -184,6 +188,7 @@ def read_box1(text: str, pieces: list[Piece]) -> list[Entity]:
 
 
 _MARK = re.compile(r"[Xx✓✔☒]")
+_OTHER_LABELS = re.compile(r"(?i)Symbol|Trading|applicable\)?|\(Check")
 
 
 def _drop_marks(toks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -262,47 +267,6 @@ def _city_entities(text: str, toks: list[tuple[int, int, str]]) -> list[Entity]:
     if words:
         out.append(_entity(F.OWNER_CITY, words, text, E.WORDS))
     return [e for e in out if e]
-
-
-TICKER_TOKS = re.compile(r"\[\s*([A-Za-z0-9.\-]{1,10})\s*\]")
-
-
-def read_box2(text: str, pieces: list[Piece]) -> list[Entity]:
-    out: list[Entity] = []
-    for piece in pieces:
-        chunk = text[piece.start : piece.end]
-        m = ANCHORS["box2"].search(chunk)
-        body_start = piece.start + (m.end() if m else 0)
-        label_tail = re.match(r"[\s\w]*?Symbol", text[body_start : piece.end])
-        if label_tail:
-            body_start += label_tail.end()
-        t = TICKER_TOKS.search(text, body_start, piece.end)
-        if not t:
-            continue
-        name_toks = _clean_words(
-            [(s, e, w) for s, e, w in _box_tokens(text, [Piece(body_start, t.start())]) if w != "\n"]
-        )
-        if e := _entity(F.ISSUER_NAME, name_toks, text, E.IN_BOX):
-            out.append(e)
-        out.append(Entity(F.TICKER, t.start(1), t.end(1), t.group(1), E.PRINTED, value_text=t.group(1).upper()))
-        break
-    return out
-
-
-def issuer_anywhere(text: str, sections: Sections) -> list[Entity]:
-    """The first "NAME [ TICKER ]" of the header, the name being the words before it on its line."""
-    m = TICKER_TOKS.search(text, sections.header.start, sections.header.end)
-    if not m:
-        return []
-    line_start = text.rfind("\n", 0, m.start()) + 1
-    words = [t for t in _box_tokens(text, [Piece(line_start, m.start())]) if t[2] != "\n"]
-    while words and not re.search(r"[A-Za-z0-9]", words[0][2]):
-        words = words[1:]
-    out = []
-    if e := _entity(F.ISSUER_NAME, words[-6:], text, E.IMPLIED):
-        out.append(e)
-    out.append(Entity(F.TICKER, m.start(1), m.end(1), m.group(1), E.JOINED, value_text=m.group(1).upper()))
-    return out
 
 
 def first_date(text: str, pieces: list[Piece], label: str) -> Entity | None:

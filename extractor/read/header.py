@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from ..form import fields as F
 from ..form import evidence as E
-from .boxes import Piece, cut_boxes, first_date, issuer_anywhere, read_box1, read_box2, read_box5
+from .boxes import Piece, cut_boxes, first_date, read_box1, read_box5
+from .issuer import issuer_anywhere, read_box2
 from ..entities import Checkbox, Entity, HeaderEntities
 from .layout import blank_markup
 from .merged_owner import doubted, implausible, owner_doubtful, read_merged_owner, split_owner_from_issuer

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..form import fields as F
 from ..form import evidence as E
-from .boxes import TICKER_TOKS
+from .issuer import TICKER_TOKS
 from ..entities import Entity
 from ..form.normalize import DATE_IN_TEXT
 from ..form.normalize import DATE_SHAPE
@@ -111,7 +111,7 @@ def read_merged_owner(text: str, start: int, end: int, issuer: list[Entity], nee
             e = t.start()
         if stop := _NAME_STOP.search(" " + ln[:e]):
             e = stop.start() - 1
-        if not re.search(r"[A-Za-z]{2}", ln[:e]) or re.search(r"(?i)check|applicable|name\s+and", ln[:e]):
+        if not re.search(r"[A-Za-z]{2}", ln[:e]) or re.search(r"(?i)check|applicable|name\s+and|^\W*(?:or\s+)?(?:trading\s+)?symbol\W*$", ln[:e]):
             continue
         entity(F.OWNER_NAME, i, 0, e, E.FALLBACK, " ,;:»*°")
         break

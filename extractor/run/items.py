@@ -20,6 +20,8 @@ class Input:
     source: str
     #: the folder the input was found in when links may not lead out of it (``--follow-links`` unset)
     confined_to: Path | None = None
+    #: the page images of one filing, in page order (``form4.run.page_images``); ``path`` is the first
+    pages: tuple[Path, ...] = ()
 
 
 @dataclass

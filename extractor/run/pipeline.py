@@ -13,6 +13,7 @@ from ..calibrate.calibrator import Calibrator
 from ..model.combine import merge_footer, merge_header, merge_rows, model_rows
 from ..form.fields import ROW_LABELS
 from ..io.inputs import read_input_bytes
+from ..entities import Entity, Footer
 from ..errors import Form4Error, InputNotFoundError, ModelNotFoundError, NotAForm4Error, TruncatedFilingError
 from ..read.footer import read_footer
 from ..read.header import read_header
@@ -23,6 +24,7 @@ from ..read.tables import read_tables
 from ..schema import Record
 from ..read.sections import Sections, find_sections
 from .familiarity import page_signals
+from .filings import Copy, items_of, join_copies, same_items, split_filings
 
 
 @dataclass(frozen=True)
@@ -35,30 +37,36 @@ class Extractor:
     model_dir: str | None = None  # where nlp came from (worker processes load it again)
     cascade: bool = True  # read with the model only the regions the rules could not read surely
 
-    def __call__(self, text: str, source: str | None = None) -> Record:
-        return extract_text(text, source, self)
+    def __call__(self, text: str, source: str | None = None, continued: bool = False) -> Record:
+        return extract_text(text, source, self, continued=continued)
 
 
 RULES_ONLY = Extractor()
 
 
-def _sections(text: str) -> Sections:
+def _sections(text: str, continued: bool = False) -> Sections:
     """The sections; where none are found, those of the text with its grid tables unwrapped
     (reStructuredText wraps every cell, the section labels with them), else the first error."""
     try:
-        return find_sections(text)
+        return find_sections(text, continued)
     except (NotAForm4Error, TruncatedFilingError) as first:
         unwrapped = unwrap_grid_tables(text)
         if unwrapped != text:
             try:
-                return find_sections(unwrapped)
+                return find_sections(unwrapped, continued)
             except Form4Error:
                 pass
         raise first
 
 
-def extract_text(text: str, source: str | None = None, settings: Extractor = RULES_ONLY, trace: dict | None = None) -> Record:
+def extract_text(text: str, source: str | None = None, settings: Extractor = RULES_ONLY, trace: dict | None = None,
+                 continued: bool = False) -> Record:
     """Extract one filing from its flattened text: sections -> entities -> assembler -> record.
+
+    A filing continued on further copies of the form (the paper form's Instruction 6(b)) is read
+    as one record; where the text goes on with another filing, that one is left unread
+    (:func:`form4.run.filings.read_filings` reads them all). ``continued``: the text is a copy
+    of the form that another copy continues, so it may stop inside its tables.
 
     ``trace``, when given, receives what error analysis and the review page use: the converter
     family each table was read as (``trace["families"]``, e.g. ``{"I": "positional", "II":
@@ -66,7 +74,7 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
     :class:`~form4.assemble.provenance.Provenance`: evidence and text spans per leaf, repairs,
     breaches, the page's familiarity signals).
     """
-    assembly = read_filing(text, source, settings, trace)
+    assembly = read_filing(text, source, settings, trace, continued)
     if trace is not None:
         trace["provenance"] = assembly.provenance
     if settings.calibrator is None:
@@ -74,10 +82,31 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
     return settings.calibrator.apply(assembly.record, text=text, evidence=assembly.provenance)
 
 
-def read_filing(text: str, source: str | None = None, settings: Extractor = RULES_ONLY, trace: dict | None = None) -> Assembly:
-    """The uncalibrated record of one filing (evidence scores as confidence) and its provenance."""
+def read_filing(text: str, source: str | None = None, settings: Extractor = RULES_ONLY, trace: dict | None = None,
+                continued: bool = False) -> Assembly:
+    """The uncalibrated record of one filing (evidence scores as confidence) and its provenance
+    (offsets into ``text``; the page signals are its first copy's)."""
+    parts = split_filings(text)
+    first, page = _read_copy(parts[0], source, settings, trace, continued or len(parts) > 1)
+    copies, at = [first], len(parts[0])
+    for k, part in enumerate(parts[1:], 2):
+        try:
+            more, _ = _read_copy(part, source, settings, None, continued or k < len(parts))
+        except Form4Error:
+            break
+        if not same_items(items_of(copies[0][0]), items_of(more[0])):
+            break
+        copies.append(_shifted(more, at))
+        at += len(part)
+    header, rows, footer = join_copies(copies)
+    assembly = assemble_traced(header, rows, footer, source=source)
+    return replace(assembly, provenance=replace(assembly.provenance, page=page))
+
+
+def _read_copy(text: str, source: str | None, settings: Extractor, trace: dict | None, continued: bool) -> tuple[Copy, dict[str, float]]:
+    """One copy of the form's text -> its header, rows and footer entities, and its page signals."""
     try:
-        sections = _sections(text)
+        sections = _sections(text, continued)
     except Form4Error as err:
         err.source = err.source or source
         raise
@@ -96,9 +125,23 @@ def read_filing(text: str, source: str | None = None, settings: Extractor = RULE
         rows = merge_rows(rows, model_rows(sections, entities), settings.model_wins)
         header = merge_header(header, entities, sections, settings.model_wins)
         footer = merge_footer(footer, entities, sections, settings.model_wins)
-    assembly = assemble_traced(header, rows, footer, source=source)
-    page = page_signals(sections, tables, page_header, page_footer, spans, entities)
-    return replace(assembly, provenance=replace(assembly.provenance, page=page))
+    return (header, rows, footer), page_signals(sections, tables, page_header, page_footer, spans, entities)
+
+
+def _shifted(copy: Copy, by: int) -> Copy:
+    """A copy's entities with their offsets moved ``by`` characters (from its own text to the whole text's)."""
+
+    def moved(entities):
+        return tuple(replace(e, start=e.start + by, end=e.end + by) for e in entities)
+
+    header, rows, footer = copy
+    header = replace(header, owner=moved(header.owner), issuer=moved(header.issuer), dates=moved(header.dates),
+                     more_owners=tuple((moved(ents), rel) for ents, rel in header.more_owners))
+    rows = [replace(r, start=r.start + by, end=r.end + by, entities=moved(r.entities)) for r in rows]
+    remarks: Entity | None = moved((footer.remarks,))[0] if footer.remarks else None
+    footer = Footer(tuple(replace(n, start=n.start + by, end=n.end + by) for n in footer.footnotes), remarks,
+                    tuple(moved(s) for s in footer.signatures))
+    return header, rows, footer
 
 
 def extract_file(path: Path, source: str | None = None, settings: Extractor = RULES_ONLY) -> Record:

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from form4.schema import Record, ReportingOwner
 from form4.io.xml_reader import CellRef
 
-from .common import Page, Presentation, esc, label, page_css, presentation, td_class
+from .common import Page, Presentation, esc, label, page_css, presentation, td_class, wording
 from .habits import LEGEND, Habits, chunks, footer_css, habits, ticker_html, two_lines
 from .printing import format_footnote_line
 from .render import _Column, _TABLE1, _TABLE2
@@ -33,21 +33,38 @@ __all__ = ["render"]
 
 _T1 = ("non_derivative_transactions", "non_derivative_holdings")
 _T2 = ("derivative_transactions", "derivative_holdings")
-#: Table I's captions by the columns of ``render._TABLE1`` (the agents' older wording, hyphenated as printed)
-_T1_CAPTIONS = ("1. Title of Security (Instr. 3)", "2. Trans- action Date (Month/ Day/ Year)",
-                "2A. Deemed Execution Date, if any (Month/ Day/ Year)", "3. Trans- action Code (Instr. 8)", "V",
-                "4. Securities Acquired (A) or Disposed of (D) (Instr. 3, 4 and 5) Amount", "(A) or (D)", "Price",
-                "5. Amount of Securities Beneficially Owned Following Reported Transaction(s) (Instr. 3 and 4)",
-                "6. Owner- ship Form: Direct (D) or Indirect (I) (Instr. 4)",
-                "7. Nature of Indirect Beneficial Ownership (Instr. 4)")
-_T2_CAPTIONS = ("1. Title of Derivative Security (Instr. 3)", "2. Conver- sion or Exercise Price of Derivative Security",
-                "3. Trans- action Date (Month/ Day/ Year)", "3A. Deemed Execution Date, if any (Month/ Day/ Year)",
-                "4. Trans- action Code (Instr. 8)", "V", "5. Number of Derivative Securities Acquired (A)",
-                "(D)", "6. Date Exer- cisable", "Expira- tion Date", "7. Title of Underlying Securities",
-                "Amount or Number of Shares", "8. Price of Derivative Security (Instr. 5)",
-                "9. Number of Derivative Securities Beneficially Owned Following Reported Transaction(s) (Instr. 4)",
-                "10. Owner- ship Form of Derivative Security: Direct (D) or Indirect (I) (Instr. 4)",
-                "11. Nature of Indirect Beneficial Ownership (Instr. 4)")
+#: words the agents' templates broke by hand to fit their narrow caption cells
+_BROKEN = {"Transaction": "Trans- action", "Ownership": "Owner- ship", "Conversion": "Conver- sion",
+           "Exercisable": "Exer- cisable", "Expiration": "Expira- tion", "Month/Day/Year": "Month/ Day/ Year"}
+
+
+def _broken(text: str) -> str:
+    """A caption as the agents print it, long words broken.
+
+    >>> _broken("2. Transaction Date (Month/Day/Year)")
+    '2. Trans- action Date (Month/ Day/ Year)'
+    """
+    return " ".join(_BROKEN.get(w.strip("()"), w.strip("()")).join(("(" * w.startswith("("), ")" * w.endswith(")")))
+                    if w.strip("()") in _BROKEN else w for w in text.split(" "))
+
+
+def _over(spanning: str, sub: str) -> str:
+    """A caption that spans two columns written in the first, over the first column's own caption."""
+    return f"{_broken(spanning)}<br>{sub}"
+
+
+#: one caption per column of ``render._TABLE1`` / ``_TABLE2``, from the form's wordings
+_T1_CAPTIONS = tuple(_broken(c) for c in (
+    wording("t1_title"), wording("t1_date"), wording("t1_deemed"), wording("t1_code"), wording("v"))) + (
+    _over(wording("t1_amount", 1), wording("amount")), wording("a_or_d"), wording("price"),
+    wording("t1_owned"), _broken(wording("t1_form")), wording("t1_nature"))
+_T2_CAPTIONS = tuple(_broken(c) for c in (
+    wording("t2_title"), wording("t2_conversion"), wording("t2_date"), wording("t2_deemed"), wording("t2_code"),
+    wording("v"))) + (
+    _over(wording("t2_number"), wording("acquired")), wording("disposed"),
+    _over(wording("t2_dates"), _broken(wording("exercisable"))), _broken(wording("expiration")),
+    _over(wording("t2_underlying", 1), wording("title")), wording("shares"), wording("t2_price"),
+    wording("t2_owned", 1), _broken(wording("t2_form", 1)), wording("t2_nature"))
 
 
 def _f(text: str, size: int = 1, face: str | None = None, bold: bool = False) -> str:
@@ -84,29 +101,21 @@ class _Agent:
 
     def top(self) -> str:
         rec = self.page.record
-        checks = [f"{self.box('/not_subject_to_section16', rec.not_subject_to_section16)} "
-                  + _f("Check this box if no longer subject to Section 16. Form 4 or Form 5 obligations may "
-                       "continue. <i>See</i> Instruction 1(b).")]
+        checks = [f"{self.box('/not_subject_to_section16', rec.not_subject_to_section16)} " + _f(wording("not_subject"))]
         if rec.aff10b5_one is not None:
-            checks.append(f"{self.box('/aff10b5_one', rec.aff10b5_one)} "
-                          + _f("Check this box to indicate that a transaction was made pursuant to a contract, "
-                               "instruction or written plan that is intended to satisfy the affirmative defense "
-                               "conditions of Rule 10b5-1(c). See Instruction 10."))
+            checks.append(f"{self.box('/aff10b5_one', rec.aff10b5_one)} " + _f(wording("aff10b5", 1)))
         doc = self.page.text("/document_type", rec.document_type) or "4"
         expires = f"<br>{self.h.expires}" if self.h.expires else ""
+        burden = wording("omb_burden", 1).replace(" hours", "<br>hours", 1)
         omb = (f'<table border="1" cellspacing="0" cellpadding="2" width="100%"><tr><td bgcolor="{self.shade}">'
-               + _f(f"<b>OMB APPROVAL</b><br>OMB Number: 3235-0287{expires}<br>Estimated average burden<br>"
-                    "hours per response... 0.5") + "</td></tr></table>")
+               + _f(f"<b>{wording('omb')}</b><br>{wording('omb_number')}{expires}<br>{burden}") + "</td></tr></table>")
+        title = (f"<b>{wording('commission')}</b><br>{wording('washington')}<br><br><b>{wording('statement', 1)}</b>"
+                 f"<br>{wording('pursuant', 1)}")
         return ('<table width="100%" border="0" cellpadding="3"><tr>'
-                f'<td width="{self.p.width(0, 22)}%" valign="top">{_f(f"<b>FORM {doc}</b>", 5)}<br>'
-                + "<br>".join(checks) + "</td>"
-                '<td align="center" valign="top">' + _f("<b>UNITED STATES SECURITIES AND EXCHANGE COMMISSION</b>"
-                                                        "<br>Washington, D.C. 20549<br><br><b>STATEMENT OF CHANGES IN "
-                                                        "BENEFICIAL OWNERSHIP OF SECURITIES</b><br>Filed pursuant to "
-                                                        "Section 16(a) of the Securities Exchange Act of 1934, Section "
-                                                        "17(a) of the Public Utility Holding Company Act of 1935 or "
-                                                        "Section 30(h) of the Investment Company Act of 1940", 2)
-                + f'</td><td width="{self.p.width(1, 20)}%" valign="top">{omb}</td></tr></table>')
+                f'<td width="{self.p.width(0, 22)}%" valign="top">'
+                f'{_f("<b>" + wording("form").removesuffix("4") + doc + "</b>", 5)}<br>' + "<br>".join(checks) + "</td>"
+                f'<td align="center" valign="top">{_f(title, 2)}'
+                f'</td><td width="{self.p.width(1, 20)}%" valign="top">{omb}</td></tr></table>')
 
     def name_box(self, i: int) -> str:
         rec = self.page.record
@@ -118,8 +127,9 @@ class _Agent:
 
         place = " ".join(x for x in (v("city") + ("," if v("city") and v("state") else ""), v("state"), v("zip_code")) if x)
         lines = [x for x in (v("name"), v("street1"), v("street2"), place) if x]
-        return (self.lab("name") + "<br>" + "<br>".join(lines)
-                + "<br>" + _f("(Last) &nbsp; (First) &nbsp; (Middle) &nbsp; (Street) &nbsp; (City) (State) (Zip)"))
+        captions = " &nbsp; ".join(wording(k) for k in ("last", "first", "middle", "street"))
+        places = " ".join(wording(k) for k in ("city", "state", "zip"))
+        return self.lab("name") + "<br>" + "<br>".join(lines) + "<br>" + _f(f"{captions} &nbsp; {places}")
 
     def relationship(self, i: int, blank: bool = False) -> str:
         rec = self.page.record
@@ -215,13 +225,8 @@ class _Agent:
             rows.insert(len(signed) if not h.signature_under else len(rows), legend)
         else:
             rows.append(legend)
-        return (f'<table width="100%" border="0">{"".join(rows)}</table>'
-                + _f("Reminder: Report on a separate line for each class of securities beneficially owned directly "
-                     "or indirectly.<br>* If the form is filed by more than one reporting person, <i>see</i> "
-                     "Instruction 4(b)(v).<br>Note: File three copies of this Form, one of which must be manually "
-                     "signed. If space is insufficient, <i>see</i> Instruction 6 for procedure.<br>Potential persons "
-                     "who are to respond to the collection of information contained in this form are not required "
-                     "to respond unless the form displays a currently valid OMB Number."))
+        notes = (wording("reminder"), wording("joint_note", 1), wording("copies"), wording("respond", 1))
+        return f'<table width="100%" border="0">{"".join(rows)}</table>' + _f("<br>".join(notes))
 
 
 def render(record: Record, seed: int | None, cell_footnotes: Mapping[CellRef, Sequence[str]] | None = None) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,7 @@ from form4.io.xml_reader import CellRef
 from .printing import format_footnote_mark, printed_form
 from .render import _Column, _amount_side, _resolve_marks, _table_rows
 
-__all__ = ["Presentation", "presentation", "label", "VARIED", "PAPERS", "Page", "page_css", "esc"]
+__all__ = ["Presentation", "presentation", "label", "wording", "bare", "VARIED", "PAPERS", "Page", "page_css", "esc"]
 
 PAPERS = ("letter", "A4", "legal")
 SERIF = ("Times New Roman", "Times", "Liberation Serif", "DejaVu Serif", "Georgia")
@@ -92,6 +93,24 @@ def presentation(seed: int, *, fonts: Sequence[str] = SERIF + SANS) -> Presentat
 def label(p: Presentation, key: str) -> str:
     """This page's wording of label ``key`` (:data:`form4.form.labels.WORDINGS`)."""
     return WORDINGS[key][dict(p.wording)[key]]
+
+
+def wording(key: str, variant: int = 0) -> str:
+    """A label's wording, the same on every page (:data:`form4.form.labels.WORDINGS`)."""
+    return WORDINGS[key][variant]
+
+
+_BOX_NUMBER = re.compile(r"^\d{1,2}[A-Za-z]?\.\s+")
+_REFERENCE = re.compile(r"\s*\((?:Instr\.[^)]*|Month/Day/Year|MM/DD/YYYY)\)")
+
+
+def bare(text: str) -> str:
+    """A wording as a filer types it for a caption: no box number, no instruction or date-format reference.
+
+    >>> bare("2A. Deemed Execution Date, if any (Month/Day/Year)"), bare("3. Transaction Code (Instr. 8)")
+    ('Deemed Execution Date, if any', 'Transaction Code')
+    """
+    return _REFERENCE.sub("", _BOX_NUMBER.sub("", text)).strip()
 
 
 def page_css(p: Presentation) -> str:

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from form4.schema import Record, ReportingOwner
 from form4.io.xml_reader import CellRef
 
-from .common import Page, esc, label, page_css, presentation, td_class
+from .common import Page, bare, esc, label, page_css, presentation, td_class, wording
 from .habits import LEGEND, Habits, chunks, footer_css, habits, ticker_html, two_lines
 from .printing import format_footnote_line
 from .render import _Column, _TABLE1, _TABLE2
@@ -34,16 +34,17 @@ __all__ = ["render"]
 _FONTS = ("Calibri", "Cambria", "Times New Roman", "Garamond", "Arial", "Book Antiqua", "Century Schoolbook")
 _T1 = ("non_derivative_transactions", "non_derivative_holdings")
 _T2 = ("derivative_transactions", "derivative_holdings")
-#: the filer's captions for the columns of ``render._TABLE1`` / ``_TABLE2`` (None: the column is left out)
-_T1_CAPTIONS = ("Title of Security", "Transaction Date", "Deemed Execution Date, if any", "Transaction Code", None,
-                "Amount", "(A) or (D)", "Price", "Amount of Securities Beneficially Owned Following Reported "
-                "Transaction(s)", "Ownership Form: Direct (D) or Indirect (I)", "Nature of Indirect Beneficial Ownership")
-_T2_CAPTIONS = ("Title of Derivative Security", "Conversion or Exercise Price", "Transaction Date",
-                "Deemed Execution Date, if any", "Transaction Code", None, "Number Acquired (A)", "Number Disposed (D)",
-                "Date Exercisable", "Expiration Date", "Title of Underlying Securities", "Amount or Number of Shares",
-                "Price of Derivative Security", "Number of Derivative Securities Beneficially Owned Following "
-                "Reported Transaction(s)", "Ownership Form: Direct (D) or Indirect (I)",
-                "Nature of Indirect Beneficial Ownership")
+#: the filer's captions for the columns of ``render._TABLE1`` / ``_TABLE2``: the form's wordings without box
+#: numbers and instruction references (None: the column is left out)
+_T1_CAPTIONS = (bare(wording("t1_title")), bare(wording("t1_date")), bare(wording("t1_deemed")),
+                bare(wording("t1_code")), None, wording("amount"), wording("a_or_d"), wording("price"),
+                bare(wording("t1_owned")), bare(wording("t1_form")), bare(wording("t1_nature")))
+_T2_CAPTIONS = (bare(wording("t2_title")), bare(wording("t2_conversion")), bare(wording("t2_date")),
+                bare(wording("t2_deemed")), bare(wording("t2_code")), None,
+                f"{bare(wording('t2_number', 2))}<br>{wording('acquired')}", wording("disposed"),
+                wording("exercisable"), wording("expiration"), f"{bare(wording('t2_underlying', 2))}<br>{wording('title')}",
+                wording("shares"), bare(wording("t2_price")), bare(wording("t2_owned", 1)), bare(wording("t2_form")),
+                bare(wording("t2_nature")))
 _BORDERS = {
     "grid": "table.t td, table.t th { border: solid windowtext 1.0pt; }",
     "double": "table.t { border: double windowtext 2.25pt; } table.t td, table.t th { border: solid windowtext 0.5pt; }",
@@ -119,7 +120,7 @@ class _Word:
               tables: Sequence[str]) -> str:
         keep = [k for k, c in enumerate(captions) if c is not None]
         head = "".join(f"<th width='{self.p.width(n, 100 / len(keep))}%'><p class=MsoNormal align=center>"
-                       f"<b>{esc(captions[k] or '')}</b></p></th>" for n, k in enumerate(keep))
+                       f"<b>{captions[k]}</b></p></th>" for n, k in enumerate(keep))
         rows = self.page.rows(tables)
         out = []
         for n, piece in enumerate(chunks(rows, self.h.chunk)):
@@ -164,8 +165,7 @@ class _Word:
             parts.insert(len(blocks), legend)
         else:
             parts.append(legend)
-        return "".join(parts) + ("<p class=MsoNormal style='font-size:8pt'>Reminder: Report on a separate line for "
-                                 "each class of securities beneficially owned directly or indirectly.</p>")
+        return "".join(parts) + f"<p class=MsoNormal style='font-size:8pt'>{wording('reminder')}</p>"
 
 
 def render(record: Record, seed: int | None, cell_footnotes: Mapping[CellRef, Sequence[str]] | None = None) -> str:
@@ -180,19 +180,17 @@ def render(record: Record, seed: int | None, cell_footnotes: Mapping[CellRef, Se
     # further owners: box 1 and box 5 again (their own label starts each owner's block)
     more = "".join("<p class=MsoNormal>&nbsp;</p>" + w.pairs(w.owner(k)) for k in range(1, len(record.reporting_owners)))
     doc = page.text("/document_type", record.document_type) or "4"
-    title = "STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP OF SECURITIES"
-    checks = [f"{page.text('/not_subject_to_section16', record.not_subject_to_section16) or '&#9744;'} Check this "
-              "box if no longer subject to Section 16. Form 4 or Form 5 obligations may continue."]
+    title = wording("statement", 1)
+    checks = [f"{page.text('/not_subject_to_section16', record.not_subject_to_section16) or '&#9744;'} "
+              + wording("not_subject", 1)]
     if record.aff10b5_one is not None:
-        checks.append(f"{page.text('/aff10b5_one', record.aff10b5_one) or '&#9744;'} Check this box to indicate "
-                      "that a transaction was made pursuant to a contract, instruction or written plan that is "
-                      "intended to satisfy the affirmative defense conditions of Rule 10b5-1(c).")
-    omb = f"<p class=MsoNormal align=right style='font-size:8pt'>OMB Number: 3235-0287<br>{h.expires}</p>" \
-        if h.expires else ""
-    body = [f"{omb}<p class=MsoTitle align=center><b>FORM {doc}</b></p>"
-            "<p class=MsoNormal align=center>UNITED STATES SECURITIES AND EXCHANGE COMMISSION<br>"
-            f"Washington, D.C. 20549</p><p class=MsoNormal align=center><b>{title if w.heading_caps else title.title()}"
-            "</b></p>" + "".join(f"<p class=MsoNormal>{c}</p>" for c in checks),
+        checks.append(f"{page.text('/aff10b5_one', record.aff10b5_one) or '&#9744;'} {wording('aff10b5', 1)}")
+    omb = (f"<p class=MsoNormal align=right style='font-size:8pt'>{wording('omb_number')}<br>{h.expires}</p>"
+           if h.expires else "")
+    body = [f"{omb}<p class=MsoTitle align=center><b>{wording('form').removesuffix('4')}{doc}</b></p>"
+            f"<p class=MsoNormal align=center>{wording('commission')}<br>{wording('washington')}</p>"
+            f"<p class=MsoNormal align=center><b>{title if w.heading_caps else title.title()}</b></p>"
+            + "".join(f"<p class=MsoNormal>{c}</p>" for c in checks),
             w.header(),
             w.table(label(p, "table1"), _T1_CAPTIONS, _TABLE1, _T1),
             w.table(f"{label(p, 'table2')}<br>{label(p, 'table2_sub')}", _T2_CAPTIONS, _TABLE2, _T2),
