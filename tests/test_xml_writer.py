@@ -24,7 +24,8 @@ from form4.schema import (
 )
 from form4.training.corpus import iter_jsonl
 from form4.io.xml_reader import read_ownership_xml
-from form4.io.xml_writer import CIK_PLACEHOLDER, PLACEHOLDER_NOTE, XmlOptions, schema_errors, to_xml, using, write
+from form4.io.xml_prepare import CIK_PLACEHOLDER, PLACEHOLDER_NOTE, XmlOptions, using
+from form4.io.xml_writer import schema_errors, to_xml, write
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))

@@ -31,7 +31,8 @@ from form4.run.pipeline import Extractor
 from form4.score.metrics import Report, format_reliability, reliability, score_document
 
 from .calibration_examples import Examples, collect, fold_sets, read_all, styles, vocabulary
-from .calibration_fit import apply_step, cross_calibrated, fit_leaf, fit_record, held_out, isotonic, platt, review_threshold, summary
+from .calibration_fit import cross_calibrated, fit_leaf, fit_record, held_out, isotonic, platt
+from .reliability import review_threshold, summary
 from .evaluate import corpus_items
 
 ROOT = Path(__file__).resolve().parents[1]

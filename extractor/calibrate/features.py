@@ -4,8 +4,8 @@ Columns (:data:`FEATURES`, a fixed list): the field and its kind; its evidence (
 score, the reader's level, who read it, the model's probability, other readings, whether it was
 seen printed); the form's checks (breaches naming it or its row, by rule; repairs, by kind); its
 value where the form bounds it (a price against the record's other prices, a checkbox's state);
-the row (does its holdings arithmetic hold, how many fields are empty); the page (text quality,
-the converter family it suggests, how many of its words are new, the readers' familiarity
+the row (does its holdings arithmetic hold, how many fields are empty, its table's layout); the page
+(text quality, the layout it suggests, how many of its words are new, the readers' familiarity
 signals); the record (how many leaves, what share weakly evidenced, breaches, repairs).
 
 :mod:`form4.calibrate.calibrator` maps a row of this matrix to the probability that a leaf is right.
@@ -19,10 +19,10 @@ from typing import Any, Mapping, Sequence
 
 from ..assemble.provenance import REPAIR_KINDS, SOURCES, Provenance
 from ..form.fields import NOT_PRINTED
-from ..read.tables import FAMILIES as TABLE_FAMILIES
+from ..read.tables import LAYOUTS
 from ..run.familiarity import PAGE_SIGNALS
 from ..schema import TABLES, Footnote, Issuer, Record, ReportingOwner, Signature
-from .text import FAMILIES, QUALITY, converter_family, novelty, text_quality, words
+from .text import QUALITY, TEXT_LAYOUTS, novelty, text_layout, text_quality, words
 
 KINDS = ("text", "number", "date", "flag", "code", "footnote")
 _DATE = re.compile(r"(?:date|period_of_report|date_of_original_submission)$")
@@ -133,7 +133,7 @@ _LEAF = (
     *(f"repair_{k}" for k in REPAIR_KINDS),
     *(f"source_{s}" for s in SOURCES),
     *(f"reader_{r}" for r in READERS),
-    *(f"row_family_{f}" for f in TABLE_FAMILIES),
+    *(f"row_layout_{layout}" for layout in LAYOUTS),
     "model_prob",
     "alternatives",
     "disagreed",
@@ -159,19 +159,19 @@ _DOCUMENT = (
     "has_text",
     "text_novel_share",
     *(f"text_{k}" for k in QUALITY),
-    *(f"family_{f}" for f in FAMILIES),
+    *(f"text_layout_{layout}" for layout in TEXT_LAYOUTS),
     *(f"page_{k}" for k in PAGE_SIGNALS),
 )
 #: Every column of the leaf matrix, in order.
 FEATURES: tuple[str, ...] = _LEAF + _DOCUMENT
 COLUMN = {name: j for j, name in enumerate(FEATURES)}
 #: Columns that are 0 rather than missing when they do not apply (one-hots and counts).
-_ZERO = tuple(j for j, n in enumerate(FEATURES) if n.startswith(("kind_", "field_", "breach_", "repair_", "source_", "reader_", "row_family_", "family_")) or n in ("breaches", "row_breaches", "disagreed", "in_table"))
+_ZERO = tuple(j for j, n in enumerate(FEATURES) if n.startswith(("kind_", "field_", "breach_", "repair_", "source_", "reader_", "row_layout_", "text_layout_")) or n in ("breaches", "row_breaches", "disagreed", "in_table"))
 
 
 def _document(record: Record, text: str | None, prov: Provenance, vocabulary: frozenset[str] | None, dumped: dict) -> list[float]:
     quality = text_quality(text)
-    family = converter_family(quality)
+    layout = text_layout(quality)
     scores = list(record.confidence.values())
     chained = sum(1 for key in ("non_derivative_transactions", "derivative_transactions") for row in dumped.get(key) or [])
     chain_breaks = sum(b.rule == "holdings-chain" for b in prov.breaches)
@@ -187,7 +187,7 @@ def _document(record: Record, text: str | None, prov: Provenance, vocabulary: fr
         "has_text": float(bool(quality)),
         "text_novel_share": novelty(words(text), vocabulary),
         **{f"text_{k}": v for k, v in quality.items()},
-        **{f"family_{f}": float(family == f) for f in FAMILIES},
+        **{f"text_layout_{name}": float(layout == name) for name in TEXT_LAYOUTS},
         **{f"page_{k}": float(v) for k, v in prov.page.items()},
     }
     return [values.get(name, math.nan) for name in _DOCUMENT]
@@ -238,7 +238,7 @@ def leaf_matrix(record: Record, text: str | None = None, evidence: Provenance | 
     repaired = prov.repaired()
     rows = _row_signals(dumped)
     prices = _prices(dumped)
-    families = {t: f for k, v in prov.page.items() if v == 1.0 and k.startswith("table_") for t in ("I", "II") for f in TABLE_FAMILIES if k == f"table_{t}_{f}"}
+    layouts = {t: layout for t in ("I", "II") for layout in LAYOUTS if prov.page.get(f"table_{t}_{layout}") == 1.0}
     for i, pointer in enumerate(pointers):
         x = X[i]
         pattern = field_pattern(pointer)
@@ -270,9 +270,9 @@ def leaf_matrix(record: Record, text: str | None = None, evidence: Provenance | 
             x[COLUMN["in_table"]] = 1.0
             for name in ("row_nulls", "row_null_share", "chain_holds", "rows_in_table"):
                 x[COLUMN[name]] = row[name]
-            family = families.get(_TABLE_OF[parts[0]])
-            if family:
-                x[COLUMN[f"row_family_{family}"]] = 1.0
+            layout = layouts.get(_TABLE_OF[parts[0]])
+            if layout:
+                x[COLUMN[f"row_layout_{layout}"]] = 1.0
             value = dumped[parts[0]][int(parts[1])].get(parts[2])
             if kind == "number" and isinstance(value, (int, float)):
                 x[COLUMN["value_log10"]] = math.log10(value) if value > 0 else -1.0

@@ -87,13 +87,15 @@ def text_quality(text: str | None) -> dict[str, float]:
     }
 
 
-FAMILIES = ("positional", "reading-order", "cell-stream", "markdown", "ocr")
+#: How the page's text looks laid out, told from its quality signals alone: the tables' layouts
+#: (``read.tables.LAYOUTS``, markup told apart as markdown) and OCR.
+TEXT_LAYOUTS = ("positional", "reading-order", "cell-stream", "markdown", "ocr")
 
 
-def converter_family(quality: Mapping[str, float]) -> str | None:
-    """A guess at the kind of converter that flattened the page (None without text).
+def text_layout(quality: Mapping[str, float]) -> str | None:
+    """How the page's text looks laid out, from its quality signals (None without text).
 
-    >>> converter_family({"markdown_lines": 0.4, "junk_share": 0.02, "dictionary_share": 0.6})
+    >>> text_layout({"markdown_lines": 0.4, "junk_share": 0.02, "dictionary_share": 0.6})
     'markdown'
     """
     if not quality:

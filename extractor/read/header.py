@@ -17,6 +17,7 @@ from ..entities import Checkbox, Entity, HeaderEntities
 from .layout import blank_markup
 from .merged_owner import doubted, implausible, owner_doubtful, read_merged_owner, split_owner_from_issuer
 from ..form.normalize import parse_checkbox
+from ..form.labels import run
 from .sections import ANCHORS, Sections, Span
 
 
@@ -36,7 +37,8 @@ def read_more_owners(sections: Sections) -> list[tuple[tuple[Entity, ...], dict[
 
 
 # ---------------------------------------------------------------- whole header
-_SECTION16 = re.compile(r"no\s+longer\s+subject(?:\s+to\s+Section\s*16)?", re.I)  # grid tables wrap the sentence
+# the box's own sentence; grid tables wrap it, so "to Section 16" may be cut off
+_SECTION16 = re.compile(r"\s+".join(run("not_subject", "no", 3)) + r"(?:\s+%s\s+%s\s*%s)?" % run("not_subject", "to", 3), re.I)
 _AFF10B5 = re.compile(r"10b5-1\s*\(c\)|Rule\s+10b5-1", re.I)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
@@ -30,10 +30,13 @@ from ..errors import (
     OutputError,
 )
 from ..io.inputs import decode
+from .filings import read_filings
 from .items import BatchResult, Input
+from .outputs import Destination
 from .page_images import group_pages
 from .pipeline import RULES_ONLY, Extractor
 from ..schema import Record
+from .workers import WorkerPool, internal_error
 
 log = logging.getLogger(__name__)
 
@@ -189,8 +192,6 @@ def _read_confined(item: Input) -> bytes:
         return stream.read()
 
 
-from .filings import read_filings, split_filings  # noqa: E402,F401  (split_filings: public here as before)
-
 
 # ---------------------------------------------------------------- one input
 def extract_input(settings: Extractor, item: Input) -> list[Record] | Form4Error:
@@ -216,19 +217,6 @@ def extract_decoded(settings: Extractor, decoded: Decoded, source: str) -> list[
     if unread:
         records[0] = records[0].model_copy(update={"warnings": records[0].warnings + tuple(unread)})
     return records
-
-
-from .workers import (  # noqa: F401  (public here as before)
-    internal_error,
-    WorkerPool,
-    _END,
-    _Worker,
-    _die_with_parent,
-    _one_thread_each,
-    _portable,
-    _restore,
-    _worker_main,
-)
 
 
 def run_batch(
@@ -289,21 +277,6 @@ def _outcomes(todo, extract, workers, timeout, progress) -> Iterator[tuple[Input
                 next(ticks, None)
             yield item, out
 
-
-from .outputs import (  # noqa: F401  (public here as before)
-    Destination,
-    EXTENSIONS,
-    _as_given,
-    _clashing,
-    _root_name,
-    is_complete,
-    output_names,
-    part_name,
-    render,
-    transaction_table,
-    write_atomic,
-    write_outputs,
-)
 
 
 # ---------------------------------------------------------------- the extract command

@@ -19,8 +19,10 @@ import posixpath
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
-from . import batch
-from .batch import BatchResult, Input, decode_bytes, extract_decoded, internal_error, output_names, part_name
+from .batch import BatchResult, Input, decode_bytes, extract_decoded
+from .confine import write_atomic
+from .outputs import output_names, part_name, transaction_table
+from .workers import internal_error
 from ..errors import Form4Error, InputNotFoundError, InputUnreadableError
 from .pipeline import RULES_ONLY, Extractor
 from ..schema import Record
@@ -221,7 +223,7 @@ def _write_records(fs, path: str, records: list[dict[str, Any]]) -> None:
         target = str(part_name(Path(path), n))
         data = json.dumps(records[n - 1], indent=2, ensure_ascii=False) + "\n"
         if _is_local(fs):
-            batch.write_atomic(Path(target), data)
+            write_atomic(Path(target), data)
         else:  # an object store writes an object whole on close
             fs.makedirs(posixpath.dirname(target), exist_ok=True)
             with fs.open(target, "w", encoding="utf-8") as handle:
@@ -255,7 +257,7 @@ def write_tables(output: str, records: list[Record], failures: list[tuple[Input,
     for stale in (tmp, final):  # a dataset is rewritten whole (pyarrow would add files beside the old ones)
         if fs.exists(stale):
             fs.rm(stale, recursive=True)
-    table = batch.transaction_table(sorted(records, key=lambda r: r.source or ""))
+    table = transaction_table(sorted(records, key=lambda r: r.source or ""))
     if len(table):
         years = pd.to_datetime(table["period_of_report"], errors="coerce").dt.year
         table["period_year"] = [str(int(y)) if y == y else "unknown" for y in years]  # NaN != NaN: no period read

@@ -1,7 +1,7 @@
 """How familiar a page looks to the readers: signals the calibrator reads next to each field's evidence.
 
 A page unlike those the rules and the model were fitted on shows it in how it was read: which
-family of converter the table readers took it for, how many of the form's printed anchors were
+layout the table readers took its tables for, how many of the form's printed anchors were
 found, how many rows the rules could not read surely (and the model had to), how unsure the model
 was where it read. (How many of its words are new, and how often the holdings arithmetic fails,
 are measured by the calibrator itself: :mod:`form4.calibrate.features`.)
@@ -16,7 +16,7 @@ from typing import Sequence
 from ..entities import Entity, Footer, HeaderEntities, RowEntities, TableReading
 from ..model.sureness import row_sure, unsure_regions
 from ..read.sections import Sections
-from ..read.tables import FAMILIES as TABLE_FAMILIES
+from ..read.tables import LAYOUTS
 
 #: The form's printed anchors counted as found or not: header boxes 1-6, Table II, the explanation.
 _ANCHORS = ("box1", "box2", "box3", "box4", "box5", "box6")
@@ -25,7 +25,7 @@ UNSURE_SPAN = 0.9
 
 PAGE_SIGNALS: tuple[str, ...] = (
     "anchors_found",
-    *(f"table_{t}_{f}" for t in ("I", "II") for f in TABLE_FAMILIES),
+    *(f"table_{t}_{layout}" for t in ("I", "II") for layout in LAYOUTS),
     "rows_read",
     "rows_unsure_share",
     "regions_unsure",
@@ -55,7 +55,7 @@ def page_signals(
     found = sum(name in sections.box_anchors for name in _ANCHORS) + bool(sections.table2) + bool(sections.explanation)
     out = {
         "anchors_found": found / (len(_ANCHORS) + 2),
-        **{f"table_{t.table}_{f}": float(t.family == f) for t in tables for f in TABLE_FAMILIES},
+        **{f"table_{t.table}_{layout}": float(t.layout == layout) for t in tables for layout in LAYOUTS},
         "rows_read": float(len(rows)),
         "rows_unsure_share": sum(not row_sure(r) for r in rows) / len(rows) if rows else math.nan,
         "regions_unsure": float(len(unsure_regions(sections, header, rows, footer))),

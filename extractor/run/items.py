@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Form4Error
+from ..safe_text import NAME_LIMIT, escaped
 from ..schema import Record
 
 
@@ -43,5 +44,5 @@ class BatchResult:
             "failed_by_code": dict(sorted(codes.items())),
             "skipped": len(self.skipped),
             "interrupted": self.interrupted,
-            "failures": [{"source": item.source, "code": err.code, "error": err.one_line()} for item, err in self.failures],
+            "failures": [{"source": escaped(item.source, NAME_LIMIT), "code": err.code, "error": err.one_line()} for item, err in self.failures],
         }

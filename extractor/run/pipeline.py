@@ -69,7 +69,7 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
     of the form that another copy continues, so it may stop inside its tables.
 
     ``trace``, when given, receives what error analysis and the review page use: the converter
-    family each table was read as (``trace["families"]``, e.g. ``{"I": "positional", "II":
+    layout each table was read as (``trace["layouts"]``, e.g. ``{"I": "positional", "II":
     "positional"}``) and where every value came from (``trace["provenance"]``, a
     :class:`~form4.assemble.provenance.Provenance`: evidence and text spans per leaf, repairs,
     breaches, the page's familiarity signals).
@@ -115,11 +115,11 @@ def _read_copy(text: str, source: str | None, settings: Extractor, trace: dict |
     rows = [row for table in tables for row in table.rows]
     footer = read_footer(sections)
     if trace is not None:
-        trace["families"] = {table.table: table.family for table in tables}
+        trace["layouts"] = {table.table: table.layout for table in tables}
     page_header, page_footer = header, footer
     spans, entities = None, None
     if settings.nlp is not None:
-        streams = frozenset(t.table for t in tables if t.family == "cell-stream")
+        streams = frozenset(t.table for t in tables if t.layout == "cell-stream")
         spans = unsure_spans(sections, header, rows, footer, streams) if settings.cascade else None
         entities = predict(settings.nlp, sections, spans) if spans is None or spans else []
         rows = merge_rows(rows, model_rows(sections, entities), settings.model_wins)
