@@ -46,7 +46,7 @@ class Engine(str, Enum):
 
 def _xml_options(fmt: "Format", issuer_cik: str | None, owner_ciks: List[str]):
     """The CIKs for ``--format xml`` (the printed form shows none); a malformed one fails (E043)."""
-    from ..io.xml_writer import XmlOptions, check_cik
+    from ..io.xml_prepare import XmlOptions, check_cik
 
     try:
         return XmlOptions(check_cik(issuer_cik) if issuer_cik else None, tuple(check_cik(c) for c in owner_ciks))
@@ -89,7 +89,7 @@ def extract(
     if engine is Engine.dask:
         return _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler)
     from ..run.batch import ExtractJob, run_extract
-    from ..io.xml_writer import using
+    from ..io.xml_prepare import using
 
     xml_options = _xml_options(fmt, issuer_cik, owner_cik)
     settings = _with_review_threshold(_settings(no_model, model), review_threshold)
@@ -134,7 +134,8 @@ def _check_summary(summary: Optional[Path]) -> None:
 
 def _finish(result, several: bool, summary: Optional[Path]) -> None:
     """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures, 2 no summary."""
-    from ..run.batch import summary_line, write_atomic
+    from ..run.batch import summary_line
+    from ..run.confine import write_atomic
 
     data = result.summary()
     if several or result.skipped or result.interrupted:
