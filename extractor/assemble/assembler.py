@@ -30,7 +30,9 @@ from ..schema import (
     iter_leaves,
 )
 from .drafts import RowDraft, Value, draft_row, typed_value
+from .price_ranges import read_price_ranges
 from .provenance import Assembly, FieldEvidence, Provenance, Repair
+from .readings import other_readings
 from .repairs import fill_implied, place_unread_marks, repair_chains
 from .validate import validate
 
@@ -187,8 +189,10 @@ def assemble_traced(header: HeaderEntities, rows: list[RowEntities], footer: Foo
     place_unread_marks(drafts, [f.id for f in footer.footnotes], warnings)
     tables: dict[str, list[Any]] = {key: [] for key in _TABLE_KEYS.values()}
     count: dict[str, int] = {}
+    alternatives: dict[str, tuple[float, ...]] = {}
     for draft in drafts:
         key, row = _build_row(draft, ledger, count)
+        alternatives.update(other_readings(draft.values, f"/{key}/{len(tables[key])}/"))
         tables[key].append(row)
 
     footnotes, remarks, signatures = _footer_parts(footer, ledger)
@@ -199,9 +203,14 @@ def assemble_traced(header: HeaderEntities, rows: list[RowEntities], footer: Foo
         footnotes=footnotes,
         remarks=remarks,
         signatures=signatures,
+        alternatives=alternatives,
         **top,
         **{k: tuple(v) for k, v in tables.items()},
     )
+    record, range_confidence, range_warnings = read_price_ranges(record)
+    for pointer, level in range_confidence.items():
+        ledger.add(pointer, Value(None, level), "footer")
+    warnings += range_warnings
     breaches = validate(record)
     confidence = ledger.confidence
     for breach in breaches:

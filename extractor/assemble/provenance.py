@@ -23,6 +23,7 @@ REPAIR_KINDS = (
     "confusion",  # a letter read through an OCR look-alike ("1" read as I)
     "placed",  # a footnote mark placed on a row by its number's order, not read
     "refused",  # a printed value refused (a minus, too many digits, no amount): the field is left empty
+    "recovered",  # taken from another copy of the value on the page, or a city corrected from its ZIP code
 )
 
 #: Who produced a leaf's value.

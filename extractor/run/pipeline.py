@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..assemble.assembler import assemble_traced
+from ..assemble.copies import recover_copies_traced
 from ..assemble.provenance import Assembly
 from ..calibrate.calibrator import Calibrator
 from ..model.combine import merge_footer, merge_header, merge_rows, model_rows
@@ -99,7 +100,7 @@ def read_filing(text: str, source: str | None = None, settings: Extractor = RULE
         copies.append(_shifted(more, at))
         at += len(part)
     header, rows, footer = join_copies(copies)
-    assembly = assemble_traced(header, rows, footer, source=source)
+    assembly = recover_copies_traced(assemble_traced(header, rows, footer, source=source), text)
     return replace(assembly, provenance=replace(assembly.provenance, page=page))
 
 
