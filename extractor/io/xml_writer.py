@@ -225,8 +225,8 @@ def load_schema():
     """The SEC ownership XSD as it ships in ``xsd/``: X0306 with the later versions' additions
     written into the file (``aff10b5One`` after the reporting owners, ``dateOfOriginalSubmission``
     after the period, document type ``4/A``), so any XSD validator checks the written XML against
-    it as it is. Every one of the 339 real Form 4 documents of the raw corpus (X0303 to X0508)
-    validates against it; without the additions the 84 X0407/X0508 ones fail on ``aff10b5One``.
+    it as it is. Every one of the 343 real Form 4 documents of the raw data (X0303 to X0508)
+    validates against it; without the additions 87 of them fail on ``aff10b5One``.
     """
     from lxml import etree
 
