@@ -49,6 +49,11 @@ def test_bad_input_one_line_nonzero(bad_dir, name, code):
     assert out.stdout == b""
 
 
+def test_the_binary_input_message_offers_pdfs_and_page_images_not_text_alone(bad_dir):
+    line = form4("extract", "--no-model", bad_dir / "binary.bin").stderr.decode().strip()
+    assert "error E002:" in line and "its PDF or its page images" in line and "pass a text file" not in line
+
+
 def test_batch_continues_past_bad_files(bad_dir, tmp_path_factory):
     out_dir = tmp_path_factory.mktemp("out")
     out = form4("extract", "--no-model", bad_dir, "--output", out_dir)
