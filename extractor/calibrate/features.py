@@ -50,7 +50,7 @@ def field_pattern(pointer: str) -> str:
     return _INDEX.sub("/*", pointer).lstrip("/").replace("footnote_ids/*", "footnote_ids")
 
 
-_META = ("source", "confidence", "warnings", "review", "record_confidence")
+_META = ("source", "confidence", "warnings", "review", "record_confidence", "alternatives")
 
 
 def _all_fields() -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from ..form import fields as F
 from ..form import evidence as E
+from .original_date import original_date_after_label
 from .boxes import Piece, cut_boxes, first_date, read_box1, read_box5
 from .issuer import issuer_anywhere, read_box2
 from ..entities import Checkbox, Entity, HeaderEntities
@@ -65,7 +66,9 @@ def read_header(sections: Sections) -> HeaderEntities:
         after_label = [Piece(sections.box_anchors.get("box3", sections.header.start), sections.header.end)]
         fallback = first_date(text, after_label, F.PERIOD_DATE) or first_date(text, header_piece, F.PERIOD_DATE)
         period = replace(fallback, score=E.FALLBACK) if fallback else None
-    dates = [e for e in (period, first_date(text, boxes.pieces["box4"], F.ORIGINAL_DATE)) if e]
+    original = first_date(text, boxes.pieces["box4"], F.ORIGINAL_DATE) or original_date_after_label(
+        text, sections.box_anchors.get("box4"), period)
+    dates = [e for e in (period, original) if e]
     rel, titles = read_box5(text, boxes.pieces["box5"])
     if owner_doubtful(owner, issuer):
         owner = read_merged_owner(text, sections.header.start, sections.header.end, issuer) or owner

@@ -291,6 +291,8 @@ class ExtractJob:
     workers: int = 1
     timeout: float | None = None
     resume: bool = False
+    chains: Path | None = None  # where to write the holding chains table (CSV, or Parquet by its suffix)
+    check_chains: bool = True  # check the records' holding chains across the batch (form4.run.chains)
     csv_raw: bool = False
 
 
@@ -325,7 +327,19 @@ def run_extract(
     result = run_batch(job.items, settings, progress, job.workers, job.timeout, on_done=done, skip=dest.is_done if job.resume else None)
     if not result.interrupted:
         try:
+            if job.check_chains:
+                _link_chains(job, dest, result)
             dest.write_all([record for _, record in result.records])
         except OSError as err:
             raise OutputError(f"cannot write the output ({err.strerror or err}); choose a writable --output", job.output) from None
     return result
+
+
+def _link_chains(job: ExtractJob, dest: Destination, result: BatchResult) -> None:
+    """The second pass: holding chains across the batch; changed per-input outputs written again."""
+    from .chain_outputs import link_batch, read_back, write_chains_table
+
+    kept = read_back(result.skipped, dest.path_of, job.fmt) if dest.per_input else []
+    rows, _ = link_batch(result, kept, rewrite=dest.write_one if dest.per_input else None)
+    if job.chains is not None:
+        write_chains_table(rows, Path(job.chains))

@@ -5,7 +5,9 @@ Writes under the output directory (a local path or any fsspec URL the user has a
 
 * ``records/<name>.json``: one record per input, named as the local engine's ``--output DIR/``;
 * ``transactions/``: the transaction table as a Parquet dataset partitioned by ``period_year``;
-* ``failures.parquet``: source, code and one-line error of every input that failed.
+* ``failures.parquet``: source, code and one-line error of every input that failed;
+* ``chains.parquet``: every owner's holding chains across the batch (:mod:`form4.run.chains`),
+  checked on the client once every input is done; the records it changes are written again.
 
 Resumable: an input whose record file exists and parses is not extracted again (``resume``).
 
@@ -30,6 +32,7 @@ from ..schema import Record
 RECORDS = "records"
 TRANSACTIONS = "transactions"
 FAILURES = "failures.parquet"
+CHAINS = "chains.parquet"
 
 
 # ---------------------------------------------------------------- inputs
@@ -133,6 +136,7 @@ def run_dask(
     resume: bool = False,
     report: Callable[[str], None] | None = None,
     client: Any = None,
+    chains: bool = True,
 ) -> BatchResult:
     """Extract every input on a Dask cluster (``scheduler``'s, else a local one of ``workers`` processes)."""
     import fsspec
@@ -169,8 +173,30 @@ def run_dask(
             result.records.extend((item, Record.model_validate(data)) for data in out)
     if not result.interrupted:
         kept = [(item, record) for item in result.skipped for record in _read_records(out_fs, _join(out_root, RECORDS, names[item.source]))]
+        if chains:
+            kept = _link_chains(output, out_fs, out_root, names, result, kept)
         write_tables(output, [r for _, r in kept + result.records], result.failures)
     return result
+
+
+def _link_chains(output: str, fs, root: str, names, result: BatchResult, kept: list[tuple[Input, Record]]) -> list[tuple[Input, Record]]:
+    """The second pass on the client: holding chains across the batch (form4.run.chains); the
+    records they change are written again; ``chains.parquet`` beside the tables. Returns ``kept`` amended."""
+    from pathlib import Path
+
+    from .chain_outputs import chains_bytes, link_batch
+
+    def rewrite(item: Input, records: list[Record]) -> None:
+        _write_records(fs, _join(root, RECORDS, names[item.source]), [r.to_json_dict() for r in records])
+
+    rows, kept = link_batch(result, kept, rewrite)
+    data, target = chains_bytes(rows, "parquet"), _join(root, CHAINS)
+    if _is_local(fs):
+        write_atomic(Path(target), data)
+    else:  # an object store writes an object whole on close
+        with fs.open(target, "wb") as handle:
+            handle.write(data)
+    return kept
 
 
 class _client:

@@ -31,6 +31,7 @@ class BatchResult:
     failures: list[tuple[Input, Form4Error]] = field(default_factory=list)
     skipped: list[Input] = field(default_factory=list)
     interrupted: bool = False
+    chains: dict[str, Any] | None = None  # the holding chains' summary (form4.run.chains), once checked
 
     def summary(self) -> dict[str, Any]:
         """Done, failed (by code), skipped: what the end-of-batch line and ``--summary`` report."""
@@ -45,4 +46,5 @@ class BatchResult:
             "skipped": len(self.skipped),
             "interrupted": self.interrupted,
             "failures": [{"source": escaped(item.source, NAME_LIMIT), "code": err.code, "error": err.one_line()} for item, err in self.failures],
+            **({"chains": self.chains} if self.chains is not None else {}),
         }

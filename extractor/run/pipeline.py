@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..assemble.assembler import assemble
+from ..assemble.copies import recover_copies
 from ..calibrate.calibrator import Calibrator
 from ..model.combine import merge_footer, merge_header, merge_rows, model_rows
 from ..form.fields import ROW_LABELS
@@ -79,7 +80,7 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
             break
         copies.append(more)
     header, rows, footer = join_copies(copies)
-    record = assemble(header, rows, footer, source=source)
+    record = recover_copies(assemble(header, rows, footer, source=source), text)
     return settings.calibrator.apply(record, text=text) if settings.calibrator else record
 
 
