@@ -7,6 +7,8 @@ error codes lists ``code | meaning | how to fix`` for each class below (a test h
 
 from __future__ import annotations
 
+from .safe_text import MESSAGE_LIMIT, NAME_LIMIT, escaped
+
 
 class Form4Error(Exception):
     """Base class: a problem with the input, reported as one line, never a traceback."""
@@ -21,8 +23,13 @@ class Form4Error(Exception):
         super().__init__(message)
 
     def one_line(self) -> str:
-        where = f"{self.source}: " if self.source else ""
-        text = " ".join(str(self).split())
+        r"""``source: error E0NN: message``, one line whatever the file name or message holds.
+
+        >>> print(EmptyInputError("the input\nis empty", "a\n5 done, 0 failed.txt").one_line())
+        a\n5 done, 0 failed.txt: error E001: the input is empty
+        """
+        where = f"{escaped(self.source, NAME_LIMIT)}: " if self.source else ""
+        text = escaped(" ".join(str(self).split()), MESSAGE_LIMIT)
         return f"{where}error {self.code}: {text}"
 
 
@@ -140,6 +147,15 @@ class OutputError(Form4Error):
     code = "E023"
     meaning = "the output cannot be written (read-only, a file or a symbolic link in the way, several XML into one file)"
     hint = "give a writable --output (DIR/ for one file per input)"
+
+
+class InputTooLargeError(Form4Error):
+    """A PDF or image over a documented limit (pages, page size, pixels: form4.io.limits), or one
+    that needs more memory than a worker may use: refused before it is decoded."""
+
+    code = "E027"
+    meaning = "a PDF or image over a limit (over 50 pages, a page over 60 inches a side or 100 megapixels), or one that needs more memory than a worker may use"
+    hint = "split the file into filings of a few pages, or scan at 300 dpi"
 
 
 class LinkOutsideError(InputUnreadableError):

@@ -1,7 +1,9 @@
 """Shared test data: the repository's paths and the pieces of a printed filing that several
 modules' tests read (import the constants: ``from conftest import SAMPLES``; or take the fixtures)."""
 
+import functools
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,6 +35,55 @@ SIG = """
                                                                         Jane Doe
                                                                         ** Signature of Reporting Person       Date
 """
+
+
+#: printing a page needs chromium and pdftotext (tests that print skip without them)
+CAN_PRINT = bool(shutil.which("chromium") and shutil.which("pdftotext"))
+needs_print = pytest.mark.skipif(not CAN_PRINT, reason="chromium and pdftotext are needed to print and flatten pages")
+
+
+def typed_filing(**changes):
+    """A small filing as a filer types it on the paper form: one owner, an officer, two sales,
+    a footnote and a signature; ``changes`` replace its fields."""
+    from form4.schema import Footnote, Issuer, NonDerivativeTransaction, Record, ReportingOwner, Signature
+
+    def sale(shares: int, left: int, price: float, notes: tuple[str, ...] = ()) -> NonDerivativeTransaction:
+        return NonDerivativeTransaction(security_title="Common Stock", transaction_date="2024-03-01", transaction_code="S",
+                                        equity_swap_involved=False, shares=shares, price_per_share=price, acquired_disposed="D",
+                                        shares_owned_following=left, direct_or_indirect="D", footnote_ids=notes)
+
+    owner = ReportingOwner(name="Roe Jane", street1="100 Main Street", city="Springfield", state="IL", zip_code="62701",
+                           is_director=False, is_officer=True, is_ten_percent_owner=False, is_other=False,
+                           officer_title="Chief Executive Officer")
+    record = Record(document_type="4", period_of_report="2024-03-01", not_subject_to_section16=False,
+                    issuer=Issuer(name="Example Holdings, Inc.", trading_symbol="EXMP"), reporting_owners=(owner,),
+                    non_derivative_transactions=(sale(100, 900, 10.5, ("F1",)), sale(200, 700, 10.75)),
+                    footnotes=(Footnote(id="F1", text="The price reported is a weighted average."),),
+                    signatures=(Signature(name="/s/ Jane Roe", date="2024-03-05"),))
+    return record.model_copy(update=changes)
+
+
+#: the converters :func:`printed` flattens each printed page with
+PRINT_CONVERTERS = ("pdftotext-layout", "pdftotext-raw")
+
+
+@functools.lru_cache(maxsize=64)
+def _printed(record_json: str, style: str, seed: int) -> dict[str, str]:
+    import tempfile
+
+    from form4.schema import Record
+    from form4.training.convert import flatten
+    from form4.training.pages import render_styled
+
+    page = render_styled(Record.model_validate_json(record_json), style, seed)
+    with tempfile.TemporaryDirectory(prefix="form4-test-print-") as work:
+        return flatten(page, Path(work), PRINT_CONVERTERS)
+
+
+def printed(record, converter: str = "pdftotext-layout", style: str = "paper", seed: int = 1) -> str:
+    """``record`` printed in a page ``style`` and flattened by ``converter`` (one of
+    ``PRINT_CONVERTERS``): the text a filer's typed page gives. Each page is printed once a session."""
+    return _printed(record.model_dump_json(), style, seed)[converter]
 
 
 @pytest.fixture(scope="session")

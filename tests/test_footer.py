@@ -36,6 +36,14 @@ def test_footnotes_numbered_with_ocr_commas():
     ]
 
 
+def test_the_notes_of_a_copy_that_continues_a_filing_count_up_from_their_first_number():
+    text = "Explanation of Responses:\n5. Sold under a trading plan.\n6. Held by a trust; see 2. above.\n"
+    assert [(n.id, n.text) for n in read_footnotes(text, Span(0, len(text)))] == [
+        ("F5", "Sold under a trading plan."), ("F6", "Held by a trust; see 2. above.")]
+    text = "Explanation of Responses:\n2. A note before the first.\n1. The first note.\n2. The second.\n"
+    assert [n.id for n in read_footnotes(text, Span(0, len(text)))] == ["F1", "F2"]
+
+
 SIGNED = """FORM 4 STATEMENT OF CHANGES IN BENEFICIAL OWNERSHIP
 1. Name and Address of Reporting Person*
 Doe Jane

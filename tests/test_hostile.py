@@ -15,7 +15,8 @@ import pytest
 
 from form4.errors import OutputError
 from form4.io.tabular import to_csv
-from form4.run.batch import collect_inputs, read_input, write_atomic
+from form4.run.batch import collect_inputs, read_input
+from form4.run.confine import write_atomic
 from form4.schema import Issuer, NonDerivativeTransaction, Record, ReportingOwner
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
@@ -150,3 +151,211 @@ def test_a_file_name_that_is_a_formula_is_quoted_in_the_csv_unless_csv_raw(tmp_p
     assert safe.returncode == 0 and raw.returncode == 0, safe.stderr
     assert safe.stdout.decode().splitlines()[1].startswith("'=HYPERLINK(1).txt")
     assert raw.stdout.decode().splitlines()[1].startswith("=HYPERLINK(1).txt")
+
+
+# ---------------------------------------------------------------- limits before decoding
+def _pdf(pages: list[tuple[float, float]], text: str | None = None) -> bytes:
+    """A PDF of blank pages of (width, height) points, or with ``text`` printed on each."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]
+    kids = []
+    for width, height in pages:
+        content = f"BT /F1 12 Tf 20 20 Td ({text}) Tj ET" if text else ""
+        objects.append(f"<< /Length {len(content)} >>\nstream\n{content}\nendstream")
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] /Contents {len(objects)} 0 R "
+                       "/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>")
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out, offsets = b"%PDF-1.4\n", []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode() + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+
+
+def _tiff(frames: list[tuple[int, int]]) -> bytes:
+    """A little-endian TIFF of 8-bit grey frames of (width, height) pixels, white. Every frame
+    shares one strip, the size of the first frame: a larger one is truncated, whatever its size
+    says (a reader must check the size before decoding)."""
+    import struct
+
+    out = bytearray(b"II*\x00\x00\x00\x00\x00")
+    strip, size = len(out), frames[0][0] * frames[0][1]
+    out += b"\xff" * size
+    previous = 4
+    for width, height in frames:
+        ifd = len(out)
+        struct.pack_into("<I", out, previous, ifd)
+        tags = [(256, 4, width), (257, 4, height), (258, 3, 8), (259, 3, 1), (262, 3, 1), (273, 4, strip),
+                (277, 3, 1), (278, 4, height), (279, 4, min(size, width * height))]
+        out += struct.pack("<H", len(tags)) + b"".join(struct.pack("<HHII", tag, kind, 1, value) for tag, kind, value in tags)
+        previous = len(out)
+        out += b"\x00\x00\x00\x00"
+    return bytes(out)
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that says it is ``width`` x ``height`` and holds no pixel data."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
+
+
+def _code(tmp_path: Path, name: str, data: bytes) -> str:
+    from form4.run.batch import extract_input
+    from form4.run.items import Input
+
+    (tmp_path / name).write_bytes(data)
+    out = extract_input(RULES, Input(tmp_path / name, Path(name), str(tmp_path / name)))
+    return out.code if hasattr(out, "code") else "ok"
+
+
+from form4.run.pipeline import RULES_ONLY as RULES  # noqa: E402
+
+
+def test_a_pdf_page_150_inches_a_side_is_refused_before_it_is_rasterised(tmp_path):
+    (tmp_path / "big.pdf").write_bytes(_pdf([(10800, 10800)]))
+    assert len(_pdf([(10800, 10800)])) < 700
+    out = form4("extract", "--no-model", tmp_path / "big.pdf")
+    [line] = _lines(out)
+    assert "error E027" in line and "150 x 150 inches" in line and out.returncode == 1
+
+
+def test_a_pdf_of_more_than_50_pages_is_refused(tmp_path):
+    assert _code(tmp_path, "long.pdf", _pdf([(72, 72)] * 51)) == "E027"
+
+
+def test_a_tiff_of_500_frames_is_refused_before_its_frames_are_decoded(tmp_path):
+    assert _code(tmp_path, "frames.tif", _tiff([(32, 32)] * 500)) == "E027"
+
+
+def test_a_30000_pixel_square_png_is_an_input_error_not_an_internal_error(tmp_path):
+    assert _code(tmp_path, "huge.png", _png_header(30000, 30000)) == "E027"
+
+
+def test_image_frames_are_read_one_at_a_time(tmp_path, monkeypatch):
+    """The first frame is read before the second (too large) is looked at."""
+    from form4.errors import InputTooLargeError
+    from form4.io import inputs
+
+    read = []
+    monkeypatch.setattr(inputs, "ocr_image", lambda image, dpi, source=None: read.append(image.shape) or "text")
+    with pytest.raises(InputTooLargeError):
+        inputs.read_image(_tiff([(850, 1100), (30000, 30000)]), "two.tif")
+    assert read == [(3300, 2550)]
+
+
+def _report_limits(settings, job):
+    """In a worker: the address space and CPU limits (KiB, s) a tool it starts gets, and a large map."""
+    import numpy as np
+
+    limits = subprocess.run(["sh", "-c", "ulimit -v; ulimit -t"], capture_output=True, text=True).stdout.split()
+    if job == "map":
+        np.empty(4 << 30, dtype=np.uint8)  # 4 GiB of address space, never touched
+    return limits
+
+
+def test_a_worker_and_the_tools_it_starts_run_under_an_address_space_and_cpu_limit():
+    from form4.run.workers import WorkerPool
+
+    from form4.run.guard import MIN_ADDRESS_SPACE, ROOM_ABOVE_START, _mapped_bytes
+
+    with WorkerPool(_report_limits, None, 1, timeout=30) as pool:
+        [(_, (space, cpu), _)] = list(pool.imap_unordered(["limits"]))
+    bound = max(MIN_ADDRESS_SPACE, _mapped_bytes() + ROOM_ABOVE_START) * 1.1  # this process's size: the worker's at its fork
+    assert space != "unlimited" and int(space) * 1024 <= bound and cpu != "unlimited" and int(cpu) <= 60, (space, cpu)
+
+
+def test_a_worker_out_of_memory_is_an_input_error_not_an_internal_error():
+    from form4.run.workers import WorkerPool
+
+    with WorkerPool(_report_limits, None, 1, timeout=30) as pool:
+        [(_, err, _)] = list(pool.imap_unordered(["map"]))
+    assert err.code == "E027" and "more memory than a worker may use" in err.one_line()
+
+
+# ---------------------------------------------------------------- timeouts that clean up
+def _leave_work_behind(settings, job):
+    """In a worker: a temporary folder with a page in it and a tool still running, then hang or die."""
+    import signal
+    import tempfile
+    import time
+
+    note, how = job
+    folder = tempfile.mkdtemp(prefix="form4-ocr-")
+    Path(folder, "page.pgm").write_bytes(b"P5\n1 1\n255\n\x00")
+    tool = subprocess.Popen(["sleep", "300"])
+    Path(note).write_text(f"{folder}\n{tool.pid}\n")
+    if how == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+    tool.wait()
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")  # killed, waiting for init to reap it
+
+
+@pytest.mark.parametrize("how", ["hang", "die"])
+def test_a_stopped_worker_takes_its_tools_and_temporary_files_with_it(tmp_path, how):
+    import time
+
+    from form4.run.workers import WorkerPool
+
+    note = tmp_path / "note"
+    with WorkerPool(_leave_work_behind, None, 1, timeout=3) as pool:
+        [(_, err, _)] = list(pool.imap_unordered([(str(note), how)]))
+    folder, pid = note.read_text().split()
+    assert err.code == ("E021" if how == "hang" else "E024")
+    for _ in range(50):  # the kill is sent; the kernel takes a moment to end the process
+        if _gone(int(pid)):
+            break
+        time.sleep(0.1)
+    assert _gone(int(pid)) and not Path(folder).exists()
+
+
+# ---------------------------------------------------------------- safe messages
+FORGED = "x\n5 done, 0 failed, 0 skipped\n.txt"
+ANSI = "\x1b[2J\x1b]0;owned\x07\u202eevil.txt"
+
+
+def test_a_newline_in_a_file_name_cannot_forge_a_line_of_the_batch(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / FORGED).write_bytes(b"")
+    (tmp_path / "in" / ANSI).write_bytes(b"")
+    (tmp_path / "in" / "good.txt").write_text(SEED.read_text())
+    out = form4("extract", "--no-model", tmp_path / "in", "-o", f"{tmp_path / 'out'}/", "--summary", tmp_path / "summary.json")
+    err = out.stderr.decode("utf-8", "replace")
+    lines = err.strip().splitlines()
+    assert len(lines) == 3 and lines[-1] == "1 done, 2 failed (E001: 2), 0 skipped"
+    assert "\\n5 done, 0 failed, 0 skipped\\n.txt: error E001" in err
+    assert "\x1b" not in err and "\u202e" not in err and "\\x1b[2J\\x1b]0;owned\\x07\\u202eevil.txt" in err
+    sources = [f["source"] for f in json.loads((tmp_path / "summary.json").read_text())["failures"]]
+    assert all("\n" not in s and "\x1b" not in s for s in sources)
+
+
+def test_a_file_name_that_is_not_utf8_is_one_escaped_line(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(SEED.read_text())
+    with open(os.path.join(os.fsencode(folder), b"bad\xff\xfe.txt"), "wb"):
+        pass
+    out = form4("extract", "--no-model", folder, "-o", f"{tmp_path / 'out'}/")
+    err = out.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err and "Logging error" not in err
+    assert any(line.endswith("bad\\xff\\xfe.txt: error E001: the input is empty; pass the text of a Form 4 filing") for line in err.splitlines())
+
+
+def test_an_error_line_is_capped_however_long_its_message():
+    from form4.errors import InputUnreadableError
+
+    line = InputUnreadableError("cannot read it: " + "A" * 50_000_000, "x" * 10_000 + ".txt").one_line()
+    assert len(line) < 1200 and "error E022" in line and "(50,000,016 characters)" in line

@@ -11,6 +11,7 @@ import typer
 
 from ..run.batch import collect_inputs
 from .. import errors as E
+from ..safe_text import MESSAGE_LIMIT, escaped
 from .app import _fail, _settings, app
 
 
@@ -48,7 +49,7 @@ def annotations_export(
     paths = [item.path for item in items if item not in missing]
     count, problems = export(paths, fmt.value, output, settings, model_version=str(model or "form4-ner"))
     for line in problems:
-        typer.echo(line, err=True)
+        typer.echo(escaped(line, 2 * MESSAGE_LIMIT), err=True)
     typer.echo(f"{count} tasks -> {output}")
     if fmt is ExportFormat.label_studio:
         typer.echo(f"labelling interface for the project: {output.with_name(output.stem + '.label-config.xml')}")

@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from ..errors import Form4Error, ModelNotFoundError
+from ..safe_text import MESSAGE_LIMIT, escaped
 
 log = logging.getLogger("form4")
 
@@ -42,10 +43,18 @@ def main_options(
     setup_logging(level)
 
 
+class OneLine(logging.Formatter):
+    """A message as one line: control characters (a newline or a terminal escape in a file name)
+    escaped, the length capped (:func:`form4.safe_text.escaped`)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return escaped(super().format(record), 2 * MESSAGE_LIMIT)
+
+
 def setup_logging(level: int) -> None:
     """Messages on stderr as plain lines (``path: error E00N: ...``, ``warning: ...``)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(OneLine("%(message)s"))
     log.handlers[:] = [handler]
     log.setLevel(level)
     log.propagate = False

@@ -46,7 +46,7 @@ class Engine(str, Enum):
 
 def _xml_options(fmt: "Format", issuer_cik: str | None, owner_ciks: List[str]):
     """The CIKs for ``--format xml`` (the printed form shows none); a malformed one fails (E043)."""
-    from ..io.xml_writer import XmlOptions, check_cik
+    from ..io.xml_prepare import XmlOptions, check_cik
 
     try:
         return XmlOptions(check_cik(issuer_cik) if issuer_cik else None, tuple(check_cik(c) for c in owner_ciks))
@@ -63,8 +63,8 @@ def _check_xml_target(fmt: "Format", several: bool, output: str | None) -> None:
 @app.command()
 def extract(
     inputs: List[str] = typer.Argument(
-        ..., help="Text files, PDFs (.pdf: the text layer, scanned pages OCR'd), images (.png .jpg .jpeg .tif .tiff: OCR), "
-        "directories (read recursively) or - for stdin."),
+        ..., help="Text files, PDFs (.pdf: the text layer, scanned pages OCR'd), images (.png .jpg .jpeg .tif .tiff: OCR; "
+        "page images of one filing named p1.png p2.png ... are one input), directories (read recursively) or - for stdin."),
     fmt: Format = typer.Option(Format.json, "--format", "-f", help="json (one record, or an array), jsonl, csv or parquet (transaction tables), xml (SEC ownershipDocument)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", help="FILE: all records in one file. DIR/ (or an existing directory): one file per input, its tree kept."),
     no_model: bool = typer.Option(False, "--no-model", help="Rules only: no NER model (for comparison, or as a fallback)."),
@@ -82,14 +82,16 @@ def extract(
     ),
     issuer_cik: Optional[str] = typer.Option(None, "--issuer-cik", help="The issuer's CIK for --format xml (not printed on the form; default 0000000000 and a warning)."),
     owner_cik: List[str] = typer.Option([], "--owner-cik", help="A reporting owner's CIK for --format xml, once per owner in order (default 0000000000 and a warning)."),
+    chains: Optional[Path] = typer.Option(None, "--chains", help="Write the holding chains across the batch here: CSV, or Parquet for a .parquet name (owner, issuer, security, form, date, holding, source, row, status, expected)."),
+    no_chains: bool = typer.Option(False, "--no-chains", help="Do not check owners' holding chains across the batch (each record as if extracted alone)."),
     follow_links: bool = typer.Option(False, "--follow-links", help="Read symbolic links in input folders that lead out of the folder (default: refused, E026)."),
     csv_raw: bool = typer.Option(False, "--csv-raw", help="CSV cells as read: no leading ' on text starting with = + - @ tab or CR (default: spreadsheet-safe)."),
 ) -> None:
     """Extract Form 4 records from flattened text, PDFs and scans."""
     if engine is Engine.dask:
-        return _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler)
+        return _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler, not no_chains)
     from ..run.batch import ExtractJob, run_extract
-    from ..io.xml_writer import using
+    from ..io.xml_prepare import using
 
     xml_options = _xml_options(fmt, issuer_cik, owner_cik)
     settings = _with_review_threshold(_settings(no_model, model), review_threshold)
@@ -103,7 +105,9 @@ def extract(
         _fail(E.ParquetToStdoutError(f"parquet is binary; {E.ParquetToStdoutError.hint}").one_line(), 2)
     _check_xml_target(fmt, several, output)
     _check_summary(summary)
-    job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume, csv_raw=csv_raw)
+    _check_summary(chains, "--chains")
+    job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume, csv_raw=csv_raw,
+                     chains=chains, check_chains=not no_chains)
     _stop_on_sigterm()
     try:
         with using(xml_options):
@@ -125,20 +129,25 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-def _check_summary(summary: Optional[Path]) -> None:
-    """--summary FILE can be written (checked before any extraction): not a link, not a folder (E023)."""
+def _check_summary(summary: Optional[Path], option: str = "--summary") -> None:
+    """--summary FILE (or --chains FILE) can be written (checked before any extraction): not a link, not a folder (E023)."""
     if summary is not None and (summary.is_symlink() or summary.is_dir()):
         what = "a symbolic link (not followed)" if summary.is_symlink() else "a folder"
-        _fail(E.OutputError(f"--summary is {what}; give a new file name", str(summary)).one_line(), 2)
+        _fail(E.OutputError(f"{option} is {what}; give a new file name", str(summary)).one_line(), 2)
 
 
 def _finish(result, several: bool, summary: Optional[Path]) -> None:
     """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures, 2 no summary."""
-    from ..run.batch import summary_line, write_atomic
+    from ..run.batch import summary_line
+    from ..run.confine import write_atomic
 
     data = result.summary()
     if several or result.skipped or result.interrupted:
         (log.warning if result.failures or result.interrupted else log.info)(summary_line(data))
+    if data.get("chains", {}).get("links"):
+        found = data["chains"]
+        (log.warning if found["breaks"] else log.info)(
+            f"holding chains: {found['links']} links checked, {found['breaks']} broken, {found['repaired']} re-read")
     if summary is not None:
         try:
             write_atomic(summary, json.dumps(data, indent=2) + "\n")
@@ -165,15 +174,17 @@ def _write_reports(result, report: Path, several: bool, threshold: float) -> Non
     """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several."""
     from ..run.batch import read_input
     from ..io.review import render
+    from form4.training.align.locate import locate
 
     for item, record in result.records:
         target = report / item.relative.with_suffix(".html") if several else report
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(record, read_input(item).text, threshold, title=item.source), encoding="utf-8")
+        text = read_input(item).text
+        target.write_text(render(record, text, locate(record, text), threshold, title=item.source), encoding="utf-8")
         typer.echo(f"review page: {target}", err=True)
 
 
-def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler) -> None:
+def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler, chains=True) -> None:
     try:
         from ..run.dask_engine import run_dask
     except ImportError:
@@ -182,7 +193,7 @@ def _extract_dask(inputs, output, no_model, model, workers, resume, summary, sch
         _fail(E.OptionError("--engine dask writes a dataset; give --output DIR/").one_line(), 2)
     try:
         result = run_dask(inputs, output, model=None if no_model else (str(model) if model else ""), workers=workers,
-                          scheduler=scheduler, resume=resume, report=lambda line: log.error(line))
+                          scheduler=scheduler, resume=resume, report=lambda line: log.error(line), chains=chains)
     except Form4Error as err:
         _fail(err.one_line(), 2)
     _finish(result, True, summary)

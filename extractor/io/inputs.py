@@ -6,7 +6,9 @@ spaces, a line per printed line), so every path ends in that shape:
 * a **PDF with a text layer**: poppler's ``pdftotext -layout``, page by page
   (``text-layer:pdftotext-layout``); where poppler is not installed, pypdfium2
   (``text-layer:pypdfium2``, a wheel: it installs with ``pip install -e .``; plain text, no
-  layout mode, read about as well on the corpus's pages: field F1 0.949 against 0.952);
+  layout mode, read about as well on the corpus's pages: field F1 0.949 against 0.952; its
+  character boxes laid out by position like OCR's words read worse, 0.961 against 0.987 with the
+  rules on 25 training-split filings, so its plain text stays);
 * a **PDF page without one** (a scan): rasterised at :data:`OCR_DPI` dpi (``pdftoppm``, else pypdfium2),
   turned upright, its table rules painted white, then OCR'd (``ocr:tesseract-psm4-300dpi-geometry``);
 * an **image** (``.png``, ``.jpg``/``.jpeg``, ``.tif``/``.tiff``, every frame of a multi-page
@@ -23,12 +25,12 @@ degrees read like upright ones.
 The OCR'd page is tesseract's words laid out by their boxes (:data:`OCR_GEOMETRY`; the same run
 writes its plain text and its TSV word boxes; ``form4.io.geometry``): a table row tesseract read
 as several blocks comes back as one line with its columns apart, as ``pdftotext -layout`` prints
-a text layer. Measured on the corpus's cached OCR of 86 training-split filings' EDGAR pages
+a text layer. Measured on the corpus's cached OCR of 220 training-split filings' EDGAR pages
 (``python benchmarks/geometry.py --model``), field F1 of plain text -> laid-out text, rules alone
 and with the shipped model (trained on plain OCR text only): ``ocr-300-psm4-norules`` (this path
-on a clean page) 0.839 -> 0.843 and 0.857 -> 0.865; ``scan-300-psm4-norules`` (a simulated
-scan) 0.737 -> 0.779 and 0.768 -> 0.814; ``ocr-150-psm6-nohrules`` (not a runtime path)
-0.771 -> 0.768 and 0.798 -> 0.791.
+on a clean page) 0.828 -> 0.834 and 0.848 -> 0.858; ``scan-300-psm4-norules`` (a simulated
+scan) 0.717 -> 0.759 and 0.753 -> 0.798; ``ocr-150-psm6-nohrules`` (not a runtime path)
+0.731 -> 0.730 and 0.770 -> 0.762.
 
 :func:`read_document` returns ``None`` for anything else (text), which the caller decodes as
 before. A missing tool is one line saying how to install it (:class:`MissingToolError`).
@@ -43,10 +45,12 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
-from ..errors import BinaryInputError, EmptyInputError, MissingToolError
+from ..errors import BinaryInputError, EmptyInputError, InputTooLargeError, MissingToolError
+from .limits import check_pdf
 
 PDF_SUFFIXES = (".pdf",)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -182,6 +186,7 @@ def read_pdf(data: bytes, source: str | None = None, dpi: int = OCR_DPI) -> Read
     with tempfile.TemporaryDirectory(prefix="form4-pdf-") as tmp:
         pdf = Path(tmp) / "input.pdf"
         pdf.write_bytes(data)
+        check_pdf(pdf, dpi, source)  # page count and sizes (form4.io.limits), before any page is read
         pages, library = text_layer(pdf, source)
         scanned = [i for i, text in enumerate(pages) if _printable(text) < MIN_LAYER_CHARS]
         for i in scanned:
@@ -200,22 +205,44 @@ def read_pdf(data: bytes, source: str | None = None, dpi: int = OCR_DPI) -> Read
 
 
 # ---------------------------------------------------------------- images
-def image_pages(data: bytes, source: str | None = None) -> list[tuple[np.ndarray, float]]:
-    """Every frame of an image file as (grayscale array, dpi); the dpi is the file's, else
-    the long side over :data:`PAGE_LONG_SIDE_INCHES` (a letter page)."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+def image_pages(data: bytes, source: str | None = None) -> Iterator[tuple[np.ndarray, float]]:
+    """Every frame of an image file as (grayscale array, dpi), decoded one at a time, each checked
+    against :mod:`form4.io.limits` first; the dpi is the file's, else the long side over
+    :data:`PAGE_LONG_SIDE_INCHES` (a letter page)."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    from .limits import frames
 
     try:
-        image = Image.open(io.BytesIO(data))
-        frames = [frame.convert("L") for frame in ImageSequence.Iterator(image)]
-    except (UnidentifiedImageError, OSError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the limits are form4.io.limits'
+            with Image.open(io.BytesIO(data)) as image:
+                count = sum(1 for _ in frames(image, source))
+            for n in range(count):
+                yield _frame(data, n, source)
+    except Image.DecompressionBombError as exc:
+        raise InputTooLargeError(f"the image is too large to read ({exc}); scan it at 300 dpi", source) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UnreadableDocumentError(f"not a readable image ({exc}); pass a PNG, JPEG or TIFF file", source) from exc
-    out = []
-    for frame in frames:
+
+
+def _frame(data: bytes, n: int, source: str | None) -> tuple[np.ndarray, float]:
+    """Frame ``n`` as a grayscale array and its dpi; the file is opened again for it, so nothing
+    of the frame before (or of this one in colour) is held while the page is read."""
+    from PIL import Image
+
+    from .limits import check_frame
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.seek(n)
         stated = image.info.get("dpi", (0, 0))[0]
-        dpi = float(stated) if stated and stated > 20 else max(frame.size) / PAGE_LONG_SIDE_INCHES
-        out.append((np.asarray(frame, dtype=np.uint8).copy(), dpi))
-    return out
+        dpi = float(stated) if stated and stated > 20 else max(image.size) / PAGE_LONG_SIDE_INCHES
+        check_frame(image.size, dpi, OCR_DPI, n + 1, source)
+        gray = image.convert("L")
+    del image  # the decoded colour frame (up to 4 bytes a pixel) goes before the array is made
+    return np.asarray(gray, dtype=np.uint8), dpi
 
 
 def scaled(image: np.ndarray, dpi: float, target: int = OCR_DPI) -> np.ndarray:
@@ -231,11 +258,34 @@ def scaled(image: np.ndarray, dpi: float, target: int = OCR_DPI) -> np.ndarray:
 
 
 def read_image(data: bytes, source: str | None = None) -> Reading:
-    pages = image_pages(data, source)
-    texts = [ocr_image(scaled(image, dpi), OCR_DPI, source) for image, dpi in pages]
-    dpis = sorted({round(dpi) for _, dpi in pages})
+    texts, dpis = [], set()
+    for image, dpi in image_pages(data, source):  # a frame is read before the next is decoded
+        texts.append(ocr_image(scaled(image, dpi), OCR_DPI, source))
+        dpis.add(round(dpi))
+    dpis = sorted(dpis)
     scale = f", scaled from {'/'.join(map(str, dpis))} dpi" if dpis != [OCR_DPI] else ""
     return Reading("\f".join(texts) + "\f", f"{ocr_how(OCR_DPI)}{scale}")
+
+
+def read_page_images(pages: list[tuple[str, bytes]], source: str | None = None) -> Reading:
+    """Several image files, ``(name, bytes)`` in page order, the pages of one filing: one text
+    (a form feed after each page), the way each was read and the pages named.
+
+    >>> read_page_images([("p1.png", b"FORM 4 typed")], "p1.png")
+    Traceback (most recent call last):
+    ...
+    form4.io.inputs.UnreadableDocumentError: p1.png is named as a page image but is not an image; rename it or pass it alone
+    """
+    from .limits import check_pages
+
+    check_pages(len(pages), source)  # every file one page at least
+    readings = []
+    for name, data in pages:
+        if kind_of(data) != "image":
+            raise UnreadableDocumentError(f"{name} is named as a page image but is not an image; rename it or pass it alone", source)
+        readings.append(read_image(data, source))
+    hows = "; ".join(dict.fromkeys(reading.how for reading in readings))
+    return Reading("".join(reading.text for reading in readings), f"{hows}; pages {', '.join(name for name, _ in pages)}")
 
 
 # ---------------------------------------------------------------- OCR

@@ -15,10 +15,13 @@ from ..form import fields as F
 from ..form import evidence as E
 from ..entities import Checkbox, Entity
 from ..form.normalize import DATE_IN_TEXT, DATE_SHAPE, mend_split_digits
+from ..form.labels import WORDINGS, words
 from .sections import ANCHORS, Sections, Span
 
 BOXES = ("box1", "box2", "box3", "box4", "box5", "box6")
-_BOX1_WORDS = re.compile(r"\((?:Last|First|Middle|Street|City|State|Zip|;ate)\)", re.I)
+#: The captions under box 1's lines, by their word ("(State)" also as OCR prints it, "(;ate)").
+CAPTIONS = ("last", "first", "middle", "street", "city", "state", "zip")
+_BOX1_WORDS = re.compile(r"\((?:%s|;ate)\)" % "|".join(words(key)[0] for key in CAPTIONS), re.I)
 _BOX5_WORDS = re.compile(
     r"Direc|10%\s*O|Officer|Other\s*\(|\bbelow\b|specify|give\s+title|Check\s+all|applicable\)", re.I
 )
@@ -65,6 +68,7 @@ def cut_boxes(sections: Sections, span: "Span | None" = None) -> Boxes:
     span = span or sections.header
     for line in sections.index.lines(span.start, span.end):
         by_position = "\t" not in line.text and "|" not in line.text
+        labelled = None  # the box whose label this line printed last: a value right of it is its own
         for cell in line.cells:
             if not cell.text:
                 continue
@@ -78,9 +82,10 @@ def cut_boxes(sections: Sections, span: "Span | None" = None) -> Boxes:
                     boxes.pieces[box].append(Piece(s, e))
                     if by_position:
                         x_labels[s - line.start] = box
-                column_box[cell.column] = column_box[-1] = hits[-1][1]
+                column_box[cell.column] = column_box[-1] = labelled = hits[-1][1]
             else:
-                box = _assign_unlabelled(text, boxes, _column_of(column_box, x_labels, cell.column, x, by_position), cell.start, cell.end)
+                column = labelled if by_position and labelled else _column_of(column_box, x_labels, cell.column, x, by_position)
+                box = _assign_unlabelled(text, boxes, column, cell.start, cell.end)
                 if box:
                     column_box[cell.column] = column_box[-1] = box
     return boxes
@@ -155,9 +160,7 @@ def _index_of(toks: list[tuple[int, int, str]], pattern: re.Pattern[str]) -> int
     return None
 
 
-_LAST = re.compile(r"\(Last\)", re.I)
-_MIDDLE = re.compile(r"\(Middle\)", re.I)
-_STREET = re.compile(r"\(Street\)", re.I)
+_LAST, _MIDDLE, _STREET = (re.compile(re.escape(WORDINGS[key][0]), re.I) for key in ("last", "middle", "street"))
 _CITY_ANCHOR = re.compile(r"\((?:City|State|Zip)\)|\(?[;:]?(?:St)?ate\)|\([;:]", re.I)
 _LABEL_END = re.compile(r"Person(?:\(s\))?(?:\^?\(?\\?\*\)?)?", re.I)  # "Person*", "Person^(*)", markdown's "Person\*"
 
@@ -172,6 +175,8 @@ def read_box1(text: str, pieces: list[Piece]) -> list[Entity]:
     out: list[Entity] = []
     begin = (i_label + 1) if i_label is not None else 0
     name_toks = _drop_marks(_clean_words(toks[begin : i_last if i_last is not None else len(toks)]))
+    while name_toks and (name_toks[0][2] == "\n" or _OTHER_LABELS.fullmatch(name_toks[0][2])):
+        name_toks = name_toks[1:]  # the wrapped end of box 2's or box 5's label ("Symbol", "applicable)")
     if e := _entity(F.OWNER_NAME, name_toks, text, E.IN_BOX):
         out.append(e)
     after_names = (i_middle + 1) if i_middle is not None else ((i_last + 1) if i_last is not None else None)
@@ -184,6 +189,7 @@ def read_box1(text: str, pieces: list[Piece]) -> list[Entity]:
 
 
 _MARK = re.compile(r"[Xx✓✔☒]")
+_OTHER_LABELS = re.compile(r"(?i)Symbol|Trading|applicable\)?|\(Check")
 
 
 def _drop_marks(toks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -264,47 +270,6 @@ def _city_entities(text: str, toks: list[tuple[int, int, str]]) -> list[Entity]:
     return [e for e in out if e]
 
 
-TICKER_TOKS = re.compile(r"\[\s*([A-Za-z0-9.\-]{1,10})\s*\]")
-
-
-def read_box2(text: str, pieces: list[Piece]) -> list[Entity]:
-    out: list[Entity] = []
-    for piece in pieces:
-        chunk = text[piece.start : piece.end]
-        m = ANCHORS["box2"].search(chunk)
-        body_start = piece.start + (m.end() if m else 0)
-        label_tail = re.match(r"[\s\w]*?Symbol", text[body_start : piece.end])
-        if label_tail:
-            body_start += label_tail.end()
-        t = TICKER_TOKS.search(text, body_start, piece.end)
-        if not t:
-            continue
-        name_toks = _clean_words(
-            [(s, e, w) for s, e, w in _box_tokens(text, [Piece(body_start, t.start())]) if w != "\n"]
-        )
-        if e := _entity(F.ISSUER_NAME, name_toks, text, E.IN_BOX):
-            out.append(e)
-        out.append(Entity(F.TICKER, t.start(1), t.end(1), t.group(1), E.PRINTED, value_text=t.group(1).upper()))
-        break
-    return out
-
-
-def issuer_anywhere(text: str, sections: Sections) -> list[Entity]:
-    """The first "NAME [ TICKER ]" of the header, the name being the words before it on its line."""
-    m = TICKER_TOKS.search(text, sections.header.start, sections.header.end)
-    if not m:
-        return []
-    line_start = text.rfind("\n", 0, m.start()) + 1
-    words = [t for t in _box_tokens(text, [Piece(line_start, m.start())]) if t[2] != "\n"]
-    while words and not re.search(r"[A-Za-z0-9]", words[0][2]):
-        words = words[1:]
-    out = []
-    if e := _entity(F.ISSUER_NAME, words[-6:], text, E.IMPLIED):
-        out.append(e)
-    out.append(Entity(F.TICKER, m.start(1), m.end(1), m.group(1), E.JOINED, value_text=m.group(1).upper()))
-    return out
-
-
 def first_date(text: str, pieces: list[Piece], label: str) -> Entity | None:
     for piece in pieces:
         if m := DATE_IN_TEXT.search(text, piece.start, piece.end):
@@ -319,10 +284,11 @@ def first_date(text: str, pieces: list[Piece], label: str) -> Entity | None:
 
 # ---------------------------------------------------------------- box 5: relationship
 _REL_LABELS = {
-    "is_director": re.compile(r"\bD?irec\w*", re.I),
-    "is_ten_percent_owner": re.compile(r"10%\s*O\w*", re.I),
-    "is_officer": re.compile(r"Officer\s*\(give", re.I),
-    "is_other": re.compile(r"Other\s*\(spec", re.I),
+    # OCR drops the D of "Director"; the words after "Officer" and "Other" tell them from a title
+    "is_director": re.compile(r"\bD?%s\w*" % words("director")[0][1:5], re.I),
+    "is_ten_percent_owner": re.compile(r"%s\s*%s\w*" % (words("ten")[0], words("ten")[1][0]), re.I),
+    "is_officer": re.compile(r"%s\s*\(%s" % words("officer")[:2], re.I),
+    "is_other": re.compile(r"%s\s*\(%s" % (words("other")[0], words("other")[1][:4]), re.I),
 }
 _MARK_BEFORE = re.compile(r"(?:<input[^>]*checked[^>]*>|(?<![A-Za-z])[Xx✓✔☒](?![A-Za-z])|\[\s*[Xx]\s*\])[\s_*|]*$")
 _TITLE_AFTER = re.compile(r"(?:below\)?|specify\s*below\)?)", re.I)

@@ -22,7 +22,11 @@ def read_footnotes(text: str, span: Span) -> tuple[FootnoteText, ...]:
     start, end = _body(text, span, "explanation")
     marks = list(FOOTNOTE_START.finditer(text, start, end))
     out: list[FootnoteText] = []
-    expected = 1
+    # a copy of the form that continues a filing (Instruction 6(b)) goes on with the filing's
+    # numbers: where the notes begin with a number above 1, they count up from it
+    expected = int(next(g for g in marks[0].groups() if g)) if marks and not text[start : marks[0].start()].strip(" \t\n:*#") else 1
+    if expected > 1 and any(int(next(g for g in m.groups() if g)) == 1 for m in marks):
+        expected = 1
     kept = []
     for m in marks:  # keep marks that count up 1, 2, 3 ... (a "2." inside a note is text)
         number = int(next(g for g in m.groups() if g))

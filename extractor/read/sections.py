@@ -151,8 +151,11 @@ def _first(name: str, text: str, start: int = 0) -> re.Match[str] | None:
 _MID_LINE_PAGE_BREAK = re.compile(r"(?<=[^\n])\f")  # pypdf: "...they relate.\f3. The restricted ..."
 
 
-def find_sections(text: str) -> Sections:
+def find_sections(text: str, continued: bool = False) -> Sections:
     """Locate the sections; raise a typed error when ``text`` is no Form 4.
+
+    A copy of the form that the filing goes on from (``continued``: another copy follows, the
+    instructions' 6(b)) may stop inside its tables: its footer is then empty, not missing.
 
     >>> s = find_sections(open(__file__.replace("extractor/read/sections.py", "samples/000_46eb1dd4f8015172.txt")).read())
     >>> s.table1.slice(s.text).split("\\n")[0]
@@ -180,6 +183,8 @@ def find_sections(text: str) -> Sections:
     rem = _first("remarks", text, expl.end() if expl else after_tables)
     sig_label = _first("signature_label", text, (rem or expl or t2 or t1).end())
     end = len(text)
+    if expl is None and rem is None and sig_label is None and continued:
+        return _tables_only(raw, text, t1, t2)
     if expl is None and rem is None and sig_label is None:
         raise TruncatedFilingError(
             "the filing stops inside its tables (no 'Explanation of Responses', 'Remarks' "
@@ -216,6 +221,19 @@ def find_sections(text: str) -> Sections:
         more_owners=more_owners,
         raw=raw,
         prose=prose,
+    )
+
+
+def _tables_only(raw: str, text: str, t1: re.Match[str], t2: re.Match[str] | None) -> Sections:
+    """The sections of a copy of the form that stops inside its tables: an empty footer at its end."""
+    end, tables_end = len(text), len(text)
+    boxes = {name: m.start() for name in ("box1", "box2", "box3", "box4", "box5", "box6") if (m := _first(name, text[: t1.start()]))}
+    table1_end = t2.start() if t2 else tables_end
+    empty = Span(end, end)
+    return Sections(
+        text=text, header=Span(0, t1.start()), table1=Span(t1.start(), table1_end),
+        table2=Span(t2.start(), tables_end) if t2 else Span(table1_end, table1_end), explanation=empty, remarks=empty,
+        signature=empty, box_anchors=boxes, more_owners=empty, raw=raw, prose=text,
     )
 
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
@@ -31,9 +30,13 @@ from ..errors import (
     OutputError,
 )
 from ..io.inputs import decode
+from .filings import read_filings
 from .items import BatchResult, Input
+from .outputs import Destination
+from .page_images import group_pages
 from .pipeline import RULES_ONLY, Extractor
 from ..schema import Record
+from .workers import WorkerPool, internal_error
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +59,8 @@ def summary_line(summary: dict[str, Any]) -> str:
 
 # ---------------------------------------------------------------- inputs
 def collect_inputs(args: Iterable[str], follow_links: bool = False) -> list[Input]:
-    """Files, directories (recursive, hidden files skipped) and ``-`` for stdin; each file once.
+    """Files, directories (recursive, hidden files skipped) and ``-`` for stdin; each file once;
+    page images of one filing (``p1.png p2.png``: ``form4.run.page_images``) as one input.
 
     A dangling symlink in a directory is kept, to be reported as a failure, never skipped silently.
     A link found in a directory is read only when it stays inside that directory, unless
@@ -82,7 +86,7 @@ def collect_inputs(args: Iterable[str], follow_links: bool = False) -> list[Inpu
             if key not in seen:
                 seen.add(key)
                 out.append(Input(child, rel, str(child), confined_to))
-    return out
+    return group_pages(out)
 
 
 class Decoded(NamedTuple):
@@ -140,6 +144,25 @@ def read_input(item: Input) -> Decoded:
     """The text of one input; an unreadable one raises a typed error that says what to do."""
     if item.path is None:
         return decode_bytes(sys.stdin.buffer.read(), STDIN)
+    if item.pages:  # the page images of one filing (form4.run.page_images)
+        return read_pages(item)
+    return decode_bytes(_file_bytes(item), item.source)
+
+
+def read_pages(item: Input) -> Decoded:
+    """The text of several page images of one filing, OCR'd in page order, as one text."""
+    from ..io.inputs import read_page_images, source_with
+
+    pages = [(page.name, _file_bytes(replace(item, path=page, source=str(page)))) for page in item.pages]
+    reading = read_page_images(pages, item.source)
+    if not reading.text.strip():
+        raise BinaryInputError(f"no text was found in them ({reading.how}); check that the pages show a filing", item.source)
+    return Decoded(reading.text.replace("\r\n", "\n"), (), source_with(item.source, reading.how))
+
+
+def _file_bytes(item: Input) -> bytes:
+    """The bytes of one input file; an unreadable one raises a typed error that says what to do."""
+    assert item.path is not None
     if item.path.is_symlink() and not item.path.exists():
         raise InputNotFoundError("a dangling symbolic link (its target does not exist); fix or remove the link", item.source)
     if not item.path.exists():
@@ -152,7 +175,7 @@ def read_input(item: Input) -> Decoded:
         raise InputUnreadableError("a directory where a file was expected; pass the directory itself", item.source) from None
     except OSError as err:
         raise InputUnreadableError(f"cannot read the file ({err.strerror or err}); check the disk or the path", item.source) from None
-    return decode_bytes(data, item.source)
+    return data
 
 
 def _read_confined(item: Input) -> bytes:
@@ -169,35 +192,6 @@ def _read_confined(item: Input) -> bytes:
         return stream.read()
 
 
-# ---------------------------------------------------------------- several filings in one text
-#: A filing ends with its signature block; a second filing starts at the first of these lines
-#: after it, when a "Name and Address of Reporting Person" follows (a second box 1).
-_SIGNATURE_LINE = re.compile(r"Signature\s+of\s+Reporting\s+Person", re.I)
-_FILING_START = re.compile(
-    r"UNITED\s+STATES\s+SECURITIES\s+AND\s+EXCHANGE|^\W*FORM\s+4\W*$|Check\s+this\s+box\s+if\s+no\s+longer"
-    r"|Name\s+and\s+Address\s+of\s+Reporting",
-    re.I,
-)
-_BOX1 = re.compile(r"Name\s+and\s+Address\s+of\s+Reporting", re.I)
-
-
-def split_filings(text: str) -> list[str]:
-    """The filings in one text: cut where a new form starts after a signature block (linear in the text).
-
-    >>> one = "FORM 4\\n1. Name and Address of Reporting Person* Roe Jane\\n** Signature of Reporting Person Date\\n"
-    >>> [part.splitlines() for part in split_filings(one + "Reminder: ...\\n" + one)][1][0], len(split_filings(one))
-    ('FORM 4', 1)
-    """
-    cuts, signed, offset = [0], False, 0
-    for line in text.splitlines(keepends=True):
-        if _SIGNATURE_LINE.search(line[:2000]):
-            signed = True
-        elif signed and _FILING_START.search(line[:2000]) and _BOX1.search(text, offset, offset + 20000):
-            cuts.append(offset)
-            signed = False
-        offset += len(line)
-    return [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])]
-
 
 # ---------------------------------------------------------------- one input
 def extract_input(settings: Extractor, item: Input) -> list[Record] | Form4Error:
@@ -213,39 +207,16 @@ def extract_input(settings: Extractor, item: Input) -> list[Record] | Form4Error
 
 
 def extract_decoded(settings: Extractor, decoded: Decoded, source: str) -> list[Record]:
-    """The records of every filing in one decoded text (``source#2`` ... after the first)."""
-    parts = split_filings(decoded.text)
-    records, unread = [], []
-    for n, part in enumerate(parts, 1):
-        try:
-            record = settings(part, source if n == 1 else f"{source}#{n}")
-        except Form4Error as err:
-            if n == 1:
-                raise
-            unread.append(f"filing {n} of the text was not read: {' '.join(str(err).split())}")
-            continue
-        notes = decoded.warnings + ((f"the text holds {len(parts)} filings; this is filing {n}",) if len(parts) > 1 else ())
+    """The records of every filing in one decoded text (``source#2`` ... after the first); the
+    copies of the form that continue a filing are read into its record."""
+    records, unread = read_filings(decoded.text, source, settings)
+    for n, record in enumerate(records, 1):
+        notes = decoded.warnings + ((f"the text holds {len(records)} filings; this is filing {n}",) if len(records) > 1 else ())
         if notes:
-            record = record.model_copy(update={"warnings": record.warnings + notes})
-        records.append(record)
+            records[n - 1] = record.model_copy(update={"warnings": record.warnings + notes})
     if unread:
         records[0] = records[0].model_copy(update={"warnings": records[0].warnings + tuple(unread)})
     return records
-
-
-
-
-from .workers import (  # noqa: F401  (public here as before)
-    internal_error,
-    WorkerPool,
-    _END,
-    _Worker,
-    _die_with_parent,
-    _one_thread_each,
-    _portable,
-    _restore,
-    _worker_main,
-)
 
 
 def run_batch(
@@ -307,21 +278,6 @@ def _outcomes(todo, extract, workers, timeout, progress) -> Iterator[tuple[Input
             yield item, out
 
 
-from .outputs import (  # noqa: F401  (public here as before)
-    Destination,
-    EXTENSIONS,
-    _as_given,
-    _clashing,
-    _root_name,
-    is_complete,
-    output_names,
-    part_name,
-    render,
-    transaction_table,
-    write_atomic,
-    write_outputs,
-)
-
 
 # ---------------------------------------------------------------- the extract command
 @dataclass
@@ -335,6 +291,8 @@ class ExtractJob:
     workers: int = 1
     timeout: float | None = None
     resume: bool = False
+    chains: Path | None = None  # where to write the holding chains table (CSV, or Parquet by its suffix)
+    check_chains: bool = True  # check the records' holding chains across the batch (form4.run.chains)
     csv_raw: bool = False
 
 
@@ -369,7 +327,19 @@ def run_extract(
     result = run_batch(job.items, settings, progress, job.workers, job.timeout, on_done=done, skip=dest.is_done if job.resume else None)
     if not result.interrupted:
         try:
+            if job.check_chains:
+                _link_chains(job, dest, result)
             dest.write_all([record for _, record in result.records])
         except OSError as err:
             raise OutputError(f"cannot write the output ({err.strerror or err}); choose a writable --output", job.output) from None
     return result
+
+
+def _link_chains(job: ExtractJob, dest: Destination, result: BatchResult) -> None:
+    """The second pass: holding chains across the batch; changed per-input outputs written again."""
+    from .chain_outputs import link_batch, read_back, write_chains_table
+
+    kept = read_back(result.skipped, dest.path_of, job.fmt) if dest.per_input else []
+    rows, _ = link_batch(result, kept, rewrite=dest.write_one if dest.per_input else None)
+    if job.chains is not None:
+        write_chains_table(rows, Path(job.chains))

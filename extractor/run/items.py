@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Form4Error
+from ..safe_text import NAME_LIMIT, escaped
 from ..schema import Record
 
 
@@ -20,6 +21,8 @@ class Input:
     source: str
     #: the folder the input was found in when links may not lead out of it (``--follow-links`` unset)
     confined_to: Path | None = None
+    #: the page images of one filing, in page order (``form4.run.page_images``); ``path`` is the first
+    pages: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -28,6 +31,7 @@ class BatchResult:
     failures: list[tuple[Input, Form4Error]] = field(default_factory=list)
     skipped: list[Input] = field(default_factory=list)
     interrupted: bool = False
+    chains: dict[str, Any] | None = None  # the holding chains' summary (form4.run.chains), once checked
 
     def summary(self) -> dict[str, Any]:
         """Done, failed (by code), skipped: what the end-of-batch line and ``--summary`` report."""
@@ -41,5 +45,6 @@ class BatchResult:
             "failed_by_code": dict(sorted(codes.items())),
             "skipped": len(self.skipped),
             "interrupted": self.interrupted,
-            "failures": [{"source": item.source, "code": err.code, "error": err.one_line()} for item, err in self.failures],
+            "failures": [{"source": escaped(item.source, NAME_LIMIT), "code": err.code, "error": err.one_line()} for item, err in self.failures],
+            **({"chains": self.chains} if self.chains is not None else {}),
         }

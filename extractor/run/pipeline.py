@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..assemble.assembler import assemble
+from ..assemble.copies import recover_copies
 from ..calibrate.calibrator import Calibrator
 from ..model.combine import merge_footer, merge_header, merge_rows, model_rows
 from ..form.fields import ROW_LABELS
@@ -21,6 +22,7 @@ from ..model.sureness import unsure_spans
 from ..read.tables import read_tables
 from ..schema import Record
 from ..read.sections import Sections, find_sections
+from .filings import Copy, items_of, join_copies, same_items, split_filings
 
 
 @dataclass(frozen=True)
@@ -33,36 +35,59 @@ class Extractor:
     model_dir: str | None = None  # where nlp came from (worker processes load it again)
     cascade: bool = True  # read with the model only the regions the rules could not read surely
 
-    def __call__(self, text: str, source: str | None = None) -> Record:
-        return extract_text(text, source, self)
+    def __call__(self, text: str, source: str | None = None, continued: bool = False) -> Record:
+        return extract_text(text, source, self, continued=continued)
 
 
 RULES_ONLY = Extractor()
 
 
-def _sections(text: str) -> Sections:
+def _sections(text: str, continued: bool = False) -> Sections:
     """The sections; where none are found, those of the text with its grid tables unwrapped
     (reStructuredText wraps every cell, the section labels with them), else the first error."""
     try:
-        return find_sections(text)
+        return find_sections(text, continued)
     except (NotAForm4Error, TruncatedFilingError) as first:
         unwrapped = unwrap_grid_tables(text)
         if unwrapped != text:
             try:
-                return find_sections(unwrapped)
+                return find_sections(unwrapped, continued)
             except Form4Error:
                 pass
         raise first
 
 
-def extract_text(text: str, source: str | None = None, settings: Extractor = RULES_ONLY, trace: dict | None = None) -> Record:
+def extract_text(text: str, source: str | None = None, settings: Extractor = RULES_ONLY, trace: dict | None = None,
+                 continued: bool = False) -> Record:
     """Extract one filing from its flattened text: sections -> entities -> assembler -> record.
 
-    ``trace``, when given, receives what error analysis groups by: the converter family each
-    table was read as (``trace["families"]``, e.g. ``{"I": "positional", "II": "positional"}``).
+    A filing continued on further copies of the form (the paper form's Instruction 6(b)) is read
+    as one record; where the text goes on with another filing, that one is left unread
+    (:func:`form4.run.filings.read_filings` reads them all). ``continued``: the text is a copy
+    of the form that another copy continues, so it may stop inside its tables.
+
+    ``trace``, when given, receives what error analysis groups by: the layout each table was
+    read as (``trace["layouts"]``, e.g. ``{"I": "positional", "II": "positional"}``).
     """
+    parts = split_filings(text)
+    copies = [_read_copy(parts[0], source, settings, trace, continued or len(parts) > 1)]
+    for k, part in enumerate(parts[1:], 2):
+        try:
+            more = _read_copy(part, source, settings, None, continued or k < len(parts))
+        except Form4Error:
+            break
+        if not same_items(items_of(copies[0][0]), items_of(more[0])):
+            break
+        copies.append(more)
+    header, rows, footer = join_copies(copies)
+    record = recover_copies(assemble(header, rows, footer, source=source), text)
+    return settings.calibrator.apply(record, text=text) if settings.calibrator else record
+
+
+def _read_copy(text: str, source: str | None, settings: Extractor, trace: dict | None, continued: bool) -> Copy:
+    """One copy of the form's text -> its header, rows and footer entities."""
     try:
-        sections = _sections(text)
+        sections = _sections(text, continued)
     except Form4Error as err:
         err.source = err.source or source
         raise
@@ -71,16 +96,15 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
     rows = [row for table in tables for row in table.rows]
     footer = read_footer(sections)
     if trace is not None:
-        trace["families"] = {table.table: table.family for table in tables}
+        trace["layouts"] = {table.table: table.layout for table in tables}
     if settings.nlp is not None:
-        streams = frozenset(t.table for t in tables if t.family == "cell-stream")
+        streams = frozenset(t.table for t in tables if t.layout == "cell-stream")
         spans = unsure_spans(sections, header, rows, footer, streams) if settings.cascade else None
         entities = predict(settings.nlp, sections, spans) if spans is None or spans else []
         rows = merge_rows(rows, model_rows(sections, entities), settings.model_wins)
         header = merge_header(header, entities, sections, settings.model_wins)
         footer = merge_footer(footer, entities, sections, settings.model_wins)
-    record = assemble(header, rows, footer, source=source)
-    return settings.calibrator.apply(record, text=text) if settings.calibrator else record
+    return header, rows, footer
 
 
 def extract_file(path: Path, source: str | None = None, settings: Extractor = RULES_ONLY) -> Record:

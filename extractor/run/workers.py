@@ -11,10 +11,12 @@ from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import (
+    InputTooLargeError,
     InternalError,
     TimeoutExceededError,
     WorkerDiedError,
 )
+from . import guard
 from .pipeline import Extractor
 
 
@@ -45,11 +47,12 @@ def _die_with_parent() -> None:
         pass
 
 
-def _worker_main(conn, work: Callable[[Any, Any], Any], settings: Any) -> None:
+def _worker_main(conn, work: Callable[[Any, Any], Any], settings: Any, tmp: str | None = None, cpu_seconds: float | None = None) -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt stops
     _one_thread_each()
     settings = _restore(settings)  # forked: the parent's own object, model loaded; spawned: loads it
+    guard.fence_worker(tmp)  # its own process group, an address-space limit (above the model), its temporary folder
     while True:
         try:
             job = conn.recv()
@@ -58,6 +61,7 @@ def _worker_main(conn, work: Callable[[Any, Any], Any], settings: Any) -> None:
         if job is None:
             return
         try:
+            guard.limit_cpu(cpu_seconds)
             out = work(settings, job)
         except BaseException as err:  # noqa: BLE001
             out = internal_error(err, None)
@@ -74,19 +78,23 @@ def _one_thread_each() -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, work, settings) -> None:
+    def __init__(self, ctx, work, settings, cpu_seconds: float | None = None) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, work, settings), daemon=True)
+        self.tmp = guard.new_temp_folder()
+        self.process = ctx.Process(target=_worker_main, args=(child, work, settings, self.tmp, cpu_seconds), daemon=True)
         self.process.start()
+        guard.lead_group(self.process.pid)
         child.close()
         self.job: Any = None
         self.started = 0.0
 
     def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
+        """Kill the worker with its process group (the tools it started), then remove its temporary folder."""
+        if not (self.process.exitcode == 0 and self.job is None):  # not a worker that ended when told to
+            guard.kill_group(self.process.pid)
         self.process.join()
         self.conn.close()
+        guard.remove_temp_folder(self.tmp)
 
 
 class WorkerPool:
@@ -114,7 +122,7 @@ class WorkerPool:
         self.close()
 
     def _spawn(self) -> _Worker:
-        return _Worker(self._ctx, self._work, self._settings)
+        return _Worker(self._ctx, self._work, self._settings, self.timeout)
 
     def close(self) -> None:
         for worker in self._workers:
@@ -191,6 +199,13 @@ class WorkerPool:
 _END = object()
 
 
-def internal_error(err: BaseException, source: str | None) -> InternalError:
+def internal_error(err: BaseException, source: str | None) -> InternalError | InputTooLargeError | TimeoutExceededError:
+    """An unexpected exception as one line (E020); running out of a worker's memory (E027) or CPU
+    time (E021) is the input's size, not a bug."""
+    if isinstance(err, MemoryError):
+        return InputTooLargeError(f"it needs more memory than a worker may use ({guard.memory_limit()}); "
+                                  "split the file, or scan at 300 dpi", source)
+    if isinstance(err, guard.CPULimitExceeded):
+        return TimeoutExceededError("it used more CPU time than its time limit; stopped (raise --timeout, or check the file)", source)
     first = (str(err).strip().splitlines() or [""])[0][:300]
     return InternalError(f"{type(err).__name__}: {first}; please report it with this input", source)
