@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 #: A name the code no longer has is reported (the table would otherwise put its time in "other").
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("read/decode", "form4.run.batch", "read_input"),
-    ("read/decode", "form4.run.batch", "split_filings"),
+    ("read/decode", "form4.run.filings", "split_filings"),
+    ("read/decode", "form4.run.pipeline", "split_filings"),
     ("sections", "form4.run.pipeline", "_sections"),
     ("header", "form4.run.pipeline", "read_header"),
     ("tables", "form4.run.pipeline", "read_tables"),
