@@ -31,7 +31,9 @@ def corpus_build(
     noise: bool = typer.Option(True, "--noise/--no-noise", help="Add the synthetic noise variants."),
     styles: str = typer.Option("edgar", "--styles", help="Page styles to render each filing in, comma-separated (edgar, paper, plain, agent, word)."),
     synthetic: int = typer.Option(0, "--synthetic", min=0, help="Add N synthetic filings (seeded by --seed), one style each in turn, to the training side only."),
-    ocr_share: float = typer.Option(1.0, "--ocr-share", min=0.0, max=1.0, help="Share of the real training filings' pages in styles other than edgar that are also OCR'd and scanned (dev and synthetic pages always are)."),
+    ocr_share: float = typer.Option(1.0, "--ocr-share", min=0.0, max=1.0, help="Share of the real training filings' pages in styles other than edgar that are also OCR'd and scanned (dev pages always are)."),
+    train_styles: Optional[int] = typer.Option(None, "--train-styles", min=0, help="Render each real training filing in EDGAR and only this many of the other styles, in turn (default: all; dev filings always get every style)."),
+    dev_filings: Optional[int] = typer.Option(None, "--dev-filings", min=0, help="Render only the first N dev filings in the styles other than edgar (default: all)."),
 ) -> None:
     """Render every Form 4 XML in each page style, print it, flatten it with real converters, align the values."""
     from form4.training.corpus import DEFAULT_RAW, build
@@ -46,7 +48,8 @@ def corpus_build(
     except ValueError as err:
         _fail(E.UnknownStyleError(f"{err}; {E.UnknownStyleError.hint}").one_line(), 2)
     report = build(raw=raw, out=out, work=work, workers=workers, seed=seed, limit=limit, noise=noise,
-                   styles=style_names, synthetic=synthetic, ocr_share=ocr_share)
+                   styles=style_names, synthetic=synthetic, ocr_share=ocr_share,
+                   train_styles=train_styles, dev_filings=dev_filings)
     typer.echo(f"{report.filings} filings + {report.synthetic} synthetic in {', '.join(report.styles)} -> "
                f"{report.documents} labelled texts in {report.seconds:.0f} s ({report.split_counts})")
     typer.echo(coverage_table(report.to_dict()))
