@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from form4.errors import Form4Error, XMLWriteError
 from form4.run.pipeline import RULES_ONLY, extract_text
 from form4.schema import (
     DerivativeTransaction,
@@ -66,11 +67,26 @@ def test_every_sample_gives_xml_that_validates_and_reads_back_to_the_record_as_w
     assert _round_trip_ok(extract_text(sample.read_text(encoding="utf-8"), sample.name)) == []
 
 
-def test_fifty_dev_corpus_texts_give_xml_that_validates_and_reads_back():
+def test_fifty_dev_corpus_texts_give_xml_that_validates_and_reads_back_or_a_typed_refusal():
     texts = _dev_texts(50)
     assert len(texts) == 50 and len({name.split(".", 1)[1] for name, _ in texts}) >= 10  # many converters
-    failures = {name: errors for name, text in texts if (errors := _round_trip_ok(extract_text(text, name, RULES_ONLY)))}
+    failures, refused = {}, []
+    for name, text in texts:
+        try:
+            record = extract_text(text, name, RULES_ONLY)
+        except Form4Error:  # a text too damaged to read (a noise variant, a low-resolution OCR) is one typed line
+            refused.append(name)
+            continue
+        try:
+            errors = _round_trip_ok(record)
+        except XMLWriteError:  # the XSD requires a date the text did not give us
+            assert record.period_of_report is None and not any(t.transaction_date for t in record.non_derivative_transactions)
+            refused.append(name)
+            continue
+        if errors:
+            failures[name] = errors
     assert failures == {}
+    assert len(refused) <= 3, refused
 
 
 def test_the_secs_own_sample_document_validates_against_the_shipped_schema():
