@@ -13,6 +13,8 @@ from ...form import fields as F
 from ...form import evidence as E
 from ...entities import Entity, RowEntities
 from ..layout import BLANK_LINE, Atom, AtomKind, Line, TextIndex
+from ...form.labels import WORDINGS, words
+from ...form.normalize import DATE_SHAPE
 from ...form.ocr import cell_words
 
 _SIDES, _FORMS = set(F.letters(F.ACQ_DISP)), set(F.letters(F.OWNERSHIP_FORM))  # from fields.TABLE_COLUMNS
@@ -34,6 +36,41 @@ HEADER_WORDS = re.compile(
     re.I,
 )
 
+
+#: The words of the tables' column headings, in every wording a page prints (``form.labels``).
+COLUMN_WORDS = frozenset(
+    w.lower()
+    for key, wordings in WORDINGS.items()
+    if key.startswith(("t1_", "t2_")) or key in ("code", "amount", "a_or_d", "price", "exercisable", "expiration", "title", "shares", "table2_sub")
+    for variant in range(len(wordings))
+    for w in words(key, variant)
+)
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def is_column_heading(text: str) -> bool:
+    """A line of the column headings' words ("or Indirect (I) Nature of Indirect Beneficial"), not
+    a cell's text ("Capital U.S.", "Fund IV, L.P.(1)"): under a repeated page header both follow
+    the heading lines with no blank line between.
+
+    >>> is_column_heading("Following Reported      (D/I)     Indirect"), is_column_heading("Growth Fund IV,")
+    (True, False)
+    """
+    found = [w.lower() for w in _WORD.findall(text)]
+    known = sum(w in COLUMN_WORDS for w in found)
+    return known > 0 and known >= len(found) - known
+
+
+#: What the printed form prints at a page's head and foot, inside a table's span when the table
+#: goes on over pages: the form's revision ("SEC 1474 (03-26)"), "FORM 4 (continued)", page
+#: numbers ("Page 2 of 12", "3 of 4", a browser's "1/3"), a browser's date, title and address.
+PAGE_FURNITURE = re.compile(
+    r"^[\s\f]*(?:(?:SEC\s+1474\s*\(\d{1,2}-\d{2}\)|FORM\s+4\s*\(continued\)|SEC\s+FORM\s+4|(?:Page\s+)?\d{1,3}\s+of\s+\d{1,3}"
+    rf"|\d{{1,3}}/\d{{1,3}}|{DATE_SHAPE},?\s+\d{{1,2}}:\d{{2}}(?:\s*[AP]M)?|(?:https?|file)://\S+)[\s\f]*)+$",
+    re.I,
+)
+#: The form's notes that a page prints under a table part ("Potential persons who are to respond ...").
+FORM_NOTE = re.compile("|".join(re.escape(w.split(" to the ")[0]) for w in WORDINGS["respond"]), re.I)
 
 
 def is_data_line(atoms: list[Atom]) -> bool:
@@ -102,6 +139,9 @@ class TableReader:
         if HEADER_LINE.search(line.text):
             self.header_line(index, line)
             return
+        if PAGE_FURNITURE.match(line.text) or FORM_NOTE.search(line.text):
+            self.page_line(index, line)
+            return
         atoms = self.index.atoms(line.cells)
         if not atoms:
             return
@@ -115,6 +155,9 @@ class TableReader:
 
     def header_line(self, index: int, line: Line) -> None:
         self.in_header = True
+
+    def page_line(self, index: int, line: Line) -> None:
+        """A line the printed form prints at a page's head or foot: no part of any row."""
 
     def other_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
         self.text_line(index, line, atoms)

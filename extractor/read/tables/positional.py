@@ -8,6 +8,7 @@ and each wrapped word joins the text column it stands under.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ...form import fields as F
@@ -17,7 +18,7 @@ from ..grammar import parse_row
 from ..layout import BLANK_LINE, Atom, AtomKind, Line, TextIndex
 from ...form.normalize import split_footnotes
 from ...form.ocr import drop_ocr_mark
-from .common import TableReader
+from .common import TableReader, is_column_heading
 
 FAMILY = "positional"
 _TEXT_ROW_LABELS = (F.SECURITY_TITLE, F.UNDERLYING_TITLE, F.NATURE)
@@ -42,12 +43,21 @@ class PositionalReader(TableReader):
         self.loose: list[Loose] = []  # text-only lines, given to rows at the end
         self.headers: list[int] = []  # indices of column-header lines
         self.after_header: set[int] = set()  # text between a repeated page header and the next row
+        self.sides: tuple[float, float] | None = None  # where Table II's (A) and (D) headings stand
 
     def header_line(self, index: int, line: Line) -> None:
         self.in_header = True
         self.headers.append(index)
+        if self.name == "II" and (m := _SIDE_HEADINGS.search(line.text)):
+            self.sides = ((m.start(1) + m.end(1)) / 2, (m.start(2) + m.end(2)) / 2)
+
+    def page_line(self, index: int, line: Line) -> None:
+        self.headers.append(index)  # a page's foot or head: a page break between the rows around it
 
     def text_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
+        if self.in_header and self.rows and not is_column_heading(line.text):
+            # under a repeated page header, text that is no heading goes on with the table: a cell the page break cut
+            self.in_header, self.below_header = False, True
         if self.in_header:
             return  # words of the column headers
         self.loose.append((index, line, atoms))
@@ -60,7 +70,7 @@ class PositionalReader(TableReader):
         self.in_header, self.below_header = False, False
         row = parse_row(self.name, self.text, atoms, need_title=False)  # the title may be wholly on wrapped lines
         if row is not None:
-            self.rows.append((index, row, line))
+            self.rows.append((index, _side_by_column(row, line, self.sides, self.text), line))
             self.last_atoms = atoms
 
     def _continues_right(self, index: int, line: Line, atoms: list[Atom]) -> bool:
@@ -142,6 +152,24 @@ def _join_wrapped(
 
 
 
+#: Table II's column 5 prints the amount under "(A)" or under "(D)", no letter.
+_SIDE_HEADINGS = re.compile(r"(\(A\))\s+(\(D\))")
+
+
+def _side_by_column(row: RowEntities, line: Line, sides: tuple[float, float] | None, text: str) -> RowEntities:
+    """A Table II amount's side by the column it stands in: nearer the "(A)" heading or the "(D)"
+    one (by at least 3 characters; else the code's usual side stands)."""
+    shares = row.get(F.SHARES)
+    if sides is None or shares is None or row.get(F.ACQ_DISP) is not None or not line.start <= shares.start < line.end:
+        return row
+    x = (_column(text, shares.start) + _column(text, shares.start) + len(split_footnotes(shares.text)[0])) / 2
+    to_a, to_d = abs(x - sides[0]), abs(x - sides[1])
+    if abs(to_a - to_d) < 3:
+        return row
+    side = "A" if to_a < to_d else "D"
+    return replace(row, entities=row.entities + (Entity(F.ACQ_DISP, shares.start, shares.end, shares.text, E.IN_BOX, value_text=side),))
+
+
 TOP, MIDDLE, BOTTOM = "top", "middle", "bottom"
 
 
@@ -218,6 +246,21 @@ def _own_words(entity: Entity) -> str:
     return entity.value_source
 
 
+def _stacked_dates(row: RowEntities, atom: Atom, x0: int, x1: int, text: str) -> dict[str, Entity]:
+    """A date wrapped under the row's one date of column 6: the page prints "Date Exercisable and
+    Expiration Date" in one cell, the exercisable date above the expiration date; {} if not."""
+    dates = [e for e in (row.get(F.EXERCISE_DATE), row.get(F.EXPIRATION_DATE)) if e is not None]
+    if len(dates) != 1 or dates[0].value_text is None:
+        return {}
+    above = dates[0]
+    a0 = _column(text, above.start)
+    if not (a0 - 2 <= x0 and x1 <= a0 + len(above.text) + 2):
+        return {}
+    exercisable = Entity(F.EXERCISE_DATE, above.start, above.end, above.text, above.score, value_text=above.value_text)
+    expiration = Entity(F.EXPIRATION_DATE, atom.start, atom.end, atom.text, E.JOINED, value_text=atom.bare)
+    return {F.EXERCISE_DATE: exercisable, F.EXPIRATION_DATE: expiration}
+
+
 def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, list[Atom]]], main_index: int, text: str) -> RowEntities:
     """Join wrapped lines' words to the text cell at their horizontal position (above, then below)."""
     if not wrapped:
@@ -243,6 +286,9 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
             for fid in atom.footnote_ids:
                 if fid not in ids:
                     ids.append(fid)
+            if atom.kind is AtomKind.DATE and index > main_index and (stacked := _stacked_dates(row, atom, x0, x1, text)):
+                amounts.update(stacked)  # "Date Exercisable and Expiration Date" printed in one cell, one above the other
+                continue
             if atom.kind is AtomKind.FOOTNOTE or any(n0 - 1 <= x0 and x1 <= n1 + 1 for n0, n1 in numeric):
                 continue  # a mark, or something under a number: not wrapped text
             label = min(cells, key=lambda lb: 0 if cells[lb][0] - 2 <= x0 <= cells[lb][1] + 12 else abs(x0 - cells[lb][0]))

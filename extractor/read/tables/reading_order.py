@@ -19,7 +19,7 @@ from ...entities import Entity, RowEntities
 from ..grammar import parse_row
 from ..layout import Atom, AtomKind, Line, TextIndex
 from ...form.ocr import ENDS_NATURE, MARK_LINE, tidy_cell
-from .common import HEADER_LINE, HEADER_WORDS, LAST_ROW, ROW_BEFORE_LAST, TableReader, TextLine, ends_with_indirect
+from .common import HEADER_LINE, HEADER_WORDS, LAST_ROW, ROW_BEFORE_LAST, TableReader, TextLine, ends_with_indirect, is_column_heading
 
 _SIDES, _FORMS = set(F.letters(F.ACQ_DISP)), set(F.letters(F.OWNERSHIP_FORM))  # from fields.TABLE_COLUMNS
 
@@ -62,7 +62,7 @@ class ReadingOrderReader(TableReader):
     def text_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
         if self.rows and self.continues and not self.in_header:
             self.tail.append((line, atoms))  # text after an indirect holding's values: its nature, wrapped
-        elif HEADER_WORDS.match(line.text):
+        elif HEADER_WORDS.match(line.text) or is_column_heading(line.text):
             self.pending, self.pending_lines = [], []  # a column-header fragment ("Date Exercisable", "Amount or")
         elif atoms[0].kind is AtomKind.TEXT or self.pending:
             self.pending = (self.pending + atoms)[-12:]
