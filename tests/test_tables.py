@@ -497,3 +497,46 @@ PRINTED = [(s, c) for s in ("paper", "plain", "agent", "word") for c in ("pdftot
 def test_one_date_printed_in_column_6_is_the_expiration_date_when_date_exercisable_is_blank(style, converter):
     got = _table2(typed_filing(derivative_transactions=(_option(),)), style, converter)
     assert [(r.get("exercise_date"), r["expiration_date"]) for r in got] == [(None, "2031-06-30")]
+
+
+@needs_print
+@pytest.mark.parametrize("style,converter", PRINTED)
+def test_the_exercisable_and_expiration_dates_are_read_in_every_style_also_when_one_cell_stacks_them(style, converter):
+    """The plain page prints "Date Exercisable / Expiration Date" in one cell, one date above the other."""
+    row = _option(exercise_date="2024-03-01", expiration_date="2033-01-15", transaction_code="A", acquired_disposed="A",
+                  deemed_execution_date="2024-03-03")
+    got = _table2(typed_filing(derivative_transactions=(_option(), row)), style, converter)
+    assert [(r.get("exercise_date"), r["expiration_date"], r.get("deemed_execution_date")) for r in got] == [
+        (None, "2031-06-30", None), ("2024-03-01", "2033-01-15", "2024-03-03")]
+    assert [r["underlying_security_shares"] for r in got] == [500, 500]
+
+
+#: natures long enough to wrap over several lines, as funds name themselves
+_FUNDS = ("Example Capital Growth Fund IV, L.P.", "Example Capital Principals Fund IV, L.P.", "Example Venture 2010-Seed Fund, L.P.",
+          "Example Technology Partners XII, L.P.", "the Roe Family Trust", "Example Capital Global Growth Fund III - Endurance Partners, L.P.")
+
+
+def _long_holdings_table():
+    """Two sales and fourteen indirect holdings, each nature wrapped: a table over two or three pages."""
+    from form4.schema import NonDerivativeHolding
+
+    rows = tuple(NonDerivativeHolding(security_title="Class A Common Stock", shares_owned_following=1000 * (k + 3) + 7, direct_or_indirect="I",
+                                      nature_of_ownership=f"By {_FUNDS[k % len(_FUNDS)]}", footnote_ids=("F1",)) for k in range(14))
+    return typed_filing(non_derivative_holdings=rows)
+
+
+def _chunked_seed(style: str) -> int:
+    """A page seed whose table goes on over pages (headings repeated, page feet printed)."""
+    from form4.training.pages.habits import habits
+
+    return next(s for s in range(1, 3000) if (h := habits(s, style)).chunk and h.chunk < 10 and h.footer and not h.continued)
+
+
+@needs_print
+@pytest.mark.parametrize("style,converter", [(s, "pdftotext-raw") for s in ("paper", "plain", "agent", "word")])
+def test_holdings_with_long_natures_over_pages_keep_their_rows_titles_and_natures(style, converter):
+    record = _long_holdings_table()
+    got = extract_text(printed(record, converter, style, _chunked_seed(style)), "x").to_json_dict()["non_derivative_holdings"]
+    want = record.to_json_dict()["non_derivative_holdings"]
+    fields = ("security_title", "shares_owned_following", "nature_of_ownership", "footnote_ids")
+    assert [tuple(r.get(f) for f in fields) for r in got] == [tuple(r.get(f) for f in fields) for r in want]

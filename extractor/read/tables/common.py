@@ -90,6 +90,23 @@ def ends_with_indirect(row: RowEntities) -> bool:
 
 
 
+#: Where a cell's wrapped lines join without a space: after a hyphen ending a word ("2010-" /
+#: "Seed Fund": browsers break lines after hyphens) and before punctuation starting a line ("L.P" / ".").
+_GLUE = re.compile(r"\w-$")
+_GLUED_START = re.compile(r"^[.,;:)]")
+
+
+def join_lines(left: str, right: str) -> str:
+    """Two lines of one cell as one text.
+
+    >>> join_lines("Venture 2010-", "Seed Fund"), join_lines("XII, L.P", "."), join_lines("Fund III -", "Endurance")
+    ('Venture 2010-Seed Fund', 'XII, L.P.', 'Fund III - Endurance')
+    """
+    if not left or not right:
+        return left or right
+    return left + right if _GLUE.search(left) or _GLUED_START.match(right) else f"{left} {right}"
+
+
 def extend_nature(row: RowEntities, line: Line, atoms: list[Atom], text: str, before: bool = False) -> RowEntities:
     words = cell_words(line.text)
     ids = list(row.footnote_ids) + [f for a in atoms for f in a.footnote_ids if f not in row.footnote_ids]
@@ -98,9 +115,9 @@ def extend_nature(row: RowEntities, line: Line, atoms: list[Atom], text: str, be
         if nature is None:
             value, start, end = words, atoms[0].start, atoms[-1].end
         elif before:
-            value, start, end = f"{words} {nature.value_source}", atoms[0].start, nature.end
+            value, start, end = join_lines(words, nature.value_source), atoms[0].start, nature.end
         else:
-            value, start, end = f"{nature.value_source} {words}", nature.start, atoms[-1].end
+            value, start, end = join_lines(nature.value_source, words), nature.start, atoms[-1].end
         new = Entity(F.NATURE, start, end, text[start:end], E.JOINED, value_text=value)
         entities = tuple(e for e in row.entities if e.label != F.NATURE) + (new,)
     else:
