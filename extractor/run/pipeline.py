@@ -31,12 +31,31 @@ class Extractor:
 
     nlp: Any = None
     model_wins: frozenset[str] = frozenset(ROW_LABELS)  # labels where the model's reading beats the rules'
+    # the same choice made per table layout, where the training texts read in that layout decided it
+    layout_wins: tuple[tuple[str, frozenset[str]], ...] = ()
     calibrator: Calibrator | None = None
     model_dir: str | None = None  # where nlp came from (worker processes load it again)
     cascade: bool = True  # read with the model only the regions the rules could not read surely
 
     def __call__(self, text: str, source: str | None = None, continued: bool = False) -> Record:
         return extract_text(text, source, self, continued=continued)
+
+    def wins_for(self, layout: str) -> frozenset[str]:
+        """The labels the model wins a conflict on, for a copy whose tables read in ``layout``.
+
+        >>> Extractor(model_wins=frozenset({"SHARES"}), layout_wins=(("cell-stream", frozenset({"PRICE"})),)).wins_for("cell-stream")
+        frozenset({'PRICE'})
+        """
+        return next((wins for name, wins in self.layout_wins if name == layout), self.model_wins)
+
+
+def main_layout(layouts: dict[str, str]) -> str:
+    """The layout a copy is read in: Table I's, else Table II's, else ``none``.
+
+    >>> main_layout({"II": "markdown"}), main_layout({})
+    ('markdown', 'none')
+    """
+    return layouts.get("I") or layouts.get("II") or "none"
 
 
 RULES_ONLY = Extractor()
@@ -101,9 +120,10 @@ def _read_copy(text: str, source: str | None, settings: Extractor, trace: dict |
         streams = frozenset(t.table for t in tables if t.layout == "cell-stream")
         spans = unsure_spans(sections, header, rows, footer, streams) if settings.cascade else None
         entities = predict(settings.nlp, sections, spans) if spans is None or spans else []
-        rows = merge_rows(rows, model_rows(sections, entities), settings.model_wins)
-        header = merge_header(header, entities, sections, settings.model_wins)
-        footer = merge_footer(footer, entities, sections, settings.model_wins)
+        wins = settings.wins_for(main_layout({table.table: table.layout for table in tables}))
+        rows = merge_rows(rows, model_rows(sections, entities), wins)
+        header = merge_header(header, entities, sections, wins)
+        footer = merge_footer(footer, entities, sections, wins)
     return header, rows, footer
 
 
@@ -127,5 +147,7 @@ def model_extractor(path: str | None = None) -> Extractor:
     wins_path = where / "arbitration.json" if where else None
     kwargs: dict[str, Any] = {"nlp": nlp, "calibrator": calibrator, "model_dir": str(where) if where else None}
     if wins_path and wins_path.exists():
-        kwargs["model_wins"] = frozenset(json.loads(wins_path.read_text())["model_wins"])
+        policy = json.loads(wins_path.read_text())
+        kwargs["model_wins"] = frozenset(policy["model_wins"])
+        kwargs["layout_wins"] = tuple((layout, frozenset(labels)) for layout, labels in sorted(policy.get("model_wins_by_layout", {}).items()))
     return Extractor(**kwargs)
