@@ -73,7 +73,7 @@ def extract(
     timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds per input before it is stopped as error E021 (0: no limit)."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs whose output (in --output DIR/) exists and is complete."),
     summary: Optional[Path] = typer.Option(None, "--summary", help="Also write the batch summary (done, failed by code, skipped) as JSON here."),
-    engine: Engine = typer.Option(Engine.local, "--engine", help="local (worker processes) or dask (a Dask cluster; needs form4[dask])."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local (worker processes) or dask (a Dask cluster; needs the extra form4[dask])."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a local cluster)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write a review page (HTML): the text with every field's span coloured by confidence. A directory for several inputs."),
     review_threshold: Optional[float] = typer.Option(
@@ -115,7 +115,7 @@ def extract(
     except Form4Error as err:
         _fail(err.one_line(), 2)
     if report is not None:
-        _write_reports(result, report, several, review_threshold if review_threshold is not None else REVIEW_THRESHOLD)
+        _write_reports(result, report, several, settings, review_threshold)
     _finish(result, several, summary)
 
 
@@ -170,25 +170,55 @@ def _with_review_threshold(settings, threshold: float | None):
     return replace(settings, calibrator=settings.calibrator.with_review_threshold(threshold))
 
 
-def _write_reports(result, report: Path, several: bool, threshold: float) -> None:
-    """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several."""
-    from ..run.batch import read_input
-    from ..io.review import render
-    from form4.training.align.locate import locate
+def _write_reports(result, report: Path, several: bool, settings, threshold: float | None) -> None:
+    """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several.
 
+    Each input is read again with a trace for the offsets of its values (the record does not carry
+    them); the page's threshold is the one the records' ``review`` lists were made with."""
+    from ..io.review import render
+
+    calibrator = getattr(settings, "calibrator", None)
+    shown = calibrator.review_threshold if calibrator is not None else (threshold if threshold is not None else REVIEW_THRESHOLD)
+    goal = calibrator.goal if calibrator is not None and threshold is None else ("given on the command line" if threshold is not None else None)
+    traced: dict[str, dict[str, tuple[str, dict]]] = {}
     for item, record in result.records:
+        if item.source not in traced:
+            traced[item.source] = _read_traced(item, settings)
+        text, trace = traced[item.source].get(record.source or "", next(iter(traced[item.source].values())))
         target = report / item.relative.with_suffix(".html") if several else report
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = read_input(item).text
-        target.write_text(render(record, text, locate(record, text), threshold, title=item.source), encoding="utf-8")
+        target.write_text(render(record, text, shown, title=item.source, spans=trace["provenance"].spans(), goal=goal), encoding="utf-8")
         typer.echo(f"review page: {target}", err=True)
 
 
+def _read_traced(item, settings) -> dict[str, tuple[str, dict]]:
+    """Record source -> (the text it was read from, the trace of reading it), for every filing of an input."""
+    from ..run.batch import read_input
+    from ..run.filings import read_filings
+    from ..run.pipeline import extract_text
+
+    seen: dict[str, tuple[str, dict]] = {}
+
+    def read(text: str, source: str, continued: bool = False):
+        trace: dict = {}
+        record = extract_text(text, source, settings, trace, continued)
+        seen[source] = (text, trace)
+        return record
+
+    decoded = read_input(item)
+    read_filings(decoded.text, decoded.source or item.source, read)
+    return seen
+
+
 def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler, chains=True) -> None:
+    from .extras import require
+
     try:
-        from ..run.dask_engine import run_dask
-    except ImportError:
-        _fail(E.OptionError("--engine dask needs Dask; install it: pip install 'form4[dask]'").one_line(), 2)
+        require("dask", "--engine dask")
+    except Form4Error as err:
+        _fail(err.one_line(), 2)
+    from ..run.dask_engine import run_dask
+
     if output is None:
         _fail(E.OptionError("--engine dask writes a dataset; give --output DIR/").one_line(), 2)
     try:
@@ -206,7 +236,8 @@ def score(
     input_dir: Optional[Path] = typer.Option(None, "--input", help="Directory of texts to extract, then score."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     fields: bool = typer.Option(True, "--fields/--no-fields", help="Show the per-field table."),
-    use_model: bool = typer.Option(True, "--model/--no-model", help="With --input: extract with the model (default) or rules only."),
+    model: Optional[Path] = typer.Option(None, "--model", help="With --input: extract with this trained pipeline (default: the shipped one)."),
+    no_model: bool = typer.Option(False, "--no-model", help="With --input: rules only, no NER model."),
     plot: Optional[Path] = typer.Option(None, "--plot", help="Draw the reliability diagram of the confidences to FILE.png (needs matplotlib)."),
 ) -> None:
     """Precision/recall/F1 per field against gold records, by converter; the reliability of the confidences."""
@@ -215,12 +246,14 @@ def score(
 
     if (pred is None) == (input_dir is None):
         _fail(E.ScoreOptionsError("give exactly one of --pred DIR or --input DIR").one_line(), 2)
-    settings = _settings(not use_model, None) if input_dir is not None else None
     if plot is not None:
+        from .extras import require
+
         try:
-            import matplotlib  # noqa: F401
-        except ImportError:
-            _fail(E.PlotUnavailableError(f"--plot needs matplotlib, which is not installed; {E.PlotUnavailableError.hint}", str(plot)).one_line(), 2)
+            require("plot", "--plot", E.PlotUnavailableError)
+        except Form4Error as err:
+            _fail(err.one_line(), 2)
+    settings = _settings(no_model, model) if input_dir is not None else None
     try:
         report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir, settings=settings)
     except Form4Error as err:
@@ -228,6 +261,8 @@ def score(
     for name in unmatched:
         log.warning(f"warning: no gold record for {name}")
     rel = reliability(report)
+    calibrator = getattr(settings, "calibrator", None)
+    rel.review_threshold = calibrator.review_threshold if calibrator is not None else None
     if as_json:
         typer.echo(json.dumps(report.to_dict() | {"reliability": rel.to_dict()}, indent=2))
     else:

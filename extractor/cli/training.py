@@ -16,15 +16,15 @@ from .app import _fail, app
 from .. import errors as E
 
 
-corpus_app = typer.Typer(help="Build the labelled corpus from real EDGAR XML.", no_args_is_help=True)
+corpus_app = typer.Typer(help="Build the labelled corpus from real EDGAR XML.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(corpus_app, name="corpus")
 
 
 @corpus_app.command("build")
 def corpus_build(
     raw: Path = typer.Option(None, "--raw", help="Folder of ownershipDocument XML (default: ../shared/data/form4-raw)."),
-    out: Path = typer.Option(Path("annotations/corpus"), "--out", help="Where to write the annotations (JSONL, gold, report)."),
-    work: Path = typer.Option(Path("corpus"), "--work", help="Where to keep derived files (PDF/OCR cache, texts)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to write the annotations (JSONL, gold, report). Default: the clone's annotations/corpus, wherever you run."),
+    work: Optional[Path] = typer.Option(None, "--work", help="Where to keep derived files (PDF/OCR cache, texts). Default: the clone's corpus/."),
     workers: int = typer.Option(2, "--workers", help="Processes for rendering and flattening."),
     seed: int = typer.Option(13, "--seed", help="Seed of the owner split and the noise."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N filings (for a quick look)."),
@@ -36,11 +36,14 @@ def corpus_build(
     dev_filings: Optional[int] = typer.Option(None, "--dev-filings", min=0, help="Render only the first N dev filings in the styles other than edgar (default: all)."),
 ) -> None:
     """Render every Form 4 XML in each page style, print it, flatten it with real converters, align the values."""
+    _require_corpus_tools("form4 corpus build")
     from form4.training.corpus import DEFAULT_RAW, build
     from form4.training.corpus_report import coverage_table
     from form4.training.pages import parse_styles
 
-    raw = raw or DEFAULT_RAW
+    from form4.training.corpus import DEFAULT_OUT, DEFAULT_WORK
+
+    raw, out, work = raw or DEFAULT_RAW, out or DEFAULT_OUT, work or DEFAULT_WORK
     if not raw.is_dir():
         _fail(E.RawFolderError(f"{raw} is not a folder; pass --raw with the folder of Form 4 XML (see ../shared/data/form4-raw)").one_line(), 2)
     try:
@@ -57,12 +60,22 @@ def corpus_build(
         typer.echo(f"warning: {doc_id}: {error}", err=True)
 
 
+def _require_corpus_tools(what: str) -> None:
+    """The converters of the corpus extra are installed (else one line, E025)."""
+    from .extras import require
+
+    try:
+        require("corpus", what)
+    except E.Form4Error as err:
+        _fail(err.one_line(), 2)
+
+
 ANNOTATION_WEIGHT = 20  # see training/train.py and annotations/README.md: a few fixes beside ~3,500 corpus texts
 
 
 @app.command()
 def train(
-    corpus: Path = typer.Option(Path("annotations/corpus"), "--corpus", help="A corpus built by `form4 corpus build`."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="A corpus built by `form4 corpus build` (default: the clone's annotations/corpus, which ships)."),
     output: Optional[Path] = typer.Option(None, "--output", help="Where to write the trained pipeline (<output>/form4-ner/). Default: a new runs/train-<time>/; `--output models` replaces the shipped model."),
     config: Optional[Path] = typer.Option(None, "--config", help="spaCy config (default: training/config.cfg)."),
     overrides: List[str] = typer.Option([], "--set", help="Config overrides, e.g. --set training.max_steps=500."),
@@ -77,15 +90,18 @@ def train(
     ),
 ) -> None:
     """Train the NER model from the corpus, the seeds' annotations and imported annotations."""
+    from form4.training.corpus import DEFAULT_OUT
     from form4.training.train import CONFIG, default_output, train_model
 
+    corpus = corpus or DEFAULT_OUT
     if not (corpus / "train.jsonl.gz").exists():
         _fail(E.NoCorpusError(f"no {corpus}/train.jsonl.gz; build the corpus first: `form4 corpus build --out {corpus}`").one_line(), 2)
     if policy_only:
-        return _refit_policy(output or Path("models"), corpus)
+        return _refit_policy(output or _shipped_models(), corpus)
     annotations = _annotations_folder(annotations)
     if base is not None and not (base / "meta.json").exists():
-        _fail(E.NotAPipelineError(f"no trained pipeline at {base}; {E.NotAPipelineError.hint}").one_line(), 2)
+        _fail(E.NotAPipelineError(f"no trained pipeline at {base}; pass the folder holding meta.json "
+                                  f"(the shipped one: {_shipped_models() / 'form4-ner'})").one_line(), 2)
     output = output or default_output()
     with library_output_on_stderr():
         result = train_model(
@@ -105,6 +121,13 @@ def _annotations_folder(annotations: Path | None) -> Path | None:
     if not any(annotations.glob("*.jsonl.gz")):
         _fail(E.NoAnnotationsError(f"no *.jsonl.gz in {annotations}; import annotations first: `form4 annotations import FILE --output {annotations}`").one_line(), 2)
     return annotations
+
+
+def _shipped_models() -> Path:
+    """The folder of the shipped pipeline (the package form4.models: the clone's models/)."""
+    from importlib.resources import files
+
+    return Path(str(files("form4.models")))
 
 
 def _refit_policy(output: Path, corpus: Path) -> None:
@@ -171,13 +194,13 @@ def _config_value(text: str):
 
 @app.command()
 def evaluate(
-    corpus: Path = typer.Option(Path("annotations/corpus"), "--corpus", help="A corpus built by `form4 corpus build`."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="A corpus built by `form4 corpus build` (default: the clone's annotations/corpus)."),
     split: str = typer.Option("dev", "--split", help="Which side of the owner split to score."),
     limit: Optional[int] = typer.Option(None, "--limit", help="At most N filings per converter (--heldout: the first N dev filings)."),
     heldout: bool = typer.Option(False, "--heldout", help="Leave-one-out: dev filings rendered in page styles and flattened by converters the rules and model were not fitted on."),
     styles: str = typer.Option("edgar", "--styles", help="--heldout: comma-separated page styles."),
     converters: str = typer.Option("unseen", "--converters", help="--heldout: converter names or families (text-layer, markdown, html-text, ocr, scan), or all/unseen/corpus."),
-    work: Path = typer.Option(Path("corpus/heldout"), "--work", help="--heldout: cache of the flattened texts (reruns only score)."),
+    work: Optional[Path] = typer.Option(None, "--work", help="--heldout: cache of the flattened texts (reruns only score; default: the clone's corpus/heldout)."),
     raw: Optional[Path] = typer.Option(None, "--raw", help="--heldout: folder of ownership XML (default: ../shared/data/form4-raw)."),
     workers: int = typer.Option(2, "--workers", help="--heldout: processes for printing and flattening."),
     placement: bool = typer.Option(False, "--placement", help="--heldout: also the share of printed gold values the aligner placed."),
@@ -187,12 +210,15 @@ def evaluate(
     """Field F1, rules only vs model: per converter on the corpus's dev split and the seeds, or with
     --heldout per page style x converter the rules and model never saw (markdown tables)."""
     if not heldout:
+        from form4.training.corpus import DEFAULT_OUT
         from form4.training.evaluate import evaluate_table
 
-        typer.echo(evaluate_table(corpus, split=split, limit=limit))
+        typer.echo(evaluate_table(corpus or DEFAULT_OUT, split=split, limit=limit))
         return
-    from form4.training.heldout import command
+    _require_corpus_tools("form4 evaluate --heldout")
+    from form4.training.heldout import DEFAULT_WORK, command
 
+    work = work or DEFAULT_WORK
     code, text = command(styles, converters, limit, work, workers, raw, placement, costs, as_json)
     if code:
         _fail(text, code)
