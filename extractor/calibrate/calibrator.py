@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -31,6 +32,9 @@ REVIEW_THRESHOLD = 0.9  # used only when a calibration file does not carry a mea
 
 
 # ---------------------------------------------------------------- fitted models as plain data
+_BLOCK = 1024  # rows per block of the trees' walk
+_NODE_ARRAYS: dict[int, tuple] = {}  # id(Trees) -> (a weak reference to the model, its node arrays)
+
 @dataclass(frozen=True)
 class Trees:
     """Gradient-boosted trees (binary log-loss), flattened: one node table for all trees.
@@ -50,11 +54,36 @@ class Trees:
     depth: int
 
     def raw(self, X):
+        """The summed leaf values (log-odds) of every row of ``X``, a block of rows at a time: the
+        walk's (rows x trees) index arrays stay small, so the cost grows with the rows, no faster.
+
+        >>> stump = Trees(0.5, (0,), (0, -1, -1), (1.0, 0.0, 0.0), (True, False, False), (1, 0, 0), (2, 0, 0), (0.0, -1.0, 2.0), 2)
+        >>> import numpy as np; stump.raw(np.array([[0.0], [3.0], [np.nan]])).tolist()
+        [-0.5, 2.5, -0.5]
+        """
         import numpy as np
 
-        feature, threshold = np.asarray(self.feature), np.asarray(self.threshold)
-        left, right, value, missing_left = np.asarray(self.left), np.asarray(self.right), np.asarray(self.value), np.asarray(self.missing_left)
-        node = np.tile(np.asarray(self.roots), (len(X), 1))  # (samples, trees)
+        arrays = self._arrays()
+        out = np.empty(len(X))
+        for start in range(0, len(X), _BLOCK):
+            out[start : start + _BLOCK] = self._walk(X[start : start + _BLOCK], *arrays)
+        return out
+
+    def _arrays(self):
+        """The node table as numpy arrays, made once per model."""
+        cached = _NODE_ARRAYS.get(id(self))
+        if cached is None or cached[0]() is not self:
+            import numpy as np
+
+            arrays = tuple(np.asarray(a) for a in (self.roots, self.feature, self.threshold, self.missing_left, self.left, self.right, self.value))
+            cached = _NODE_ARRAYS[id(self)] = (weakref.ref(self), arrays)
+            weakref.finalize(self, _NODE_ARRAYS.pop, id(self), None)
+        return cached[1]
+
+    def _walk(self, X, roots, feature, threshold, missing_left, left, right, value):
+        import numpy as np
+
+        node = np.tile(roots, (len(X), 1))  # (samples, trees)
         rows = np.arange(len(X))[:, None]
         for _ in range(self.depth):
             f = feature[node]
