@@ -18,7 +18,7 @@ from .. import errors as E
 from ..io.review import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
 from ..schema import json_schema
 from .app import _fail, _settings, app, log
-from . import progress as shown
+from . import progress as batch_view
 
 class Format(str, Enum):
     json = "json"
@@ -99,15 +99,15 @@ def extract(
                      chains=chains, check_chains=not no_chains)
     _stop_on_sigterm()
     started = time.monotonic()
-    terminal = shown.is_terminal()
-    bar = shown.bar(len(items)) if shown.shown(len(items), terminal, _quiet()) else None
+    terminal = batch_view.is_terminal()
+    bar = batch_view.bar(len(items)) if batch_view.shown(len(items), terminal, _quiet()) else None
     try:
         with using(xml_options):
             result = run_extract(job, settings, progress=bar, report=lambda err: log.error(err.one_line()))
     except Form4Error as err:
         _fail(err.one_line(), 2)
     if report is not None:
-        _write_reports(result, report, several, review_threshold if review_threshold is not None else REVIEW_THRESHOLD)
+        _write_reports(result, report, several, settings, review_threshold)
     _finish(result, several, summary, time.monotonic() - started, terminal)
 
 
@@ -143,7 +143,7 @@ def _finish(result, several: bool, summary: Optional[Path], seconds: float | Non
 
     data = result.summary()
     if several or result.skipped or result.interrupted:
-        line = shown.summary_text(summary_line(data), seconds, data["done"] + data["failed"]) if terminal and seconds else summary_line(data)
+        line = batch_view.summary_text(summary_line(data), seconds, data["done"] + data["failed"]) if terminal and seconds else summary_line(data)
         log.log(logging.WARNING if result.failures or result.interrupted or terminal else logging.INFO, line)
     if data.get("chains", {}).get("links"):
         found = data["chains"]
@@ -171,18 +171,44 @@ def _with_review_threshold(settings, threshold: float | None):
     return replace(settings, calibrator=settings.calibrator.with_review_threshold(threshold))
 
 
-def _write_reports(result, report: Path, several: bool, threshold: float) -> None:
-    """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several."""
-    from ..run.batch import read_input
-    from ..io.review import render
-    from form4.training.align.locate import locate
+def _write_reports(result, report: Path, several: bool, settings, threshold: float | None) -> None:
+    """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several.
 
+    Each input is read again with a trace for the offsets of its values (the record does not carry
+    them); the page's threshold is the one the records' ``review`` lists were made with."""
+    from ..io.review import render
+
+    calibrator = getattr(settings, "calibrator", None)
+    shown = calibrator.review_threshold if calibrator is not None else (threshold if threshold is not None else REVIEW_THRESHOLD)
+    goal = calibrator.goal if calibrator is not None and threshold is None else ("given on the command line" if threshold is not None else None)
+    traced: dict[str, dict[str, tuple[str, dict]]] = {}
     for item, record in result.records:
+        if item.source not in traced:
+            traced[item.source] = _read_traced(item, settings)
+        text, trace = traced[item.source].get(record.source or "", next(iter(traced[item.source].values())))
         target = report / item.relative.with_suffix(".html") if several else report
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = read_input(item).text
-        target.write_text(render(record, text, locate(record, text), threshold, title=item.source), encoding="utf-8")
+        target.write_text(render(record, text, shown, title=item.source, spans=trace["provenance"].spans(), goal=goal), encoding="utf-8")
         typer.echo(f"review page: {target}", err=True)
+
+
+def _read_traced(item, settings) -> dict[str, tuple[str, dict]]:
+    """Record source -> (the text it was read from, the trace of reading it), for every filing of an input."""
+    from ..run.batch import read_input
+    from ..run.filings import read_filings
+    from ..run.pipeline import extract_text
+
+    seen: dict[str, tuple[str, dict]] = {}
+
+    def read(text: str, source: str, continued: bool = False):
+        trace: dict = {}
+        record = extract_text(text, source, settings, trace, continued)
+        seen[source] = (text, trace)
+        return record
+
+    decoded = read_input(item)
+    read_filings(decoded.text, decoded.source or item.source, read)
+    return seen
 
 
 def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler, chains=True) -> None:
@@ -202,7 +228,7 @@ def _extract_dask(inputs, output, no_model, model, workers, resume, summary, sch
                           scheduler=scheduler, resume=resume, report=lambda line: log.error(line), chains=chains)
     except Form4Error as err:
         _fail(err.one_line(), 2)
-    _finish(result, True, summary, time.monotonic() - started, shown.is_terminal())
+    _finish(result, True, summary, time.monotonic() - started, batch_view.is_terminal())
 
 
 @app.command()
@@ -237,6 +263,8 @@ def score(
     for name in unmatched:
         log.warning(f"warning: no gold record for {name}")
     rel = reliability(report)
+    calibrator = getattr(settings, "calibrator", None)
+    rel.review_threshold = calibrator.review_threshold if calibrator is not None else None
     if as_json:
         typer.echo(json.dumps(report.to_dict() | {"reliability": rel.to_dict()}, indent=2))
     else:
