@@ -261,3 +261,14 @@ def test_sample_004s_split_share_count_is_exported_as_the_record_reads_it_not_th
     spans = json.loads((tmp_path / "t.jsonl").read_text())["label"]
     shares = [text[s:e] for s, e, label in spans if label == "SHARES"]
     assert "23,13\t39" in shares and all(piece == piece.strip() for piece in shares)
+
+
+def test_a_span_the_annotator_dragged_over_the_white_space_around_a_value_is_trimmed_not_refused(seed, tmp_path):
+    text, _ = seed
+    shares = text.index("\t\t45,551")  # the two tabs before the value, and the space after it
+    blank = text.index("\t\t")
+    regions = [_ls_region(shares, shares + 9, "SHARES", text, "dragged"), _ls_region(blank, blank + 2, "PRICE", text, "blank")]
+    tasks = [{"id": 3, "data": {"text": text, HASH_KEY: text_sha256(text)}, "annotations": [{"result": regions}]}]
+    imported = import_file(_write(tmp_path / "export.json", tasks))
+    assert imported.examples[0]["spans"] == [{"start": shares + 2, "end": shares + 8, "label": "SHARES"}]
+    assert imported.problems == [f"task 3: span {blank}-{blank + 2} '\\t\\t' PRICE: white space only; select the value"]

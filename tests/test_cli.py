@@ -250,10 +250,26 @@ def test_score_extracts_with_the_model_folder_given_by_model(tmp_path):
 
 
 def test_the_shipped_corpus_is_found_from_any_working_directory_and_a_wrong_base_names_the_shipped_model(tmp_path):
-    out = form4("train", "--base", "models/form4-ner", cwd=tmp_path)
+    out = form4("train", "--base", "models/no-such-model", cwd=tmp_path)
     err = out.stderr.decode()
     assert out.returncode == 2 and err.count("\n") == 1, err
-    assert "error E035: no trained pipeline at models/form4-ner" in err and str(ROOT / "models" / "form4-ner") in err
+    assert "error E035: no trained pipeline at models/no-such-model" in err and str(ROOT / "models" / "form4-ner") in err
+
+
+def test_train_base_models_form4_ner_starts_from_the_shipped_model_in_any_working_directory(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import form4.training.train as training
+    from form4.cli import app
+
+    asked = {}
+    monkeypatch.setattr(training, "train_model", lambda **kwargs: asked.update(kwargs) or None)
+    monkeypatch.setattr("form4.cli.training._print_training", lambda result: None)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["train", "--base", "models/form4-ner", "--output", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    assert asked["base"].resolve() == (ROOT / "models" / "form4-ner").resolve()
+    assert asked["corpus"].resolve() == (ROOT / "annotations" / "corpus").resolve()
 
 
 def test_training_output_goes_to_stderr_without_colours_when_not_a_terminal():

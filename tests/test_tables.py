@@ -533,8 +533,10 @@ def _chunked_seed(style: str) -> int:
 
 
 @needs_print
-@pytest.mark.parametrize("style,converter", [(s, "pdftotext-raw") for s in ("paper", "plain", "agent", "word")])
+@pytest.mark.parametrize("style,converter", PRINTED)
 def test_holdings_with_long_natures_over_pages_keep_their_rows_titles_and_natures(style, converter):
+    """Each nature wraps over two to five lines; page feet, headings repeated on the next page
+    (their "(D)" and "4)" on lines of their own) and the next row's title stand between a nature's lines."""
     record = _long_holdings_table()
     got = extract_text(printed(record, converter, style, _chunked_seed(style)), "x").to_json_dict()["non_derivative_holdings"]
     want = record.to_json_dict()["non_derivative_holdings"]

@@ -129,11 +129,7 @@ def importable(text: str, spans: list[dict]) -> list[dict]:
     starts, ends, _ = _token_bounds(text)
     kept: list[dict] = []
     for span in spans:
-        start, end = span["start"], span["end"]
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = _trimmed(text, span["start"], span["end"])
         if start in starts and end in ends and start < end and span["label"] in LABELS \
                 and all(end <= k["start"] or start >= k["end"] for k in kept):
             kept.append({"start": start, "end": end, "label": span["label"]})
@@ -323,24 +319,42 @@ def check_spans(task_id: str, text: str, raw: list[tuple], labels: Iterable[str]
     good, problems = [], []
     for item in sorted(set(raw), key=lambda r: (r[0], r[1], r[2])):
         start, end, label, printed = (*item, None)[:4]
-        where = f"task {task_id}: span {start}-{end} {text[start:end]!r} {label}" if 0 <= start < end <= len(text) else f"task {task_id}: span {start}-{end} {label}"
-        if not (0 <= start < end <= len(text)):
+        inside = 0 <= start < end <= len(text)
+        where = f"task {task_id}: span {start}-{end} {text[start:end]!r} {label}" if inside else f"task {task_id}: span {start}-{end} {label}"
+        if not inside:
             problems.append(f"{where}: outside the text (length {len(text)}); the text changed since export?")
-        elif printed is not None and printed != text[start:end]:
+            continue
+        if printed is not None and printed != text[start:end]:
             problems.append(f"{where}: the tool printed {printed!r} here; the text changed since export, re-export it")
+            continue
+        start, end = _trimmed(text, start, end)  # a selection that caught the tab or line end around a value
+        if start == end:
+            problems.append(f"{where}: white space only; select the value")
         elif label not in known:
             problems.append(f"{where}: unknown label; use one of form4.form.fields.LABELS (annotations/README.md)")
         elif start not in starts or end not in ends:
             token = _token_at(tokens, text, start if start not in starts else end - 1)
             problems.append(f"{where}: off token boundaries (a token is {token!r}); select whole tokens")
-        elif text[start:end] != text[start:end].strip():
-            problems.append(f"{where}: starts or ends with white space; select the value only")
         else:
             good.append({"start": start, "end": end, "label": label})
     kept, dropped = _without_overlaps(good)
     for a, b in dropped:
         problems.append(f"task {task_id}: span {a['start']}-{a['end']} {text[a['start']:a['end']]!r} {a['label']}: overlaps span {b['start']}-{b['end']} {b['label']}; keep one")
     return kept, problems
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span (inside ``text``) without the white space a selection caught at its ends
+    (annotation tools select the tab or line end after a value).
+
+    >>> _trimmed("Shares\\t45,551 \\n", 6, 15), _trimmed("a   b", 1, 4)
+    ((7, 13), (4, 4))
+    """
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _without_overlaps(spans: list[dict]) -> tuple[list[dict], list[tuple[dict, dict]]]:

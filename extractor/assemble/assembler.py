@@ -34,7 +34,8 @@ from .price_ranges import read_price_ranges
 from .provenance import Assembly, FieldEvidence, Provenance, Repair
 from .readings import other_readings
 from .repairs import fill_implied, place_unread_marks, repair_chains
-from .validate import validate
+from .plausible import repair_prices
+from .validate import IMPLAUSIBLE, validate
 
 
 @dataclass
@@ -186,6 +187,7 @@ def assemble_traced(header: HeaderEntities, rows: list[RowEntities], footer: Foo
     warnings += [f"{name} {v.raw!r}: {v.note}" for d in drafts for name, v in d.values.items() if v.note]
     fill_implied(drafts, top.get("period_of_report"), warnings)
     repair_chains(drafts, warnings)
+    repair_prices(drafts, warnings)
     place_unread_marks(drafts, [f.id for f in footer.footnotes], warnings)
     tables: dict[str, list[Any]] = {key: [] for key in _TABLE_KEYS.values()}
     count: dict[str, int] = {}
@@ -217,7 +219,8 @@ def assemble_traced(header: HeaderEntities, rows: list[RowEntities], footer: Foo
         warnings.append(breach.message)
         for pointer in breach.pointers:
             if pointer in confidence:
-                confidence[pointer] = round(confidence[pointer] * E.BREACHED, 4)
+                low = E.DOUBTED if breach.rule in IMPLAUSIBLE else confidence[pointer] * E.BREACHED
+                confidence[pointer] = round(min(confidence[pointer], low), 4)
     record = replace_meta(record, confidence, warnings)
     fields = {p: ledger.fields[p] for p in record.confidence if p in ledger.fields}
     return Assembly(record, Provenance(fields, tuple(ledger.repairs), tuple(breaches)))

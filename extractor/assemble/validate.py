@@ -6,11 +6,16 @@ from dataclasses import dataclass
 
 from ..form.codes import TRANSACTION_CODES
 from ..schema import Record
+from .plausible import OUTLIER, outliers, price_groups, shown
 
 #: Codes whose acquired/disposed side is fixed, per table.
 _FIRM_SIDE = {"P": "A", "S": "D", "F": "D", "A": "A", "D": "D"}
 _FIRM_SIDE_NON_DERIVATIVE = {**_FIRM_SIDE, "M": "A", "X": "A", "C": "A"}
 _FIRM_SIDE_DERIVATIVE = {**_FIRM_SIDE, "M": "D", "X": "D", "C": "D"}
+
+
+#: Rules whose breach says the value itself is implausible, not only that two values disagree.
+IMPLAUSIBLE = frozenset({"plausibility"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ def validate(record: Record) -> list[Breach]:
     out += _code_vs_side(record)
     out += _date_order(record)
     out += _relationships(record)
+    out += price_outliers(record)
     return out
 
 
@@ -125,4 +131,28 @@ def _relationships(record: Record) -> list[Breach]:
             )
         if owner.is_officer and not owner.officer_title:
             out.append(Breach("officer-title", f"reporting_owners[{i}]: Officer is checked but no officer title is given", (f"/reporting_owners/{i}/is_officer",)))
+    return out
+
+
+def price_outliers(record: Record) -> list[Breach]:
+    """Market prices (codes P, S, F) 50x or more off the median of their security's in the filing (three or more):
+    a misreading no other reading mends (``plausible``).
+
+    >>> from form4.schema import NonDerivativeTransaction as T
+    >>> rows = tuple(T(security_title="Common Stock", transaction_code="S", price_per_share=p) for p in (12.1, 12345.0, 12.3))
+    >>> [b.pointers for b in price_outliers(Record(non_derivative_transactions=rows))]
+    [('/non_derivative_transactions/1/price_per_share',)]
+    """
+    out = []
+    for key, table in (("non_derivative_transactions", "I"), ("derivative_transactions", "II")):
+        rows = getattr(record, key)
+        for (_, title), indices in price_groups((table, r.security_title, r.transaction_code, r.price_per_share) for r in rows).items():
+            prices = [rows[i].price_per_share for i in indices]
+            for k in outliers(prices):
+                i = indices[k]
+                out.append(Breach(
+                    "plausibility",
+                    f"{key}[{i}]: price {shown(prices[k])} is {OUTLIER:g}x or more off the other prices of {rows[i].security_title or 'its security'}",
+                    (f"/{key}/{i}/price_per_share",),
+                ))
     return out

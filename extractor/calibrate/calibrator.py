@@ -306,7 +306,7 @@ class Calibrator:
         p = _sigmoid(self.platt.coef[0] * raw + self.platt.intercept if self.platt else raw)
         if self.isotonic is not None:
             p = self.isotonic(p)
-        return {ptr: round(float(v), 4) for ptr, v in zip(pointers, p)}, record_signals(X)
+        return _implausible_capped(record, {ptr: round(float(v), 4) for ptr, v in zip(pointers, p)}), record_signals(X)
 
     def record_probability(self, confidences: Sequence[float], has_text: bool, signals: Mapping[str, float] | None = None) -> float | None:
         """Probability that every field of the record is right (its record model over its leaves and signals)."""
@@ -322,6 +322,20 @@ class Calibrator:
         conf, signals = self._calibrated(record, text, evidence)
         calibrated = record.model_copy(update={"confidence": conf, "record_confidence": self.record_probability(list(conf.values()), bool(text), signals)})
         return with_review(calibrated, self.review_threshold)
+
+
+def _implausible_capped(record: Record, conf: dict[str, float]) -> dict[str, float]:
+    """A leaf the form's rules call implausible (``validate.IMPLAUSIBLE``: a price 50x off its
+    neighbours) is never surer than the assembler's evidence for it, however rare such leaves
+    were in the data the calibrator was fitted on."""
+    from ..assemble.validate import IMPLAUSIBLE, validate
+
+    for breach in validate(record):
+        if breach.rule in IMPLAUSIBLE:
+            for pointer in breach.pointers:
+                if pointer in conf and pointer in record.confidence:
+                    conf[pointer] = min(conf[pointer], record.confidence[pointer])
+    return conf
 
 
 def with_review(record: Record, threshold: float) -> Record:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -18,6 +18,7 @@ from .. import errors as E
 from ..io.review import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
 from ..schema import json_schema
 from .app import _fail, _settings, app, log
+from . import progress as batch_view
 
 class Format(str, Enum):
     json = "json"
@@ -25,18 +26,6 @@ class Format(str, Enum):
     csv = "csv"
     parquet = "parquet"
     xml = "xml"
-
-
-def _progress(total: int):
-    """A progress bar on stderr for batches, only when stderr is a terminal."""
-    if total < 2 or not sys.stderr.isatty():
-        return None
-
-    def wrap(items):
-        with typer.progressbar(items, length=total, label="extracting", file=sys.stderr) as bar:
-            yield from bar
-
-    return wrap
 
 
 class Engine(str, Enum):
@@ -109,14 +98,22 @@ def extract(
     job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume, csv_raw=csv_raw,
                      chains=chains, check_chains=not no_chains)
     _stop_on_sigterm()
+    started = time.monotonic()
+    terminal = batch_view.is_terminal()
+    bar = batch_view.bar(len(items)) if batch_view.shown(len(items), terminal, _quiet()) else None
     try:
         with using(xml_options):
-            result = run_extract(job, settings, progress=_progress(len(items)), report=lambda err: log.error(err.one_line()))
+            result = run_extract(job, settings, progress=bar, report=lambda err: log.error(err.one_line()))
     except Form4Error as err:
         _fail(err.one_line(), 2)
     if report is not None:
         _write_reports(result, report, several, settings, review_threshold)
-    _finish(result, several, summary)
+    _finish(result, several, summary, time.monotonic() - started, terminal)
+
+
+def _quiet() -> bool:
+    """``-q``: only errors on stderr."""
+    return log.getEffectiveLevel() > logging.WARNING
 
 
 def _stop_on_sigterm() -> None:
@@ -136,14 +133,18 @@ def _check_summary(summary: Optional[Path], option: str = "--summary") -> None:
         _fail(E.OutputError(f"{option} is {what}; give a new file name", str(summary)).one_line(), 2)
 
 
-def _finish(result, several: bool, summary: Optional[Path]) -> None:
-    """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures, 2 no summary."""
+def _finish(result, several: bool, summary: Optional[Path], seconds: float | None = None, terminal: bool = False) -> None:
+    """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures, 2 no summary.
+
+    The summary line is a warning when inputs failed or the batch was stopped; otherwise it is
+    shown on a terminal, with the batch's time and rate (or with -v), not in a log file or a pipe."""
     from ..run.batch import summary_line
     from ..run.confine import write_atomic
 
     data = result.summary()
     if several or result.skipped or result.interrupted:
-        (log.warning if result.failures or result.interrupted else log.info)(summary_line(data))
+        line = batch_view.summary_text(summary_line(data), seconds, data["done"] + data["failed"]) if terminal and seconds else summary_line(data)
+        log.log(logging.WARNING if result.failures or result.interrupted or terminal else logging.INFO, line)
     if data.get("chains", {}).get("links"):
         found = data["chains"]
         (log.warning if found["breaks"] else log.info)(
@@ -221,12 +222,13 @@ def _extract_dask(inputs, output, no_model, model, workers, resume, summary, sch
 
     if output is None:
         _fail(E.OptionError("--engine dask writes a dataset; give --output DIR/").one_line(), 2)
+    started = time.monotonic()
     try:
         result = run_dask(inputs, output, model=None if no_model else (str(model) if model else ""), workers=workers,
                           scheduler=scheduler, resume=resume, report=lambda line: log.error(line), chains=chains)
     except Form4Error as err:
         _fail(err.one_line(), 2)
-    _finish(result, True, summary)
+    _finish(result, True, summary, time.monotonic() - started, batch_view.is_terminal())
 
 
 @app.command()

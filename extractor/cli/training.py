@@ -99,6 +99,7 @@ def train(
     if policy_only:
         return _refit_policy(output or _shipped_models(), corpus)
     annotations = _annotations_folder(annotations)
+    base = _pipeline_folder(base)
     if base is not None and not (base / "meta.json").exists():
         _fail(E.NotAPipelineError(f"no trained pipeline at {base}; pass the folder holding meta.json "
                                   f"(the shipped one: {_shipped_models() / 'form4-ner'})").one_line(), 2)
@@ -121,6 +122,15 @@ def _annotations_folder(annotations: Path | None) -> Path | None:
     if not any(annotations.glob("*.jsonl.gz")):
         _fail(E.NoAnnotationsError(f"no *.jsonl.gz in {annotations}; import annotations first: `form4 annotations import FILE --output {annotations}`").one_line(), 2)
     return annotations
+
+
+def _pipeline_folder(base: Path | None) -> Path | None:
+    """``--base``: the folder given, else (a relative one not found here) the same path in the
+    clone, so ``--base models/form4-ner`` names the shipped model from any working directory."""
+    if base is None or (base / "meta.json").exists() or base.is_absolute():
+        return base
+    in_clone = _shipped_models().parent / base
+    return in_clone if (in_clone / "meta.json").exists() else base
 
 
 def _shipped_models() -> Path:

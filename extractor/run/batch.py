@@ -262,20 +262,26 @@ def run_batch(
 
 def _outcomes(todo, extract, workers, timeout, progress) -> Iterator[tuple[Input, list[Record] | Form4Error]]:
     if workers <= 1 and not timeout:
-        for item in progress(todo) if progress else todo:
-            yield item, extract_input(extract, item)
+        ticks = progress(todo) if progress else iter(todo)
+        try:
+            for item in ticks:
+                yield item, extract_input(extract, item)
+        finally:
+            getattr(ticks, "close", lambda: None)()
         return
     stdin = [item for item in todo if item.path is None]
     for item in stdin:  # a worker cannot read the parent's stdin: read it here
         yield item, extract_input(extract, item)
     files = [item for item in todo if item.path is not None]
-    with WorkerPool(extract_input, extract, min(workers, max(1, len(files))), timeout) as pool:
-        done = pool.imap_unordered(files)
-        ticks = progress(iter(files)) if progress else None
-        for item, out, _ in done:
-            if ticks is not None:
+    ticks = progress(iter(files)) if progress else iter(())
+    next(ticks, None)  # the bar counts an input when the next is asked for: each later tick is one finished
+    try:
+        with WorkerPool(extract_input, extract, min(workers, max(1, len(files))), timeout) as pool:
+            for item, out, _ in pool.imap_unordered(files):
                 next(ticks, None)
-            yield item, out
+                yield item, out
+    finally:
+        getattr(ticks, "close", lambda: None)()  # the bar stops drawing (Ctrl-C too) before the summary
 
 
 

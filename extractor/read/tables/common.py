@@ -46,6 +46,8 @@ COLUMN_WORDS = frozenset(
     for w in words(key, variant)
 )
 _WORD = re.compile(r"[A-Za-z]{2,}")
+#: The letters the headings print in parentheses: "(A)", "(D)", "(I)", "(D/I)".
+_CAPTION = re.compile(r"\((?:A|D|I|D/I)\)")
 
 
 def is_column_heading(text: str) -> bool:
@@ -53,12 +55,30 @@ def is_column_heading(text: str) -> bool:
     a cell's text ("Capital U.S.", "Fund IV, L.P.(1)"): under a repeated page header both follow
     the heading lines with no blank line between.
 
-    >>> is_column_heading("Following Reported      (D/I)     Indirect"), is_column_heading("Growth Fund IV,")
-    (True, False)
+    >>> is_column_heading("Following Reported      (D/I)     Indirect"), is_column_heading("Growth Fund IV,"), is_column_heading(" (D) ")
+    (True, False, True)
     """
-    found = [w.lower() for w in _WORD.findall(text)]
-    known = sum(w in COLUMN_WORDS for w in found)
+    found = [w.lower() for w in _WORD.findall(_CAPTION.sub(" ", text))]
+    known = sum(w in COLUMN_WORDS for w in found) + len(_CAPTION.findall(text))
+    found += _CAPTION.findall(text)
     return known > 0 and known >= len(found) - known
+
+
+_WHOLE_MARKS = re.compile(r"\s*(?:\(\d{1,2}\)|\[\d{1,2}\])+\s*")
+
+
+def is_heading_fragment(text: str) -> bool:
+    """Inside a heading block: a heading line, or a caption's piece with no letter that is no
+    whole footnote mark ("4)" ending "(Instr. 3 and", "(D)" under "(A) or"). A cell's text the
+    page break cut goes on with letters ("U.S."), numbers ("2010") or its marks ("(3)").
+
+    >>> [is_heading_fragment(t) for t in ("4)", "(D)", "(3)", "U.S.", "2010", "Partners, L.P.")]
+    [True, True, False, False, False, False]
+    """
+    if is_column_heading(text):
+        return True
+    bare = _CAPTION.sub(" ", text)
+    return not re.search("[A-Za-z]", bare) and bool(_CAPTION.search(text) or re.search(r"\d\)", bare)) and not _WHOLE_MARKS.fullmatch(text)
 
 
 #: What the printed form prints at a page's head and foot, inside a table's span when the table

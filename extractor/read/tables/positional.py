@@ -18,7 +18,7 @@ from ..grammar import parse_row
 from ..layout import BLANK_LINE, Atom, AtomKind, Line, TextIndex
 from ...form.normalize import split_footnotes
 from ...form.ocr import drop_ocr_mark
-from .common import TableReader, is_column_heading, join_lines
+from .common import TableReader, is_column_heading, is_heading_fragment, join_lines
 
 FAMILY = "positional"
 _TEXT_ROW_LABELS = (F.SECURITY_TITLE, F.UNDERLYING_TITLE, F.NATURE)
@@ -65,7 +65,7 @@ class PositionalReader(TableReader):
         self.page_head = self.below_header = bool(self.rows)  # what follows: a cell the break cut, or headings
 
     def text_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
-        if self.in_header and self.rows and not is_column_heading(line.text):
+        if self.in_header and self.rows and not is_heading_fragment(line.text):
             # under a repeated page header, text that is no heading goes on with the table: a cell the page break cut
             self.in_header, self.below_header = False, True
         if self.in_header or (self.page_head and is_column_heading(line.text)):
@@ -318,18 +318,19 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
     after: dict[str, list[Atom]] = {}
     amounts: dict[str, Entity] = {e.label: e for e in row.entities if e.label == F.UNDERLYING_SHARES}
     ids = list(row.footnote_ids)
-    wrapping: set[str] = set()  # the cells the last line below the row went on
+    wrapping: dict[str, Atom] = {}  # the cells the last line below the row went on, and their last atoms
     for index, line, atoms in sorted(wrapped, key=lambda w: w[0]):
         target = before if index < main_index else after
-        if index > main_index and index in after_break and len(wrapping) == 1:
+        still = [label for label, last in wrapping.items() if not last.footnote_ids]  # a cell's mark ends it
+        if index > main_index and index in after_break and len(still) == 1:
             # one cell was still wrapping when the page ended: the next page's lines go on with it
-            (cell,) = wrapping
+            (cell,) = still
             for atom in atoms:
                 ids.extend(f for f in atom.footnote_ids if f not in ids)
             target.setdefault(cell, []).extend(a for a in atoms if a.kind is not AtomKind.FOOTNOTE)
             continue
         if index > main_index:
-            wrapping = set()
+            wrapping = {}
         for atom in atoms:
             x0, x1 = atom.start - line.start, atom.end - line.start
             for fid in atom.footnote_ids:
@@ -349,7 +350,7 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
                 continue
             target.setdefault(label, []).append(atom)
             if target is after:
-                wrapping.add(label)
+                wrapping[label] = atom
     entities = {e.label: e for e in row.entities} | amounts
     for label in set(before) | set(after):
         parts = before.get(label, []) + ([entities[label]] if label in entities else []) + after.get(label, [])
