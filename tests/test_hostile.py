@@ -358,3 +358,67 @@ def test_an_error_line_is_capped_however_long_its_message():
 
     line = InputUnreadableError("cannot read it: " + "A" * 50_000_000, "x" * 10_000 + ".txt").one_line()
     assert len(line) < 1200 and "error E022" in line and "(50,000,016 characters)" in line
+
+
+# ---------------------------------------------------------------- the review page
+SECOND = ROOT / "samples" / "001_d8ce4ece6e55602e.txt"
+CSP = """<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">"""
+
+
+def _pages(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.html"))}
+
+
+def test_the_review_page_shows_the_text_the_worker_read_not_the_file_read_again(tmp_path):
+    from form4.cli.reports import write_reports
+    from form4.run.batch import run_batch
+
+    (tmp_path / "a.txt").write_text(SEED.read_text())
+    items = collect_inputs([str(tmp_path / "a.txt")])
+    result = run_batch(items, RULES, workers=1, timeout=30, keep_texts=True)
+    (tmp_path / "a.txt").write_text("changed after the batch: a second read would show this")
+    assert write_reports(result, tmp_path / "page.html", several=False, threshold=0.9) == 0
+    page = (tmp_path / "page.html").read_text()
+    assert "QLYS" in page and "changed after the batch" not in page and CSP in page
+
+
+def test_review_pages_are_named_like_the_outputs_one_per_filing(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(SEED.read_text())
+    (tmp_path / "in" / "a.text").write_text(SEED.read_text())
+    (tmp_path / "in" / "two.txt").write_text(SEED.read_text() + "\n" + SECOND.read_text())
+    out = form4("extract", "--no-model", tmp_path / "in", "--report", tmp_path / "pages")
+    assert out.returncode == 0, out.stderr
+    assert list(_pages(tmp_path / "pages")) == ["a.text.html", "a.txt.html", "two#2.html", "two.html"]
+
+
+def test_a_report_folder_that_exists_takes_the_page_of_one_input(tmp_path):
+    (tmp_path / "pages").mkdir()
+    out = form4("extract", "--no-model", SEED, "--report", tmp_path / "pages", "--summary", tmp_path / "s.json")
+    assert out.returncode == 0 and "Traceback" not in out.stderr.decode()
+    assert list(_pages(tmp_path / "pages")) == [SEED.stem + ".html"] and (tmp_path / "s.json").is_file()
+
+
+def test_odd_file_names_get_their_records_and_review_pages(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"bad\xff.txt"), "wb") as handle:
+        handle.write(SEED.read_bytes())
+    (folder / "<script>alert(1)<\\script>\n.txt").write_text(SEED.read_text())
+    out = form4("extract", "--no-model", folder, "-o", f"{tmp_path / 'out'}/", "--report", tmp_path / "pages")
+    err = out.stderr.decode("utf-8", "replace")
+    assert out.returncode == 0 and "Traceback" not in err, err
+    assert len(list((tmp_path / "out").iterdir())) == 2
+    pages = _pages(tmp_path / "pages")
+    assert len(pages) == 2 and all(CSP in page and "<script>" not in page for page in pages.values())
+
+
+def test_a_review_page_never_shows_a_file_a_link_leads_to_outside_the_input_folder(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "secret.txt").write_text(SEED.read_text().replace("OMB APPROVAL", "OMB APPROVAL SECRET-7731"))
+    (tmp_path / "in" / "leak.txt").symlink_to(tmp_path / "private" / "secret.txt")
+    (tmp_path / "in" / "good.txt").write_text(SEED.read_text())
+    out = form4("extract", "--no-model", tmp_path / "in", "--report", tmp_path / "pages")
+    assert out.returncode == 1 and any("E026" in line for line in _lines(out))
+    assert "SECRET-7731" not in "".join(_pages(tmp_path / "pages").values())

@@ -103,16 +103,20 @@ def extract(
         _fail(E.ParquetToStdoutError(f"parquet is binary; {E.ParquetToStdoutError.hint}").one_line(), 2)
     _check_xml_target(fmt, several, output)
     _check_summary(summary)
-    job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume, csv_raw=csv_raw)
+    job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume, csv_raw=csv_raw,
+                     keep_texts=report is not None)
     _stop_on_sigterm()
     try:
         with using(xml_options):
             result = run_extract(job, settings, progress=_progress(len(items)), report=lambda err: log.error(err.one_line()))
     except Form4Error as err:
         _fail(err.one_line(), 2)
+    unwritten = 0
     if report is not None:
-        _write_reports(result, report, several, review_threshold if review_threshold is not None else REVIEW_THRESHOLD)
-    _finish(result, several, summary)
+        from .reports import write_reports
+
+        unwritten = write_reports(result, report, several, review_threshold if review_threshold is not None else REVIEW_THRESHOLD)
+    _finish(result, several, summary, unwritten)
 
 
 def _stop_on_sigterm() -> None:
@@ -132,8 +136,9 @@ def _check_summary(summary: Optional[Path]) -> None:
         _fail(E.OutputError(f"--summary is {what}; give a new file name", str(summary)).one_line(), 2)
 
 
-def _finish(result, several: bool, summary: Optional[Path]) -> None:
-    """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures, 2 no summary."""
+def _finish(result, several: bool, summary: Optional[Path], unwritten: int = 0) -> None:
+    """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures
+    (or ``unwritten`` review pages), 2 no summary."""
     from ..run.batch import summary_line, write_atomic
 
     data = result.summary()
@@ -148,7 +153,7 @@ def _finish(result, several: bool, summary: Optional[Path]) -> None:
             _fail(E.OutputError(f"cannot write the summary ({err.strerror or err}); choose a writable --summary", str(summary)).one_line(), 2)
     if result.interrupted:
         raise typer.Exit(130)
-    if result.failures:
+    if result.failures or unwritten:
         raise typer.Exit(1)
 
 
@@ -159,18 +164,6 @@ def _with_review_threshold(settings, threshold: float | None):
     if threshold is None or getattr(settings, "calibrator", None) is None:
         return settings
     return replace(settings, calibrator=settings.calibrator.with_review_threshold(threshold))
-
-
-def _write_reports(result, report: Path, several: bool, threshold: float) -> None:
-    """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several."""
-    from ..run.batch import read_input
-    from ..io.review import render
-
-    for item, record in result.records:
-        target = report / item.relative.with_suffix(".html") if several else report
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(record, read_input(item).text, threshold, title=item.source), encoding="utf-8")
-        typer.echo(f"review page: {target}", err=True)
 
 
 def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler) -> None:

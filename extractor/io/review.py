@@ -5,7 +5,8 @@ confidence per field, not offsets, so each value is found again in the text the 
 corpus aligner places gold values (:func:`form4.training.align.align_record`: confined to its
 section and row, printed forms, OCR-tolerant); values with no label of their own (footnote
 and remark text) are searched for as printed. Fields that cannot be found are listed on the
-page. No script, no external asset: the page opens from a file with the network off.
+page. No script, no external asset (a Content-Security-Policy forbids both): the page opens from a
+file with the network off.
 Seed 000, for example: ``/issuer/trading_symbol`` is found at the ``QLYS`` its box 2 prints,
 ``/non_derivative_transactions/0/shares`` at the row's ``45,551``.
 """
@@ -17,6 +18,9 @@ from dataclasses import dataclass, field
 
 from ..form.fields import label_for_pointer
 from ..schema import Record, iter_leaves
+
+#: The page loads nothing and runs nothing, whatever the text it shows holds: its own styles only.
+CSP = """<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">"""
 
 #: Fields below this confidence are listed first (until calibration work sets a better one).
 DEFAULT_THRESHOLD = 0.9
@@ -156,7 +160,7 @@ def render(record: Record, text: str, threshold: float = DEFAULT_THRESHOLD, titl
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in record.warnings) or "<li>none</li>"
     legend = "".join(f'<span style="background:{colour(c, threshold)}">{c:.2f}</span>' for c in (0.5, 0.6, 0.7, 0.8, threshold))
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>form4 review: {name}</title><style>{_STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8">{CSP}<title>form4 review: {name}</title><style>{_STYLE}</style></head>
 <body>
 <h1>form4 review: {name}</h1>
 <p class="legend">confidence: {legend} &nbsp; review threshold {threshold:.2f};

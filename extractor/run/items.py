@@ -31,6 +31,8 @@ class BatchResult:
     failures: list[tuple[Input, Form4Error]] = field(default_factory=list)
     skipped: list[Input] = field(default_factory=list)
     interrupted: bool = False
+    #: source -> the text of each of its records, in order (kept for the review page only)
+    texts: dict[str, list[str]] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """Done, failed (by code), skipped: what the end-of-batch line and ``--summary`` report."""
