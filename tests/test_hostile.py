@@ -422,3 +422,163 @@ def test_a_review_page_never_shows_a_file_a_link_leads_to_outside_the_input_fold
     out = form4("extract", "--no-model", tmp_path / "in", "--report", tmp_path / "pages")
     assert out.returncode == 1 and any("E026" in line for line in _lines(out))
     assert "SECRET-7731" not in "".join(_pages(tmp_path / "pages").values())
+
+
+# ---------------------------------------------------------------- hostile gold, prediction, annotation and model files
+HOSTILE_JSON = {
+    "wrong-types.json": b'{"issuer": "not an object", "reporting_owners": 5}',
+    "a-list.json": b"[1, 2, 3]",
+    "deep.json": b"[" * 100_000 + b"]" * 100_000,
+    "not-utf8.json": b'{"issuer": {"name": "\xff\xfe"}}',
+    "not-json.json": b"{'issuer': None}",
+}
+
+
+def _score_folder(tmp_path: Path, kind: str) -> tuple[Path, Path]:
+    gold, pred = tmp_path / "gold", tmp_path / "pred"
+    for folder in (gold, pred):
+        folder.mkdir()
+    for name in ("000_46eb1dd4f8015172", "001_d8ce4ece6e55602e"):
+        (gold / f"{name}.json").write_bytes((ROOT / "annotations" / "gold" / f"{name}.json").read_bytes())
+    out = form4("extract", "--no-model", SEED, "-o", pred / f"{SEED.stem}.json")
+    assert out.returncode == 0, out.stderr
+    for name, data in HOSTILE_JSON.items():
+        (gold if kind == "gold" else pred).joinpath(name).write_bytes(data)
+    return gold, pred
+
+
+@pytest.mark.parametrize("kind", ["gold", "pred"])
+def test_score_skips_and_counts_each_bad_gold_or_predicted_file_in_one_line(tmp_path, kind):
+    gold, pred = _score_folder(tmp_path, kind)
+    out = form4("score", "--gold", gold, "--pred", pred, "--json")
+    err = out.stderr.decode()
+    assert "Traceback" not in err and out.returncode == 1, err
+    lines = _lines(out)
+    code = "E006" if kind == "gold" else "E018"
+    assert sorted(line.split(":")[0].rsplit("/", 1)[-1] for line in lines if code in line) == sorted(HOSTILE_JSON)
+    assert "5 files skipped (not scored)" in err and json.loads(out.stdout)["documents"] == 1
+
+
+def _export(tmp_path: Path, tasks) -> Path:
+    path = tmp_path / "export.json"
+    path.write_text(tasks if isinstance(tasks, str) else json.dumps(tasks))
+    return path
+
+
+GOOD_TASK = {"id": 7, "data": {"text": "Doe Jane bought"}, "annotations": [{"result": [
+    {"id": "r", "type": "labels", "value": {"start": 0, "end": 8, "labels": ["OWNER_NAME"], "text": "Doe Jane"}}]}]}
+
+
+@pytest.mark.parametrize("bad", [
+    {"id": 1, "data": 5},                                                                      # wrong type
+    {"id": 2, "data": {"text": "x y"}, "annotations": [{"result": [{"type": "labels", "value": {"start": "a", "end": [], "labels": ["X"]}}]}]},
+    {"id": 3, "data": {"text": "x y"}, "annotations": [{"result": [{"type": "labels", "value": {"start": 1e400, "end": 2, "labels": ["X"]}}]}]},
+    "deep",
+])
+def test_a_hostile_annotation_task_is_one_line_and_the_good_ones_are_imported(tmp_path, bad):
+    tasks = [GOOD_TASK, bad] if bad != "deep" else None
+    path = _export(tmp_path, json.dumps(tasks) if tasks else "[" * 100_000 + "]" * 100_000)
+    out = form4("annotations", "import", path, "--output", tmp_path / "imported")
+    err = out.stderr.decode()
+    assert "Traceback" not in err and out.returncode in (1, 2), err
+    lines = _lines(out)
+    assert len(lines) == 1 and ("E032" in lines[0] if tasks else "E031" in lines[0])
+    if tasks:
+        assert out.stdout.decode().startswith("1 of 2 tasks")
+
+
+def test_an_annotation_error_shows_a_50_mb_token_cut_to_a_line(tmp_path):
+    token = "A" * 50_000_000
+    task = {"id": 1, "data": {"text": token}, "annotations": [{"result": [{"type": "labels", "value": {"start": 0, "end": 3, "labels": ["OWNER_NAME"]}}]}]}
+    out = form4("annotations", "import", _export(tmp_path, [task]), "--output", tmp_path / "imported")
+    assert out.returncode == 1 and all(len(line) < 2000 for line in _lines(out)) and "E032" in _lines(out)[0]
+
+
+def test_ansi_escapes_in_an_annotation_file_are_not_printed_raw(tmp_path):
+    task = {"id": "\x1b[2J\x1b]0;owned\x07", "data": {"text": "x y"}, "annotations": [{"result": [{"type": "labels", "value": {"start": 0, "end": 1, "labels": ["NOPE"]}}]}]}
+    out = form4("annotations", "import", _export(tmp_path, [task]), "--output", tmp_path / "imported")
+    assert "\x1b" not in out.stderr.decode() and "\\x1b[2J" in out.stderr.decode()
+
+
+def _model(tmp_path: Path, **files: bytes) -> Path:
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(ROOT / "models" / "form4-ner", folder)
+    for name, data in files.items():
+        (folder / name.replace("_", ".")).write_bytes(data)
+    return folder
+
+
+@pytest.mark.parametrize("files", [
+    {"config_cfg": b"[nlp]\nlang = ${x.a}\n[x]\na = 5\n[[["},
+    {"config_cfg": "\n".join(["[vars]", 'v0 = "ab"', *(f'v{i} = "${{vars.v{i - 1}}}${{vars.v{i - 1}}}"' for i in range(1, 30))]).encode()
+     + b"\n\n" + (ROOT / "models" / "form4-ner" / "config.cfg").read_bytes()},  # each value doubles the one before
+    {"calibration_json": b"this is not json"},
+    {"arbitration_json": b'{"model_wins": 5}'},
+])
+def test_a_model_folder_that_cannot_be_loaded_is_one_line(tmp_path, files):
+    out = form4("extract", "--model", _model(tmp_path, **files), SEED)
+    lines = _lines(out)
+    assert out.returncode == 2 and len(lines) == 1 and "error E008" in lines[0] and "Traceback" not in out.stderr.decode()
+
+
+def test_form4_model_naming_a_folder_with_no_pipeline_is_an_error_not_ignored(tmp_path):
+    (tmp_path / "empty").mkdir()
+    out = form4("extract", SEED, env={"FORM4_MODEL": str(tmp_path / "empty")})
+    [line] = _lines(out)
+    assert out.returncode == 2 and "error E008" in line and "FORM4_MODEL" in line and out.stdout == b""
+
+
+class _Scans:
+    """A compiled pattern that records where each search starts."""
+
+    def __init__(self, pattern, starts: list):
+        self.pattern, self.starts = pattern, starts
+
+    def search(self, text, pos=0):
+        self.starts.append(pos)
+        return self.pattern.search(text, pos)
+
+
+def test_gold_xml_is_scanned_in_linear_time(monkeypatch):
+    """400 KB of unclosed opening tags took minutes (a pattern tried from each of them scans to the
+    end): every search now starts where the one before ended, so each character is read once."""
+    from form4.io import xml_reader
+
+    opens, closes = [], []
+    monkeypatch.setattr(xml_reader, "_DOC_OPEN", _Scans(xml_reader._DOC_OPEN, opens))
+    monkeypatch.setattr(xml_reader, "_DOC_CLOSE", _Scans(xml_reader._DOC_CLOSE, closes))
+    doc = "<ownershipDocument><x/></ownershipDocument>"
+    text = doc + "<ownershipDocument>" * 20_000 + doc + " <ownershipDocument>" * 20_000
+    assert xml_reader.find_ownership_xml(text) == [doc, text[len(doc):len(text) - 20 * 20_000]]
+    assert len(opens) == 3 and len(closes) == 3 and opens == sorted(opens) and closes == sorted(closes)
+
+
+# ---------------------------------------------------------------- all of them in one batch
+def test_the_hostile_batch_writes_every_good_record_one_line_per_bad_input_and_nothing_outside(tmp_path):
+    inputs, out, elsewhere = tmp_path / "in", tmp_path / "out", tmp_path / "elsewhere"
+    for folder in (inputs / "sub", out, elsewhere, tmp_path / "private"):
+        folder.mkdir(parents=True)
+    good = {"good.txt": SEED.read_text(), "sub/inner.txt": SEED.read_text(), "=HYPERLINK(1).txt": SECOND.read_text()}
+    bad = {
+        "big.pdf": _pdf([(10800, 10800)]), "long.pdf": _pdf([(72, 72)] * 51), "frames.tif": _tiff([(32, 32)] * 500),
+        "huge.png": _png_header(30000, 30000), FORGED: b"", ANSI: b"\x00\x01binary",
+    }
+    for name, text in good.items():
+        (inputs / name).write_text(text)
+    for name, data in bad.items():
+        (inputs / name).write_bytes(data)
+    (tmp_path / "private" / "secret.txt").write_text(SEED.read_text())
+    (inputs / "leak.txt").symlink_to(tmp_path / "private" / "secret.txt")
+    (out / "sub").symlink_to(elsewhere)  # a planted link: sub/inner's output would land outside
+    (out / "good.json").symlink_to(elsewhere / "stolen.json")
+    before = {p for p in tmp_path.rglob("*") if not str(p).startswith(str(out))}
+    run = form4("extract", "--no-model", inputs, "-o", f"{out}/", "--format", "json", "--summary", out / "summary.json")
+    err = run.stderr.decode("utf-8", "replace")
+    lines = err.strip().splitlines()
+    assert "Traceback" not in err and "\x1b" not in err and run.returncode == 1
+    assert lines[-1] == "1 done, 9 failed (E001: 1, E002: 1, E023: 2, E026: 1, E027: 4), 0 skipped"
+    assert len(lines) == 10  # one line per bad input, and the summary
+    assert _files(elsewhere) == [] and {p for p in tmp_path.rglob("*") if not str(p).startswith(str(out))} == before
+    assert sorted(p.name for p in out.iterdir() if not p.is_symlink()) == ["=HYPERLINK(1).json", "summary.json"]

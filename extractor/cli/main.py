@@ -203,10 +203,17 @@ def score(
             import matplotlib  # noqa: F401
         except ImportError:
             _fail(E.PlotUnavailableError(f"--plot needs matplotlib, which is not installed; {E.PlotUnavailableError.hint}", str(plot)).one_line(), 2)
+    skipped: list[Form4Error] = []
     try:
-        report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir, settings=settings)
+        report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir, settings=settings, skipped=skipped)
     except Form4Error as err:
+        for bad in skipped:
+            log.error(bad.one_line())
         _fail(err.one_line())
+    for bad in skipped:  # each bad gold or predicted file: one line, left out of the scores
+        log.error(bad.one_line())
+    if skipped:
+        log.warning(f"{len(skipped)} file{'s' * (len(skipped) > 1)} skipped (not scored)")
     for name in unmatched:
         log.warning(f"warning: no gold record for {name}")
     rel = reliability(report)
@@ -221,6 +228,8 @@ def score(
             typer.echo(format_reliability(rel))
     if plot is not None:
         plot_reliability(rel, plot)
+    if skipped:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -51,7 +51,8 @@ log = logging.getLogger(__name__)
 FORM4_TYPES = ("4", "4/A")
 WRAPPER_SUFFIXES = (".xml", ".txt", ".nc", ".yaml", ".yml")
 
-_DOC_RE = re.compile(r"<ownershipDocument\b.*?</ownershipDocument\s*>", re.S)
+_DOC_OPEN = re.compile(r"<ownershipDocument\b")
+_DOC_CLOSE = re.compile(r"</ownershipDocument\s*>")
 _BETWEEN_TAGS = re.compile(r">\s+<")
 
 _EXAMPLE = """<ownershipDocument><schemaVersion>X0508</schemaVersion>
@@ -145,12 +146,29 @@ def _document_type(root: ET.Element) -> str:
 # --------------------------------------------------------------------------- parsing
 
 
+def ownership_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every ``<ownershipDocument>...</ownershipDocument>`` in ``text``, each
+    ending at the first closing tag after its start; linear in the text, however many opening
+    tags go unclosed (a pattern tried from each of them is quadratic).
+
+    >>> list(ownership_spans("<ownershipDocument><ownershipDocument>a</ownershipDocument> <ownershipDocument>"))
+    [(0, 58)]
+    """
+    pos = 0
+    while (start := _DOC_OPEN.search(text, pos)) is not None:
+        end = _DOC_CLOSE.search(text, start.end())
+        if end is None:  # no closing tag after this opening one, so none after any later one
+            return
+        yield start.start(), end.end()
+        pos = end.end()
+
+
 def _parse_root(text: str) -> ET.Element:
-    match = _DOC_RE.search(text)
-    if match is None:
+    span = next(ownership_spans(text), None)
+    if span is None:
         raise XMLFormatError("no <ownershipDocument>...</ownershipDocument> element in the input")
     try:
-        root = ET.fromstring(match.group(0))
+        root = ET.fromstring(text[span[0]:span[1]])
     except ET.ParseError as exc:
         raise XMLFormatError(f"ownershipDocument is not well-formed XML ({exc})") from exc
     for el in root.iter():
@@ -319,10 +337,10 @@ def find_ownership_xml(text: str, yaml: bool = False) -> list[str]:
     literally).
     """
     if yaml:
-        decoded = [m.group(0) for value in _yaml_strings(text) for m in _DOC_RE.finditer(value)]
+        decoded = [value[s:e] for value in _yaml_strings(text) for s, e in ownership_spans(value)]
         if decoded:
             return decoded
-    return [m.group(0) for m in _DOC_RE.finditer(text)]
+    return [text[s:e] for s, e in ownership_spans(text)]
 
 
 def _decode_bytes(data: bytes) -> str:

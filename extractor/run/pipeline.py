@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from ..calibrate.calibrator import Calibrator
 from ..model.combine import merge_footer, merge_header, merge_rows, model_rows
 from ..form.fields import ROW_LABELS
 from ..io.inputs import read_input_bytes
-from ..errors import Form4Error, InputNotFoundError, NotAForm4Error, TruncatedFilingError
+from ..errors import Form4Error, InputNotFoundError, ModelNotFoundError, NotAForm4Error, TruncatedFilingError
 from ..read.footer import read_footer
 from ..read.header import read_header
 from ..read.layout import unwrap_grid_tables
@@ -117,14 +116,21 @@ def extract_file(path: Path, source: str | None = None, settings: Extractor = RU
 
 
 def model_extractor(path: str | None = None) -> Extractor:
-    """The shipped model (or the one at ``path``) with its calibrator, if it has one."""
+    """The shipped model (or the one at ``path``) with its calibrator, if it has one; a model
+    folder whose calibration or conflict policy cannot be read is one ``ModelNotFoundError``."""
+    from ..io.safe_json import JSONFileError, load_json
     from ..model.ner import load, model_path
 
     nlp = load(path)
     where = Path(path) if path else model_path()
-    calibrator = Calibrator.load(where / "calibration.json") if where else None
-    wins_path = where / "arbitration.json" if where else None
-    kwargs: dict[str, Any] = {"nlp": nlp, "calibrator": calibrator, "model_dir": str(where) if where else None}
-    if wins_path and wins_path.exists():
-        kwargs["model_wins"] = frozenset(json.loads(wins_path.read_text())["model_wins"])
+    kwargs: dict[str, Any] = {"nlp": nlp, "model_dir": str(where) if where else None}
+    name = "calibration.json"
+    try:
+        kwargs["calibrator"] = Calibrator.from_dict(load_json(where / name)) if where and (where / name).exists() else None
+        name = "arbitration.json"
+        if where and (where / name).exists():
+            kwargs["model_wins"] = frozenset(str(label) for label in load_json(where / name)["model_wins"])
+    except (JSONFileError, KeyError, TypeError, ValueError, AttributeError) as err:
+        raise ModelNotFoundError(f"its {name} cannot be read ({type(err).__name__}: {err}); "
+                                 "pass --model with a folder `form4 train` wrote, or --no-model", str(where)) from None
     return Extractor(**kwargs)
