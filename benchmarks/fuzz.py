@@ -244,7 +244,8 @@ def contract_breaches(data: dict[str, Any]) -> list[str]:
 def _xml_breaches(record) -> list[str]:
     from xml.dom.minidom import parseString
 
-    from form4.io.xml_writer import XMLWriteError, to_xml
+    from form4.errors import XMLWriteError
+    from form4.io.xml_writer import to_xml
 
     try:
         parseString(to_xml(record).encode("utf-8"))
@@ -295,7 +296,7 @@ def extractors(mode: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- the run
 def run(seeds: list[int], mode: str, workers: int, limit: float, progress: bool = True, report: Path | None = None) -> dict[str, Any]:
     """Extract every seed's input; the report so far is rewritten every 1,000 inputs (a stopped run still reports)."""
-    from form4.run.batch import WorkerPool
+    from form4.run.workers import WorkerPool
     from form4.errors import Form4Error
 
     modes = ["rules", "model"] if mode == "both" else [mode]

@@ -94,8 +94,8 @@ class Footer:
 
 @dataclass(frozen=True)
 class TableReading:
-    """The rows of one table and the reader family that read them (for error analysis)."""
+    """The rows of one table and its layout, which decided the reader (``read.tables.LAYOUTS``)."""
 
     table: TableName
-    family: str
+    layout: str
     rows: tuple[RowEntities, ...]

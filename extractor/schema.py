@@ -89,7 +89,8 @@ class _Row(_Frozen):
         return {k: (None if k in NUMBER_FIELDS and isinstance(v, (int, float)) and not is_amount(v) else v) for k, v in data.items()}
 
 
-NUMBER_FIELDS = frozenset({"shares", "price_per_share", "shares_owned_following", "conversion_or_exercise_price", "underlying_security_shares"})
+NUMBER_FIELDS = frozenset({"shares", "price_per_share", "shares_owned_following", "conversion_or_exercise_price", "underlying_security_shares",
+                           "price_range_low", "price_range_high"})
 
 
 class NonDerivativeTransaction(_Row):
@@ -105,6 +106,9 @@ class NonDerivativeTransaction(_Row):
     direct_or_indirect: Optional[DI] = None
     nature_of_ownership: Optional[Text] = None
     footnote_ids: FootnoteIds = ()
+    #: the range a weighted-average price's footnote states (read from the footnote; no XML element)
+    price_range_low: Optional[Number] = None
+    price_range_high: Optional[Number] = None
 
 
 class NonDerivativeHolding(_Row):
@@ -133,6 +137,8 @@ class DerivativeTransaction(_Row):
     direct_or_indirect: Optional[DI] = None
     nature_of_ownership: Optional[Text] = None
     footnote_ids: FootnoteIds = ()
+    price_range_low: Optional[Number] = None
+    price_range_high: Optional[Number] = None
 
 
 class DerivativeHolding(_Row):
@@ -189,6 +195,10 @@ class Record(_Frozen):
         default=None,
         description="probability that every field of the record is right (null without a calibrated model)",
     )
+    alternatives: dict[str, tuple[Number, ...]] = Field(
+        default_factory=dict,
+        description="JSON pointer of a number the text lets be read otherwise -> its other readings, best first",
+    )
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
@@ -214,14 +224,14 @@ def json_schema() -> dict[str, Any]:
 
 
 #: Top-level keys of a dumped record that describe it rather than the filing.
-METADATA = frozenset({"confidence", "warnings", "review", "record_confidence", "source", "unrecoverable"})
+METADATA = frozenset({"confidence", "warnings", "review", "record_confidence", "source", "unrecoverable", "alternatives"})
 
 
 def iter_leaves(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
     """(JSON pointer, value) of every non-null leaf of a dumped record.
 
-    ``confidence``, ``warnings``, ``review``, ``record_confidence`` and ``source`` are
-    metadata, not leaves.
+    ``confidence``, ``warnings``, ``review``, ``record_confidence``, ``alternatives`` and
+    ``source`` are metadata, not leaves.
 
     >>> iter_leaves({"issuer": {"name": "X", "cik": None}, "footnotes": [{"id": "F1"}]})
     [('/issuer/name', 'X'), ('/footnotes/0/id', 'F1')]

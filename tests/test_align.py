@@ -1,4 +1,4 @@
-"""The aligner: gold values -> labelled character spans on flattened text (training/align.py)."""
+"""The aligner: gold values -> labelled character spans on flattened text (training/align/)."""
 
 from __future__ import annotations
 
@@ -267,3 +267,17 @@ def test_real_seed_is_aligned_cleanly(nlp):
     assert got["/non_derivative_transactions/0/shares"] == ["45,551"]
     assert got["/issuer/trading_symbol"] == ["QLYS"]
     assert_clean(alignment, nlp)
+
+
+def test_the_table_heads_the_labels_declare_are_the_words_the_edgar_page_prints_over_its_tables():
+    import html
+    import re
+
+    from form4.model.tokenizer import TOKEN
+    from form4.training.align.text import _HEADINGS, fold
+    from form4.training.pages.render import render_html
+
+    page = render_html(Record())
+    heads = page[page.index("Table I -") : page.index("Explanation of")]
+    printed = {fold(w) for w in TOKEN.findall(html.unescape(re.sub(r"<[^>]+>", " ", heads))) if not w.isspace()}
+    assert printed == _HEADINGS

@@ -11,16 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from form4.run.batch import (
-    LATIN1_WARNING,
-    Input,
-    WorkerPool,
-    collect_inputs,
-    decode_bytes,
-    extract_input,
-    run_batch,
-    write_atomic,
-)
+from form4.run.batch import LATIN1_WARNING, Input, collect_inputs, decode_bytes, extract_input, run_batch
+from form4.run.confine import write_atomic
+from form4.run.workers import WorkerPool
 from form4.run.pipeline import RULES_ONLY, Extractor
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
@@ -179,7 +172,7 @@ def test_a_batch_stopped_at_a_random_moment_and_resumed_gives_the_same_outputs(t
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from form4.run.batch import output_names  # noqa: E402
+from form4.run.outputs import output_names  # noqa: E402
 
 
 @settings(max_examples=200, deadline=None)

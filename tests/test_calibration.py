@@ -9,22 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from form4.calibrate.calibrator import (
-    FIELDS,
-    Calibrator,
-    Trees,
-    converter_family,
-    kind_of,
-    leaf_features,
-    matrix,
-    repaired_pointers,
-    text_quality,
-    with_review,
-)
+from form4.calibrate.calibrator import Calibrator, Trees, with_review
+from form4.calibrate.features import FIELDS, kind_of, leaf_features, matrix, repaired_pointers, text_layout, text_quality
 from form4.run.pipeline import RULES_ONLY, extract_file
 from form4.schema import Record, iter_leaves, json_schema
 from form4.score.metrics import load_gold
-from form4.training.calibrate import Examples, fit, fit_examples, folds, review_threshold
+from form4.training.calibrate import Examples, fit, fit_examples, folds
+from form4.training.reliability import review_threshold
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLES = ROOT / "samples"
@@ -41,15 +32,15 @@ def test_text_quality_tells_ocr_junk_from_a_clean_page():
     assert junk["odd_glyphs"] > 0 == clean["odd_glyphs"]
     assert junk["glued_marks"] > 0 == clean["glued_marks"]
     assert junk["mixed_tokens"] > 0 == clean["mixed_tokens"] and junk["unbalanced_marks"] > 0 == clean["unbalanced_marks"]
-    assert converter_family(junk) == "ocr" and converter_family(clean) != "ocr"
-    assert text_quality(None) == {} and converter_family({}) is None
+    assert text_layout(junk) == "ocr" and text_layout(clean) != "ocr"
+    assert text_quality(None) == {} and text_layout({}) is None
 
 
-def test_line_structure_guesses_the_converter_family():
+def test_line_structure_guesses_the_text_layout():
     markdown = "| Title | Date |\n|---|---|\n| Common Stock | 02/01/2024 |\n" * 4
     positional = "Common Stock        02/01/2024      S     1,000\n" * 6
     stream = "Common Stock\n02/01/2024\nS\n1,000\nD\n" * 6
-    assert [converter_family(text_quality(t)) for t in (markdown, positional, stream)] == ["markdown", "positional", "cell-stream"]
+    assert [text_layout(text_quality(t)) for t in (markdown, positional, stream)] == ["markdown", "positional", "cell-stream"]
 
 
 def test_a_rebuilt_holding_is_named_as_repaired_by_its_pointer():

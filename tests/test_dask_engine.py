@@ -48,7 +48,8 @@ def test_the_dask_engine_writes_the_local_engines_records_tables_and_failures(cl
     import pandas as pd
 
     out = tmp_path / "out"
-    result = run_dask([str(inputs)], str(out), model=None, client=client)
+    # the engines compared extraction for extraction (the chains' second pass is tested in test_chain_outputs)
+    result = run_dask([str(inputs)], str(out), model=None, client=client, chains=False)
     local = run_batch(collect_inputs([str(inputs)]), RULES_ONLY)
     records = _records(out / RECORDS)
     assert len(records) == len(local.records) >= 5 and sorted(r["source"] for r in records.values()) == sorted(r.source for _, r in local.records)

@@ -1,4 +1,4 @@
-"""Tests for training/flatten.py (HTML -> PDF -> text) and training/noise.py."""
+"""Tests for training/convert/ (HTML -> PDF -> text) and training/noise/."""
 
 from __future__ import annotations
 
@@ -15,8 +15,12 @@ from conftest import ROOT  # noqa: E402  (the repository, defined once)
 if str(ROOT) not in sys.path:  # `training` is not an installed package
     sys.path.insert(0, str(ROOT))
 
+from form4.io.raster import read_pgm, remove_rules, write_pgm  # noqa: E402
 from form4.training import convert as F  # noqa: E402
+from form4.training.convert import command as converter_command, ocr as ocr_converters, pdf as pdf_converters  # noqa: E402
 from form4.training import noise as N  # noqa: E402
+from form4.training.noise.common import CHECKED_BOX, find_zones  # noqa: E402
+from form4.training.noise.scramble_columns import split_number  # noqa: E402
 
 RAW = ROOT.parent / "shared" / "data" / "form4-raw"
 WATER_HTML = RAW / "dgunning__edgartools" / "data" / "ownership" / "374WaterForm4.html"
@@ -69,7 +73,7 @@ needs_raw_html = pytest.mark.skipif(
 
 
 def test_inject_page_css_goes_into_head() -> None:
-    html = F.inject_page_css("<html><HEAD><title>t</title></HEAD><body></body></html>")
+    html = pdf_converters.inject_page_css("<html><HEAD><title>t</title></HEAD><body></body></html>")
     assert html.index("@page") < html.index("</HEAD>")
     assert "landscape" in html
 
@@ -133,7 +137,7 @@ def _ruled_page(dpi: int) -> "np.ndarray":
 @pytest.mark.parametrize("dpi", [150, 300])
 def test_remove_rules_paints_table_rules_white_and_keeps_glyphs(dpi: int) -> None:
     page = _ruled_page(dpi)
-    clean = F.remove_rules(page, dpi)
+    clean = remove_rules(page, dpi)
     assert clean[dpi // 4, dpi].item() == 255 and clean[dpi, dpi].item() == 255  # horizontal rules gone
     assert clean[dpi // 2, dpi // 4].item() == 255  # vertical rule gone
     glyph = (slice(dpi // 2, dpi // 2 + dpi // 7), slice(dpi, dpi + dpi // 12))
@@ -145,15 +149,15 @@ def test_remove_rules_paints_table_rules_white_and_keeps_glyphs(dpi: int) -> Non
 
 def test_remove_rules_can_keep_vertical_rules() -> None:
     page = _ruled_page(150)
-    clean = F.remove_rules(page, 150, vertical=False)
+    clean = remove_rules(page, 150, vertical=False)
     assert clean[150 // 4, 150].item() == 255  # horizontal rule gone
     assert clean[150 // 2, 150 // 4].item() == 40  # vertical rule kept (OCR reads it as "|")
 
 
 def test_pgm_round_trip(tmp_path: Path) -> None:
     page = _ruled_page(150)
-    F.write_pgm(tmp_path / "p.pgm", page)
-    assert (F.read_pgm(tmp_path / "p.pgm") == page).all()
+    write_pgm(tmp_path / "p.pgm", page)
+    assert (read_pgm(tmp_path / "p.pgm") == page).all()
 
 
 @needs_pdf_tools
@@ -202,7 +206,7 @@ def test_scramble_columns_keeps_every_digit(text_index: int) -> None:
 
 def test_scramble_columns_splits_numbers_like_sample_004() -> None:
     rng = random.Random(0)
-    seen = {N.split_number("23,139", rng) for _ in range(200)}
+    seen = {split_number("23,139", rng) for _ in range(200)}
     assert ("23,13", "39") in seen  # boundary character repeated
     assert ("23", "139") in seen  # split at the comma drops it
 
@@ -226,7 +230,7 @@ def test_ocr_confusions_never_turn_short_words_into_numbers() -> None:
 def test_html_tags_marks_values_and_checkboxes() -> None:
     out = N.apply_noise(LAYOUT_SNIPPET, "html_tags", 3)
     assert "<u>Melkote Rajesh Ramaswamy</u>" in out
-    assert N.CHECKED_BOX in out
+    assert CHECKED_BOX in out
     assert "\t" in out
     assert any("⁽¹⁾" in N.apply_noise(LAYOUT_SNIPPET, "html_tags", s) for s in range(10))
 
@@ -251,7 +255,7 @@ def test_apply_noise_chains_and_rejects_unknown_names() -> None:
 
 
 def test_find_zones_on_layout_text() -> None:
-    zones = N.find_zones(LAYOUT_SNIPPET.split("\n"))
+    zones = find_zones(LAYOUT_SNIPPET.split("\n"))
     assert (zones.header, zones.table1, zones.table2, zones.footer) == (1, 8, 12, 15)
 
 
@@ -366,7 +370,7 @@ def test_converters_are_chosen_by_name_family_or_group() -> None:
 
 def test_a_missing_python_package_is_a_converter_error_saying_how_to_install() -> None:
     with pytest.raises(F.ConverterError, match=r"pip install 'form4\[corpus\]'") as info:
-        F._python_package("pymupdf", "form4_no_such_module", "pymupdf")
+        converter_command.python_package("pymupdf", "form4_no_such_module", "pymupdf")
     assert info.value.converter == "pymupdf"
 
 
@@ -392,12 +396,12 @@ def test_a_simulated_scan_is_seeded_by_its_document_and_degrades_every_page() ->
     page = _ruled_page(150)
     other = page.copy()
     other[10:14, 10:40] = 0
-    first = F._scanned([page, page], 150, "keep")
-    assert all((a == b).all() for a, b in zip(first, F._scanned([page, page], 150, "keep")))
-    assert not (first[0] == F._scanned([other, page], 150, "keep")[0]).all()
+    first = ocr_converters._scanned([page, page], 150, "keep")
+    assert all((a == b).all() for a, b in zip(first, ocr_converters._scanned([page, page], 150, "keep")))
+    assert not (first[0] == ocr_converters._scanned([other, page], 150, "keep")[0]).all()
     assert all(scan.shape == page.shape and (scan != page).any() for scan in first)
-    settings = F.scan_settings(F.document_seed([page]), 40, 300)
-    low, high = F.SCAN_SKEW_DEGREES
+    settings = ocr_converters.scan_settings(ocr_converters.document_seed([page]), 40, 300)
+    low, high = ocr_converters.SCAN_SKEW_DEGREES
     assert all(low <= abs(a) <= high for a in settings.skew) and {a > 0 for a in settings.skew} == {True, False}
-    lo_q, hi_q = F.SCAN_JPEG_QUALITY
+    lo_q, hi_q = ocr_converters.SCAN_JPEG_QUALITY
     assert lo_q <= settings.quality <= hi_q

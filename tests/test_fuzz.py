@@ -11,7 +11,8 @@ import sys
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from form4.run.batch import WorkerPool, decode_bytes, extract_decoded
+from form4.run.batch import decode_bytes, extract_decoded
+from form4.run.workers import WorkerPool
 from form4.errors import Form4Error
 from form4.form.normalize import MAX_INTEGER_DIGITS, NEGATIVE_NOTE, clean_text, parse_number
 from form4.run.pipeline import RULES_ONLY

@@ -2,7 +2,7 @@
 
 import pytest
 
-from form4.read.grammar import join_candidates, parse_row
+from form4.read.grammar import parse_row
 from form4.read.layout import atoms_of, split_lines
 
 
@@ -33,8 +33,7 @@ def test_price_given_only_as_footnote():
     assert price is not None and price.value_text is None and row.footnote_ids == ("F3",)
 
 
-def test_join_prefers_overlap_at_duplicated_boundary():
-    assert join_candidates(["23,13", "39"])[0].text == "23,139"
+def test_a_date_whose_year_a_converter_split_over_two_cells_is_rejoined():
     row = _row("I", "Common Stock 02/06/20\t\t023\tA\t3,638(1)\tA\t$0.00\t46,274\tD")
     assert row.get("TXN_DATE").value_text == "02/06/2023"
     assert row.get("TXN_DATE").score < 0.9
@@ -74,3 +73,47 @@ def test_amount_with_its_marks_paren_lost():
     # "25" + "(2)" printed as "252)" cannot be told from 252 with a lost mark; "11,5522)" can
     row = _row("I", "Common Stock 01/05/2023 A 269 A $0.00 11,5522) D")
     assert row.get("OWNED_FOLLOWING").value_text == "11,552" and "F2" in row.footnote_ids
+
+
+def test_a_class_letter_that_ends_its_cell_stays_in_the_title():
+    """"Class A" with the rest of the title wrapped onto the next lines: the "A" is the class's,
+    not the acquired/disposed column's."""
+    row = _row("I", "Class A           06/20/2019    C     846,821   A    $0.00    846,821    I    By Sequoia")
+    got = {e.label: e.value_source for e in row.entities}
+    assert got["SECURITY_TITLE"] == "Class A" and got["ACQ_DISP"] == "A" and got["TXN_CODE"] == "C"
+    under = _row("II", "Class B (6)    06/20/2019    C    846,821 (6)    (6)    Class A 846,821 $0.00    846,819    I")
+    assert under.get("UNDERLYING_TITLE").value_source == "Class A"
+    assert under.get("UNDERLYING_SHARES").value_source == "846,821"
+
+
+def test_a_mark_spaced_after_the_amount_is_the_exercisable_dates_when_only_marks_give_the_dates():
+    """Table II's "Date Exercisable" and "Expiration Date" both given only as footnotes, the first
+    mark printed one space after the amount: each date column gets its mark."""
+    row = _row("II", "Class B (6)    06/20/2019    C    846,821 (6)    (6)    Class A 846,821 $0.00    846,819    I")
+    exercisable, expiration = row.get("EXERCISE_DATE"), row.get("EXPIRATION_DATE")
+    assert exercisable is not None and exercisable.value_text is None and exercisable.text == "(6)"
+    assert expiration is not None and expiration.value_text is None
+    assert row.get("SHARES").value_source == "846,821" and row.footnote_ids == ("F6",)
+
+
+def test_bracketed_footnote_marks_are_marks():
+    row = _row("I", "Class A Common Stock 08/01/2012 S [5] 14,051 D $98.2767 [6] 64,616 I See footnote [4]")
+    got = {e.label: e.value_source for e in row.entities}
+    assert got["PRICE"] == "$98.2767" and got["OWNED_FOLLOWING"] == "64,616" and got["NATURE"] == "See footnote"
+    assert row.footnote_ids == ("F5", "F6", "F4")
+
+
+@pytest.mark.parametrize("printed", [
+    "Common Stock, $0.001 par value",
+    "Class A Common Stock, par value $0.01 per share",
+    "Common Stock, par value of $.01",
+])
+def test_a_par_value_in_a_security_title_is_the_titles_not_a_price(printed):
+    layout = _row("I", f"{printed}     06/20/2019    S    100   D   $10.00    900    D")
+    raw = _row("I", f"{printed} 06/20/2019 S 100 D $10.00 900 D")
+    holding = _row("I", f"{printed}     1,000    I    By Trust")
+    for row in (layout, raw):
+        got = {e.label: e.value_source for e in row.entities}
+        assert got == {"SECURITY_TITLE": printed, "TXN_DATE": "06/20/2019", "TXN_CODE": "S", "SHARES": "100",
+                       "ACQ_DISP": "D", "PRICE": "$10.00", "OWNED_FOLLOWING": "900", "OWNERSHIP_FORM": "D"}
+    assert holding.get("SECURITY_TITLE").value_source == printed and holding.get("OWNED_FOLLOWING").value_source == "1,000"

@@ -38,6 +38,9 @@ def _header_leaves(header) -> dict[str, object]:
 
 _HEADER_LEAF = re.compile(r"/(?:reporting_owners/\d+|issuer)/|/(?:period_of_report|date_of_original_submission)$")
 #: where the gold has more than the header's own reading: the assembler completes it. Seed 001's
+#: Values whose own cells OCR destroyed: read after assembly from their other copies on the page
+#: and the ZIP code's gazetteer (form4.assemble.copies), not by the header reader.
+_FROM_OTHER_COPIES = {"004_6f1bfb28d9774b22": {"/reporting_owners/0/city", "/reporting_owners/0/zip_code"}}
 #: OCR kept no check mark in box 5 but printed an officer title; the assembler takes Officer.
 _ASSEMBLER_COMPLETES = {"001_d8ce4ece6e55602e": {"/reporting_owners/0/is_officer": False}}
 
@@ -47,7 +50,7 @@ def test_each_samples_header_reads_as_its_gold_owner_issuer_dates_and_relationsh
     gold = json.loads((GOLD / f"{sample.stem}.json").read_text(encoding="utf-8"))
     header = read_header(find_sections(sample.read_text(encoding="utf-8")))
     # what the gold marks unrecoverable (a title the converter cut, a box OCR destroyed) is not compared
-    skip = set(gold.get("unrecoverable", {}))
+    skip = set(gold.get("unrecoverable", {})) | _FROM_OTHER_COPIES.get(sample.stem, set())
     want = {p: v for p, v in iter_leaves(gold) if _HEADER_LEAF.match(p) and p not in skip}
     want |= _ASSEMBLER_COMPLETES.get(sample.stem, {})
     got = {p: v for p, v in _header_leaves(header).items() if p not in skip}

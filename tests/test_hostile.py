@@ -15,7 +15,8 @@ import pytest
 
 from form4.errors import OutputError
 from form4.io.tabular import to_csv
-from form4.run.batch import collect_inputs, read_input, write_atomic
+from form4.run.batch import collect_inputs, read_input
+from form4.run.confine import write_atomic
 from form4.schema import Issuer, NonDerivativeTransaction, Record, ReportingOwner
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)

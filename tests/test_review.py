@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from form4.run.pipeline import extract_file
-from form4.io.review import locate, render
+from form4.training.align.locate import locate
+from form4.io.review import render
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SEED = ROOT / "samples" / "000_46eb1dd4f8015172.txt"
@@ -22,13 +23,17 @@ def seed():
     return extract_file(SEED), SEED.read_text(encoding="utf-8")
 
 
+def _page(record, text, **options) -> str:
+    return render(record, text, locate(record, text), **options)
+
+
 def _marked(page: str, pointer: str) -> list[str]:
     return re.findall(rf'<mark id="[^"]*" data-pointer="{re.escape(pointer)}"[^>]*>([^<]*)</mark>', page)
 
 
 def test_known_values_of_a_sample_are_marked_where_the_text_prints_them(seed):
     record, text = seed
-    page = render(record, text)
+    page = _page(record, text)
     assert _marked(page, "/issuer/trading_symbol") == ["QLYS"]
     assert _marked(page, "/non_derivative_transactions/0/shares") == ["45,551"]
     assert _marked(page, "/reporting_owners/0/name") == ["Thakar Sumedh S"]
@@ -47,7 +52,7 @@ def test_every_located_fragment_is_the_text_at_its_offsets(seed):
 def test_fields_below_the_threshold_are_listed_first_lowest_first(seed):
     record, text = seed
     threshold = sorted(record.confidence.values())[len(record.confidence) // 2]  # about half below
-    page = render(record, text, threshold=threshold)
+    page = _page(record, text, threshold=threshold)
     first = page.split("<h2>Below the review threshold")[1].split("<h2>")[0]
     listed = re.findall(r"<tr><td><code>([^<]+)</code>", first)
     below = [p for p, c in record.confidence.items() if c < threshold]
@@ -57,7 +62,7 @@ def test_fields_below_the_threshold_are_listed_first_lowest_first(seed):
 
 def test_warnings_and_unlocated_fields_are_shown():
     record = extract_file(ROOT / "samples" / "001_d8ce4ece6e55602e.txt")
-    page = render(record, (ROOT / "samples" / "001_d8ce4ece6e55602e.txt").read_text(encoding="utf-8"))
+    page = _page(record, (ROOT / "samples" / "001_d8ce4ece6e55602e.txt").read_text(encoding="utf-8"))
     assert record.warnings
     for warning in record.warnings:
         assert warning.replace("'", "&#x27;").replace('"', "&quot;") in page
@@ -67,7 +72,7 @@ def test_warnings_and_unlocated_fields_are_shown():
 
 
 def test_the_page_needs_no_network_and_no_script(seed):
-    page = render(*seed)
+    page = _page(*seed)
     assert not re.search(r"https?://|<script|<link|<img|src=|@import|url\(", page)
 
 
@@ -104,7 +109,7 @@ def _pixel_spread(png: Path) -> float:
 def test_the_page_renders_in_headless_chromium(seed, tmp_path):
     pytest.importorskip("PIL", reason="Pillow reads the screenshot (the test extra installs it)")
     page = tmp_path / "review.html"
-    page.write_text(render(*seed), encoding="utf-8")
+    page.write_text(_page(*seed), encoding="utf-8")
     shot = tmp_path / "review.png"
     subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--screenshot={shot}", "--window-size=1280,900", page.as_uri()],
                    capture_output=True, timeout=120, cwd=tmp_path)

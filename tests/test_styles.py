@@ -120,7 +120,7 @@ def test_table_ii_holdings_and_long_underlying_titles_print_in_table_ii(filings)
 
 @needs_pandoc
 def test_footnote_numbers_come_out_escaped_from_pandoc_markdown_on_the_paper_and_plain_styles(filings):
-    from form4.training.convert import pandoc_gfm
+    from form4.training.convert.html import pandoc_gfm
 
     f = _first(filings, lambda r: len(r.footnotes) >= 2)
     for style in ("paper", "plain"):  # (EDGAR's footnote lines stay raw HTML spans in pandoc's table)

@@ -1,4 +1,4 @@
-"""form4.read.tables: Table I and II rows, read by the reader of each converter family.
+"""form4.read.tables: Table I and II rows, read by the reader of each table layout.
 
 Layout text (pdftotext -layout): glued footnote marks, wrapped cells placed by position;
 reading-order text (pdftotext -raw, OCR lines) and markup (tabs, pipes, ``<br>``): a row over
@@ -13,7 +13,7 @@ from form4.form import fields as F
 from form4.entities import Entity
 from form4.read.layout import split_lines
 from form4.read.sections import find_sections
-from form4.read.tables import FAMILIES, family_of, find_rows, read_tables
+from form4.read.tables import LAYOUTS, find_rows, layout_of, read_tables
 from form4.read.tables.cell_stream import stream_rows
 
 
@@ -43,6 +43,131 @@ def test_wrapped_nature_is_centred_on_its_row():
     natures = [next((e.value_source for e in r.entities if e.label == "NATURE"), None) for r in rows]
     assert natures == [None, "Estate planning vehicles", "See footnote"]
     assert rows[2].footnote_ids == ("F2",)
+
+
+def _cells(rows, label):
+    return [r.get(label).value_text if r.get(label) else None for r in rows]
+
+
+def test_top_aligned_cells_wrap_below_their_row_when_no_text_stands_above_the_first_row():
+    """The paper form as a filer types it (pdftotext -layout): no blank lines between rows, each
+    cell starts on its row's values line and wraps below it; the lines under the last row show it."""
+    at = lambda x, s: " " * x + s  # noqa: E731
+    table = "\n".join([
+        "Class A" + at(9, "06/20/2019") + at(5, "C") + at(5, "846,821 A") + at(3, "$0.00") + at(3, "846,821") + at(4, "I") + at(4, "By Sequoia"),
+        "Common" + at(82, "Capital U.S."),
+        "Stock" + at(83, "Fund, LP(1)"),
+        "Class A" + at(9, "06/20/2019") + at(5, "J") + at(5, "846,821 D") + at(3, "$0.00") + at(3, "0") + at(10, "I") + at(4, "By estate"),
+        "Common" + at(82, "planning vehicle"),
+        "Stock",
+    ]) + "\n"
+    rows = _rows(table)
+    assert _cells(rows, F.SECURITY_TITLE) == ["Class A Common Stock"] * 2
+    assert _cells(rows, F.NATURE) == ["By Sequoia Capital U.S. Fund, LP", "By estate planning vehicle"]
+    assert rows[0].footnote_ids == ("F1",) and rows[1].footnote_ids == ()
+
+
+def test_centred_cells_still_wrap_above_and_below_their_row():
+    """EDGAR's page: a blank line between rows, titles and natures centred on the values line."""
+    at = lambda x, s: " " * x + s  # noqa: E731
+    table = "\n".join([
+        at(88, "By Sequoia"),
+        "Class A Common Stock" + at(4, "06/20/2019") + at(3, "C") + at(3, "846,821  A  $0.00  846,821") + at(4, "I") + at(4, "Capital U.S."),
+        at(88, "Fund, LP(1)"),
+        "",
+        "Class A" + at(17, "06/20/2019") + at(3, "J") + at(3, "846,821  D  $0.00  0") + at(14, "I") + at(4, "By estate"),
+        "Common Stock" + at(76, "planning vehicle"),
+    ]) + "\n"
+    rows = _rows(table)
+    assert _cells(rows, F.SECURITY_TITLE) == ["Class A Common Stock"] * 2
+    assert _cells(rows, F.NATURE) == ["By Sequoia Capital U.S. Fund, LP", "By estate planning vehicle"]
+
+
+def test_a_nature_line_between_a_direct_row_and_an_indirect_row_is_the_indirect_rows():
+    """Only indirect holdings have a nature (column 7): a nature line touching a direct row above
+    and an indirect row below is the lower row's, however the cells are aligned."""
+    at = lambda x, s: " " * x + s  # noqa: E731
+    table = "\n".join([
+        "Common Stock" + at(10, "03/15/2024") + at(5, "M") + at(5, "807") + at(5, "A") + at(5, "$38.26") + at(5, "20,276") + at(6, "D"),
+        at(90, "Estate"),
+        "Common Stock" + at(60, "1,291,584") + at(6, "I") + at(4, "planning"),
+        at(90, "vehicles"),
+    ]) + "\n"
+    rows = _rows(table)
+    assert _cells(rows, F.NATURE) == [None, "Estate planning vehicles"]
+
+
+def test_a_wrapped_titles_closing_parenthesis_on_the_values_line_is_kept():
+    """"Stock Option (right" above, "to buy)" with the values: the ")" closes the title, it is
+    no remnant of a footnote mark."""
+    table = (
+        "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "                       Code     V     (A)     (D)     Exercisable     Date     Title     Shares\n\n"
+        "Stock Option (right\n"
+        "to buy)         $38.26     03/15/2024     M        807    (1)    10/26/2033    Common Stock    807    $0.00    0    D\n"
+        "\nExplanation of Responses:\n1. A note.\n"
+    )
+    [row] = [r for r in find_rows(find_sections(HEAD + table)) if r.table == "II"]
+    assert row.get(F.SECURITY_TITLE).value_text == "Stock Option (right to buy)"
+
+
+def test_reading_order_top_aligned_titles_stand_above_values_after_a_nature_its_mark_ended():
+    """pdftotext -raw of the paper form: each title cell is printed before its row's values; after
+    an indirect row whose nature ended with its mark, the next lines are the next row's title."""
+    head = HEAD.replace("   ", " ")
+    table = (
+        "Class A Common\nStock\n"
+        "08/01/2012 S [5] 14,051 D $98.2767 [6] 64,616 I See footnote [4]\n"
+        "Class A Common\nStock\n"
+        "08/01/2012 S [5] 22,200 D $99.1431 [6] 42,416 I See footnote [4]\n"
+        "Class A Common\nStock\n"
+        "1,000,000 I See Footnote(7)\n"
+    )
+    rows = find_rows(find_sections(head + table + FOOT + SIG))
+    assert _cells(rows, F.SECURITY_TITLE) == ["Class A Common Stock"] * 3
+    assert _cells(rows, F.NATURE) == ["See footnote", "See footnote", "See Footnote"]
+    assert [r.footnote_ids for r in rows] == [("F5", "F6", "F4"), ("F5", "F6", "F4"), ("F7",)]
+
+
+def test_reading_order_a_holdings_title_that_repeats_an_earlier_rows_title_starts_after_the_nature():
+    """After a nature with no closing mark, the lines that repeat an earlier row's title are the
+    next row's title, the lines before them the nature's."""
+    head = HEAD.replace("   ", " ")
+    table = (
+        "Class A Common Stock\n"
+        "06/20/2019 J 58,919 A $0.00 177,141 I By estate\n"
+        "planning vehicle\n"
+        "Class A Common Stock\n"
+        "3,693 D\n"
+    )
+    rows = find_rows(find_sections(head + table + FOOT + SIG))
+    assert _cells(rows, F.SECURITY_TITLE) == ["Class A Common Stock"] * 2
+    assert _cells(rows, F.NATURE) == ["By estate planning vehicle", None]
+    assert rows[1].get(F.OWNED_FOLLOWING).value_text == "3,693"
+
+
+T2_HEAD = (
+    "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+    "                       Code     V     (A)     (D)     Exercisable     Date     Title     Shares\n\n"
+)
+
+
+def test_the_underlying_amount_wrapped_under_its_title_is_the_underlying_amount():
+    """Column 7 is "Title and Amount of Underlying Securities": a page that prints both in one
+    cell wraps the amount under the title (layout text) or between the row's halves (raw text)."""
+    at = lambda x, s: " " * x + s  # noqa: E731
+    layout = "\n".join([
+        "Class B (6)" + at(4, "06/20/2019") + at(4, "C") + at(4, "846,821") + at(4, "(6)") + at(6, "(6)") + at(6, "Class A") + at(4, "$0.00") + at(4, "846,819") + at(4, "I"),
+        "Common" + at(72, "Common"),
+        "Stock" + at(73, "Stock"),
+        at(78, "846,821"),
+    ]) + "\n"
+    raw = "Class B\nCommon\nStock\n(6) 06/20/2019 C 846,821 (6) (6) Class A\nCommon\nStock\n846,821\n$0.00 846,819 I\n"
+    for table, head in ((layout, HEAD), (raw, HEAD.replace("   ", " "))):
+        text = head + T2_HEAD.replace("   ", " " if table is raw else "   ") + table + "\nExplanation of Responses:\n1. A note.\n"
+        [row] = [r for r in find_rows(find_sections(text)) if r.table == "II"]
+        assert row.get(F.UNDERLYING_TITLE).value_text == "Class A Common Stock"
+        assert row.get(F.UNDERLYING_SHARES).value_text == "846,821" and row.get(F.OWNED_FOLLOWING).value_text == "846,819"
 
 
 def test_reading_order_text_continues_an_indirect_holdings_nature():
@@ -232,8 +357,8 @@ def test_ocr_form_read_as_1_and_a_nature_cut_by_a_page_header():
     assert got == [("I", "By Sequoia Capital Fund, LP"), ("I", "Venture Fund (Q), LP")]
 
 
-# ---------------------------------------------------------------- the dispatcher: one reader per converter family
-#: the same two rows, each title wrapped onto a second line, as each converter family prints them
+# ---------------------------------------------------------------- the dispatcher: one reader per table layout
+#: the same two rows, each title wrapped onto a second line, as each layout prints them
 FAMILY_TABLES = {
     # pdftotext -layout: a blank line between rows; the title's second line under its first
     "positional": (
@@ -267,11 +392,11 @@ _LABELS = (F.SECURITY_TITLE, F.TXN_DATE, F.TXN_CODE, F.SHARES, F.ACQ_DISP, F.OWN
 
 def _family(table: str) -> str:
     lines = [ln for ln in split_lines(table) if ln.cells and not ln.is_markdown_rule]
-    return family_of(table, 0, len(table), lines)
+    return layout_of(table, 0, len(table), lines)
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-def test_the_family_of_a_table_is_told_from_how_its_text_is_printed(family):
+@pytest.mark.parametrize("family", LAYOUTS)
+def test_the_layout_of_a_table_is_told_from_how_its_text_is_printed(family):
     assert _family(FAMILY_TABLES[family]) == family
 
 
@@ -285,10 +410,10 @@ def _got(rows) -> list[tuple[str, ...]]:
 
 
 @pytest.mark.parametrize("family", ["positional", "reading-order", "markup"])
-def test_each_line_families_reader_reads_two_rows_with_wrapped_titles_and_the_family_is_recorded(family):
+def test_each_line_layouts_reader_reads_two_rows_with_wrapped_titles_and_the_layout_is_recorded(family):
     head = HEAD if family == "positional" else HEAD.replace("   ", " ")  # column headers printed the family's way
     table1, table2 = _read(FAMILY_TABLES[family], head)
-    assert (table1.table, table1.family) == ("I", family) and (table2.table, table2.rows) == ("II", ())
+    assert (table1.table, table1.layout) == ("I", family) and (table2.table, table2.rows) == ("II", ())
     assert _got(table1.rows) == TWO_ROWS
     assert find_rows(find_sections(head + FAMILY_TABLES[family] + FOOT)) == list(table1.rows)
 
@@ -302,7 +427,7 @@ def test_a_reading_order_title_wrapped_after_its_class_letter_joins_the_values_l
 def test_a_cell_stream_table_is_recorded_as_one_and_its_labelled_cells_dealt_to_two_rows():
     text = FAMILY_TABLES["cell-stream"]
     [table1, _] = _read(text, HEAD.replace("   ", " "))
-    assert table1.family == "cell-stream"
+    assert table1.layout == "cell-stream"
     # the model labels each printed cell; a wrapped title is one paragraph
     labelled = [(label, value.replace("Common Stock", "Common\nStock")) for row in TWO_ROWS for label, value in zip(_LABELS, row)]
     at, entities = 0, []

@@ -32,7 +32,8 @@ DOCUMENTED = {
     "acquired_disposed": "string", "shares_owned_following": "int64", "direct_or_indirect": "string",
     "nature_of_ownership": "string", "footnote_ids": "string", "conversion_or_exercise_price": "double",
     "exercise_date": "date32[day]", "expiration_date": "date32[day]", "underlying_security_title": "string",
-    "underlying_security_shares": "int64", "row_confidence": "double", "warnings": "string",
+    "underlying_security_shares": "int64", "price_range_low": "double", "price_range_high": "double",
+    "row_confidence": "double", "warnings": "string",
 }
 
 

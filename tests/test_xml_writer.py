@@ -24,7 +24,8 @@ from form4.schema import (
 )
 from form4.training.corpus import iter_jsonl
 from form4.io.xml_reader import read_ownership_xml
-from form4.io.xml_writer import CIK_PLACEHOLDER, PLACEHOLDER_NOTE, XmlOptions, schema_errors, to_xml, using, write
+from form4.io.xml_prepare import CIK_PLACEHOLDER, PLACEHOLDER_NOTE, XmlOptions, using
+from form4.io.xml_writer import schema_errors, to_xml, write
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
@@ -43,7 +44,7 @@ def _round_trip_ok(record: Record) -> list[str]:
     document = write(record)
     errors = schema_errors(document.xml)
     again = read_ownership_xml(document.xml)
-    expected = document.record.model_copy(update={"source": None, "confidence": again.confidence, "warnings": ()})
+    expected = document.record.model_copy(update={"source": None, "confidence": again.confidence, "warnings": (), "alternatives": {}})
     if again != expected:
         errors.append(f"reads back differently: {again.model_dump()} != {expected.model_dump()}")
     return errors

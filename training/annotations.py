@@ -99,7 +99,7 @@ def pre_annotations(text: str, extractor) -> list[dict]:
     from form4.errors import Form4Error
     from form4.model.ner import predict
     from form4.run.pipeline import extract_text
-    from form4.io.review import locate
+    from .align.locate import locate
     from form4.read.sections import find_sections
 
     try:

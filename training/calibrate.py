@@ -25,18 +25,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from form4.calibrate.calibrator import RECORD_FEATURES, Calibrator, Isotonic, Linear, Trees, feature_names, leaf_features, matrix, record_features
+from form4.calibrate.calibrator import RECORD_FEATURES, Calibrator, Isotonic, Linear, Trees, record_features
+from form4.calibrate.features import feature_names, leaf_features, matrix
 from form4.errors import Form4Error
 from form4.run.pipeline import Extractor, extract_text
 from form4.schema import Record
 from form4.score.metrics import Report, format_reliability, reliability, score_document, scored_leaves
 
 from .evaluate import corpus_items
+from .reliability import review_threshold, summary
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "annotations" / "corpus"
 MIN_LEAVES = 50  # fewer scored leaves than this (or one class only): keep the previous calibration
-TARGET_PRECISION = 0.99  # the review threshold: lowest confidence at and above which leaves are this right
 TREES = {"max_iter": 150, "learning_rate": 0.08, "max_leaf_nodes": 15, "min_samples_leaf": 40, "l2_regularization": 1.0}
 
 
@@ -191,50 +192,6 @@ def cross_calibrated(p, y, splits, step: str) -> Any:
         f = _isotonic(p[other], y[other]) if step == "isotonic" else _platt(p[other], y[other])
         out[test_idx] = _apply_step(f, p[test_idx])
     return out
-
-
-# ---------------------------------------------------------------- measures
-def ece(p, y, edges=(0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)) -> float:
-    """Expected calibration error over the reliability table's bins."""
-    import numpy as np
-
-    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
-    idx = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, len(edges) - 2)
-    return float(sum(abs(p[idx == b].mean() - y[idx == b].mean()) * (idx == b).sum() for b in range(len(edges) - 1) if (idx == b).any()) / max(1, len(p)))
-
-
-def summary(p, y) -> dict[str, float]:
-    import numpy as np
-
-    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
-    eps = 1e-6
-    high = p >= 0.95
-    return {
-        "leaves": int(len(p)),
-        "ece": round(ece(p, y), 4),
-        "brier": round(float(((p - y) ** 2).mean()), 4),
-        "log_loss": round(float(-(y * np.log(np.clip(p, eps, 1)) + (1 - y) * np.log(np.clip(1 - p, eps, 1))).mean()), 4),
-        "share_at_0.95": round(float(high.mean()), 4),
-        "accuracy_at_0.95": round(float(y[high].mean()), 4) if high.any() else None,
-    }
-
-
-def review_threshold(p, y, precision: float = TARGET_PRECISION, support: float = 0.01) -> float:
-    """The lowest confidence t at which the leaves at or above t are ``precision`` right
-    (over at least ``support`` of all leaves); 1.0 when no such t exists.
-
-    >>> review_threshold([0.5, 0.8, 0.9, 0.99], [0, 1, 1, 1], precision=0.99, support=0.0)
-    0.8
-    """
-    import numpy as np
-
-    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
-    order = np.argsort(-p, kind="stable")
-    ps, right = p[order], np.cumsum(y[order]) / np.arange(1, len(p) + 1)
-    ok = np.nonzero((right >= precision) & (np.arange(1, len(p) + 1) >= support * len(p)))[0]
-    # a threshold includes every leaf tied with it: only cut between different confidences
-    cuts = [k for k in ok if k + 1 == len(ps) or ps[k + 1] < ps[k]]
-    return round(float(ps[max(cuts)]), 4) if cuts else 1.0
 
 
 def _record_rows(examples: Examples, p, threshold: float) -> tuple[list[list[float]], list[int]]:

@@ -16,9 +16,9 @@ Outputs (``--out``, default ``corpus/``):
   ``text/<style>/<split>/``;
 * ``report.json``: per converter and per label, how many of the values the page prints
   the aligner placed, the values it could not place (counts and examples), spans off
-  token boundaries and the align time per text (``coverage_table``, ``label_table``);
+  token boundaries and the align time per text (:mod:`.corpus_report`);
 * ``cache/``: rendered HTML and converter outputs, reused by the next build: ``cache/<doc_id>/``
-  for the EDGAR page of a real filing (as before), ``cache/<doc_id>@<style>/`` for every other page.
+  for the EDGAR page of a real filing, ``cache/<doc_id>@<style>/`` for every other page.
 
 The split is by reporting owner: owners that file together are one group, and no
 group has filings on both sides (seeded, reproducible).
@@ -51,6 +51,7 @@ from form4.schema import Record
 from form4.io.xml_reader import CellFootnotes, iter_parsed_documents
 
 from .align import Alignment, align_record
+from .corpus_report import Coverage
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ class Page:
     @property
     def key(self) -> str:
         """The cache folder and noise salt: the document id for a real filing's EDGAR page
-        (so the builds before page styles stay valid), ``<doc_id>@<style>`` otherwise.
+        (the name the committed corpus's texts are cached under), ``<doc_id>@<style>`` otherwise.
 
         >>> f = Filing("abc", "x.xml", Record(), {})
         >>> Page(f).key, Page(f, "paper").key
@@ -137,7 +138,7 @@ class Page:
         return render_styled(self.filing.record, self.style, self.seed, self.filing.cell_footnotes)
 
     def coverage_group(self, converter: str) -> str:
-        """The report's row: the converter alone for real EDGAR pages (as before styles)."""
+        """The report's row: the converter alone for real EDGAR pages, ``[synthetic-]<style>:<converter>`` otherwise."""
         if self.key == self.filing.doc_id:
             return converter
         return f"{'synthetic-' if self.filing.synthetic else ''}{self.style}:{converter}"
@@ -293,71 +294,6 @@ def add_noise(texts: dict[str, str], doc_id: str, seed: int) -> dict[str, str]:
     return out
 
 
-# ---------------------------------------------------------------- the report
-@dataclass
-class Coverage:
-    """What the aligner placed, per converter and label.
-
-    The denominator is what the page prints (``training.render.render_values``
-    with an entity label): ``placed[converter][label] = [placed, printed]``.
-    Values not placed are counted per converter and label (never emitted as
-    spans), with a few examples; ``misaligned`` counts emitted spans that do not
-    start and end on a ``FilingTokenizer`` token boundary (spaCy ``strict``).
-    """
-
-    placed: dict[str, dict[str, list[int]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0, 0])))
-    unplaced: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    examples: dict[str, dict[str, list[list[str]]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
-    misaligned: Counter = field(default_factory=Counter)
-    spans: Counter = field(default_factory=Counter)
-    texts: Counter = field(default_factory=Counter)
-    seconds: Counter = field(default_factory=Counter)
-
-    def add(self, converter: str, doc_id: str, alignment: Alignment, seconds: float = 0.0) -> None:
-        self.texts[converter] += 1
-        self.seconds[converter] += seconds
-        for p in alignment.placements:
-            cell = self.placed[converter][p.label]
-            cell[1] += 1
-            if p.status == "placed":
-                cell[0] += 1
-                continue
-            self.unplaced[converter][p.label] += 1
-            examples = self.examples[converter][p.label]
-            if len(examples) < 3:
-                examples.append([doc_id, p.pointer, p.value, p.status])
-        spans = alignment.spans
-        self.spans[converter] += len(spans)
-        self.misaligned[converter] += misaligned_spans(alignment.text, spans)
-
-    def report_fields(self) -> dict:
-        return {
-            "coverage": {c: dict(v) for c, v in self.placed.items()},
-            "unplaced": {c: dict(v) for c, v in self.unplaced.items()},
-            "unplaced_examples": {c: dict(v) for c, v in self.examples.items()},
-            "misaligned_spans": dict(self.misaligned),
-            "spans": dict(self.spans),
-            "align_seconds_per_text": {c: round(self.seconds[c] / n, 4) for c, n in self.texts.items() if n},
-        }
-
-
-_NLP = None
-
-
-def misaligned_spans(text: str, spans: list[dict]) -> int:
-    """How many spans spaCy cannot map onto whole ``FilingTokenizer`` tokens."""
-    global _NLP
-    if _NLP is None:
-        import spacy
-
-        from form4.model.tokenizer import FilingTokenizer
-
-        _NLP = spacy.blank("en")
-        _NLP.tokenizer = FilingTokenizer(_NLP.vocab)
-    doc = _NLP.make_doc(text)
-    return sum(doc.char_span(s["start"], s["end"], alignment_mode="strict") is None for s in spans)
-
-
 # ---------------------------------------------------------------- the build
 @dataclass
 class BuildReport:
@@ -402,7 +338,7 @@ def build(
     synthetic: int = 0,
     ocr_share: float = 1.0,
 ) -> BuildReport:
-    """Build the corpus; ``styles`` and ``synthetic`` at their defaults build it as before page styles."""
+    """Build the corpus; ``styles`` and ``synthetic`` at their defaults build the real filings' EDGAR pages only."""
     from .convert import ALL_CONVERTERS
 
     started = time.perf_counter()
@@ -491,33 +427,6 @@ def _write_seeds(writer, coverage: Coverage) -> int:
         writer.write(_line(text, alignment, meta) + "\n")
         count += 1
     return count
-
-
-def coverage_table(report: dict) -> str:
-    """Markdown table: per converter, printed values placed, spans off token boundaries, align time."""
-    rows = ["| converter | printed | placed | share | misaligned spans | s/text |", "|---|---|---|---|---|---|"]
-    seconds = report.get("align_seconds_per_text", {})
-    misaligned = report.get("misaligned_spans", {})
-    for converter, per in sorted(report["coverage"].items()):
-        placed = sum(v[0] for v in per.values())
-        total = sum(v[1] for v in per.values())
-        share = f"{placed / total:.1%}" if total else "-"
-        rows.append(f"| {converter} | {total} | {placed} | {share} | {misaligned.get(converter, 0)} | {seconds.get(converter, 0):.3f} |")
-    return "\n".join(rows)
-
-
-def label_table(report: dict) -> str:
-    """Markdown table: share of printed values placed, per label (rows) and converter (columns)."""
-    converters = sorted(report["coverage"])
-    labels = sorted({label for per in report["coverage"].values() for label in per})
-    rows = ["| label | " + " | ".join(converters) + " |", "|---" * (len(converters) + 1) + "|"]
-    for label in labels:
-        cells = []
-        for converter in converters:
-            placed, total = report["coverage"][converter].get(label, (0, 0))
-            cells.append(f"{placed / total:.0%}" if total else "")
-        rows.append(f"| {label} | " + " | ".join(cells) + " |")
-    return "\n".join(rows)
 
 
 def iter_jsonl(path: Path) -> Iterable[dict]:

@@ -33,6 +33,8 @@ from ..schema import (
     is_amount,
     iter_leaves,
 )
+from .price_ranges import read_price_ranges
+from .readings import other_readings
 from .validate import validate
 
 
@@ -358,12 +360,14 @@ def assemble(
     repair_chains(drafts, warnings)
     place_unread_marks(drafts, [f.id for f in footer.footnotes], warnings)
     tables: dict[str, list[Any]] = {key: [] for key in _TABLE_KEYS.values()}
+    alternatives: dict[str, tuple[float, ...]] = {}
     for draft in drafts:
         model, conf = _build_row(draft)
         key = _TABLE_KEYS[type(model)]
         index = len(tables[key])
         tables[key].append(model)
         confidence.update({f"/{key}/{index}/{k}": v for k, v in conf.items()})
+        alternatives.update(other_readings(draft.values, f"/{key}/{index}/"))
         for j, fid in enumerate(draft.footnote_ids):
             confidence[f"/{key}/{index}/footnote_ids/{j}"] = E.PLACED if fid in draft.placed_ids else E.IN_BOX
 
@@ -392,9 +396,13 @@ def assemble(
         footnotes=footnotes,
         remarks=remarks,
         signatures=tuple(signatures),
+        alternatives=alternatives,
         **top,
         **{k: tuple(v) for k, v in tables.items()},
     )
+    record, range_confidence, range_warnings = read_price_ranges(record)
+    confidence.update(range_confidence)
+    warnings += range_warnings
     breaches = validate(record)
     for breach in breaches:
         warnings.append(breach.message)

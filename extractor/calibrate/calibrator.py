@@ -11,7 +11,7 @@ leaf's features to the probability that its value is right:
 - the row: does its holdings arithmetic hold against the previous row of its chain, how many
   of its fields are empty;
 - the page: text-quality signals of the source text (OCR junk, dictionary words, digits glued
-  to footnote marks, line structure and the converter family they suggest);
+  to footnote marks, line structure and the layout they suggest);
 - the record: how many leaves, what share of them is weakly evidenced;
 - provenance when the pipeline supplies it (``evidence``: source, reader family, model
   probability, alternatives).
@@ -33,25 +33,7 @@ from typing import Mapping, Sequence
 
 from ..schema import Record
 
-from .features import (  # noqa: F401  (the features, public here as before)
-    FAMILIES,
-    FIELDS,
-    FORMAT,
-    KINDS,
-    READER_FAMILIES,
-    REVIEW_THRESHOLD,
-    SOURCES,
-    VOCABULARY,
-    converter_family,
-    feature_names,
-    field_pattern,
-    kind_of,
-    leaf_features,
-    matrix,
-    repaired_pointers,
-    text_quality,
-)
-from .features import _row_of
+from .features import FORMAT, KINDS, REVIEW_THRESHOLD, _row_of, kind_of, leaf_features, matrix
 
 
 # ---------------------------------------------------------------- fitted models as plain data

@@ -1,5 +1,5 @@
 """What the calibrator looks at for every leaf: the field, its evidence, the form's checks, the row,
-and the page's text quality (a converter-family guess), as named features.
+and the page's text quality (and the layout it suggests), as named features.
 
 :mod:`form4.calibrate.calibrator` maps these to the probability that a leaf is right.
 """
@@ -50,7 +50,7 @@ def field_pattern(pointer: str) -> str:
     return _INDEX.sub("/*", pointer).lstrip("/").replace("footnote_ids/*", "footnote_ids")
 
 
-_META = ("source", "confidence", "warnings", "review", "record_confidence")
+_META = ("source", "confidence", "warnings", "review", "record_confidence", "alternatives")
 
 
 def _all_fields() -> tuple[str, ...]:
@@ -144,13 +144,16 @@ def text_quality(text: str | None) -> dict[str, float]:
     }
 
 
-FAMILIES = ("positional", "reading-order", "cell-stream", "markdown", "ocr")
+#: How the page's text looks laid out, told from its quality signals alone: the tables' layouts
+#: (``read.tables.LAYOUTS``, markup told apart as markdown) and OCR. The fitted calibration files
+#: name its one-hot features ``family_<layout>``.
+TEXT_LAYOUTS = ("positional", "reading-order", "cell-stream", "markdown", "ocr")
 
 
-def converter_family(quality: Mapping[str, float]) -> str | None:
-    """A guess at the kind of converter that flattened the page (None without text).
+def text_layout(quality: Mapping[str, float]) -> str | None:
+    """How the page's text looks laid out, from its quality signals (None without text).
 
-    >>> converter_family({"markdown_lines": 0.4, "junk_share": 0.02, "dictionary_share": 0.6})
+    >>> text_layout({"markdown_lines": 0.4, "junk_share": 0.02, "dictionary_share": 0.6})
     'markdown'
     """
     if not quality:
@@ -248,7 +251,8 @@ def _row_signals(record: dict) -> dict[tuple[str, int], dict[str, float]]:
 
 # ---------------------------------------------------------------- features of every leaf
 SOURCES = ("rule", "model", "model+rule", "derived")
-READER_FAMILIES = ("header", "rows", "stream", "footer")
+#: The reader of a leaf when the pipeline supplies its evidence (features ``reader_<name>``).
+READERS = ("header", "rows", "stream", "footer")
 
 
 def leaf_features(
@@ -259,7 +263,7 @@ def leaf_features(
 
     dumped = record.to_json_dict()
     quality = text_quality(text)
-    family = converter_family(quality)
+    layout = text_layout(quality)
     breaches: dict[str, int] = {}
     breached_rows: dict[str, int] = {}
     for breach in validate(record):
@@ -279,7 +283,7 @@ def leaf_features(
         "doc_footnotes": float(len(dumped.get("footnotes") or [])),
         "has_text": float(bool(quality)),
         **{f"text_{k}": v for k, v in quality.items()},
-        **{f"family_{f}": float(family == f) for f in FAMILIES},
+        **{f"family_{f}": float(layout == f) for f in TEXT_LAYOUTS},
     }
     pointers, out = [], []
     for pointer, score in record.confidence.items():
@@ -300,7 +304,7 @@ def leaf_features(
             "chain_holds": row["chain_holds"] if row else math.nan,
             "rows_in_table": row["rows_in_table"] if row else math.nan,
             **{f"source_{s}": float(ev.get("source") == s) for s in SOURCES},
-            **{f"reader_{f}": float(ev.get("family") == f) for f in READER_FAMILIES},
+            **{f"reader_{f}": float(ev.get("family") == f) for f in READERS},
             "model_prob": float(ev["model_prob"]) if ev.get("model_prob") is not None else math.nan,
             "alternatives": float(ev["alternatives"]) if ev.get("alternatives") is not None else math.nan,
             **document,

@@ -46,7 +46,7 @@ class Engine(str, Enum):
 
 def _xml_options(fmt: "Format", issuer_cik: str | None, owner_ciks: List[str]):
     """The CIKs for ``--format xml`` (the printed form shows none); a malformed one fails (E043)."""
-    from ..io.xml_writer import XmlOptions, check_cik
+    from ..io.xml_prepare import XmlOptions, check_cik
 
     try:
         return XmlOptions(check_cik(issuer_cik) if issuer_cik else None, tuple(check_cik(c) for c in owner_ciks))
@@ -82,14 +82,16 @@ def extract(
     ),
     issuer_cik: Optional[str] = typer.Option(None, "--issuer-cik", help="The issuer's CIK for --format xml (not printed on the form; default 0000000000 and a warning)."),
     owner_cik: List[str] = typer.Option([], "--owner-cik", help="A reporting owner's CIK for --format xml, once per owner in order (default 0000000000 and a warning)."),
+    chains: Optional[Path] = typer.Option(None, "--chains", help="Write the holding chains across the batch here: CSV, or Parquet for a .parquet name (owner, issuer, security, form, date, holding, source, row, status, expected)."),
+    no_chains: bool = typer.Option(False, "--no-chains", help="Do not check owners' holding chains across the batch (each record as if extracted alone)."),
     follow_links: bool = typer.Option(False, "--follow-links", help="Read symbolic links in input folders that lead out of the folder (default: refused, E026)."),
     csv_raw: bool = typer.Option(False, "--csv-raw", help="CSV cells as read: no leading ' on text starting with = + - @ tab or CR (default: spreadsheet-safe)."),
 ) -> None:
     """Extract Form 4 records from flattened text, PDFs and scans."""
     if engine is Engine.dask:
-        return _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler)
+        return _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler, not no_chains)
     from ..run.batch import ExtractJob, run_extract
-    from ..io.xml_writer import using
+    from ..io.xml_prepare import using
 
     xml_options = _xml_options(fmt, issuer_cik, owner_cik)
     settings = _with_review_threshold(_settings(no_model, model), review_threshold)
@@ -103,8 +105,9 @@ def extract(
         _fail(E.ParquetToStdoutError(f"parquet is binary; {E.ParquetToStdoutError.hint}").one_line(), 2)
     _check_xml_target(fmt, several, output)
     _check_summary(summary)
+    _check_summary(chains, "--chains")
     job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume, csv_raw=csv_raw,
-                     keep_texts=report is not None)
+                     chains=chains, check_chains=not no_chains, keep_texts=report is not None)
     _stop_on_sigterm()
     try:
         with using(xml_options):
@@ -129,21 +132,26 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
-def _check_summary(summary: Optional[Path]) -> None:
-    """--summary FILE can be written (checked before any extraction): not a link, not a folder (E023)."""
+def _check_summary(summary: Optional[Path], option: str = "--summary") -> None:
+    """--summary FILE (or --chains FILE) can be written (checked before any extraction): not a link, not a folder (E023)."""
     if summary is not None and (summary.is_symlink() or summary.is_dir()):
         what = "a symbolic link (not followed)" if summary.is_symlink() else "a folder"
-        _fail(E.OutputError(f"--summary is {what}; give a new file name", str(summary)).one_line(), 2)
+        _fail(E.OutputError(f"{option} is {what}; give a new file name", str(summary)).one_line(), 2)
 
 
 def _finish(result, several: bool, summary: Optional[Path], unwritten: int = 0) -> None:
     """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures
     (or ``unwritten`` review pages), 2 no summary."""
-    from ..run.batch import summary_line, write_atomic
+    from ..run.batch import summary_line
+    from ..run.confine import write_atomic
 
     data = result.summary()
     if several or result.skipped or result.interrupted:
         (log.warning if result.failures or result.interrupted else log.info)(summary_line(data))
+    if data.get("chains", {}).get("links"):
+        found = data["chains"]
+        (log.warning if found["breaks"] else log.info)(
+            f"holding chains: {found['links']} links checked, {found['breaks']} broken, {found['repaired']} re-read")
     if summary is not None:
         try:
             write_atomic(summary, json.dumps(data, indent=2) + "\n")
@@ -166,7 +174,7 @@ def _with_review_threshold(settings, threshold: float | None):
     return replace(settings, calibrator=settings.calibrator.with_review_threshold(threshold))
 
 
-def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler) -> None:
+def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler, chains=True) -> None:
     try:
         from ..run.dask_engine import run_dask
     except ImportError:
@@ -175,7 +183,7 @@ def _extract_dask(inputs, output, no_model, model, workers, resume, summary, sch
         _fail(E.OptionError("--engine dask writes a dataset; give --output DIR/").one_line(), 2)
     try:
         result = run_dask(inputs, output, model=None if no_model else (str(model) if model else ""), workers=workers,
-                          scheduler=scheduler, resume=resume, report=lambda line: log.error(line))
+                          scheduler=scheduler, resume=resume, report=lambda line: log.error(line), chains=chains)
     except Form4Error as err:
         _fail(err.one_line(), 2)
     _finish(result, True, summary)

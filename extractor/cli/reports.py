@@ -44,6 +44,8 @@ def page_paths(result: BatchResult, report: Path, several: bool) -> list[tuple[I
 
 def write_reports(result: BatchResult, report: Path, several: bool, threshold: float) -> int:
     """Write every filing's review page; the number of pages that could not be written."""
+    from form4.training.align.locate import locate
+
     from ..io.review import render
 
     records: dict[Input, list] = {}
@@ -54,7 +56,7 @@ def write_reports(result: BatchResult, report: Path, several: bool, threshold: f
         record = records[item][n - 1]
         try:
             text = result.texts[item.source][n - 1]
-            page = render(record, text, threshold, title=escaped(record.source or item.source, NAME_LIMIT))
+            page = render(record, text, locate(record, text), threshold, title=escaped(record.source or item.source, NAME_LIMIT))
             written = write_confined(folder, name, page)
         except Form4Error as err:
             log.error(OutputError(f"no review page: {err} ({err.source or folder / name})", item.source).one_line())

@@ -34,7 +34,8 @@ def corpus_build(
     ocr_share: float = typer.Option(1.0, "--ocr-share", min=0.0, max=1.0, help="Share of the real training filings' pages in styles other than edgar that are also OCR'd and scanned (dev and synthetic pages always are)."),
 ) -> None:
     """Render every Form 4 XML in each page style, print it, flatten it with real converters, align the values."""
-    from form4.training.corpus import DEFAULT_RAW, build, coverage_table
+    from form4.training.corpus import DEFAULT_RAW, build
+    from form4.training.corpus_report import coverage_table
     from form4.training.pages import parse_styles
 
     raw = raw or DEFAULT_RAW

@@ -183,8 +183,9 @@ def letters(label: str) -> str:
 #: Labels that mark a row as a transaction (a row without them is a holding).
 TRANSACTION_ONLY_LABELS = frozenset({TXN_DATE, DEEMED_DATE, TXN_CODE, SHARES, ACQ_DISP, PRICE})
 
-#: Fields the printed form never shows: not expected from text, not scored on text.
-NOT_PRINTED: frozenset[str] = frozenset({"issuer/cik", "*/equity_swap_involved"})
+#: Fields the printed form never shows in a box of their own (the price range is read from a
+#: footnote's text; the ownershipDocument has no element for it): not scored against a filing's XML.
+NOT_PRINTED: frozenset[str] = frozenset({"issuer/cik", "*/equity_swap_involved", "*/price_range_low", "*/price_range_high"})
 
 
 # ---------------------------------------------------------------- pointer <-> label

@@ -155,6 +155,14 @@ WORDINGS: dict[str, tuple[str, ...]] = {
                 "not required to respond unless the Form displays a currently valid OMB control number."),
 }
 
+#: The labels the tables' heads print: Table I's, then Table II's.
+TABLE_HEADS = (
+    "table1", "t1_title", "t1_date", "t1_deemed", "t1_code", "t1_amount", "t1_owned", "t1_form", "t1_nature",
+    "code", "v", "amount", "a_or_d", "price",
+    "table2", "table2_sub", "t2_title", "t2_conversion", "t2_date", "t2_deemed", "t2_code", "t2_number", "t2_dates",
+    "t2_underlying", "t2_price", "t2_owned", "t2_form", "t2_nature",
+    "acquired", "disposed", "exercisable", "expiration", "title", "shares",
+)
 #: Labels only the SEC's paper form prints (EDGAR's page leaves them out).
 PAPER_ONLY = frozenset({"continued", "print_or_type", "omb_expires", "sec_1474", "country", "foreign_symbol"})
 #: The form's notes: whole sentences printed under the tables and by the signature, no field's label.

@@ -16,10 +16,11 @@ from typing import Generic, Optional, TypeVar
 T = TypeVar("T")
 
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-# (1) | ⁽¹⁾ | <sup>(1)</sup> | <sup>1</sup> ; several marks may follow each other.
+# (1) | [1] | ⁽¹⁾ | <sup>(1)</sup> | <sup>1</sup> ; several marks may follow each other.
 FOOTNOTE_MARK = re.compile(
     r"<sup>\s*\(?\s*(\d{1,2})\s*\)?\s*</sup>"
     r"|\(\s*(\d{1,2})\s*\)"
+    r"|\[\s*(\d{1,2})\s*\]"  # a filer's "[1]"
     r"|⁽\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\s*⁾"
 )
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")  # no "<" inside: "<a<a<a..." stays linear
@@ -42,6 +43,8 @@ def split_footnotes(text: str) -> tuple[str, tuple[str, ...]]:
     ('3,638', ('F1', 'F2'))
     >>> split_footnotes("$110.2893 <sup>(12)</sup>")
     ('$110.2893', ('F12',))
+    >>> split_footnotes("See footnote [4]")
+    ('See footnote', ('F4',))
     """
     ids: list[str] = []
 

@@ -62,8 +62,8 @@ _REMNANT = {name: re.compile(pattern) for name, pattern, _ in MARK_REMNANTS}
 
 #: A line that is only marks: "(3)", "@@)", "8)", "(2)(3)".
 MARK_LINE = re.compile(rf"(?=[^A-Za-z]*(?:[A-Za-z][^A-Za-z]*){{0,2}}$)(?=.*[(){MARK_GLYPHS}]).{{1,8}}|\d{{1,2}}")
-#: A line whose mark ends a nature: "Fund, LP)", "L.P.(2)", "(3)".
-ENDS_NATURE = re.compile(r"[A-Za-z.,]\S{0,3}\)$|^\(\d{1,2}\)(?:\(\d{1,2}\))*$")
+#: A line whose mark ends a nature: "Fund, LP)", "L.P.(2)", "(3)", "See footnote [4]".
+ENDS_NATURE = re.compile(r"[A-Za-z.,]\S{0,3}\)$|[A-Za-z.,]\s?\[\d{1,2}\]$|^(?:\(\d{1,2}\)|\[\d{1,2}\])+$")
 #: A mark's digit standing alone in a nature: "See 4 / footnote", "Footnotes 8)".
 _LONE_DIGIT = re.compile(r"(?<!\S)\d\)?(?=\s|$)")
 #: Junk tokens at a cell's edges: "o", "oy", "@", "'", "ro)" — not the short words a nature starts

@@ -6,7 +6,9 @@ spaces, a line per printed line), so every path ends in that shape:
 * a **PDF with a text layer**: poppler's ``pdftotext -layout``, page by page
   (``text-layer:pdftotext-layout``); where poppler is not installed, pypdfium2
   (``text-layer:pypdfium2``, a wheel: it installs with ``pip install -e .``; plain text, no
-  layout mode, read about as well on the corpus's pages: field F1 0.949 against 0.952);
+  layout mode, read about as well on the corpus's pages: field F1 0.949 against 0.952; its
+  character boxes laid out by position like OCR's words read worse, 0.961 against 0.987 with the
+  rules on 25 training-split filings, so its plain text stays);
 * a **PDF page without one** (a scan): rasterised at :data:`OCR_DPI` dpi (``pdftoppm``, else pypdfium2),
   turned upright, its table rules painted white, then OCR'd (``ocr:tesseract-psm4-300dpi-geometry``);
 * an **image** (``.png``, ``.jpg``/``.jpeg``, ``.tif``/``.tiff``, every frame of a multi-page
@@ -23,12 +25,12 @@ degrees read like upright ones.
 The OCR'd page is tesseract's words laid out by their boxes (:data:`OCR_GEOMETRY`; the same run
 writes its plain text and its TSV word boxes; ``form4.io.geometry``): a table row tesseract read
 as several blocks comes back as one line with its columns apart, as ``pdftotext -layout`` prints
-a text layer. Measured on the corpus's cached OCR of 86 training-split filings' EDGAR pages
+a text layer. Measured on the corpus's cached OCR of 220 training-split filings' EDGAR pages
 (``python benchmarks/geometry.py --model``), field F1 of plain text -> laid-out text, rules alone
 and with the shipped model (trained on plain OCR text only): ``ocr-300-psm4-norules`` (this path
-on a clean page) 0.839 -> 0.843 and 0.857 -> 0.865; ``scan-300-psm4-norules`` (a simulated
-scan) 0.737 -> 0.779 and 0.768 -> 0.814; ``ocr-150-psm6-nohrules`` (not a runtime path)
-0.771 -> 0.768 and 0.798 -> 0.791.
+on a clean page) 0.828 -> 0.834 and 0.848 -> 0.858; ``scan-300-psm4-norules`` (a simulated
+scan) 0.717 -> 0.759 and 0.753 -> 0.798; ``ocr-150-psm6-nohrules`` (not a runtime path)
+0.731 -> 0.730 and 0.770 -> 0.762.
 
 :func:`read_document` returns ``None`` for anything else (text), which the caller decodes as
 before. A missing tool is one line saying how to install it (:class:`MissingToolError`).

@@ -1,14 +1,10 @@
 """The review page: one self-contained HTML file showing what was read from where.
 
 ``form4 extract FILE --report out.html`` writes it. The record carries JSON pointers and a
-confidence per field, not offsets, so each value is found again in the text the way the
-corpus aligner places gold values (:func:`form4.training.align.align_record`: confined to its
-section and row, printed forms, OCR-tolerant); values with no label of their own (footnote
-and remark text) are searched for as printed. Fields that cannot be found are listed on the
-page. No script, no external asset (a Content-Security-Policy forbids both): the page opens from a
-file with the network off.
-Seed 000, for example: ``/issuer/trading_symbol`` is found at the ``QLYS`` its box 2 prints,
-``/non_derivative_transactions/0/shares`` at the row's ``45,551``.
+confidence per field, not offsets, so the page is given where each value was found again in
+the text (:class:`Located`; the CLI finds them with :func:`form4.training.align.locate.locate`).
+Fields that cannot be found are listed on the page. No script, no external asset (a
+Content-Security-Policy forbids both): the page opens from a file with the network off.
 """
 
 from __future__ import annotations
@@ -26,7 +22,7 @@ CSP = """<meta http-equiv="Content-Security-Policy" content="default-src 'none';
 DEFAULT_THRESHOLD = 0.9
 
 #: Leaves found by a plain search of their printed text (no entity label of their own).
-_SEARCHED = ("/footnotes/", "/remarks")
+SEARCHED = ("/footnotes/", "/remarks")
 
 
 @dataclass
@@ -36,36 +32,6 @@ class Located:
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
-
-
-def locate(record: Record, text: str) -> Located:
-    """Find every labelled value of ``record`` in ``text`` (and footnote/remark texts as printed)."""
-    from form4.training.align import align_record
-
-    clean = Record.model_validate(record.model_dump(exclude={"confidence", "warnings"}))
-    out = Located()
-    for p in align_record(clean, text).placements:
-        if p.status == "placed":
-            out.spans[p.pointer] = list(p.fragments)
-            out.labels[p.pointer] = p.label
-        else:
-            out.missing.append(p.pointer)
-    for pointer, value in iter_leaves(clean.to_json_dict()):
-        if pointer.startswith(_SEARCHED) and isinstance(value, str) and not pointer.endswith("/id"):
-            start = _find_printed(text, value)
-            if start is None:
-                out.missing.append(pointer)
-            else:
-                out.spans[pointer] = [(start, start + len(value))]
-    return out
-
-
-def _find_printed(text: str, value: str) -> int | None:
-    """The offset of ``value`` in ``text``, or of its first 40 characters (a wrapped footnote)."""
-    for needle in (value, value[:40]):
-        if needle and (at := text.find(needle)) >= 0:
-            return at
-    return None
 
 
 def colour(confidence: float, threshold: float = DEFAULT_THRESHOLD) -> str:
@@ -149,12 +115,11 @@ table{border-collapse:collapse;font-size:12px;width:100%}td,th{border:1px solid 
 """
 
 
-def render(record: Record, text: str, threshold: float = DEFAULT_THRESHOLD, title: str | None = None) -> str:
+def render(record: Record, text: str, located: Located, threshold: float = DEFAULT_THRESHOLD, title: str | None = None) -> str:
     """The review page of one filing: marked source text, the record, what to check first."""
-    located = locate(record, text)
     leaves = iter_leaves(record.to_json_dict())
     low = sorted((lv for lv in leaves if record.confidence.get(lv[0], 1.0) < threshold), key=lambda lv: record.confidence[lv[0]])
-    printed = {p for p, _ in leaves if label_for_pointer(p) or p.startswith(_SEARCHED)}
+    printed = {p for p, _ in leaves if label_for_pointer(p) or p.startswith(SEARCHED)}
     missing = [p for p in located.missing if p in printed]
     name = html.escape(title or record.source or "filing")
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in record.warnings) or "<li>none</li>"

@@ -15,7 +15,8 @@ every batch, whatever it holds — and derived from the record schema (:data:`CO
   (the first signature);
 * row: ``table`` (the record key: ``non_derivative_transactions`` …), ``row`` (its index in
   that table), then every row field of the four table models in one fixed order (a field
-  a table does not have is null), ``footnote_ids`` joined with spaces;
+  a table does not have is null), ``footnote_ids`` joined with spaces, and last the
+  ``price_range_low`` / ``price_range_high`` a weighted-average footnote states;
 * text cells that a spreadsheet would run as a formula (starting with ``= + - @``, a tab or a
   carriage return) get a leading ``'`` in CSV (not in Parquet): :func:`to_csv`;
 * ``row_confidence``: the lowest confidence of the row's values (null for a filing with
@@ -79,7 +80,11 @@ def _row_fields() -> tuple[tuple[str, str], ...]:
                 if re.search(rf"\b{key}\b", text):
                     kind = value
             seen[name] = "shares" if name in SHARE_FIELDS else kind
-    return tuple(seen.items())
+    return tuple(sorted(seen.items(), key=lambda item: item[0] in READ_FROM_FOOTNOTES))  # added columns go last
+
+
+#: Row fields read from a footnote's text, not a cell: their columns follow the printed fields'.
+READ_FROM_FOOTNOTES = ("price_range_low", "price_range_high")
 
 
 #: (column, kind) of every column, in order; kinds: string, date, bool, int, float, shares.

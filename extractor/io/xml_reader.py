@@ -35,6 +35,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from form4.errors import XMLFormatError
+from form4.assemble.price_ranges import read_price_ranges
 from form4.schema import (
     Footnote,
     Issuer,
@@ -220,6 +221,7 @@ def parse_ownership_xml(text: str, source: str | None = None) -> ParsedOwnership
         where = "/".join(str(p) for p in first["loc"])
         raise XMLFormatError(f"ownershipDocument does not fit the record schema at "
                              f"{where}: {first['msg']}") from exc
+    record = read_price_ranges(record)[0]  # the ranges its weighted-average footnotes state (no element of their own)
     return ParsedOwnership(_with_confidence(record, source),
                            _text(root.find("schemaVersion")), cells)
 

@@ -39,24 +39,7 @@ from typing import Any
 
 from ..schema import Record
 
-from .xml_prepare import (  # noqa: F401  (public here as before)
-    FOOTNOTE_ONLY,
-    SCHEMA_DIR,
-    SCHEMA_FILE,
-    SCHEMA_VERSION,
-    _ILLEGAL,
-    _OPTIONS,
-    _TABLES,
-    using,
-    CIK_PLACEHOLDER,
-    NOT_READ,
-    PLACEHOLDER_NOTE,
-    XMLWriteError,
-    XmlOptions,
-    check_cik,
-    prepare,
-    xml_safe,
-)
+from .xml_prepare import _ILLEGAL, _OPTIONS, _TABLES, CIK_PLACEHOLDER, FOOTNOTE_ONLY, SCHEMA_FILE, SCHEMA_VERSION, XmlOptions, prepare
 
 @dataclass(frozen=True)
 class XmlDocument:

@@ -43,7 +43,7 @@ def unsure_spans(
     """The spans of text the model should read: unsure regions; in a table the rules did read,
     only the lines around its unsure rows (the merge keeps sure rows as the rules read them,
     and a row only the model sees is dropped where the rules read that table). A table in
-    ``streams`` (printed one cell per paragraph: ``tables.family_of``) is read whole."""
+    ``streams`` (printed one cell per paragraph: ``tables.layout_of``) is read whole."""
     text = sections.text
     unsure = unsure_regions(sections, header, rows, footer)
     spans: list[tuple[int, int]] = []

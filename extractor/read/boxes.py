@@ -15,10 +15,13 @@ from ..form import fields as F
 from ..form import evidence as E
 from ..entities import Checkbox, Entity
 from ..form.normalize import DATE_IN_TEXT, DATE_SHAPE, mend_split_digits
+from ..form.labels import WORDINGS, words
 from .sections import ANCHORS, Sections, Span
 
 BOXES = ("box1", "box2", "box3", "box4", "box5", "box6")
-_BOX1_WORDS = re.compile(r"\((?:Last|First|Middle|Street|City|State|Zip|;ate)\)", re.I)
+#: The captions under box 1's lines, by their word ("(State)" also as OCR prints it, "(;ate)").
+CAPTIONS = ("last", "first", "middle", "street", "city", "state", "zip")
+_BOX1_WORDS = re.compile(r"\((?:%s|;ate)\)" % "|".join(words(key)[0] for key in CAPTIONS), re.I)
 _BOX5_WORDS = re.compile(
     r"Direc|10%\s*O|Officer|Other\s*\(|\bbelow\b|specify|give\s+title|Check\s+all|applicable\)", re.I
 )
@@ -157,9 +160,7 @@ def _index_of(toks: list[tuple[int, int, str]], pattern: re.Pattern[str]) -> int
     return None
 
 
-_LAST = re.compile(r"\(Last\)", re.I)
-_MIDDLE = re.compile(r"\(Middle\)", re.I)
-_STREET = re.compile(r"\(Street\)", re.I)
+_LAST, _MIDDLE, _STREET = (re.compile(re.escape(WORDINGS[key][0]), re.I) for key in ("last", "middle", "street"))
 _CITY_ANCHOR = re.compile(r"\((?:City|State|Zip)\)|\(?[;:]?(?:St)?ate\)|\([;:]", re.I)
 _LABEL_END = re.compile(r"Person(?:\(s\))?(?:\^?\(?\\?\*\)?)?", re.I)  # "Person*", "Person^(*)", markdown's "Person\*"
 
@@ -283,10 +284,11 @@ def first_date(text: str, pieces: list[Piece], label: str) -> Entity | None:
 
 # ---------------------------------------------------------------- box 5: relationship
 _REL_LABELS = {
-    "is_director": re.compile(r"\bD?irec\w*", re.I),
-    "is_ten_percent_owner": re.compile(r"10%\s*O\w*", re.I),
-    "is_officer": re.compile(r"Officer\s*\(give", re.I),
-    "is_other": re.compile(r"Other\s*\(spec", re.I),
+    # OCR drops the D of "Director"; the words after "Officer" and "Other" tell them from a title
+    "is_director": re.compile(r"\bD?%s\w*" % words("director")[0][1:5], re.I),
+    "is_ten_percent_owner": re.compile(r"%s\s*%s\w*" % (words("ten")[0], words("ten")[1][0]), re.I),
+    "is_officer": re.compile(r"%s\s*\(%s" % words("officer")[:2], re.I),
+    "is_other": re.compile(r"%s\s*\(%s" % (words("other")[0], words("other")[1][:4]), re.I),
 }
 _MARK_BEFORE = re.compile(r"(?:<input[^>]*checked[^>]*>|(?<![A-Za-z])[Xx✓✔☒](?![A-Za-z])|\[\s*[Xx]\s*\])[\s_*|]*$")
 _TITLE_AFTER = re.compile(r"(?:below\)?|specify\s*below\)?)", re.I)

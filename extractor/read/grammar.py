@@ -3,10 +3,10 @@
 A row is read as a sequence of typed atoms (dates, numbers, letters, footnote marks,
 words) against the column grammar of its table (``fields.TABLE_COLUMNS``), not by column
 position: converters drop, merge and scramble columns, but the order of kinds survives.
-Numbers a converter split over two cells (``23,13⇥39``, ``$110.03⇥352``,
-``02/06/20⇥023``) are re-joined when the join is the only well-formed reading;
-alternatives are kept for the arithmetic checks of the assembler. Every reader family
-(``form4.read.tables``) hands its rows' atoms to :func:`parse_row`.
+Numbers a converter split over two cells are re-joined (``form4.read.amounts``; a date's
+year, ``02/06/20⇥023``, here), alternatives kept for the arithmetic checks of the
+assembler. Every reader family (``form4.read.tables``) hands its rows' atoms to
+:func:`parse_row`.
 """
 
 from __future__ import annotations
@@ -19,48 +19,12 @@ from ..form import fields as F
 from ..form import evidence as E
 from ..form.codes import TRANSACTION_CODES
 from ..entities import Candidate, Entity, RowEntities, TableName
+from .amounts import join_candidates, split_price_following
 from .layout import Atom, AtomKind
-from ..form.normalize import is_number_text, parse_date, split_footnotes
+from ..form.normalize import parse_date, split_footnotes
 from ..form.ocr import GARBLED_CODE, UNREAD_MARK, cell_words, drop_ocr_mark
 
 _SIDES, _FORMS = set(F.letters(F.ACQ_DISP)), set(F.letters(F.OWNERSHIP_FORM))  # from fields.TABLE_COLUMNS
-
-
-# ---------------------------------------------------------------- fragment joins
-def join_candidates(parts: Sequence[str]) -> list[Candidate]:
-    """Readings of a number printed over several atoms, best first.
-
-    >>> [c.text for c in join_candidates(["23,13", "39"])][:1]
-    ['23,139']
-    >>> [c.text for c in join_candidates(["$110.03", "352"])][:1]
-    ['$110.0352']
-    >>> [c.text for c in join_candidates(["5", "047,398"])][:1]
-    ['5,047,398']
-    >>> [c.text for c in join_candidates(["2", "45,223"])][:1]
-    ['45,223']
-    """
-    parts = [p for p in parts if p]
-    if not parts:
-        return []
-    if len(parts) == 1:
-        return [Candidate(parts[0], 1.0 if is_number_text(parts[0]) else 0.0, "single")]
-    out: list[Candidate] = []
-    a, rest = parts[0], parts[1:]
-    b = "".join(rest)
-    if a and b and a[-1] == b[0] and is_number_text(a + b[1:]):
-        out.append(Candidate(a + b[1:], 0.7, "overlap"))
-    if is_number_text(a + b):
-        out.append(Candidate(a + b, 0.4 if "." in a else 0.6, "join"))
-    if is_number_text(a + "," + b):
-        out.append(Candidate(a + "," + b, 0.6, "comma-join"))
-    if re.fullmatch(r"\d", a) and is_number_text(b):
-        out.append(Candidate(b, 0.8, "stray-digit"))
-    return sorted(out, key=lambda c: -c.plausibility)
-
-
-def _best(parts: Sequence[str]) -> Candidate | None:
-    cands = join_candidates(parts)
-    return cands[0] if cands and cands[0].plausibility > 0 else None
 
 
 # ---------------------------------------------------------------- the grammar
@@ -106,16 +70,50 @@ def _is_code(a: Atom) -> bool:
     )
 
 
+#: Words a class letter follows in a security title ("Class A", "Series B"): the letter is the
+#: title's even where the cell ends with it (the rest of the title wrapped onto other lines).
+_CLASS_WORD = re.compile(r"(?i)class|series")
+
+
+def _title_letter(a: Atom, nxt: Atom | None, prev: Atom | None) -> bool:
+    """A capital letter inside a title's words: before a word of its cell, or after "Class"."""
+    if a.kind is not AtomKind.LETTER:
+        return False
+    if nxt is not None and nxt.kind is AtomKind.TEXT and nxt.cell == a.cell:
+        return True
+    return prev is not None and prev.cell == a.cell and bool(_CLASS_WORD.fullmatch(prev.bare))
+
+
+#: The words a security's par value is printed beside: the amount is the title's, no price.
+_PAR_WORD = re.compile(r"(?i)par|value|nominal")
+
+
+def _par_amount(cur: _Cursor, taken: list[Atom]) -> int:
+    """How many atoms at the cursor are a par value inside the title: an amount after "par value"
+    ("Class A Common Stock, par value $0.01 per share") or before it ("Common Stock, $0.001 par
+    value"), in the title's cell. 0: none (the amount is a value of the row)."""
+    prev, k = taken[-1], 0
+    if cur.peek(k) is not None and cur.peek(k).kind is AtomKind.DOLLAR:
+        k += 1
+    amount = cur.peek(k)
+    if amount is None or amount.kind is not AtomKind.NUMBER or amount.cell != prev.cell or amount.footnote_ids:
+        return 0
+    nxt = cur.peek(k + 1)
+    after = nxt is not None and nxt.cell == amount.cell and nxt.kind is AtomKind.TEXT and nxt.bare.lower() == "par"
+    before = any(_PAR_WORD.fullmatch(a.bare) for a in taken[-2:] if a.cell == amount.cell) and prev.bare.lower() in ("value", "of")
+    return k + 1 if after or before else 0
+
+
 def _title(text: str, cur: _Cursor) -> Entity | None:
     """Leading words (a single capital letter inside words too: "Class A Common Stock")."""
     taken: list[Atom] = []
     while not cur.done:
         a = cur.peek()
         nxt = cur.peek(1)
-        if a.kind is AtomKind.TEXT or (
-            a.kind is AtomKind.LETTER and nxt is not None and nxt.kind is AtomKind.TEXT and nxt.cell == a.cell
-        ):
+        if a.kind is AtomKind.TEXT or _title_letter(a, nxt, taken[-1] if taken else None):
             taken.append(cur.take())
+        elif taken and (par := _par_amount(cur, taken)):
+            taken += [cur.take() for _ in range(par)]
         elif a.kind is AtomKind.FOOTNOTE and taken and a.cell == taken[-1].cell:
             taken.append(cur.take())
         else:
@@ -188,48 +186,6 @@ def _value_entity(label: str, atoms: list[Atom], text: str, alternatives: dict[s
     value = ("$" if dollar and not best.text.startswith("$") else "") + best.text
     notes = () if best.how == "single" else (f"number re-joined ({best.how})",)
     return _ent(label, nums, text, value, E.PRINTED * best.plausibility if best.how != "single" else E.PRINTED, notes)
-
-
-_MAX_SPLIT = 16
-
-
-def _split_price_following(atoms: list[Atom]) -> tuple[list[Atom], list[Atom]]:
-    """Share the numeric atoms between the price column and the owned-following column."""
-    atoms = [a for a in atoms if a.kind is not AtomKind.DASH]
-    # a "5" or "S" read for "$" just before a decimal price
-    if len(atoms) >= 2 and atoms[0].bare in {"5", "S"} and "." in atoms[1].bare:
-        atoms = atoms[1:]
-    if len(atoms) <= 1:
-        if atoms and (atoms[0].kind in (AtomKind.DOLLAR,) or atoms[0].bare.startswith("$")):
-            return atoms, []
-        return [], atoms
-    best: tuple[float, int] = (-1.0, 1)
-    # a printed price and holding take a few atoms each; a runaway row (thousands of numbers on
-    # one line) is split only near its ends, so the cost stays linear
-    cuts = range(1, len(atoms)) if len(atoms) <= _MAX_SPLIT else [*range(1, 9), *range(len(atoms) - 8, len(atoms))]
-    for k in cuts:
-        price, follow = atoms[:k], atoms[k:]
-        if any(a.footnote_ids for a in price[:-1]) or any(a.footnote_ids for a in follow[:-1]):
-            continue  # a footnote mark closes a value
-        score = _group_score(price, price=True) + _group_score(follow, price=False)
-        if score > best[0]:
-            best = (score, k)
-    k = best[1]
-    return atoms[:k], atoms[k:]
-
-
-def _group_score(atoms: list[Atom], price: bool) -> float:
-    nums = [a.bare for a in atoms if a.kind is AtomKind.NUMBER]
-    marks = [a for a in atoms if a.kind is AtomKind.FOOTNOTE]
-    if not nums:
-        return E.IN_BOX if marks or any(a.kind is AtomKind.DOLLAR for a in atoms) else 0.0
-    best = _best(nums)
-    if best is None:
-        return -1.0
-    score = best.plausibility
-    if price and (nums[0].startswith("$") or any(a.kind is AtomKind.DOLLAR for a in atoms)):
-        score += 0.2
-    return score
 
 
 def parse_row(table: TableName, text: str, atoms: list[Atom], need_title: bool = True) -> RowEntities | None:
@@ -321,7 +277,7 @@ def _tail(text: str, cur: _Cursor, alts: dict[str, tuple[Candidate, ...]], with_
     numeric = rest[:di_index] if di_index is not None else rest
     numeric = [a for a in numeric if a.kind in (AtomKind.NUMBER, AtomKind.FOOTNOTE, AtomKind.DOLLAR, AtomKind.DASH)]
     if with_price:
-        price, follow = _split_price_following(numeric)
+        price, follow = split_price_following(numeric)
         if e := _value_entity(F.PRICE, price, text, alts):
             out.append(e)
     else:
@@ -386,7 +342,7 @@ def _spaced_mark_before_single_date(cur: _Cursor) -> Atom | None:
     """The footnote mark printed after the amount, when only one date follows before the title."""
     prev = cur.atoms[cur.i - 1] if cur.i else None
     nxt, after = cur.peek(), cur.peek(1)
-    if prev is None or prev.kind is not AtomKind.NUMBER or nxt is None or nxt.kind is not AtomKind.DATE:
+    if prev is None or prev.kind is not AtomKind.NUMBER or nxt is None or nxt.kind not in (AtomKind.DATE, AtomKind.FOOTNOTE):
         return None
     if after is not None and after.kind not in (AtomKind.TEXT, AtomKind.LETTER):
         return None
@@ -423,10 +379,7 @@ def _parse_table2(text: str, cur: _Cursor, is_transaction: bool):
         if e := _date_or_mark(text, cur, label):
             out.append(e)
     under: list[Atom] = []
-    while not cur.done and (
-        cur.peek().kind is AtomKind.TEXT
-        or (cur.peek().kind is AtomKind.LETTER and cur.peek(1) is not None and cur.peek(1).kind is AtomKind.TEXT)
-    ):
+    while not cur.done and (cur.peek().kind is AtomKind.TEXT or _title_letter(cur.peek(), cur.peek(1), under[-1] if under else None)):
         under.append(cur.take())
     if under:
         out.append(_ent(F.UNDERLYING_TITLE, under, text, " ".join(a.bare for a in under), E.WORDS))

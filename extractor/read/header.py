@@ -11,12 +11,14 @@ from dataclasses import replace
 
 from ..form import fields as F
 from ..form import evidence as E
+from .original_date import original_date_after_label
 from .boxes import Piece, cut_boxes, first_date, read_box1, read_box5
 from .issuer import issuer_anywhere, read_box2
 from ..entities import Checkbox, Entity, HeaderEntities
 from .layout import blank_markup
 from .merged_owner import doubted, implausible, owner_doubtful, read_merged_owner, split_owner_from_issuer
 from ..form.normalize import parse_checkbox
+from ..form.labels import run
 from .sections import ANCHORS, Sections, Span
 
 
@@ -36,7 +38,8 @@ def read_more_owners(sections: Sections) -> list[tuple[tuple[Entity, ...], dict[
 
 
 # ---------------------------------------------------------------- whole header
-_SECTION16 = re.compile(r"no\s+longer\s+subject(?:\s+to\s+Section\s*16)?", re.I)  # grid tables wrap the sentence
+# the box's own sentence; grid tables wrap it, so "to Section 16" may be cut off
+_SECTION16 = re.compile(r"\s+".join(run("not_subject", "no", 3)) + r"(?:\s+%s\s+%s\s*%s)?" % run("not_subject", "to", 3), re.I)
 _AFF10B5 = re.compile(r"10b5-1\s*\(c\)|Rule\s+10b5-1", re.I)
 
 
@@ -63,7 +66,9 @@ def read_header(sections: Sections) -> HeaderEntities:
         after_label = [Piece(sections.box_anchors.get("box3", sections.header.start), sections.header.end)]
         fallback = first_date(text, after_label, F.PERIOD_DATE) or first_date(text, header_piece, F.PERIOD_DATE)
         period = replace(fallback, score=E.FALLBACK) if fallback else None
-    dates = [e for e in (period, first_date(text, boxes.pieces["box4"], F.ORIGINAL_DATE)) if e]
+    original = first_date(text, boxes.pieces["box4"], F.ORIGINAL_DATE) or original_date_after_label(
+        text, sections.box_anchors.get("box4"), period)
+    dates = [e for e in (period, original) if e]
     rel, titles = read_box5(text, boxes.pieces["box5"])
     if owner_doubtful(owner, issuer):
         owner = read_merged_owner(text, sections.header.start, sections.header.end, issuer) or owner

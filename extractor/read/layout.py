@@ -122,7 +122,7 @@ class Atom:
         return split_footnotes(_TAG.sub(" ", self.text).replace("\\$", "$"))[0].strip("_")  # OCR's underline: "D_"
 
 
-_FOOT = r"(?:<sup>\s*\(?\d{1,2}\)?\s*</sup>|\(\d{1,2}\)|⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}⁾)"
+_FOOT = r"(?:<sup>\s*\(?\d{1,2}\)?\s*</sup>|\(\d{1,2}\)|\[\d{1,2}\]|⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}⁾)"
 _ATOM = re.compile(
     rf"(?P<date>{DATE_SHAPE}(?:\s*{_FOOT})*)"
     rf"|(?P<number>(?:\\?\$\s?)?[-+]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:\s*{_FOOT})*)"

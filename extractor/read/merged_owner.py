@@ -14,14 +14,25 @@ from dataclasses import replace
 
 from ..form import fields as F
 from ..form import evidence as E
+from ..form.labels import run, words
+from .boxes import CAPTIONS
 from .issuer import TICKER_TOKS
 from ..entities import Entity
 from ..form.normalize import DATE_IN_TEXT
 from ..form.normalize import DATE_SHAPE
 
+def _phrase(key: str, first: str, n: int) -> str:
+    return r"\s+".join(run(key, first, n))
+
+
+#: Printed labels that never belong inside a box's value ("If" also as OCR prints it, "lf").
 _FORM_WORDS = re.compile(
-    r"Name\s+and\s+Address|Reporting\s+Person|Issuer\s+Name|Relationship\s+of|Date\s+of\s+Earliest|[Il]f\s+Amendment"
-    r"|\((?:Last|First|Middle|Street|City|State|Zip)\)|<[a-z/]|Exchange\s+Commission|Statement\s+of\s+Changes|OMB\s+(?:Number|Approval)",
+    "|".join((_phrase("name", "Name", 3), _phrase("name", "Reporting", 2), _phrase("issuer", "Issuer", 2),
+              _phrase("relationship", "Relationship", 2), _phrase("period", "Date", 3),
+              "[Il]" + _phrase("amendment", "If", 2)[1:]))
+    + r"|\((?:%s)\)|<[a-z/]|" % "|".join(words(key)[0] for key in CAPTIONS)
+    + "|".join((_phrase("commission", "EXCHANGE", 2), _phrase("statement", "STATEMENT", 3)))
+    + r"|%s\s+(?:%s|%s)" % (words("omb")[0], words("omb_number")[1], words("omb")[1]),
     re.I,
 )
 _NAME_OR_ADDRESS = frozenset({F.OWNER_NAME, F.ISSUER_NAME, F.OWNER_STREET1, F.OWNER_STREET2, F.OWNER_CITY})
@@ -57,7 +68,7 @@ def doubted(entities: list[Entity]) -> list[Entity]:
 
 
 # ---------------------------------------------------------------- OCR: boxes merged line by line
-_LABEL_WORDS = re.compile(r"Name\s+and\s+Address|Reporting\s+Person|Issuer\s+Name|Relationship", re.I)
+_LABEL_WORDS = re.compile("|".join((_phrase("name", "Name", 3), _phrase("name", "Reporting", 2), _phrase("issuer", "Issuer", 2), words("relationship")[0])), re.I)
 _RELATION_WORDS = re.compile(r"\bD?irec\w*|\b10%|\bOwne\b|\bOwner\b|\bOfficer\b|\bCheck\s+all", re.I)  # OCR: "irector"
 _NAME_STOP = re.compile(r"\s(?:[»X×✓]\s|x\s+Dir|Director|10%|Officer|Other\s*\(|\(Check)")
 _CITY_LINE = re.compile(r"^\W*([A-Za-z][A-Za-z .'\-]*?)\s+([A-Z]{2})\s+(\d{5}(?:-\d{4})?)\b")

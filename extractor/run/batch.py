@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
@@ -30,11 +30,14 @@ from ..errors import (
     OutputError,
 )
 from ..io.inputs import decode
+from .filings import read_filings
 from .items import BatchResult, Input
+from .outputs import Destination
 from .page_images import group_pages
 from .pipeline import RULES_ONLY, Extractor
 from ..safe_text import printable
 from ..schema import Record
+from .workers import WorkerPool, internal_error
 
 log = logging.getLogger(__name__)
 
@@ -190,8 +193,6 @@ def _read_confined(item: Input) -> bytes:
         return stream.read()
 
 
-from .filings import read_filings, split_filings  # noqa: E402,F401  (split_filings: public here as before)
-
 
 # ---------------------------------------------------------------- one input
 def extract_input(settings: Extractor, item: Input, texts: list[str] | None = None) -> list[Record] | Form4Error:
@@ -239,19 +240,6 @@ def extract_decoded(settings: Extractor, decoded: Decoded, source: str, texts: l
     if unread:
         records[0] = records[0].model_copy(update={"warnings": records[0].warnings + tuple(unread)})
     return records
-
-
-from .workers import (  # noqa: F401  (public here as before)
-    internal_error,
-    WorkerPool,
-    _END,
-    _Worker,
-    _die_with_parent,
-    _one_thread_each,
-    _portable,
-    _restore,
-    _worker_main,
-)
 
 
 def run_batch(
@@ -318,21 +306,6 @@ def _outcomes(todo, extract, workers, timeout, progress, work=extract_input) -> 
             yield item, out
 
 
-from .outputs import (  # noqa: F401  (public here as before)
-    Destination,
-    EXTENSIONS,
-    _as_given,
-    _clashing,
-    _root_name,
-    is_complete,
-    output_names,
-    part_name,
-    render,
-    transaction_table,
-    write_atomic,
-    write_outputs,
-)
-
 
 # ---------------------------------------------------------------- the extract command
 @dataclass
@@ -346,6 +319,8 @@ class ExtractJob:
     workers: int = 1
     timeout: float | None = None
     resume: bool = False
+    chains: Path | None = None  # where to write the holding chains table (CSV, or Parquet by its suffix)
+    check_chains: bool = True  # check the records' holding chains across the batch (form4.run.chains)
     csv_raw: bool = False
     keep_texts: bool = False  # each record's text, for the review page
 
@@ -381,7 +356,19 @@ def run_extract(
     result = run_batch(job.items, settings, progress, job.workers, job.timeout, on_done=done, skip=dest.is_done if job.resume else None, keep_texts=job.keep_texts)
     if not result.interrupted:
         try:
+            if job.check_chains:
+                _link_chains(job, dest, result)
             dest.write_all([record for _, record in result.records])
         except OSError as err:
             raise OutputError(f"cannot write the output ({err.strerror or err}); choose a writable --output", job.output) from None
     return result
+
+
+def _link_chains(job: ExtractJob, dest: Destination, result: BatchResult) -> None:
+    """The second pass: holding chains across the batch; changed per-input outputs written again."""
+    from .chain_outputs import link_batch, read_back, write_chains_table
+
+    kept = read_back(result.skipped, dest.path_of, job.fmt) if dest.per_input else []
+    rows, _ = link_batch(result, kept, rewrite=dest.write_one if dest.per_input else None)
+    if job.chains is not None:
+        write_chains_table(rows, Path(job.chains), job.csv_raw)

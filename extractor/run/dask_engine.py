@@ -5,7 +5,9 @@ Writes under the output directory (a local path or any fsspec URL the user has a
 
 * ``records/<name>.json``: one record per input, named as the local engine's ``--output DIR/``;
 * ``transactions/``: the transaction table as a Parquet dataset partitioned by ``period_year``;
-* ``failures.parquet``: source, code and one-line error of every input that failed.
+* ``failures.parquet``: source, code and one-line error of every input that failed;
+* ``chains.parquet``: every owner's holding chains across the batch (:mod:`form4.run.chains`),
+  checked on the client once every input is done; the records it changes are written again.
 
 Resumable: an input whose record file exists and parses is not extracted again (``resume``).
 
@@ -19,8 +21,10 @@ import posixpath
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
-from . import batch
-from .batch import BatchResult, Input, decode_bytes, extract_decoded, internal_error, output_names, part_name
+from .batch import BatchResult, Input, decode_bytes, extract_decoded
+from .confine import write_atomic
+from .outputs import output_names, part_name, transaction_table
+from .workers import internal_error
 from ..errors import Form4Error, InputNotFoundError, InputUnreadableError
 from .pipeline import RULES_ONLY, Extractor
 from ..schema import Record
@@ -28,6 +32,7 @@ from ..schema import Record
 RECORDS = "records"
 TRANSACTIONS = "transactions"
 FAILURES = "failures.parquet"
+CHAINS = "chains.parquet"
 
 
 # ---------------------------------------------------------------- inputs
@@ -131,6 +136,7 @@ def run_dask(
     resume: bool = False,
     report: Callable[[str], None] | None = None,
     client: Any = None,
+    chains: bool = True,
 ) -> BatchResult:
     """Extract every input on a Dask cluster (``scheduler``'s, else a local one of ``workers`` processes)."""
     import fsspec
@@ -167,8 +173,30 @@ def run_dask(
             result.records.extend((item, Record.model_validate(data)) for data in out)
     if not result.interrupted:
         kept = [(item, record) for item in result.skipped for record in _read_records(out_fs, _join(out_root, RECORDS, names[item.source]))]
+        if chains:
+            kept = _link_chains(output, out_fs, out_root, names, result, kept)
         write_tables(output, [r for _, r in kept + result.records], result.failures)
     return result
+
+
+def _link_chains(output: str, fs, root: str, names, result: BatchResult, kept: list[tuple[Input, Record]]) -> list[tuple[Input, Record]]:
+    """The second pass on the client: holding chains across the batch (form4.run.chains); the
+    records they change are written again; ``chains.parquet`` beside the tables. Returns ``kept`` amended."""
+    from pathlib import Path
+
+    from .chain_outputs import chains_bytes, link_batch
+
+    def rewrite(item: Input, records: list[Record]) -> None:
+        _write_records(fs, _join(root, RECORDS, names[item.source]), [r.to_json_dict() for r in records])
+
+    rows, kept = link_batch(result, kept, rewrite)
+    data, target = chains_bytes(rows, "parquet"), _join(root, CHAINS)
+    if _is_local(fs):
+        write_atomic(Path(target), data)
+    else:  # an object store writes an object whole on close
+        with fs.open(target, "wb") as handle:
+            handle.write(data)
+    return kept
 
 
 class _client:
@@ -221,7 +249,7 @@ def _write_records(fs, path: str, records: list[dict[str, Any]]) -> None:
         target = str(part_name(Path(path), n))
         data = json.dumps(records[n - 1], indent=2, ensure_ascii=False) + "\n"
         if _is_local(fs):
-            batch.write_atomic(Path(target), data)
+            write_atomic(Path(target), data)
         else:  # an object store writes an object whole on close
             fs.makedirs(posixpath.dirname(target), exist_ok=True)
             with fs.open(target, "w", encoding="utf-8") as handle:
@@ -255,7 +283,7 @@ def write_tables(output: str, records: list[Record], failures: list[tuple[Input,
     for stale in (tmp, final):  # a dataset is rewritten whole (pyarrow would add files beside the old ones)
         if fs.exists(stale):
             fs.rm(stale, recursive=True)
-    table = batch.transaction_table(sorted(records, key=lambda r: r.source or ""))
+    table = transaction_table(sorted(records, key=lambda r: r.source or ""))
     if len(table):
         years = pd.to_datetime(table["period_of_report"], errors="coerce").dt.year
         table["period_year"] = [str(int(y)) if y == y else "unknown" for y in years]  # NaN != NaN: no period read

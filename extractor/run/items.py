@@ -33,6 +33,7 @@ class BatchResult:
     interrupted: bool = False
     #: source -> the text of each of its records, in order (kept for the review page only)
     texts: dict[str, list[str]] = field(default_factory=dict)
+    chains: dict[str, Any] | None = None  # the holding chains' summary (form4.run.chains), once checked
 
     def summary(self) -> dict[str, Any]:
         """Done, failed (by code), skipped: what the end-of-batch line and ``--summary`` report."""
@@ -47,4 +48,5 @@ class BatchResult:
             "skipped": len(self.skipped),
             "interrupted": self.interrupted,
             "failures": [{"source": escaped(item.source, NAME_LIMIT), "code": err.code, "error": err.one_line()} for item, err in self.failures],
+            **({"chains": self.chains} if self.chains is not None else {}),
         }

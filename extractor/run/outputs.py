@@ -16,7 +16,7 @@ from ..errors import (
     OutputError,
 )
 from ..schema import Record
-from .confine import is_regular_file, probe, write_atomic, write_confined  # noqa: F401  (write_atomic is public here)
+from .confine import is_regular_file, probe, write_atomic, write_confined
 
 if TYPE_CHECKING:
     from .items import BatchResult, Input
@@ -28,7 +28,7 @@ EXTENSIONS = {"json": ".json", "jsonl": ".jsonl", "xml": ".xml", "csv": ".csv", 
 def output_names(items: list[Input], fmt: str) -> dict[str, Path]:
     """Output path (relative to the output directory) of each input, by source; never two alike.
 
-    The input's tree is kept and its extension swapped (``d1/a.txt`` -> ``d1/a.json``, as before);
+    The input's tree is kept and its extension swapped (``d1/a.txt`` -> ``d1/a.json``);
     inputs that would then share a name keep their extension (``a.txt.json``, ``a.text.json``),
     those still alike (the same name under two arguments) get the argument's folder name first
     (``d1/x.txt.json``, ``d2/x.txt.json``), and any still alike the whole path as given.

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..assemble.assembler import assemble
+from ..assemble.copies import recover_copies
 from ..calibrate.calibrator import Calibrator
 from ..model.combine import merge_footer, merge_header, merge_rows, model_rows
 from ..form.fields import ROW_LABELS
@@ -64,8 +65,8 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
     (:func:`form4.run.filings.read_filings` reads them all). ``continued``: the text is a copy
     of the form that another copy continues, so it may stop inside its tables.
 
-    ``trace``, when given, receives what error analysis groups by: the converter family each
-    table was read as (``trace["families"]``, e.g. ``{"I": "positional", "II": "positional"}``).
+    ``trace``, when given, receives what error analysis groups by: the layout each table was
+    read as (``trace["layouts"]``, e.g. ``{"I": "positional", "II": "positional"}``).
     """
     parts = split_filings(text)
     copies = [_read_copy(parts[0], source, settings, trace, continued or len(parts) > 1)]
@@ -78,7 +79,7 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
             break
         copies.append(more)
     header, rows, footer = join_copies(copies)
-    record = assemble(header, rows, footer, source=source)
+    record = recover_copies(assemble(header, rows, footer, source=source), text)
     return settings.calibrator.apply(record, text=text) if settings.calibrator else record
 
 
@@ -94,9 +95,9 @@ def _read_copy(text: str, source: str | None, settings: Extractor, trace: dict |
     rows = [row for table in tables for row in table.rows]
     footer = read_footer(sections)
     if trace is not None:
-        trace["families"] = {table.table: table.family for table in tables}
+        trace["layouts"] = {table.table: table.layout for table in tables}
     if settings.nlp is not None:
-        streams = frozenset(t.table for t in tables if t.family == "cell-stream")
+        streams = frozenset(t.table for t in tables if t.layout == "cell-stream")
         spans = unsure_spans(sections, header, rows, footer, streams) if settings.cascade else None
         entities = predict(settings.nlp, sections, spans) if spans is None or spans else []
         rows = merge_rows(rows, model_rows(sections, entities), settings.model_wins)

@@ -29,7 +29,7 @@ from form4.schema import Record
 from form4.io.xml_reader import CellRef
 
 from .printing import format_footnote_mark, printed_form
-from .render import _Column, _amount_side, _resolve_marks, _table_rows
+from .cells import _Column, _amount_side, _resolve_marks, _table_rows
 
 __all__ = ["Presentation", "presentation", "label", "wording", "bare", "VARIED", "PAPERS", "Page", "page_css", "esc"]
 

@@ -30,7 +30,7 @@ from form4.form.labels import WORDINGS
 from form4.schema import Record, ReportingOwner
 from form4.io.xml_reader import CellRef
 
-from .render import _TABLE1, _TABLE2
+from .cells import _TABLE1, _TABLE2
 from .common import Page, Presentation, esc, label, page_css, presentation, td_class
 from .habits import Habits, chunks, footer_css, habits, two_lines
 

@@ -20,7 +20,7 @@ from form4.form.labels import WORDINGS
 from form4.schema import Record, ReportingOwner
 from form4.io.xml_reader import CellRef
 
-from .render import _Column, _TABLE1, _TABLE2
+from .cells import _Column, _TABLE1, _TABLE2
 from .common import Page, Presentation, esc, label, page_css, presentation, td_class
 
 __all__ = ["render"]

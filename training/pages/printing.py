@@ -41,6 +41,8 @@ __all__ = [
 ]
 
 DERIVATIVE_TABLES = ("derivative_transactions", "derivative_holdings")
+#: Row fields read from a footnote's text (a weighted-average price's range): no cell prints them.
+READ_FROM_FOOTNOTES = frozenset({"price_range_low", "price_range_high"})
 PRICE_FIELDS = frozenset({"price_per_share", "conversion_or_exercise_price"})
 SHARE_FIELDS = frozenset({"shares", "shares_owned_following", "underlying_security_shares"})
 DATE_FIELDS = frozenset({
@@ -178,7 +180,7 @@ def printed_form(pointer: str, value: Any) -> str | None:
         if name == "equity_swap_involved":
             return EQUITY_SWAP_MARK if value else None
         return format_flag(value)
-    if pointer == "/issuer/cik":
+    if pointer == "/issuer/cik" or name in READ_FROM_FOOTNOTES:
         return None
     if name == "acquired_disposed" and tokens[0] in DERIVATIVE_TABLES:
         return None

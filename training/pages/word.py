@@ -27,7 +27,7 @@ from form4.io.xml_reader import CellRef
 from .common import Page, bare, esc, label, page_css, presentation, td_class, wording
 from .habits import LEGEND, Habits, chunks, footer_css, habits, ticker_html, two_lines
 from .printing import format_footnote_line
-from .render import _Column, _TABLE1, _TABLE2
+from .cells import _Column, _TABLE1, _TABLE2
 
 __all__ = ["render"]
 

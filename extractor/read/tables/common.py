@@ -1,6 +1,6 @@
 """What every table reader shares: column-header lines, data lines, the natures of rows.
 
-A reader family (``positional``, ``reading_order``) walks a table's lines; the line tests
+A layout's reader (``positional``, ``reading_order``) walks a table's lines; the line tests
 and the row edits they have in common live here.
 """
 
@@ -30,7 +30,7 @@ HEADER_LINE = re.compile(
 #: A line of column-header words only ("Date Exercisable", "Amount or").
 HEADER_WORDS = re.compile(
     r"^[\s|]*(?:(?:Date|Exercisable|Expiration|Title|Amount|or|Number|of|Shares|Code|V|\(A\)|\(D\)|Price|"
-    r"Following|Reported|Transaction\(s\)|Instr\.|\d\)|and|\d|\(Instr\.)[\s,.|]*)+$",
+    r"Following|Reported|Transaction\(s\)|Instr\.|\d\)|and|\d(?!\d)|\(Instr\.)[\s,.|]*)+$",  # "3, 4 and 5": no amount
     re.I,
 )
 
@@ -82,7 +82,7 @@ TextLine = tuple[Line, list[Atom]]
 class TableReader:
     """Reads one table line by line: column-header blocks, data lines, the text lines around them.
 
-    A family's reader says what a data line and a text line do (``data_line``, ``text_line``)
+    A layout's reader says what a data line and a text line do (``data_line``, ``text_line``)
     and how the table ends (``finish``); the walk over the lines and the header blocks are here.
     """
 

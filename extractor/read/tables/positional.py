@@ -15,12 +15,16 @@ from ...form import evidence as E
 from ...entities import Entity, RowEntities
 from ..grammar import parse_row
 from ..layout import BLANK_LINE, Atom, AtomKind, Line, TextIndex
+from ...form.normalize import split_footnotes
+from ...form.ocr import drop_ocr_mark
 from .common import TableReader
 
 FAMILY = "positional"
 _TEXT_ROW_LABELS = (F.SECURITY_TITLE, F.UNDERLYING_TITLE, F.NATURE)
 #: A text-only line kept aside: (its index, the line, its atoms).
 Loose = tuple[int, Line, list[Atom]]
+#: A row as the reader holds it: (index of its values line, the row, that line).
+PlacedRow = tuple[int, RowEntities, Line]
 
 
 def is_positional(lines: list[Line]) -> bool:
@@ -99,10 +103,8 @@ def _join_wrapped(
     wrapped: list[list[tuple[int, Line, list[Atom]]]] = [[] for _ in table_rows]
     above = [0] * len(table_rows)  # lines each row took above its values line
 
-    def apart(x: Line, y: Line) -> bool:
-        lo, hi = (x, y) if x.start < y.start else (y, x)
-        return bool(BLANK_LINE.search(text, lo.end, hi.start))
-
+    apart = lambda x, y: _apart(text, x, y)  # noqa: E731
+    align = _alignment(table_rows, loose, headers, after_header, text)
     for item in sorted(loose, key=lambda it: it[0]):
         index, line, _ = item
         after = next((k for k, r in enumerate(table_rows) if r[0] > index), None)
@@ -112,10 +114,15 @@ def _join_wrapped(
         else:
             (a_index, _, a_line), (b_index, _, b_line) = table_rows[before], table_rows[after]
             page_break = any(index < h < b_index for h in headers)
+            indirect = _indirect_of(item, table_rows[before], table_rows[after], text)
             if page_break or (apart(b_line, line) and not apart(a_line, line)):
                 k = before
             elif apart(a_line, line) and not apart(b_line, line):
                 k = after
+            elif indirect is not None:
+                k = before if indirect == 0 else after
+            elif align != MIDDLE:
+                k = before if align == TOP else after
             else:
                 k = before if index - a_index <= above[before] else after
         if k > before or (after is not None and k == after):
@@ -128,11 +135,87 @@ def _join_wrapped(
         if not cut or k == 0:
             continue
         below = sum(1 for it in wrapped[k] if it[0] > main_index)
-        spill = cut[: max(0, len(cut) - max(below, 1))]
+        spill = cut if align == TOP else [] if align == BOTTOM else cut[: max(0, len(cut) - max(below, 1))]
         wrapped[k] = [it for it in wrapped[k] if it not in spill]
         wrapped[k - 1].extend(spill)
     return [_continue_row(row, main, wrapped[k], main_index, text) for k, (main_index, row, main) in enumerate(table_rows)]
 
+
+
+TOP, MIDDLE, BOTTOM = "top", "middle", "bottom"
+
+
+def _apart(text: str, x: Line, y: Line) -> bool:
+    """A blank line between two lines."""
+    lo, hi = (x, y) if x.start < y.start else (y, x)
+    return bool(BLANK_LINE.search(text, lo.end, hi.start))
+
+
+def _alignment(table_rows: list[PlacedRow], loose: list[Loose], headers: list[int], after_header: set[int], text: str) -> str:
+    """How the table's cells sit in their rows, from the lines only one row can own.
+
+    A cell is aligned the same way in every row of a printed table. Text before the first row
+    of the table (under its column headers), or set off by a blank line from the row above and
+    touching the row below, or in the nature column between a direct row above and an indirect
+    row below, is wrapped *above* its row's values; text after the last row, or
+    before a repeated page header, or touching the row above and set off from the row below,
+    is wrapped *below* them (lines under a repeated page header tell neither: a cell the page
+    break cut, or text above the next row). Lines only below: top-aligned cells (each wrapped line is the row
+    above's); only above: bottom-aligned; both or neither: centred.
+    """
+    up = down = False
+    first, last = table_rows[0][0], table_rows[-1][0]
+    for index, line, atoms in loose:
+        after = next((k for k, r in enumerate(table_rows) if r[0] > index), None)
+        if index < first:
+            up = True
+        elif index > last or any(index < h < table_rows[after][0] for h in headers):
+            down = True
+        elif index in after_header:
+            continue  # under a repeated page header: a cell the page break cut, or text above the next row
+        else:
+            a_line, b_line = table_rows[after - 1][2], table_rows[after][2]
+            indirect = _indirect_of((index, line, atoms), table_rows[after - 1], table_rows[after], text)
+            up = up or (_apart(text, a_line, line) and not _apart(text, b_line, line)) or indirect == 1
+            down = down or (_apart(text, b_line, line) and not _apart(text, a_line, line)) or indirect == 0
+    if down and not up:
+        return TOP
+    if up and not down:
+        return BOTTOM
+    return MIDDLE
+
+
+def _column(text: str, offset: int) -> int:
+    return offset - (text.rfind("\n", 0, offset) + 1)
+
+
+def _indirect_of(item: Loose, above: PlacedRow, below: PlacedRow, text: str) -> int | None:
+    """Which of two rows (0: above, 1: below) a line in the nature column must belong to.
+
+    The form asks the nature of ownership of indirect holdings only (column 7 of Table I, 11
+    of Table II): a line wholly right of both rows' D/I letters, between a direct row and an
+    indirect one, is the indirect row's.
+    """
+    _, line, atoms = item
+    forms = [row.get(F.OWNERSHIP_FORM) for _, row, _ in (above, below)]
+    if None in forms or not atoms:
+        return None
+    letters = [f.value_source for f in forms]
+    if sorted(letters) != ["D", "I"]:
+        return None
+    if atoms[0].start - line.start <= max(_column(text, f.end) for f in forms):
+        return None
+    return letters.index("I")
+
+
+def _own_words(entity: Entity) -> str:
+    """A cell's words on the row's values line, before the reading of that line alone tidied
+    them: a title's closing ")" ("to buy)") looks like a lost mark's until its wrapped start
+    ("Stock Option (right") is joined to it."""
+    printed = split_footnotes(entity.text)[0]
+    if entity.label != F.NATURE and printed == f"{entity.value_source})":
+        return printed
+    return entity.value_source
 
 
 def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, list[Atom]]], main_index: int, text: str) -> RowEntities:
@@ -140,7 +223,7 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
     if not wrapped:
         return row
     # columns by position in each entity's own line (a row may stand on two lines: _continues_right)
-    col = lambda offset: offset - (text.rfind("\n", 0, offset) + 1)  # noqa: E731
+    col = lambda offset: _column(text, offset)  # noqa: E731
     cells = {e.label: (col(e.start), col(e.start) + e.end - e.start) for e in row.entities if e.label in _TEXT_ROW_LABELS}
     numeric = [(col(e.start), col(e.start) + e.end - e.start) for e in row.entities if e.label not in _TEXT_ROW_LABELS]
     if F.SECURITY_TITLE not in cells:  # the title is wholly on wrapped lines: its column ends at the first value
@@ -151,6 +234,7 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
         cells[F.NATURE] = (x + 2, x + 40)
     before: dict[str, list[Atom]] = {}
     after: dict[str, list[Atom]] = {}
+    amounts: dict[str, Entity] = {e.label: e for e in row.entities if e.label == F.UNDERLYING_SHARES}
     ids = list(row.footnote_ids)
     for index, line, atoms in sorted(wrapped, key=lambda w: w[0]):
         target = before if index < main_index else after
@@ -164,13 +248,17 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
             label = min(cells, key=lambda lb: 0 if cells[lb][0] - 2 <= x0 <= cells[lb][1] + 12 else abs(x0 - cells[lb][0]))
             if not (cells[label][0] - 2 <= x0 <= cells[label][1] + 12) and abs(x0 - cells[label][0]) > 40:
                 continue
+            if label == F.UNDERLYING_TITLE and atom.kind is AtomKind.NUMBER and F.UNDERLYING_SHARES not in amounts:
+                # column 7 is "Title and Amount of Underlying Securities": the amount wrapped under the title
+                amounts[F.UNDERLYING_SHARES] = Entity(F.UNDERLYING_SHARES, atom.start, atom.end, atom.text, E.JOINED, value_text=atom.bare)
+                continue
             target.setdefault(label, []).append(atom)
-    entities = {e.label: e for e in row.entities}
+    entities = {e.label: e for e in row.entities} | amounts
     for label in set(before) | set(after):
         parts = before.get(label, []) + ([entities[label]] if label in entities else []) + after.get(label, [])
         words: list[str] = []
         for k, p in enumerate(parts):
-            word = p.value_source if isinstance(p, Entity) else p.bare
+            word = _own_words(p) if isinstance(p, Entity) else p.bare
             glued = k and isinstance(p, Atom) and isinstance(parts[k - 1], Atom) and parts[k - 1].end == p.start
             if glued and words:
                 words[-1] += word  # "2010" + "-Seed": one printed word
@@ -178,6 +266,7 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
                 words.append(word)
         first, last = parts[0], parts[-1]
         score = entities[label].score if label in entities else E.FALLBACK
-        entities[label] = Entity(label, first.start, last.end, text[first.start : last.end], score, value_text=" ".join(words))
+        value = " ".join(words) if label == F.NATURE else drop_ocr_mark(" ".join(words))
+        entities[label] = Entity(label, first.start, last.end, text[first.start : last.end], score, value_text=value)
     return replace(row, entities=tuple(entities.values()), footnote_ids=tuple(ids))
 

@@ -72,12 +72,11 @@ class ReadingOrderReader(TableReader):
         if self._joins_last_row(atoms):
             return
         if not self.pending and self.continues and self.tail and atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER):
-            # a row starting with a value ("(6) 06/20/2019 C ...") has its title in the text
-            # before it, after the line whose mark ends the last row's nature ("(1)", "LP(2)")
-            ends = [k for k, (ln, _) in enumerate(self.tail) if ENDS_NATURE.search(ln.text.strip())]
-            if ends and ends[-1] + 1 < len(self.tail):
-                title_lines = self.tail[ends[-1] + 1 :]
-                self.tail = self.tail[: ends[-1] + 1]
+            # a row starting with a value ("(6) 06/20/2019 C ...") has its title in the text before it
+            start = self._title_start()
+            if start is not None and start < len(self.tail):
+                title_lines = self.tail[start:]
+                self.tail = self.tail[:start]
                 self.pending = [a for _, line_atoms in title_lines for a in line_atoms]
         spare = self.pending_lines  # text lines above that are not the title's: nature printed above
         if self.pending:
@@ -120,6 +119,23 @@ class ReadingOrderReader(TableReader):
         self.give_nature(LAST_ROW, mine, before=True)
         self.above.append(len(mine))
         self.tail = []
+
+    def _title_start(self) -> int | None:
+        """Where, in the text after the last row, the title of a row printed before its values
+        begins: after the line whose mark ends the last row's nature ("(1)", "LP(2)", "[4]"; the
+        nature on the last row's own line when it ended there), else where the rest repeats the title
+        of an earlier row (a table's rows mostly report one class of security)."""
+        ends = [k for k, (ln, _) in enumerate(self.tail) if ENDS_NATURE.search(ln.text.strip())]
+        if ends:
+            return ends[-1] + 1
+        nature = self.rows[-1][1].get(F.NATURE)
+        if nature is not None and ENDS_NATURE.search(nature.text.strip()):
+            return 0
+        titles = {t.value_source for _, row, _ in self.rows if (t := row.get(F.SECURITY_TITLE)) is not None}
+        for k in range(len(self.tail)):
+            if " ".join(a.bare for _, atoms in self.tail[k:] for a in atoms) in titles:
+                return k
+        return None
 
     def _joins_last_row(self, atoms: list[Atom]) -> bool:
         """One row printed over two lines: "Common Stock 07/13/2020 A 1,475(1)" / "A $0.00 24,108 D"."""
