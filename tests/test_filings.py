@@ -80,6 +80,8 @@ def test_the_same_filing_needs_the_same_owner_issuer_and_date_of_earliest_transa
     assert not same_items(items, replace(items, period=dt.date(2024, 3, 4)))
     assert not same_items(items, replace(items, ticker="OTHR", issuer="OTHER CO"))
     assert not same_items(replace(items, period=None), replace(items, period=None))
+    assert same_items(items, replace(items, ticker="", issuer=""))  # box 2 unread on one copy
+    assert not same_items(items, replace(items, ticker="", issuer="OTHER CO"))
 
 
 def _notes(*pairs: tuple[str, str]) -> Footer:

@@ -270,10 +270,15 @@ def _city_entities(text: str, toks: list[tuple[int, int, str]]) -> list[Entity]:
     return [e for e in out if e]
 
 
+#: the OMB box's expiry date ("Expires: August 31, 2026"), the form's own date, never the filing's
+_EXPIRES = re.compile(r"(?i)expires\W*$")
+
+
 def first_date(text: str, pieces: list[Piece], label: str) -> Entity | None:
     for piece in pieces:
-        if m := DATE_IN_TEXT.search(text, piece.start, piece.end):
-            return Entity(label, m.start(), m.end(), m.group(0), E.PRINTED)
+        for m in DATE_IN_TEXT.finditer(text, piece.start, piece.end):
+            if not _EXPIRES.search(text, max(piece.start, text.rfind("\n", 0, m.start()) + 1, m.start() - 40), m.start()):
+                return Entity(label, m.start(), m.end(), m.group(0), E.PRINTED)
     for piece in pieces:  # "08/⇥/20/2019": a date split over two tab cells
         chunk = text[piece.start : piece.end]
         if "\t" in chunk and (m := DATE_IN_TEXT.search(mend_split_digits(chunk))):

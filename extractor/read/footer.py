@@ -7,7 +7,7 @@ from ..form import fields as F
 from ..form import evidence as E
 from ..entities import Entity, Footer, FootnoteText
 from ..form.normalize import DATE_IN_TEXT, clean_text, mend_split_digits, mend_split_digits_mapped
-from .sections import ANCHORS, FOOTNOTE_START, Sections, Span
+from .sections import ANCHORS, FOOTNOTE_START, Sections, Span, signer_start
 
 
 def _body(text: str, span: Span, anchor: str) -> tuple[int, int]:
@@ -71,7 +71,8 @@ def read_signatures(text: str, span: Span) -> tuple[tuple[Entity, ...], ...]:
     label = ANCHORS["signature_label"].search(text, span.start, span.end)
     end = label.start() if label else span.end
     block = text[span.start : end]
-    starts = [m.start() for m in re.finditer(r"\\?/s\\?/", block, re.I)] or [0]
+    marks = [span.start + m.start() for m in re.finditer(r"\\?/s\\?/", block, re.I)]
+    starts = [0] + [_next_signer(text, previous, at) - span.start for previous, at in zip(marks, marks[1:])]
     groups = []
     for k, s in enumerate(starts):
         e = starts[k + 1] if k + 1 < len(starts) else len(block)
@@ -81,6 +82,18 @@ def read_signatures(text: str, span: Span) -> tuple[tuple[Entity, ...], ...]:
         if date := DATE_IN_TEXT.search(text, label.end(), min(len(text), label.end() + 40)):
             groups[0] = groups[0] + (Entity(F.SIGNATURE_DATE, date.start(), date.end(), date.group(0), E.JOINED),)
     return tuple(g for g in groups if g)
+
+
+def _next_signer(text: str, previous: int, at: int) -> int:
+    """Where the signature of the ``/s/`` at ``at`` begins, the one at ``previous`` before it: after
+    the date that ends the previous signature on this line, else at this line, with the entity
+    lines above it that come after that date."""
+    dates = list(DATE_IN_TEXT.finditer(text, previous, at))
+    line = text.rfind("\n", previous, at) + 1
+    if dates and dates[-1].end() > line:
+        return dates[-1].end()  # "/s/ Ann Lee 05/01/2012 /s/ Bo Lee 05/01/2012" on one line
+    floor = dates[-1].end() if dates else max(line, previous)
+    return signer_start(text, max(line, previous), floor)
 
 
 _IN_FACT = re.compile(r"\b(in)-\s+(fact)\b", re.I)

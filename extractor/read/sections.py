@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 from ..errors import EmptyInputError, NotAForm4Error, TruncatedFilingError
 from .layout import TextIndex, blank_markup, flatten_html_tables
+from .notes import blank_notes
 from ..form.labels import run, words
 from ..form.ocr import LOOKALIKES
-from ..form.normalize import DATE_SHAPE
+from ..form.normalize import DATE_IN_TEXT, DATE_SHAPE
 
 _SP = r"[\s*_|#<>/bru]*"  # what converters put between the words of a label
 
@@ -200,13 +201,14 @@ def find_sections(text: str, continued: bool = False) -> Sections:
     explanation = Span(expl.start(), (rem or sig_label).start() if (rem or sig_label) else end) if expl else Span(footer_start, footer_start)
     remarks = Span(rem.start(), sig_end) if rem else Span(explanation.end, explanation.end)
     prose_from = text.rfind("\n", 0, footer_start) + 1  # only the footer is read as prose
-    prose = text[:prose_from] + blank_markup(text[prose_from:])
-    signature_start = _signature_start(prose, remarks if rem else explanation, sig_end)
+    prose = blank_notes(text[:prose_from] + blank_markup(text[prose_from:]), prose_from)
+    signed_under = _signed_under(prose, sig_label, remarks if rem else explanation) if sig_label else None
+    signature_start = sig_end if signed_under else _signature_start(prose, remarks if rem else explanation, sig_end)
     notes = ANCHORS["boilerplate"].search(text, footer_start)  # converters that print it before the signature
     prose_end = min(signature_start, notes.start()) if notes else signature_start
     remarks = Span(remarks.start, min(remarks.end, prose_end)) if rem else remarks
     explanation = Span(explanation.start, min(explanation.end, prose_end)) if not rem else explanation
-    signature = Span(signature_start, sig_label.end() if sig_label else end)
+    signature = signed_under or Span(signature_start, sig_label.end() if sig_label else end)
     header = Span(0, t1.start())
     boxes = {name: m.start() for name in ("box1", "box2", "box3", "box4", "box5", "box6") if (m := _first(name, text[: t1.start()]))}
     return Sections(
@@ -237,7 +239,58 @@ def _tables_only(raw: str, text: str, t1: re.Match[str], t2: re.Match[str] | Non
     )
 
 
-_SIGNATURE_START = re.compile(r"^[ \t>*\-]*(?:/s/|\\?/s\\?/|s/\s)", re.I | re.M)
+#: a line that starts a signature: "/s/ Jane Roe", an entity's "[Example Fund L.P.,] By: /s/ Jane Roe, Trustee"
+_SIGNATURE_START = re.compile(r"^[ \t>*\-]*(?:[^\n]*?\bBy:?[ \t]+)?(?:/s/|\\?/s\\?/|s/\s)", re.I | re.M)
+#: a name and the date beside it, typed under the label without ``/s/``
+_NAMED_DATE = re.compile(rf"^[ \t]*[A-Za-z][^\n]*?[ \t]{DATE_SHAPE}[ \t]*$", re.M)
+_ENTITY_LINE = re.compile(r"[^\n]*[A-Za-z][^\n]*,[ \t]*$")
+
+
+def signer_start(text: str, at: int, floor: int) -> int:
+    """Where the signature whose ``/s/`` line starts at ``at`` begins: an entity signs with its name
+    on the lines above, each ending with a comma ("Example Ventures Fund II L.P.," / "By: Example
+    GP LLC, its General Partner," / "By: /s/ Jane Roe, Managing Member"), never above ``floor``.
+
+    >>> t = "3. A note.\\nExample Fund L.P.,\\nBy: /s/ Jane Roe, Trustee"
+    >>> t[signer_start(t, t.index("By:"), 0):]
+    'Example Fund L.P.,\\nBy: /s/ Jane Roe, Trustee'
+    """
+    start = at
+    for found in reversed(list(re.finditer(r"[^\n]*\S[^\n]*", text[max(floor, at - 600) : at]))[-4:]):
+        line = found.group(0)
+        if _DATE_LINE.match(line):
+            continue  # the signature's date, printed between its lines (a date column centred on them)
+        if not _ENTITY_LINE.fullmatch(line) or FOOTNOTE_START.match(line) or ANCHORS["signature_label"].search(line):
+            break
+        start = max(floor, at - 600) + found.start()
+    return start
+#: how far under the "Signature of Reporting Person" label ``/s/`` lines typed there begin
+_UNDER_LABEL = 400
+
+
+def _signed_under(prose: str, label: re.Match[str], before: Span) -> Span | None:
+    """The ``/s/`` lines a filer typed under the form's "Signature of Reporting Person" label, where
+    none stands above it: from the first to the blank line after the last (the form's own notes
+    under them are blanked in ``prose``)."""
+    if _SIGNATURE_START.search(prose, before.start, label.start()):
+        return None
+    first = _SIGNATURE_START.search(prose, label.end(), label.end() + _UNDER_LABEL)
+    if first is None and not DATE_IN_TEXT.search(prose, max(before.start, label.start() - 300), label.start()):
+        first = _NAMED_DATE.search(prose, label.end(), label.end() + _UNDER_LABEL)  # unsigned by /s/, dated
+    if first is None:
+        return None
+    start = signer_start(prose, first.start(), label.end())
+    end = first.end()
+    for line in re.finditer(r"[^\n]*\n?", prose[start:]):
+        body = line.group(0)
+        if not body.strip():
+            if not _SIGNATURE_START.match(prose, start + line.end()):
+                break  # a blank line ends the block, unless another signature follows it
+            continue
+        end = start + line.start() + len(body.rstrip())
+    return Span(start, end)
+
+
 _DATE_LINE = re.compile(rf"^\W*{DATE_SHAPE}\W*$", re.M)
 
 
@@ -249,7 +302,7 @@ def _signature_start(text: str, before: Span, sig_end: int) -> int:
     line, with a date line and a name line split around it.
     """
     if m := _SIGNATURE_START.search(text, before.start, sig_end):
-        return m.start()
+        return signer_start(text, m.start(), before.start)
     label_line = text.rfind("\n", 0, sig_end) + 1
     label_indent = len(text[label_line:sig_end]) - len(text[label_line:sig_end].lstrip())
     lines = [

@@ -142,8 +142,8 @@ def copy_items(text: str, continued: bool = False) -> Items | None:
 
 
 def same_items(first: Items, more: Items) -> bool:
-    """``more`` repeats ``first``'s Items 1, 2 and 3: the owner, the issuer (ticker, else name)
-    and the date of earliest transaction, each read on both and equal.
+    """``more`` repeats ``first``'s Items 1, 2 and 3: the owner and the date of earliest
+    transaction read on both and equal, and the issuer (ticker, else name) equal where both read it.
 
     >>> a = Items("ROE JANE", "EXMP", "EXAMPLE HOLDINGS INC", "2024-03-01")
     >>> same_items(a, Items("ROE JANE", "EXMP", "EXAMPLE HOLDINGS INC.", "2024-03-01")), same_items(a, Items("ROE JANE", "EXMP", "", "2024-03-02"))
@@ -153,7 +153,9 @@ def same_items(first: Items, more: Items) -> bool:
         return False
     if first.ticker and more.ticker:
         return first.ticker == more.ticker
-    return bool(first.issuer) and first.issuer == more.issuer
+    # a box 2 unread on one copy (a page break inside it, a scan's smudge) does not make another
+    # filing of the same owner on the same date; one read differently on both does
+    return not (first.issuer and more.issuer) or first.issuer == more.issuer
 
 
 # ---------------------------------------------------------------- one filing from its copies
