@@ -153,7 +153,7 @@ def ownership_spans(text: str) -> Iterator[tuple[int, int]]:
     tags go unclosed (a pattern tried from each of them is quadratic).
 
     >>> list(ownership_spans("<ownershipDocument><ownershipDocument>a</ownershipDocument> <ownershipDocument>"))
-    [(0, 58)]
+    [(0, 59)]
     """
     pos = 0
     while (start := _DOC_OPEN.search(text, pos)) is not None:
