@@ -232,3 +232,32 @@ def test_a_file_that_is_no_annotation_export_gets_one_line_and_exit_2(tmp_path):
     broken.write_text("this is not JSON")
     result = CliRunner().invoke(app, ["annotations", "import", str(broken)])
     assert result.exit_code == 2 and f"{broken}: error E031: not a known annotation export" in result.output
+
+
+@pytest.mark.parametrize("fmt,name", [("label-studio", "tasks.json"), ("doccano", "tasks.jsonl")])
+def test_an_unedited_export_of_every_sample_imports_back_whole(tmp_path, extractor, fmt, name):
+    samples = sorted((ROOT / "samples").glob("*.txt"))
+    out = tmp_path / name
+    assert export(samples, fmt, out, extractor) == (len(samples), [])
+    imported = import_file(out)
+    assert imported.problems == [] and len(imported.examples) == len(samples)
+    exported = _exported_spans(out, fmt)
+    assert [example["spans"] for example in imported.examples] == exported
+    assert all(len(spans) >= 15 for spans in exported)
+
+
+def _exported_spans(path: Path, fmt: str) -> list[list[dict]]:
+    if fmt == "doccano":
+        lines = [json.loads(line) for line in path.read_text().splitlines()]
+        return [[{"start": s, "end": e, "label": label} for s, e, label in line["label"]] for line in lines]
+    return [[{"start": r["value"]["start"], "end": r["value"]["end"], "label": r["value"]["labels"][0]}
+             for r in task["predictions"][0]["result"]] for task in json.loads(path.read_text())]
+
+
+def test_sample_004s_split_share_count_is_exported_as_the_record_reads_it_not_the_models_long_span(tmp_path, extractor):
+    sample = ROOT / "samples" / "004_6f1bfb28d9774b22.txt"
+    text = sample.read_text(encoding="utf-8")
+    export([sample], "doccano", tmp_path / "t.jsonl", extractor)
+    spans = json.loads((tmp_path / "t.jsonl").read_text())["label"]
+    shares = [text[s:e] for s, e, label in spans if label == "SHARES"]
+    assert "23,13\t39" in shares and all(piece == piece.strip() for piece in shares)

@@ -49,6 +49,11 @@ def test_bad_input_one_line_nonzero(bad_dir, name, code):
     assert out.stdout == b""
 
 
+def test_the_binary_input_message_offers_pdfs_and_page_images_not_text_alone(bad_dir):
+    line = form4("extract", "--no-model", bad_dir / "binary.bin").stderr.decode().strip()
+    assert "error E002:" in line and "its PDF or its page images" in line and "pass a text file" not in line
+
+
 def test_batch_continues_past_bad_files(bad_dir, tmp_path_factory):
     out_dir = tmp_path_factory.mktemp("out")
     out = form4("extract", "--no-model", bad_dir, "--output", out_dir)
@@ -235,6 +240,22 @@ def test_score_takes_no_model_to_score_the_rules_alone():
     assert json.loads(out.stdout)["documents"] == 5
 
 
+def test_score_extracts_with_the_model_folder_given_by_model(tmp_path):
+    gold = ROOT / "annotations" / "gold"
+    out = form4("score", "--gold", gold, "--input", SAMPLES, "--json", "--model", ROOT / "models" / "form4-ner", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["overall"]["f1"] == 1.0
+    wrong = form4("score", "--gold", gold, "--input", SAMPLES, "--model", tmp_path, cwd=tmp_path)
+    assert wrong.returncode == 2 and wrong.stderr.decode().count("\n") == 1 and "error E008" in wrong.stderr.decode()
+
+
+def test_the_shipped_corpus_is_found_from_any_working_directory_and_a_wrong_base_names_the_shipped_model(tmp_path):
+    out = form4("train", "--base", "models/form4-ner", cwd=tmp_path)
+    err = out.stderr.decode()
+    assert out.returncode == 2 and err.count("\n") == 1, err
+    assert "error E035: no trained pipeline at models/form4-ner" in err and str(ROOT / "models" / "form4-ner") in err
+
+
 def test_training_output_goes_to_stderr_without_colours_when_not_a_terminal():
     code = (
         "from form4.cli.training import library_output_on_stderr\n"
@@ -246,3 +267,27 @@ def test_training_output_goes_to_stderr_without_colours_when_not_a_terminal():
     assert out.returncode == 0, out.stderr
     assert out.stdout == b"" and b"trained" in out.stderr and b"plain print" in out.stderr
     assert b"\x1b[" not in out.stderr
+
+
+def _commands(command, path=()):
+    """Every command of the click tree under ``command``, with the words that invoke it."""
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+def test_every_help_text_prints_as_written_brackets_included():
+    import typer
+    from typer.testing import CliRunner
+
+    from form4.cli import app
+
+    runner, checked = CliRunner(), 0
+    for path, command in _commands(typer.main.get_command(app)):
+        shown = "".join(runner.invoke(app, [*path, "--help"], terminal_width=100).output.split())
+        for param in command.params:
+            if getattr(param, "help", None):  # compared without white space: the help is wrapped to the terminal
+                assert "".join(param.help.split()) in shown, (path, param.name)
+                checked += 1
+    assert checked > 60
+    assert "needs the extra form4[dask]" in " ".join(runner.invoke(app, ["extract", "--help"]).output.split())

@@ -81,3 +81,22 @@ def test_a_resumed_dask_run_skips_what_is_done_and_rewrites_the_same_dataset(cli
 def test_globs_folders_and_files_expand_to_each_file_once(inputs):
     items = expand_inputs([str(inputs / "*.txt"), str(inputs / "000_46eb1dd4f8015172.txt")])
     assert [i.relative.name for i in items] == sorted(p.name for p in inputs.glob("*.txt"))
+
+
+def test_the_dask_dataset_and_the_local_parquet_file_have_one_schema_dates_as_dates(tmp_path):
+    import io
+
+    import pyarrow.parquet as pq
+
+    from form4.io.tabular import to_parquet
+    from form4.run.dask_engine import write_tables
+    from form4.run.pipeline import extract_text
+    from form4.schema import NonDerivativeHolding, Record
+
+    records = [extract_text(p.read_text(), p.name, RULES_ONLY) for p in sorted((ROOT / "samples").glob("*.txt"))]
+    records.append(Record(source="f.txt", non_derivative_holdings=(NonDerivativeHolding(security_title="A", shares_owned_following=10.5),)))
+    write_tables(str(tmp_path), records, [])
+    parts = sorted((tmp_path / TRANSACTIONS).rglob("*.parquet"))
+    local = pq.read_schema(io.BytesIO(to_parquet(records))).remove_metadata()
+    assert len(parts) >= 2 and all(pq.read_schema(part).remove_metadata() == local for part in parts)
+    assert str(local.field("period_of_report").type) == "date32[day]" and str(local.field("shares").type) == "double"

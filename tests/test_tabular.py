@@ -28,11 +28,11 @@ DOCUMENTED = {
     "owner_is_ten_percent_owner": "bool", "owner_is_other": "bool", "owner_officer_title": "string",
     "owner_other_text": "string", "signature_name": "string", "signature_date": "date32[day]", "table": "string",
     "row": "int64", "security_title": "string", "transaction_date": "date32[day]", "deemed_execution_date": "date32[day]",
-    "transaction_code": "string", "equity_swap_involved": "bool", "shares": "int64", "price_per_share": "double",
-    "acquired_disposed": "string", "shares_owned_following": "int64", "direct_or_indirect": "string",
+    "transaction_code": "string", "equity_swap_involved": "bool", "shares": "double", "price_per_share": "double",
+    "acquired_disposed": "string", "shares_owned_following": "double", "direct_or_indirect": "string",
     "nature_of_ownership": "string", "footnote_ids": "string", "conversion_or_exercise_price": "double",
     "exercise_date": "date32[day]", "expiration_date": "date32[day]", "underlying_security_title": "string",
-    "underlying_security_shares": "int64", "price_range_low": "double", "price_range_high": "double",
+    "underlying_security_shares": "double", "price_range_low": "double", "price_range_high": "double",
     "row_confidence": "double", "warnings": "string",
 }
 
@@ -58,7 +58,7 @@ def test_parquet_has_the_documented_columns_in_order_with_their_types(records):
 def test_parquet_reads_back_in_pandas_with_nullable_types(records):
     frame = pd.read_parquet(io.BytesIO(to_parquet(records)), dtype_backend="numpy_nullable")
     assert list(frame.columns) == list(DOCUMENTED)
-    assert str(frame["shares"].dtype) == "Int64" and str(frame["price_per_share"].dtype) == "Float64"
+    assert str(frame["shares"].dtype) == "Float64" and str(frame["price_per_share"].dtype) == "Float64"
     assert str(frame["owner_is_director"].dtype) == "boolean"
     dates = frame["transaction_date"].dropna()
     assert len(dates) and all(type(v) is dt.date for v in dates)  # Parquet date32 -> datetime.date
@@ -100,13 +100,13 @@ def test_a_row_carries_its_lowest_confidence_and_the_warnings_that_concern_it():
     assert frame["warnings"].tolist() == ["no signature read", "non_derivative_holdings[1]: odd | no signature read"]
 
 
-def test_a_fractional_share_count_makes_that_column_float_and_nothing_else_changes():
-    record = Record(source="f.txt", non_derivative_holdings=(NonDerivativeHolding(security_title="A", shares_owned_following=10.5),))
-    frame = table([record])
-    assert str(frame["shares_owned_following"].dtype) == "Float64" and str(frame["shares"].dtype) == "Int64"
-    assert list(frame.columns) == list(DOCUMENTED)
-    schema = pq.read_schema(io.BytesIO(to_parquet([record])))
-    assert schema.field("shares_owned_following").type == pa.float64()
+def test_a_batch_with_a_fractional_share_count_has_the_same_types_as_one_with_whole_counts_only():
+    whole = Record(source="w.txt", non_derivative_holdings=(NonDerivativeHolding(security_title="A", shares_owned_following=10),))
+    fraction = Record(source="f.txt", non_derivative_holdings=(NonDerivativeHolding(security_title="A", shares_owned_following=10.5),))
+    schemas = [pq.read_schema(io.BytesIO(to_parquet(batch))) for batch in ([whole], [fraction], [whole, fraction])]
+    assert schemas[0] == schemas[1] == schemas[2] and schemas[0].field("shares_owned_following").type == pa.float64()
+    assert [str(table(batch)["shares_owned_following"].dtype) for batch in ([whole], [fraction])] == ["Float64", "Float64"]
+    assert [line.split(",")[COLUMN_NAMES.index("shares_owned_following")] for line in to_csv([whole, fraction]).splitlines()[1:]] == ["10", "10.5"]
 
 
 def test_the_cli_writes_parquet_after_the_base_install(tmp_path):

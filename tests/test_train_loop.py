@@ -166,3 +166,30 @@ def test_training_never_writes_into_the_shipped_model_folder_unless_asked(tmp_pa
     assert default_output().parts[0] == "runs" and default_output().name.startswith("train-")
     result = CliRunner().invoke(app, ["train", "--base", str(tmp_path / "nothing"), "--output", str(tmp_path)])
     assert result.exit_code == 2 and "error E035: no trained pipeline" in result.output
+
+
+def test_the_conflict_policy_is_fitted_per_table_layout_and_falls_back_to_all_texts_when_few_decide(one_filing_corpus):
+    from form4.model.ner import load
+    from form4.run.pipeline import RULES_ONLY, extract_text, main_layout
+    from form4.training.arbitrate import fit_arbitration
+
+    trace: dict = {}
+    extract_text((SAMPLES / "000_46eb1dd4f8015172.txt").read_text(encoding="utf-8"), "000", RULES_ONLY, trace=trace)
+    layout = main_layout(trace["layouts"])
+
+    policy = fit_arbitration(one_filing_corpus, load(str(SHIPPED)))
+
+    assert policy["texts_by_layout"] == {layout: 1}
+    # one filing decides fewer fields of any label than a layout needs: the layout follows the overall choice
+    assert policy["model_wins_by_layout"] == {layout: policy["model_wins"]}
+
+
+def test_a_model_folder_s_per_layout_policy_is_what_its_extractor_uses(fresh_model):
+    policy = json.loads((SHIPPED / "arbitration.json").read_text())
+    policy["model_wins_by_layout"] = {"cell-stream": ["PRICE", "SHARES"]}
+    (fresh_model / "arbitration.json").write_text(json.dumps(policy))
+
+    settings = model_extractor(str(fresh_model))
+
+    assert settings.wins_for("cell-stream") == frozenset({"PRICE", "SHARES"})
+    assert settings.wins_for("positional") == frozenset(policy["model_wins"])

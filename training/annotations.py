@@ -9,12 +9,12 @@
   into the project is :func:`label_config` (written beside the tasks).
 * **doccano** sequence-labelling JSONL: ``text``, ``label: [[start, end, LABEL]]`` and the hash.
 
-The pre-annotations are the NER model's entities over the regions it reads
-(:func:`form4.model.ner.predict`), completed by the extractor's final reading: a value of the
-record the NER did not label (the rules read it) is located in the text
-(:func:`form4.io.review.locate`) and added where it overlaps no NER span. An annotator then
-corrects what the product as a whole read, and a text with no correction is a complete
-annotation, not the NER's partial one.
+The pre-annotations are the extractor's final reading, each value of the record located in the
+text (:func:`form4.io.review.locate`), completed by the NER model's entities over the regions it
+reads (:func:`form4.model.ner.predict`) where they overlap no value of the record. An annotator then
+corrects what the product as a whole read, and a text with no correction is a complete annotation,
+not the NER's partial one. Every exported span is one the import takes back unedited
+(:func:`importable`: trimmed of white space, on token boundaries, none overlapping).
 
 ``form4 annotations import`` reads a Label Studio JSON export (a task's latest non-cancelled
 annotation; its prediction when nobody annotated it), doccano JSONL (``label`` or
@@ -47,7 +47,7 @@ from form4.form.fields import LABELS
 HASH_KEY = "form4_text_sha256"
 FROM_NAME, TO_NAME = "label", "text"
 FORMATS = ("label-studio", "doccano", "spacy")
-DEFAULT_IMPORTED = Path("annotations") / "imported"
+DEFAULT_IMPORTED = Path(__file__).resolve().parents[1] / "annotations" / "imported"  # the clone's, wherever you run
 
 
 def text_sha256(text: str) -> str:
@@ -95,7 +95,8 @@ def from_js(text: str, offset: int) -> int:
 
 # ---------------------------------------------------------------- export
 def pre_annotations(text: str, extractor) -> list[dict]:
-    """The model's spans over ``text``, completed by the extractor's located reading."""
+    """The extractor's located reading of ``text``, completed by the model's other spans; only
+    spans that :func:`import_file` accepts back (:func:`importable`)."""
     from form4.errors import Form4Error
     from form4.model.ner import predict
     from form4.run.pipeline import extract_text
@@ -109,12 +110,33 @@ def pre_annotations(text: str, extractor) -> list[dict]:
     spans = [{"start": e.start, "end": e.end, "label": e.label} for e in predict(extractor.nlp, sections)]
     record = extract_text(text, None, extractor)
     located = locate(record, text)
-    for pointer, fragments in located.spans.items():
-        label = located.labels.get(pointer)
-        for start, end in fragments if label else ():
-            if all(end <= s["start"] or start >= s["end"] for s in spans):
-                spans.append({"start": start, "end": end, "label": label})
-    return sorted(spans, key=lambda s: (s["start"], s["end"]))
+    read = [{"start": start, "end": end, "label": label} for pointer, fragments in located.spans.items()
+            if (label := located.labels.get(pointer)) for start, end in fragments]
+    return importable(text, read + spans)
+
+
+def importable(text: str, spans: list[dict]) -> list[dict]:
+    """The spans an import takes back unedited, in text order: each trimmed of white space at its
+    ends, one off a token boundary or with an unknown label left out, and of overlapping spans the
+    first given kept (the record's reading before the model's other spans).
+
+    >>> text = "Common Stock\\t45,551 (1)"
+    >>> importable(text, [{"start": 12, "end": 20, "label": "SHARES"}, {"start": 0, "end": 12, "label": "SHARES"},
+    ...                   {"start": 0, "end": 7, "label": "SECURITY_TITLE"}, {"start": 14, "end": 19, "label": "PRICE"}])
+    [{'start': 0, 'end': 12, 'label': 'SHARES'}, {'start': 13, 'end': 19, 'label': 'SHARES'}]
+    """
+    starts, ends, _ = _token_bounds(text)
+    kept: list[dict] = []
+    for span in spans:
+        start, end = span["start"], span["end"]
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start in starts and end in ends and start < end and span["label"] in LABELS \
+                and all(end <= k["start"] or start >= k["end"] for k in kept):
+            kept.append({"start": start, "end": end, "label": span["label"]})
+    return sorted(kept, key=lambda s: (s["start"], s["end"]))
 
 
 def label_studio_task(text: str, spans: list[dict], source: str, model_version: str) -> dict:

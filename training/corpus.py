@@ -160,6 +160,39 @@ def pages_of(filings: list[Filing], synthetic: list[Filing], styles: tuple[str, 
 
 
 # ---------------------------------------------------------------- the split
+def thin_training_styles(pages: list[Page], split: dict[str, str], per_filing: int | None,
+                         dev_filings: int | None = None) -> list[Page]:
+    """Real training filings keep their EDGAR page and ``per_filing`` of the other styles, taken in
+    turn filing after filing (so every style gets its share); synthetic pages are all kept; dev
+    filings keep every style, or only the first ``dev_filings`` of them do (the others their EDGAR
+    page). ``None`` keeps every page.
+
+    >>> fs = [Filing(x, x, Record(), {}) for x in "abcd"]
+    >>> pages = pages_of(fs, [], ("edgar", "paper", "plain"))
+    >>> [p.key for p in thin_training_styles(pages, {"a": "train", "b": "train", "c": "dev", "d": "dev"}, 1, 1)]
+    ['a', 'a@paper', 'b', 'b@plain', 'c', 'c@paper', 'c@plain', 'd']
+    """
+    if dev_filings is not None:
+        dev = list(dict.fromkeys(p.filing.doc_id for p in pages if split.get(p.filing.doc_id) == "dev"))
+        dropped = set(dev[dev_filings:])
+        pages = [p for p in pages if p.filing.doc_id not in dropped or p.key == p.filing.doc_id]
+    if per_filing is None:
+        return pages
+    others = list(dict.fromkeys(p.style for p in pages if p.key != p.filing.doc_id and not p.filing.synthetic))
+    turn: dict[str, int] = {}
+    kept = []
+    for page in pages:
+        f = page.filing
+        if f.synthetic or split.get(f.doc_id) != "train" or page.key == f.doc_id:
+            kept.append(page)
+            continue
+        i = turn.setdefault(f.doc_id, len(turn))
+        chosen = {others[(i + j) % len(others)] for j in range(min(per_filing, len(others)))}
+        if page.style in chosen:
+            kept.append(page)
+    return kept
+
+
 def split_by_owner(filings: list[Filing], dev_share: float = 0.2, seed: int = 13) -> dict[str, str]:
     """doc_id -> "train" | "dev"; owners who ever file together stay on one side."""
     parent: dict[str, str] = {}
@@ -226,9 +259,9 @@ def _flatten_one(job: tuple[str, str, Path, tuple[str, ...]]) -> tuple[str, dict
 
 def page_converters(page: Page, side: str, converters: tuple[str, ...], ocr_share: float) -> tuple[str, ...]:
     """The converters one page is flattened with: all of them, except that only ``ocr_share`` of the
-    real training filings' pages in styles other than ``edgar`` (chosen by a hash of the page key)
-    are also OCR'd and scanned — OCR is ~90% of the build's cost. Dev pages (the evaluation) and
-    synthetic pages always get every converter.
+    training pages other than real filings' EDGAR pages (chosen by a hash of the page key) are also
+    OCR'd and scanned — OCR is ~90% of the build's cost. Dev pages (the evaluation) always get
+    every converter.
 
     >>> f = Filing("abc", "x.xml", Record(), {})
     >>> page_converters(Page(f, "paper"), "dev", ("pypdf", "ocr-300-psm4-norules"), 0.0)
@@ -238,7 +271,7 @@ def page_converters(page: Page, side: str, converters: tuple[str, ...], ocr_shar
     """
     from .convert import REGISTRY
 
-    if side != "train" or page.filing.synthetic or page.key == page.filing.doc_id or ocr_share >= 1:
+    if side != "train" or page.key == page.filing.doc_id or ocr_share >= 1:
         return converters
     drawn = int(hashlib.sha1(f"ocr:{page.key}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
     if drawn < ocr_share:
@@ -337,6 +370,8 @@ def build(
     styles: Iterable[str] = ("edgar",),
     synthetic: int = 0,
     ocr_share: float = 1.0,
+    train_styles: int | None = None,
+    dev_filings: int | None = None,
 ) -> BuildReport:
     """Build the corpus; ``styles`` and ``synthetic`` at their defaults build the real filings' EDGAR pages only."""
     from .convert import ALL_CONVERTERS
@@ -350,7 +385,7 @@ def build(
         filings = filings[:limit]
     synthetic_side = synthetic_filings(synthetic, seed)
     split.update({f.doc_id: "train" for f in synthetic_side})  # synthetic filings only ever train
-    pages = pages_of(filings, synthetic_side, styles)
+    pages = thin_training_styles(pages_of(filings, synthetic_side, styles), split, train_styles, dev_filings)
     out.mkdir(parents=True, exist_ok=True)
     (work / "gold").mkdir(parents=True, exist_ok=True)
     chosen = partial(_converters_of, split=split, converters=converters, ocr_share=ocr_share)

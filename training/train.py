@@ -93,13 +93,31 @@ def to_docs(nlp, examples: Iterable[dict], report: ConversionReport, labels: set
             yield doc
 
 
+#: Dev texts the checkpoint is chosen on: enough to rank checkpoints, few enough that evaluating
+#: them does not rival the training steps (the full dev split is what ``evaluate`` scores).
+DEV_SAMPLE = 1500
+
+
+def spread(items: list, n: int) -> list:
+    """At most ``n`` of ``items``, evenly spaced over the list.
+
+    >>> spread(list(range(10)), 3), spread([1, 2], 5)
+    ([0, 3, 6], [1, 2])
+    """
+    if len(items) <= n:
+        return items
+    return [items[i * len(items) // n] for i in range(n)]
+
+
 def make_docbins(
     corpus: Path, out: Path, limit: int | None = None, extra: Iterable[dict] = (), weight: int = 1,
-    exclude_styles: tuple[str, ...] = (),
+    exclude_styles: tuple[str, ...] = (), dev_sample: int | None = DEV_SAMPLE,
 ) -> dict[str, ConversionReport]:
     """``corpus/{train,dev}.jsonl.gz`` (+ ``extra`` examples ``weight`` times, to train) ->
     ``out/{train,dev}.spacy``; a report per split. Pages of ``exclude_styles`` are left out of
-    both splits (a leave-one-style-out model neither trains on them nor picks its checkpoint by them)."""
+    both splits (a leave-one-style-out model neither trains on them nor picks its checkpoint by them).
+    The dev DocBin, which only chooses the checkpoint, keeps at most ``dev_sample`` texts spread
+    evenly over the split (every filing, style and converter alike); ``None`` keeps them all."""
     import spacy
     from spacy.tokens import DocBin
 
@@ -114,6 +132,8 @@ def make_docbins(
         examples = (e for e in iter_jsonl(path) if (e["meta"].get("style") or "edgar") not in exclude_styles)
         if limit:
             examples = (e for i, e in enumerate(examples) if i < limit)
+        if split == "dev" and dev_sample:
+            examples = spread(list(examples), dev_sample)
         if split == "train":  # few distinct owners and issuers: teach where names are, not which
             rng = random.Random(13)
             examples = (swap_names(e, rng) for e in examples)
@@ -138,7 +158,7 @@ class TrainResult:
 
 
 def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus", previous: Path | None = None,
-               exclude_styles: tuple[str, ...] = ()) -> dict:
+               exclude_styles: tuple[str, ...] = (), calibrate: bool = True) -> dict:
     """Fit, on the training split only, who wins a model/rules conflict and the confidence
     calibration, and write both beside the model. Rerun after a change to the rules.
 
@@ -159,6 +179,8 @@ def fit_policy(model_dir: Path, corpus: Path = ROOT / "annotations" / "corpus", 
         kept = model_dir / "arbitration.json"
         return {"model_wins": json.loads(kept.read_text())["model_wins"] if kept.exists() else [], "calibration": note}
     (model_dir / "arbitration.json").write_text(json.dumps(arbitration, indent=1))
+    if not calibrate:  # (a model only scored for field F1, such as a leave-one-style-out one)
+        return {"model_wins": arbitration["model_wins"], "calibration": "not fitted (asked not to): confidences are the raw evidence scores"}
     # a training split too small to fit a calibration on keeps the previous one (fit says so)
     prior = next((d / "calibration.json" for d in (previous, model_dir) if d is not None and (d / "calibration.json").exists()), None)
     extractor = Extractor(nlp=nlp, model_wins=frozenset(arbitration["model_wins"]))
@@ -232,6 +254,7 @@ def train_model(
     base: Path | None = None,
     refit_policy: bool = True,
     exclude_styles: tuple[str, ...] = (),
+    calibrate: bool = True,
 ) -> TrainResult:
     """Convert, train, evaluate; write the pipeline to ``output/form4-ner``."""
     from spacy.cli.train import train as spacy_train
@@ -262,7 +285,7 @@ def train_model(
         shutil.rmtree(target)
     shutil.copytree(best, target)
     if refit_policy:
-        policy = fit_policy(target, corpus, previous=previous, exclude_styles=exclude_styles)
+        policy = fit_policy(target, corpus, previous=previous, exclude_styles=exclude_styles, calibrate=calibrate)
     else:
         policy = {"calibration": keep_previous(target, previous, POLICY_FILES, "asked to keep the previous policy")}
     meta = json.loads((target / "meta.json").read_text())

@@ -15,7 +15,7 @@ from ..safe_text import MESSAGE_LIMIT, escaped
 from .app import _fail, _settings, app
 
 
-annotations_app = typer.Typer(help="Round trip with annotation tools: Label Studio, doccano, Prodigy/spaCy.", no_args_is_help=True)
+annotations_app = typer.Typer(help="Round trip with annotation tools: Label Studio, doccano, Prodigy/spaCy.", no_args_is_help=True, rich_markup_mode=None)
 
 
 class ExportFormat(str, Enum):
@@ -61,10 +61,12 @@ def annotations_export(
 def annotations_import(
     file: Path = typer.Argument(..., help="A Label Studio JSON export, doccano JSONL or Prodigy/spaCy span JSONL."),
     fmt: Optional[ImportFormat] = typer.Option(None, "--format", help="Default: from the file's shape."),
-    output: Path = typer.Option(Path("annotations/imported"), "--output", help="Folder of imported annotations (`form4 train --annotations`)."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Folder of imported annotations (`form4 train --annotations`; default: the clone's annotations/imported, which train reads)."),
 ) -> None:
     """Read completed annotations into our span JSONL; every bad span gets one line, the rest is kept."""
-    from form4.training.annotations import import_file, imported_name, write_examples
+    from form4.training.annotations import DEFAULT_IMPORTED, import_file, imported_name, write_examples
+
+    output = output or DEFAULT_IMPORTED
 
     if not file.is_file():
         _fail(E.XMLFormatError("no such file; check the path", str(file)).one_line(), 2)

@@ -73,7 +73,7 @@ def extract(
     timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds per input before it is stopped as error E021 (0: no limit)."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs whose output (in --output DIR/) exists and is complete."),
     summary: Optional[Path] = typer.Option(None, "--summary", help="Also write the batch summary (done, failed by code, skipped) as JSON here."),
-    engine: Engine = typer.Option(Engine.local, "--engine", help="local (worker processes) or dask (a Dask cluster; needs form4[dask])."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local (worker processes) or dask (a Dask cluster; needs the extra form4[dask])."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the scheduler address (default: a local cluster)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write a review page (HTML): the text with every field's span coloured by confidence. A directory for several inputs."),
     review_threshold: Optional[float] = typer.Option(
@@ -175,10 +175,14 @@ def _with_review_threshold(settings, threshold: float | None):
 
 
 def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler, chains=True) -> None:
+    from .extras import require
+
     try:
-        from ..run.dask_engine import run_dask
-    except ImportError:
-        _fail(E.OptionError("--engine dask needs Dask; install it: pip install 'form4[dask]'").one_line(), 2)
+        require("dask", "--engine dask")
+    except Form4Error as err:
+        _fail(err.one_line(), 2)
+    from ..run.dask_engine import run_dask
+
     if output is None:
         _fail(E.OptionError("--engine dask writes a dataset; give --output DIR/").one_line(), 2)
     try:
@@ -196,7 +200,8 @@ def score(
     input_dir: Optional[Path] = typer.Option(None, "--input", help="Directory of texts to extract, then score."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     fields: bool = typer.Option(True, "--fields/--no-fields", help="Show the per-field table."),
-    use_model: bool = typer.Option(True, "--model/--no-model", help="With --input: extract with the model (default) or rules only."),
+    model: Optional[Path] = typer.Option(None, "--model", help="With --input: extract with this trained pipeline (default: the shipped one)."),
+    no_model: bool = typer.Option(False, "--no-model", help="With --input: rules only, no NER model."),
     plot: Optional[Path] = typer.Option(None, "--plot", help="Draw the reliability diagram of the confidences to FILE.png (needs matplotlib)."),
 ) -> None:
     """Precision/recall/F1 per field against gold records, by converter; the reliability of the confidences."""
@@ -205,12 +210,14 @@ def score(
 
     if (pred is None) == (input_dir is None):
         _fail(E.ScoreOptionsError("give exactly one of --pred DIR or --input DIR").one_line(), 2)
-    settings = _settings(not use_model, None) if input_dir is not None else None
     if plot is not None:
+        from .extras import require
+
         try:
-            import matplotlib  # noqa: F401
-        except ImportError:
-            _fail(E.PlotUnavailableError(f"--plot needs matplotlib, which is not installed; {E.PlotUnavailableError.hint}", str(plot)).one_line(), 2)
+            require("plot", "--plot", E.PlotUnavailableError)
+        except Form4Error as err:
+            _fail(err.one_line(), 2)
+    settings = _settings(no_model, model) if input_dir is not None else None
     skipped: list[Form4Error] = []
     try:
         report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir, settings=settings, skipped=skipped)

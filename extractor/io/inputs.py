@@ -370,8 +370,10 @@ def decode(data: bytes, source: str | None = None) -> str:
         raise EmptyInputError("the input is empty; pass the text of a Form 4 filing", source)
     head = data[:8192]
     if b"\x00" in head or head.startswith(b"%PDF"):
-        hint = " (a PDF: flatten it to text first, e.g. `pdftotext -layout FILE.pdf`)" if head.startswith(b"%PDF") else ""
-        raise BinaryInputError(f"the input is binary, not text{hint}; pass a text file", source)
+        if head.startswith(b"%PDF"):  # only where text is wanted (an annotation task): extract reads PDFs itself
+            raise BinaryInputError("a PDF, where text is needed; flatten it first, e.g. `pdftotext -layout FILE.pdf`", source)
+        raise BinaryInputError("the input is binary: neither text nor a PDF or image (PNG, JPEG, TIFF) form4 reads; "
+                               "pass the filing's text, its PDF or its page images", source)
     text = data.decode("utf-8", errors="replace")
     if text.count("\ufffd") > max(10, len(text) // 50):
         raise BinaryInputError("the input is not UTF-8 text; convert it to UTF-8 text first", source)

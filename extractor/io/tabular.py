@@ -23,13 +23,12 @@ every batch, whatever it holds — and derived from the record schema (:data:`CO
   no rows); ``warnings``: the filing's warnings that name this row or no row at all,
   joined with ``" | "``.
 
-Types: dates are dates (pandas ``datetime64``, Parquet ``date32``), flags nullable
-booleans, prices and ``row_confidence`` nullable floats, ``row``/``reporting_owner_count``
-nullable integers, text nullable strings. Share counts (``shares``,
-``shares_owned_following``, ``underlying_security_shares``) are nullable integers
-(``Int64``) when every value of that column in the batch is whole — almost always — and
-nullable floats otherwise (fractional shares exist); only these three columns' type can
-differ between batches.
+Types, the same for every batch and both engines (:func:`arrow_schema`): dates are dates
+(pandas ``datetime64``, Parquet ``date32``), flags nullable booleans, prices, share counts
+(``shares``, ``shares_owned_following``, ``underlying_security_shares``: fractional shares
+exist) and ``row_confidence`` nullable floats (Parquet ``double``), ``row`` and
+``reporting_owner_count`` nullable integers, text nullable strings. CSV writes a whole share
+count as an integer (``3638``, not ``3638.0``).
 """
 
 from __future__ import annotations
@@ -98,7 +97,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(name for name, _ in COLUMNS)
 
-_PANDAS_DTYPES = {"string": "string", "date": "datetime64[ns]", "bool": "boolean", "int": "Int64", "float": "Float64"}
+_PANDAS_DTYPES = {"string": "string", "date": "datetime64[ns]", "bool": "boolean", "int": "Int64", "float": "Float64", "shares": "Float64"}
 _ROW_REF = re.compile(r"\b(non_derivative_transactions|non_derivative_holdings|derivative_transactions|derivative_holdings)"
                       r"(?:\[(\d+)\]|/(\d+)/)")
 
@@ -172,11 +171,6 @@ def _rows(record: Record) -> list[dict[str, Any]]:
     return out
 
 
-def _share_dtype(values) -> str:
-    present = values.dropna()
-    return "Int64" if all(float(v).is_integer() for v in present) else "Float64"
-
-
 def table(records: Iterable[Record]):
     """All table rows of all records as one pandas DataFrame with the columns of :data:`COLUMNS`.
 
@@ -192,9 +186,8 @@ def table(records: Iterable[Record]):
     rows = [row for record in records for row in _rows(record)]
     frame = pd.DataFrame(rows, columns=list(COLUMN_NAMES))
     for name, kind in COLUMNS:
-        if kind == "shares":
-            column = pd.to_numeric(frame[name], errors="coerce")
-            frame[name] = column.astype("Float64").astype(_share_dtype(column))
+        if kind in ("shares", "float"):
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("Float64")
         elif kind == "date":
             frame[name] = pd.to_datetime(frame[name], errors="coerce").astype("datetime64[ns]")
         else:
@@ -202,17 +195,32 @@ def table(records: Iterable[Record]):
     return frame
 
 
-def arrow_schema(frame):
-    """The Parquet schema of a :func:`table` frame: dates as ``date32``, the rest as pandas has them."""
+def arrow_schema():
+    """The Parquet schema of every table, whatever its rows hold: :data:`COLUMNS`' kinds as Arrow types.
+
+    >>> str(arrow_schema().field("shares").type), str(arrow_schema().field("period_of_report").type)
+    ('double', 'date32[day]')
+    """
     import pyarrow as pa
 
-    arrow_types = {"string": pa.string(), "date": pa.date32(), "bool": pa.bool_(), "int": pa.int64(), "float": pa.float64()}
-    fields = []
-    for name, kind in COLUMNS:
-        if kind == "shares":
-            kind = "int" if str(frame[name].dtype) == "Int64" else "float"
-        fields.append(pa.field(name, arrow_types[kind]))
-    return pa.schema(fields)
+    arrow_types = {"string": pa.string(), "date": pa.date32(), "bool": pa.bool_(), "int": pa.int64(), "float": pa.float64(),
+                   "shares": pa.float64()}
+    return pa.schema([pa.field(name, arrow_types[kind]) for name, kind in COLUMNS])
+
+
+def arrow_table(records: Iterable[Record]):
+    """All table rows of all records as an Arrow table with :func:`arrow_schema` (what Parquet holds)."""
+    import pyarrow as pa
+
+    frame = table(records)
+    columns = []
+    for field in arrow_schema():
+        series = frame[field.name]
+        if pa.types.is_date32(field.type):
+            columns.append(pa.array([v.date() if v is not None and v == v else None for v in series.astype(object)], pa.date32()))
+        else:
+            columns.append(pa.array(series.astype(object).where(series.notna(), None).tolist(), field.type))
+    return pa.Table.from_arrays(columns, schema=arrow_schema())
 
 
 #: A text cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection rule).
@@ -235,27 +243,27 @@ def to_csv(records: Iterable[Record], raw: bool = False) -> str:
     spreadsheet shows them instead of running them; ``raw`` writes them as read.
     """
     frame = table(records)
-    if not raw:
-        for name, kind in COLUMNS:
-            if kind == "string":
-                frame[name] = frame[name].map(spreadsheet_safe, na_action="ignore").astype("string")
+    for name, kind in COLUMNS:
+        if kind == "string" and not raw:
+            frame[name] = frame[name].map(spreadsheet_safe, na_action="ignore").astype("string")
+        elif kind == "shares":
+            frame[name] = frame[name].astype(object).map(_share_text, na_action="ignore")
     return frame.to_csv(index=False, date_format="%Y-%m-%d")
 
 
+def _share_text(value) -> str:
+    """A share count as CSV writes it: a whole one as an integer.
+
+    >>> _share_text(3638.0), _share_text(10.5)
+    ('3638', '10.5')
+    """
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def to_parquet(records: Iterable[Record]) -> bytes:
-    """Parquet bytes with :func:`arrow_schema`'s types."""
-    import pyarrow as pa
+    """Parquet bytes of :func:`arrow_table`."""
     import pyarrow.parquet as pq
 
-    frame = table(records)
-    schema = arrow_schema(frame)
-    columns = []
-    for field in schema:
-        series = frame[field.name]
-        if pa.types.is_date32(field.type):
-            columns.append(pa.array([v.date() if v is not None and v == v else None for v in series.astype(object)], pa.date32()))
-        else:
-            columns.append(pa.array(series.astype(object).where(series.notna(), None).tolist(), field.type))
     buffer = io.BytesIO()
-    pq.write_table(pa.Table.from_arrays(columns, schema=schema), buffer)
+    pq.write_table(arrow_table(records), buffer)
     return buffer.getvalue()

@@ -12,7 +12,9 @@ from dataclasses import replace
 from ..form import fields as F
 from ..form import evidence as E
 from .original_date import original_date_after_label
-from .boxes import Piece, cut_boxes, first_date, read_box1, read_box5
+from .address import read_box1
+from .boxes import Piece, cut_boxes, first_date
+from .relationship import read_box5
 from .issuer import issuer_anywhere, read_box2
 from ..entities import Checkbox, Entity, HeaderEntities
 from .layout import blank_markup

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable
 
 from .batch import BatchResult, Input, decode_bytes, extract_decoded
 from .confine import write_atomic
-from .outputs import output_names, part_name, transaction_table
+from .outputs import output_names, part_name
 from .workers import internal_error
 from ..errors import Form4Error, InputNotFoundError, InputUnreadableError
 from .pipeline import RULES_ONLY, Extractor
@@ -273,21 +273,25 @@ def _is_local(fs) -> bool:
 
 
 def write_tables(output: str, records: list[Record], failures: list[tuple[Input, Form4Error]]) -> None:
-    """The transaction table as a Parquet dataset by period year, and the failures table."""
-    import pandas as pd
-
+    """The transaction table as a Parquet dataset by period year (the local engine's schema:
+    :func:`form4.io.tabular.arrow_schema`), and the failures table."""
     import fsspec
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ..io.tabular import arrow_table
 
     fs, root = fsspec.core.url_to_fs(output)
     final, tmp = _join(root, TRANSACTIONS), _join(root, f".{TRANSACTIONS}.tmp")
     for stale in (tmp, final):  # a dataset is rewritten whole (pyarrow would add files beside the old ones)
         if fs.exists(stale):
             fs.rm(stale, recursive=True)
-    table = transaction_table(sorted(records, key=lambda r: r.source or ""))
-    if len(table):
-        years = pd.to_datetime(table["period_of_report"], errors="coerce").dt.year
-        table["period_year"] = [str(int(y)) if y == y else "unknown" for y in years]  # NaN != NaN: no period read
-        table.to_parquet(fs.unstrip_protocol(tmp), partition_cols=["period_year"], index=False)
+    table = arrow_table(sorted(records, key=lambda r: r.source or ""))
+    if table.num_rows:
+        years = [str(day.year) if day is not None else "unknown" for day in table.column("period_of_report").to_pylist()]
+        table = table.append_column("period_year", pa.array(years, pa.string()))
+        pq.write_to_dataset(table, tmp, partition_cols=["period_year"], filesystem=fs)
         fs.mv(tmp, final, recursive=True)
     rows = [{"source": item.source, "code": err.code, "error": err.one_line()} for item, err in failures]
     pd.DataFrame(rows, columns=["source", "code", "error"]).to_parquet(_join(output, FAILURES), index=False)

@@ -101,13 +101,6 @@ def is_complete(path: Path, fmt: str) -> bool:
     return True
 
 
-def transaction_table(records: Iterable[Record]):
-    """All table rows of all records as one typed pandas DataFrame (``form4.io.tabular``'s fixed columns)."""
-    from ..io.tabular import table
-
-    return table(records)
-
-
 def render(records: list[Record], fmt: str, array: bool | None = None, csv_raw: bool = False) -> str | bytes:
     """Records in one format; ``array`` (default: several records) makes JSON an array; ``csv_raw``
     leaves CSV cells that start like a formula as read (:func:`form4.io.tabular.to_csv`)."""

@@ -30,12 +30,31 @@ class Extractor:
 
     nlp: Any = None
     model_wins: frozenset[str] = frozenset(ROW_LABELS)  # labels where the model's reading beats the rules'
+    # the same choice made per table layout, where the training texts read in that layout decided it
+    layout_wins: tuple[tuple[str, frozenset[str]], ...] = ()
     calibrator: Calibrator | None = None
     model_dir: str | None = None  # where nlp came from (worker processes load it again)
     cascade: bool = True  # read with the model only the regions the rules could not read surely
 
     def __call__(self, text: str, source: str | None = None, continued: bool = False) -> Record:
         return extract_text(text, source, self, continued=continued)
+
+    def wins_for(self, layout: str) -> frozenset[str]:
+        """The labels the model wins a conflict on, for a copy whose tables read in ``layout``.
+
+        >>> Extractor(model_wins=frozenset({"SHARES"}), layout_wins=(("cell-stream", frozenset({"PRICE"})),)).wins_for("cell-stream")
+        frozenset({'PRICE'})
+        """
+        return next((wins for name, wins in self.layout_wins if name == layout), self.model_wins)
+
+
+def main_layout(layouts: dict[str, str]) -> str:
+    """The layout a copy is read in: Table I's, else Table II's, else ``none``.
+
+    >>> main_layout({"II": "markdown"}), main_layout({})
+    ('markdown', 'none')
+    """
+    return layouts.get("I") or layouts.get("II") or "none"
 
 
 RULES_ONLY = Extractor()
@@ -100,9 +119,10 @@ def _read_copy(text: str, source: str | None, settings: Extractor, trace: dict |
         streams = frozenset(t.table for t in tables if t.layout == "cell-stream")
         spans = unsure_spans(sections, header, rows, footer, streams) if settings.cascade else None
         entities = predict(settings.nlp, sections, spans) if spans is None or spans else []
-        rows = merge_rows(rows, model_rows(sections, entities), settings.model_wins)
-        header = merge_header(header, entities, sections, settings.model_wins)
-        footer = merge_footer(footer, entities, sections, settings.model_wins)
+        wins = settings.wins_for(main_layout({table.table: table.layout for table in tables}))
+        rows = merge_rows(rows, model_rows(sections, entities), wins)
+        header = merge_header(header, entities, sections, wins)
+        footer = merge_footer(footer, entities, sections, wins)
     return header, rows, footer
 
 
@@ -130,7 +150,10 @@ def model_extractor(path: str | None = None) -> Extractor:
         kwargs["calibrator"] = Calibrator.from_dict(load_json(where / name)) if where and (where / name).exists() else None
         name = "arbitration.json"
         if where and (where / name).exists():
-            kwargs["model_wins"] = frozenset(str(label) for label in load_json(where / name)["model_wins"])
+            policy = load_json(where / name)
+            kwargs["model_wins"] = frozenset(str(label) for label in policy["model_wins"])
+            kwargs["layout_wins"] = tuple((str(layout), frozenset(str(label) for label in labels))
+                                          for layout, labels in sorted(policy.get("model_wins_by_layout", {}).items()))
     except (JSONFileError, KeyError, TypeError, ValueError, AttributeError) as err:
         raise ModelNotFoundError(f"its {name} cannot be read ({type(err).__name__}: {err}); "
                                  "pass --model with a folder `form4 train` wrote, or --no-model", str(where)) from None
