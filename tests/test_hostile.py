@@ -322,6 +322,74 @@ def test_a_stopped_worker_takes_its_tools_and_temporary_files_with_it(tmp_path, 
     assert _gone(int(pid)) and not Path(folder).exists()
 
 
+_TOOL_IN_A_WORKER = """
+import sys
+from extractor.io.inputs import _run
+from extractor.run.workers import WorkerPool
+
+def work(settings, note):
+    _run("sh", ["-c", f"echo $$ > {note}.tmp && mv {note}.tmp {note} && exec sleep 300"], None)
+
+with WorkerPool(work, None, 1, timeout=120) as pool:
+    list(pool.imap_unordered([sys.argv[1]]))
+"""
+
+
+def _wait_for(check, tries: int = 100):
+    import time
+
+    for _ in range(tries):  # the kernel takes a moment to end a process, the batch to start one
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_tool_a_worker_started_dies_with_it_even_when_the_batch_is_killed(tmp_path):
+    import signal
+
+    note = tmp_path / "tool.pid"
+    batch = subprocess.Popen([sys.executable, "-c", _TOOL_IN_A_WORKER, str(note)], cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert _wait_for(note.exists, 300), "the tool never started"
+        tool = int(note.read_text())
+        batch.send_signal(signal.SIGKILL)  # nothing of the batch runs after this: the kernel must end the rest
+        batch.wait(timeout=30)
+        assert _wait_for(lambda: _gone(tool)), "the tool ran on after its batch was killed"
+    finally:
+        batch.kill()
+        if note.exists() and not _gone(int(note.read_text())):
+            os.kill(int(note.read_text()), signal.SIGKILL)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def test_a_batch_stopped_by_a_kill_takes_its_workers_and_their_temporary_folders_along(tmp_path):
+    """SIGTERM while a worker waits on its input (a named pipe nobody writes: it never ends)."""
+    import signal
+
+    (tmp_path / "tmp").mkdir()
+    os.mkfifo(tmp_path / "never.txt")
+    batch = subprocess.Popen([sys.executable, "-m", "extractor", "extract", "--no-model", tmp_path / "never.txt"],
+                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path / "tmp")},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert _wait_for(lambda: any((tmp_path / "tmp").iterdir()) and _children(batch.pid), 300), "no worker started"
+        workers = _children(batch.pid)
+        batch.send_signal(signal.SIGTERM)
+        _, err = batch.communicate(timeout=60)
+    finally:
+        batch.kill()
+    assert batch.returncode == 130 and "Traceback" not in err.decode(), err.decode()
+    assert all(_gone(pid) for pid in workers) and list((tmp_path / "tmp").iterdir()) == []
+
+
 # ---------------------------------------------------------------- safe messages
 FORGED = "x\n5 done, 0 failed, 0 skipped\n.txt"
 ANSI = "\x1b[2J\x1b]0;owned\x07\u202eevil.txt"
@@ -443,7 +511,7 @@ def _score_folder(tmp_path: Path, kind: str) -> tuple[Path, Path]:
         (gold / f"{name}.json").write_bytes((ROOT / "annotations" / "gold" / f"{name}.json").read_bytes())
     out = form4("extract", "--no-model", SEED, "-o", pred / f"{SEED.stem}.json")
     assert out.returncode == 0, out.stderr
-    for name, data in HOSTILE_JSON.items():
+    for name, data in HOSTILE_JSON.items() if kind else ():  # kind "": good files only
         (gold if kind == "gold" else pred).joinpath(name).write_bytes(data)
     return gold, pred
 
@@ -529,6 +597,36 @@ def test_form4_model_naming_a_folder_with_no_pipeline_is_an_error_not_ignored(tm
     out = form4("extract", SEED, env={"FORM4_MODEL": str(tmp_path / "empty")})
     [line] = _lines(out)
     assert out.returncode == 2 and "error E008" in line and "FORM4_MODEL" in line and out.stdout == b""
+
+
+def test_a_converter_name_from_a_file_name_is_escaped_in_the_score_table(tmp_path):
+    gold, pred = _score_folder(tmp_path, "")
+    (pred / f"{SEED.stem}.json").rename(pred / f"{SEED.stem}.\x1b]0;owned\x07\x1b[2J.json")
+    out = form4("score", "--gold", gold, "--pred", pred, "--no-fields")
+    table = out.stdout.decode()
+    assert out.returncode == 0 and "\x1b" not in table and "\\x1b]0;owned\\x07\\x1b[2J" in table, out.stderr
+
+
+GOLD_XML = {
+    "xxe.xml": '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+               "<ownershipDocument><documentType>4</documentType><issuer><issuerName>&x;</issuerName></issuer></ownershipDocument>",
+    "laughs.xml": '<?xml version="1.0"?>\n<!DOCTYPE l [<!ENTITY a0 "aaaaaaaaaa">'
+                  + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)) + "]>\n"
+                  "<ownershipDocument><documentType>4</documentType><issuer><issuerName>&a9;</issuerName></issuer></ownershipDocument>",
+    "inner-doctype.xml": '<ownershipDocument><!DOCTYPE x [<!ENTITY a "b">]><documentType>4</documentType></ownershipDocument>',
+}
+
+
+def test_a_gold_xml_file_with_entities_is_never_expanded_but_skipped_and_counted(tmp_path):
+    gold, pred = _score_folder(tmp_path, "")
+    for name, text in GOLD_XML.items():
+        (gold / name).write_text(text)
+    out = form4("score", "--gold", gold, "--pred", pred, "--json")
+    err = out.stderr.decode()
+    assert "Traceback" not in err and out.returncode == 1, err
+    bad = sorted(line.split(":")[0].rsplit("/", 1)[-1] for line in _lines(out) if "error E007" in line)
+    assert bad == sorted(GOLD_XML) and "3 files skipped (not scored)" in err
+    assert "root:" not in err + out.stdout.decode() and "aaaaaaaaaa" not in err and json.loads(out.stdout)["documents"] == 1
 
 
 class _Scans:

@@ -379,14 +379,20 @@ def _documents_in_file(file: Path, name: str) -> list[tuple[str, str]]:
     return [(name if bare else f"{name}#{i}", xml) for i, xml in enumerate(docs)]
 
 
-def iter_parsed_documents(path: Path) -> Iterator[tuple[str, ParsedOwnership]]:
-    """Like :func:`iter_ownership_documents`, yielding :class:`ParsedOwnership`."""
+def iter_parsed_documents(path: Path, errors: list[XMLFormatError] | None = None) -> Iterator[tuple[str, ParsedOwnership]]:
+    """Like :func:`iter_ownership_documents`, yielding :class:`ParsedOwnership`; a document or
+    file that cannot be read goes into ``errors`` when given (else a warning on the logger)."""
     path = Path(path)
     if not path.exists():
         raise XMLFormatError(f"{path} does not exist")
     seen: set[str] = set()
     for file, name in _candidate_files(path):
-        for source, xml in _documents_in_file(file, name):
+        try:
+            documents = _documents_in_file(file, name)
+        except OSError as exc:
+            _skip(XMLFormatError(f"cannot read it ({exc.strerror or exc}); check its permissions", name), errors)
+            continue
+        for source, xml in documents:
             digest = _content_hash(xml)
             if digest in seen:
                 log.debug("%s: duplicate ownershipDocument skipped", source)
@@ -398,12 +404,19 @@ def iter_parsed_documents(path: Path) -> Iterator[tuple[str, ParsedOwnership]]:
                 continue
             except XMLFormatError as exc:
                 exc.source = source
-                log.warning("skipped %s", exc.one_line())
+                _skip(exc, errors)
                 continue
             yield source, parsed
 
 
-def iter_ownership_documents(path: Path) -> Iterator[tuple[str, Record]]:
+def _skip(exc: XMLFormatError, errors: list[XMLFormatError] | None) -> None:
+    if errors is None:
+        log.warning("skipped %s", exc.one_line())
+    else:
+        errors.append(exc)
+
+
+def iter_ownership_documents(path: Path, errors: list[XMLFormatError] | None = None) -> Iterator[tuple[str, Record]]:
     """(source id, record) for every distinct Form 4 / 4/A ownershipDocument under ``path``.
 
     ``path`` is a file or a directory (searched recursively, sorted) of ``.xml``,
@@ -411,7 +424,7 @@ def iter_ownership_documents(path: Path) -> Iterator[tuple[str, Record]]:
     bodies are escaped YAML strings). The source id is the path relative to the
     directory, with ``#<n>`` for the n-th document of a wrapper. Duplicates (same XML
     up to layout whitespace) are skipped, Form 3/5 silently, broken documents with
-    a warning on this module's logger.
+    a warning on this module's logger (or into ``errors`` when given).
     """
-    for source, parsed in iter_parsed_documents(path):
+    for source, parsed in iter_parsed_documents(path, errors):
         yield source, parsed.record

@@ -15,7 +15,8 @@ GOLD_XML_SUFFIXES = (".xml", ".txt", ".nc")
 
 def load_gold_dir(gold_dir: Path, skipped: list[Form4Error] | None = None) -> dict[str, Gold]:
     """Gold records by document name: record JSON files, or ownershipDocument XML (EDGAR). A file
-    that cannot be read is skipped into ``skipped`` (raised when it is None)."""
+    (or an XML document) that cannot be read is skipped into ``skipped`` (when it is None, a bad
+    JSON record is raised and a bad XML document a warning)."""
     if not gold_dir.is_dir():
         raise GoldFormatError("the gold directory does not exist; pass a directory of gold records", str(gold_dir))
     golds: dict[str, Gold] = {}
@@ -32,9 +33,13 @@ def load_gold_dir(gold_dir: Path, skipped: list[Form4Error] | None = None) -> di
         elif path.suffix in GOLD_XML_SUFFIXES:
             from ..io.xml_reader import iter_ownership_documents
 
-            for source, record in iter_ownership_documents(path):
+            bad: list | None = [] if skipped is not None else None  # None: a warning on the logger each
+            for source, record in iter_ownership_documents(path, bad):
                 name = Path(source.split("#")[0]).stem if "#" not in source else Path(source.replace("#", "_")).stem
                 golds[name] = Gold(record.to_json_dict(), frozenset(), name)
+            for err in bad or ():  # named by the file's path, like a bad JSON record
+                err.source = str(path.parent / err.source) if err.source else str(path)
+                skipped.append(err)
     if not golds:
         raise GoldFormatError("no gold records found (expected *.json records or ownershipDocument *.xml)", str(gold_dir))
     return golds

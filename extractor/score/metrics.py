@@ -19,6 +19,7 @@ from scipy.optimize import linear_sum_assignment
 
 from ..errors import GoldFormatError
 from ..form.fields import NOT_PRINTED
+from ..safe_text import escaped
 from ..schema import Record, iter_leaves
 
 _ALIGNED = (
@@ -286,6 +287,7 @@ def score_pairs(pairs: Iterable[tuple[Gold, dict[str, Any], str, str]]) -> Repor
 
 
 def format_report(report: Report, per_field: bool = True) -> str:
+    """The report as a table; a converter's name comes from a file name, so it is escaped."""
     lines = []
     total = report.total()
     lines.append(f"documents: {len(report.docs)}   exact documents: {report.exact_rate():.1%}")
@@ -294,7 +296,7 @@ def format_report(report: Report, per_field: bool = True) -> str:
     for g in report.groups():
         c = report.total(g)
         n = sum(d.group == g for d in report.docs)
-        lines.append(f"{g:<24} {n:>5} {c.precision:>7.3f} {c.recall:>7.3f} {c.f1:>7.3f} {report.exact_rate(g):>7.1%}")
+        lines.append(f"{escaped(g, 48):<24} {n:>5} {c.precision:>7.3f} {c.recall:>7.3f} {c.f1:>7.3f} {report.exact_rate(g):>7.1%}")
     lines.append(f"{'ALL':<24} {len(report.docs):>5} {total.precision:>7.3f} {total.recall:>7.3f} {total.f1:>7.3f} {report.exact_rate():>7.1%}")
     if per_field:
         lines.append("")
