@@ -1,21 +1,28 @@
-"""Speed and memory of `form4 extract`, rules only vs model (a benchmark, not a test).
+"""Speed and memory of `form4 extract`: throughput, cold start, where the time goes, and cost against size (a benchmark, not a test).
 
-    .venv/bin/python benchmarks/bench.py [--corpus corpus] [--n 100]
+    .venv/bin/python benchmarks/bench.py [--n 0] [--runs 2] [--only throughput,stages,sizes]
 
-Measures, each in a fresh subprocess so peak memory is its own:
-* throughput (filings per second) and peak RSS of `run_batch` (what `form4 extract DIR` runs)
-  over N dev-split texts (every converter, evenly spread), rules only, with the model in one
-  process, and with the model in two worker processes;
-* cold start: wall time of `form4 extract <one file>` as a user runs it.
-Prints a markdown table with the machine it ran on.
+Prints markdown tables, each headed by the machine and its load average (on a shared machine the
+wall-clock figures measure the load as much as the code; the CPU figures do not):
+
+* throughput: `form4 extract DIR -o OUT/` run as a user runs it (a fresh process: start-up and
+  model load included, one JSON file written per input) over N dev-split texts (every converter
+  and page style, evenly spread; ``--n 0``: all of them), by the rules on 2 processes and with the
+  model on 1 and 2; filings per second of wall time, CPU milliseconds per filing (all processes),
+  and the peak RSS of the largest process;
+* cold start: wall time of `form4 extract <one file>`, best of three;
+* stages (benchmarks/stages.py): CPU milliseconds per filing in each stage, in one process;
+* sizes (benchmarks/sizes.py): the size sweep (1x, 10x, 100x a filing's rows, footnotes and line
+  length; linear means a 10x step costs at most 12x) and the fuzz run's heaviest inputs against
+  10 s and 1 GB.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,34 +30,45 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+import sizes  # noqa: E402
+import stages  # noqa: E402
 
-_WORKER = r"""
-import json, resource, sys, time
-from pathlib import Path
-from form4.run.batch import collect_inputs, run_batch
-from form4.run.pipeline import RULES_ONLY, model_extractor
-folder, mode, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
-start = time.perf_counter()  # the model's load is part of the run
-settings = model_extractor() if mode == "model" else RULES_ONLY
-items = collect_inputs([folder])
-result = run_batch(items, settings, workers=workers)
-seconds = time.perf_counter() - start
-peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-print(json.dumps({"seconds": seconds, "n": len(items), "failed": len(result.failures), "peak_mb": peak / 1024}))
+SAMPLE = ROOT / "samples" / "000_46eb1dd4f8015172.txt"
+RUNS = (("rules", 2), ("model", 1), ("model", 2))
+
+
+def form4_command() -> list[str]:
+    exe = ROOT / ".venv" / "bin" / "form4"
+    return [str(exe) if exe.exists() else shutil.which("form4") or "form4"]
+
+
+_RUN = r"""
+import json, resource, subprocess, sys, time
+wall = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": time.perf_counter() - wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}))
 """
 
 
-def run_worker(folder: Path, mode: str, workers: int) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", _WORKER, str(folder), mode, str(workers)],
-        capture_output=True, text=True, cwd=ROOT, check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def extract_run(folder: Path, mode: str, workers: int) -> dict[str, float]:
+    """`form4 extract folder -o out/ --workers N` in a fresh process tree: wall and CPU seconds (every
+    process), the peak RSS of its largest process (MB), and the outputs written."""
+    import json
+
+    out = Path(tempfile.mkdtemp(prefix="form4-bench-out-"))
+    cmd = form4_command() + ["-q", "extract", str(folder), "-o", f"{out}/", "--workers", str(workers)] + (["--no-model"] if mode == "rules" else [])
+    done = subprocess.run([sys.executable, "-c", _RUN] + cmd, check=True, cwd=ROOT, capture_output=True, text=True)
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    measured["written"] = sum(1 for _ in out.rglob("*.json"))
+    shutil.rmtree(out, ignore_errors=True)
+    return measured
 
 
-def cold_start(sample: Path, no_model: bool) -> float:
-    exe = ROOT / ".venv" / "bin" / "form4"
-    cmd = [str(exe) if exe.exists() else "form4", "extract", str(sample)] + (["--no-model"] if no_model else [])
+def cold_start(mode: str) -> float:
+    """Wall seconds of `form4 extract <one sample>` (JSON to stdout), best of three."""
+    cmd = form4_command() + ["extract", str(SAMPLE)] + (["--no-model"] if mode == "rules" else [])
     best = float("inf")
     for _ in range(3):
         start = time.perf_counter()
@@ -59,34 +77,50 @@ def cold_start(sample: Path, no_model: bool) -> float:
     return best
 
 
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}; "
+            f"load average (1, 5, 15 min) {load}")
+
+
+def throughput_table(folder: Path, n: int, runs: int) -> list[str]:
+    out = [machine(), "",
+           "| mode | filings | filings/s (wall; start-up and model load included) | CPU ms per filing (all processes) | peak RSS of one process (MB) | cold start `form4 extract` 1 file (s) |",
+           "|---|---|---|---|---|---|"]
+    for mode, workers in RUNS:
+        measured = [extract_run(folder, mode, workers) for _ in range(runs)]
+        cold = [cold_start(mode) for _ in range(runs)]
+        rates = " / ".join(f"{n / m['wall']:.1f}" for m in measured)
+        cpu = " / ".join(f"{m['cpu'] * 1000 / n:.1f}" for m in measured)
+        peak = max(m["peak_mb"] for m in measured)
+        label = f"{mode}, {workers} process{'es' if workers > 1 else ''}"
+        out.append(f"| {label} | {n} | {rates} | {cpu} | {peak:.0f} | {' / '.join(f'{c:.2f}' for c in cold)} |")
+    return out + ["", machine()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "annotations" / "corpus")
-    parser.add_argument("--n", type=int, default=100)
+    parser.add_argument("--n", type=int, default=0, help="dev texts for the throughput runs (0: all)")
+    parser.add_argument("--stages-n", type=int, default=200, help="dev texts for the per-stage table")
+    parser.add_argument("--runs", type=int, default=1, help="throughput runs of each mode (the README quotes two)")
     parser.add_argument("--converter", help="only the dev texts of this converter (e.g. ocr-300-psm4-norules)")
+    parser.add_argument("--only", default="throughput,stages,sizes", help="which tables, comma-separated")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    from form4.training.evaluate import corpus_items
-
-    items = [it for it in corpus_items(args.corpus, "dev") if args.converter in (None, it[2])]
-    if not items:
-        sys.exit(f"no dev annotations under {args.corpus}: build the corpus first (form4 corpus build)")
-    step = max(1, len(items) // args.n)
-    sample = [text for _, text, _, _ in items[::step][: args.n]]
-    folder = Path(tempfile.mkdtemp(prefix="form4-bench-"))
-    for i, text in enumerate(sample):
-        (folder / f"{i:03d}.txt").write_text(text, encoding="utf-8")
-    rows = []
-    for mode, workers in (("rules", 1), ("model", 1), ("model", 2)):
-        r = run_worker(folder, mode, workers)
-        cold = cold_start(ROOT / "samples" / "000_46eb1dd4f8015172.txt", mode == "rules")
-        rows.append((f"{mode}, {workers} process{'es' if workers > 1 else ''}", r["n"], r["n"] / r["seconds"], r["peak_mb"], cold))
-    cpu = platform.processor() or platform.machine()
-    print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, {platform.system()} {platform.release()}")
-    print("| mode | filings | filings/s (model load included) | peak RSS per process (MB) | cold start `form4 extract` 1 file (s) |")
-    print("|---|---|---|---|---|")
-    for mode, n, rate, peak, cold in rows:
-        print(f"| {mode} | {n} | {rate:.1f} | {peak:.0f} | {cold:.2f} |")
+    only = set(args.only.split(","))
+    if "throughput" in only:
+        texts = stages.dev_texts(args.corpus, args.n, args.converter)
+        folder = stages.write_texts(texts)
+        print("\n".join(throughput_table(folder, len(texts), args.runs)) + "\n", flush=True)
+    if "stages" in only:
+        folder = stages.write_texts(stages.dev_texts(args.corpus, args.stages_n, args.converter))
+        results = {mode: stages.measure(folder, mode)["ms"] for mode in ("rules", "model")}
+        print(machine() + "\n\n" + "\n".join(stages.table(results)) + "\n", flush=True)
+    if "sizes" in only:
+        base = sizes.SAMPLE.read_text(encoding="utf-8")
+        print(machine() + "\n\n" + "\n".join(sizes.sweep_table(["rules", "model"], base)) + "\n", flush=True)
+        print("\n".join(sizes.heavy_table(["rules", "model"], base)) + "\n\n" + machine())
 
 
 if __name__ == "__main__":

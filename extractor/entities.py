@@ -22,6 +22,8 @@ class Entity:
     for rules, the model's score for the model); ``source`` says who found it ("rule",
     "model", "model+rule", "derived"). A value rebuilt from fragments or arithmetic carries
     the repaired text in ``value_text`` while ``start``/``end`` still point at what was printed.
+    ``prob`` is the model's probability of the span (its beam's share of parses holding it),
+    when the model read it with a beam; ``None`` otherwise.
     """
 
     label: str
@@ -32,6 +34,7 @@ class Entity:
     source: str = "rule"
     value_text: str | None = None
     notes: tuple[str, ...] = field(default=())
+    prob: float | None = None
 
     @property
     def value_source(self) -> str:

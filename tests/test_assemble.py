@@ -128,7 +128,8 @@ def test_a_breach_of_the_forms_rules_lowers_the_confidence_of_the_fields_it_name
 
 
 def test_unread_footnote_marks_placed_by_numbering_order():
-    from form4.assemble.assembler import RowDraft, place_unread_marks
+    from form4.assemble.drafts import RowDraft
+    from form4.assemble.repairs import place_unread_marks
     from form4.form.evidence import PLACED
 
     rows = [RowDraft("I", footnote_ids=("F2",)), RowDraft("I", footnote_ids=("F3",)), RowDraft("I"), RowDraft("I", footnote_ids=("F5",))]
@@ -142,7 +143,7 @@ def test_unread_footnote_marks_placed_by_numbering_order():
 
 
 def test_a_table2_row_with_only_a_price_is_a_holding():
-    from form4.assemble.assembler import RowDraft, Value
+    from form4.assemble.drafts import RowDraft, Value
 
     holding = RowDraft("II", values={"price_per_share": Value(0.0, 0.8), "shares_owned_following": Value(3109744.0, 0.9)})
     sale = RowDraft("I", values={"price_per_share": Value(5.53, 0.8), "shares_owned_following": Value(100.0, 0.9)})

@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from form4.calibrate.calibrator import Calibrator, Trees, with_review
-from form4.calibrate.features import FIELDS, kind_of, leaf_features, matrix, repaired_pointers, text_layout, text_quality
-from form4.run.pipeline import RULES_ONLY, extract_file
+from form4.calibrate.features import COLUMN, FEATURES, FIELDS, kind_of, leaf_features, leaf_matrix
+from form4.calibrate.text import text_layout, text_quality
+from form4.run.pipeline import RULES_ONLY, extract_file, read_filing
 from form4.schema import Record, iter_leaves, json_schema
 from form4.score.metrics import load_gold
-from form4.training.calibrate import Examples, fit, fit_examples, folds
+from form4.training.calibrate import Examples, fit, fit_examples, fold_sets
 from form4.training.reliability import review_threshold
 
 from conftest import ROOT  # noqa: E402  (the repository, defined once)
@@ -43,32 +44,57 @@ def test_line_structure_guesses_the_text_layout():
     assert [text_layout(text_quality(t)) for t in (markdown, positional, stream)] == ["markdown", "positional", "cell-stream"]
 
 
-def test_a_rebuilt_holding_is_named_as_repaired_by_its_pointer():
-    record = extract_file(SEED_001)
-    assert any("no relationship box read as checked" in w for w in record.warnings)
-    assert repaired_pointers(record) == {
+def test_repairs_reach_the_features_as_data_not_through_the_warnings_text():
+    text = SEED_001.read_text()
+    assembly = read_filing(text, "001", RULES_ONLY)
+    assert assembly.provenance.repaired() == {
         "/non_derivative_transactions/0/shares_owned_following": "rebuilt",
         "/reporting_owners/0/is_officer": "implied",  # no box read as checked; an officer title is printed
     }
+    reworded = assembly.record.model_copy(update={"warnings": tuple(w.upper() for w in assembly.record.warnings)})
+    pointers, feats = leaf_features(reworded, text, assembly.provenance)
+    by = dict(zip(pointers, feats))
+    assert by["/non_derivative_transactions/0/shares_owned_following"]["repair_rebuilt"] == 1.0
+    assert by["/reporting_owners/0/is_officer"]["repair_implied"] == 1.0
 
 
-def test_every_leaf_gets_features_from_its_field_row_page_and_record():
-    record = extract_file(SEED_001)
+def test_every_leaf_gets_features_from_its_field_provenance_row_page_and_record():
     text = SEED_001.read_text()
-    pointers, feats = leaf_features(record, text)
-    assert pointers == list(record.confidence)
+    assembly = read_filing(text, "001", RULES_ONLY)
+    pointers, feats = leaf_features(assembly.record, text, assembly.provenance)
+    assert pointers == list(assembly.record.confidence) and set(feats[0]) == set(FEATURES)
     by = dict(zip(pointers, feats))
     rebuilt = by["/non_derivative_transactions/0/shares_owned_following"]
-    assert rebuilt["repair_rebuilt"] == 1.0 and rebuilt["field_non_derivative_transactions/*/shares_owned_following"] == 1.0
+    assert rebuilt["source_derived"] == 1.0 and rebuilt["field_non_derivative_transactions/*/shares_owned_following"] == 1.0
     second = by["/non_derivative_transactions/1/shares"]
     assert second["chain_holds"] == 1.0 and second["in_table"] == 1.0 and second["kind_number"] == 1.0
+    assert second["source_rule"] == 1.0 and second["reader_rows"] == 1.0 and second["printed_span"] == 1.0
+    assert second["level"] >= second["evidence"] and second["page_anchors_found"] > 0.5
     assert math.isnan(by["/issuer/name"]["chain_holds"]) and by["/issuer/name"]["in_table"] == 0.0
     assert by["/issuer/name"]["text_dictionary_share"] == text_quality(text)["dictionary_share"]
-    # provenance, when the pipeline gives it, is used; without it, it is missing (not invented)
-    _, with_evidence = leaf_features(record, text, {"/issuer/name": {"source": "model+rule", "model_prob": 0.8, "alternatives": 2}})
-    named = with_evidence[pointers.index("/issuer/name")]
-    assert named["source_model+rule"] == 1.0 and named["model_prob"] == 0.8 and named["alternatives"] == 2.0
-    assert math.isnan(by["/issuer/name"]["model_prob"]) and by["/issuer/name"]["source_rule"] == 0.0
+    assert math.isnan(second["model_prob"])  # rules only: no model probability, missing rather than invented
+
+
+def test_without_provenance_the_readers_knowledge_is_missing_not_invented():
+    record = extract_file(SEED_001)
+    _, feats = leaf_features(record, SEED_001.read_text())
+    assert all(math.isnan(f["level"]) and f["source_rule"] == 0.0 and math.isnan(f["page_anchors_found"]) for f in feats)
+
+
+def test_the_model_probability_of_a_span_reaches_its_leaf():
+    from form4.run.pipeline import model_extractor
+
+    extractor = model_extractor(calibrated=False)
+    text = SEED_001.read_text()
+    from dataclasses import replace
+
+    assembly = read_filing(text, "001", replace(extractor, cascade=False))
+    _, X = leaf_matrix(assembly.record, text, assembly.provenance)
+    probs = X[:, COLUMN["model_prob"]]
+    read_by_model = [p for p, f in assembly.provenance.fields.items() if f.source in ("model", "model+rule")]
+    assert read_by_model and not np.isnan(probs).all()
+    assert all(0.0 <= f.model_prob <= 1.0 for p, f in assembly.provenance.fields.items() if f.model_prob is not None)
+    assert X[0, COLUMN["page_model_read"]] == 1.0 and 0.0 <= X[0, COLUMN["page_model_prob_min"]] <= 1.0
 
 
 def test_a_breach_marks_the_leaves_it_names():
@@ -80,6 +106,7 @@ def test_a_breach_marks_the_leaves_it_names():
     pointers, feats = leaf_features(record)
     by = dict(zip(pointers, feats))
     assert by["/non_derivative_transactions/0/acquired_disposed"]["breaches"] == 1.0
+    assert by["/non_derivative_transactions/0/acquired_disposed"]["breach_code-vs-side"] == 1.0
     assert by["/non_derivative_transactions/0/shares"]["breaches"] == 0.0 and by["/non_derivative_transactions/0/shares"]["row_breaches"] == 2.0
 
 
@@ -102,37 +129,52 @@ def _synthetic_examples(n_docs: int = 60, seed: int = 1) -> Examples:
     rng = random.Random(seed)
     ex = Examples()
     for d in range(n_docs):
-        ex.docs.append({"name": f"d{d}", "converter": f"c{d % 4}", "style": "", "has_text": True, "failed": False})
+        ex.docs.append({"name": f"d{d}", "filing": f"d{d}", "converter": f"c{d % 4}", "style": "", "has_text": True, "failed": False})
         rights = []
         quality = 0.995 if d % 2 else 0.7  # clean pages and damaged ones
+        X = np.full((20, len(FEATURES)), np.nan)
         for j in range(20):
             evidence = min(1.0, max(0.0, quality + rng.gauss(0, 0.1)))
-            pattern = FIELDS[j % len(FIELDS)]
             right = rng.random() < quality * (0.9 if j % 7 == 6 and quality < 0.9 else 1.0)
-            ex.feats.append({"evidence": evidence, f"field_{pattern}": 1.0, "breaches": 0.0})
+            X[j, COLUMN["evidence"]] = evidence
+            X[j, COLUMN[f"field_{FIELDS[j % len(FIELDS)]}"]] = 1.0
             ex.right.append(right)
             ex.doc.append(d)
             rights.append(right)
+        ex.X.append(X)
         ex.docs[-1]["exact"] = all(rights)
     return ex
 
 
 def test_a_fitted_calibrator_adds_review_and_record_confidence_and_keeps_the_contract(tmp_path):
     ex = _synthetic_examples()
-    calibrator, report = fit_examples(ex, folds(ex))
-    assert report.status == "fitted" and report.folds == 4 and report.held_out_after["leaves"] == len(ex)
+    calibrator, report = fit_examples(ex)
+    assert report.status == "fitted" and report.folds == {"converter": 4} and report.held_out_after["converter"]["leaves"] == len(ex)
     calibrator.save(tmp_path / "calibration.json")
     loaded = Calibrator.load(tmp_path / "calibration.json")
-    assert "coef" not in json.loads((tmp_path / "calibration.json").read_text())  # the new format, plain JSON
+    assert loaded.names == FEATURES
     raw = extract_file(SEED_001)
     record = loaded.apply(raw, SEED_001.read_text())
     assert set(record.confidence) == set(raw.confidence) == {p for p, _ in iter_leaves(record.to_json_dict())}
     assert all(0.0 <= c <= 1.0 for c in record.confidence.values())
-    assert list(record.review) == [p for p, c in record.confidence.items() if c < loaded.review_threshold]
+    assert set(record.review) == {p for p, c in record.confidence.items() if c < loaded.review_threshold}
     assert 0.0 <= record.record_confidence <= 1.0
     # higher evidence never means lower confidence, all else equal
     low, high = (loaded.probabilities(raw.model_copy(update={"confidence": {"/issuer/name": e}})) for e in (0.3, 0.95))
     assert high["/issuer/name"] >= low["/issuer/name"]
+
+
+def test_leave_one_style_out_folds_join_the_converter_folds_when_the_corpus_has_styles():
+    ex = _synthetic_examples(n_docs=24)
+    for d, doc in enumerate(ex.docs):
+        doc["style"] = f"s{d % 3}"
+    sets = fold_sets(ex)
+    assert set(sets) == {"converter", "style"} and len(sets["style"]) == 3
+    for fit_idx, test_idx in sets["style"]:
+        held = {ex.docs[ex.doc[i]]["style"] for i in test_idx}
+        assert len(held) == 1 and not held & {ex.docs[ex.doc[i]]["style"] for i in fit_idx}
+    _, report = fit_examples(ex)
+    assert set(report.held_out_after) == {"converter", "style"}
 
 
 def test_the_review_threshold_is_the_lowest_confidence_at_which_leaves_are_99_percent_right():
@@ -142,14 +184,14 @@ def test_the_review_threshold_is_the_lowest_confidence_at_which_leaves_are_99_pe
     assert 0.69 <= t <= 0.71 and y[p >= t].mean() >= 0.99
 
 
-def test_an_old_calibration_file_still_loads_and_maps_evidence_monotonically(tmp_path):
-    old = {"features": ["evidence", "warned", "text", "number", "date", "flag", "code", "footnote"], "coef": [4.0, -1.0, 0, 0, 0, 0, 0, 0], "intercept": -2.0}
+def test_a_calibration_file_of_another_format_is_refused_with_how_to_refit(tmp_path):
+    from form4.errors import ModelNotFoundError
+    from form4.run.pipeline import _calibrator
+
+    old = {"features": ["evidence", "warned"], "coef": [4.0, -1.0], "intercept": -2.0}
     (tmp_path / "calibration.json").write_text(json.dumps(old))
-    calibrator = Calibrator.load(tmp_path / "calibration.json")
-    record = calibrator.apply(extract_file(SEED_001))
-    assert all(0 < c < 1 for c in record.confidence.values()) and record.record_confidence is None
-    low, high = (calibrator.probabilities(record.model_copy(update={"confidence": {"/issuer/name": e}})) for e in (0.5, 0.9))
-    assert high["/issuer/name"] > low["/issuer/name"]
+    with pytest.raises(ModelNotFoundError, match="refit it: python -m form4.training.calibrate fit"):
+        _calibrator(tmp_path / "calibration.json")
     assert kind_of("/period_of_report") == "date" and kind_of("/issuer/name") == "text"
 
 
@@ -191,12 +233,13 @@ def test_fit_on_a_tiny_corpus_keeps_the_previous_calibration(tmp_path):
 
 
 @pytest.mark.parametrize("text", [CLEAN, JUNK])
-def test_features_form_a_matrix_in_the_calibrators_column_order(text):
+def test_a_calibrator_reads_the_matrix_columns_it_was_fitted_on_by_name(text):
     record = extract_file(SEED_001, settings=RULES_ONLY)
-    _, feats = leaf_features(record, text)
-    names = ["evidence", "field_issuer/name", "not_a_feature", "text_junk_share"]
-    X = matrix(feats, names)
-    assert X.shape == (len(feats), 4) and np.isnan(X[:, 2]).all() and (X[:, 0] == [f["evidence"] for f in feats]).all()
+    _, X = leaf_matrix(record, text)
+    calibrator = Calibrator(names=("evidence", "field_issuer/name", "not_a_feature", "text_junk_share"))
+    cols = calibrator.columns(X)
+    assert cols.shape == (len(X), 4) and np.isnan(cols[:, 2]).all() and (cols[:, 0] == X[:, COLUMN["evidence"]]).all()
+    assert (cols[:, 3] == text_quality(text)["junk_share"]).all()
 
 
 def test_extract_lists_fields_below_the_review_threshold_given_on_the_command_line():

@@ -56,3 +56,14 @@ def test_a_garbled_city_is_corrected_from_its_zip_and_a_real_one_is_left_alone()
 
 def test_the_gazetteer_ships_its_table_offline():
     assert places("10001")[0] == "NY" and zip_in_state("94404", "CA") and places("00000") is None
+
+
+def test_every_value_taken_from_another_copy_is_a_recovered_repair_no_reader_saw_in_its_cell():
+    from form4.run.pipeline import read_filing
+
+    path = next(SAMPLES.glob("004_*.txt"))
+    prov = read_filing(path.read_text(encoding="utf-8"), str(path)).provenance
+    recovered = {p for r in prov.repairs if r.kind == "recovered" for p in r.pointers}
+    assert recovered == {"/reporting_owners/0/city", "/reporting_owners/0/zip_code", "/non_derivative_transactions/1/transaction_date"}
+    assert all(prov.fields[p].source == "derived" and not prov.fields[p].spans for p in recovered)
+    assert prov.repaired()["/reporting_owners/0/zip_code"] == "recovered"

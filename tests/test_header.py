@@ -8,7 +8,7 @@ import pytest
 
 from conftest import GOLD, SAMPLES
 from form4.form import fields as F
-from form4.assemble.assembler import typed_value
+from form4.assemble.drafts import typed_value
 from form4.read.boxes import cut_boxes
 from form4.read.header import read_header
 from form4.read.merged_owner import DOUBTED

@@ -100,7 +100,7 @@ def pre_annotations(text: str, extractor) -> list[dict]:
     from form4.errors import Form4Error
     from form4.model.ner import predict
     from form4.run.pipeline import extract_text
-    from .align.locate import locate
+    from form4.io.review import locate
     from form4.read.sections import find_sections
 
     try:
@@ -108,8 +108,9 @@ def pre_annotations(text: str, extractor) -> list[dict]:
     except Form4Error:
         return []
     spans = [{"start": e.start, "end": e.end, "label": e.label} for e in predict(extractor.nlp, sections)]
-    record = extract_text(text, None, extractor)
-    located = locate(record, text)
+    trace: dict = {}
+    record = extract_text(text, None, extractor, trace)
+    located = locate(record, text, trace["provenance"].spans())
     read = [{"start": start, "end": end, "label": label} for pointer, fragments in located.spans.items()
             if (label := located.labels.get(pointer)) for start, end in fragments]
     return importable(text, read + spans)

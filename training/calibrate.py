@@ -1,17 +1,17 @@
 """Fit the confidence calibrator on out-of-domain predictions of the training split.
 
 Every predicted leaf of every training-split text is one example: its features
-(``form4.calibrate.calibrator.leaf_features``: field, evidence, breaches, repairs, row arithmetic,
-text quality of the page, record signals) and whether its value is the gold value (rows
-aligned as ``form4 score`` aligns them). The NER model saw every corpus converter in
-training, so the calibrator is *cross-fitted*: the training texts are split into folds by
-converter (and by page style when the corpus has styles), and each fold's leaves are scored
-by a calibrator fitted on the other folds only. Those held-out scores choose the isotonic
-step, the review threshold and the record-level model; the shipped leaf model is then fitted
-on every fold. The dev split is never used for fitting: it is the measure
-(``python -m form4.training.calibrate report --split dev``).
+(:func:`form4.calibrate.features.leaf_matrix`: field, evidence and provenance, breaches, repairs,
+row arithmetic, the page's text and familiarity, record signals) and whether its value is the
+gold value (rows aligned as ``form4 score`` aligns them). The calibrator is *cross-fitted*
+(:mod:`.calibration_examples`): leaves are scored by leaf models that never saw their converter
+and, when the corpus has page styles, by leaf models that never saw their style. Those held-out
+scores choose the scaling step, the review threshold and the record-level model; the shipped
+leaf model is then fitted on every fold. The dev split is never used for fitting: it is the
+measure (``python -m form4.training.calibrate report --split dev``).
 
-``python -m form4.training.calibrate compare`` prints the held-out comparison of candidate
+``python -m form4.training.calibrate fit`` refits the shipped model's calibration (one command,
+after a rules change or a new corpus); ``compare`` prints the held-out comparison of candidate
 leaf models that chose the shipped one.
 """
 
@@ -25,173 +25,24 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from form4.calibrate.calibrator import RECORD_FEATURES, Calibrator, Isotonic, Linear, Trees, record_features
-from form4.calibrate.features import feature_names, leaf_features, matrix
-from form4.errors import Form4Error
-from form4.run.pipeline import Extractor, extract_text
-from form4.schema import Record
-from form4.score.metrics import Report, format_reliability, reliability, score_document, scored_leaves
+from form4.calibrate.calibrator import RECORD_FEATURES, Calibrator, record_features
+from form4.calibrate.features import COLUMN, FEATURES
+from form4.run.pipeline import Extractor
+from form4.score.metrics import Report, format_reliability, reliability, score_document
 
-from .evaluate import corpus_items
+from .calibration_examples import Examples, collect, fold_sets, read_all, styles, vocabulary
+from .calibration_fit import cross_calibrated, fit_leaf, fit_record, held_out, isotonic, platt
 from .reliability import review_threshold, summary
+from .evaluate import corpus_items
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "annotations" / "corpus"
 MIN_LEAVES = 50  # fewer scored leaves than this (or one class only): keep the previous calibration
-TREES = {"max_iter": 150, "learning_rate": 0.08, "max_leaf_nodes": 15, "min_samples_leaf": 40, "l2_regularization": 1.0}
-
-
-# ---------------------------------------------------------------- examples
-@dataclass
-class Examples:
-    """Leaf examples of one split: feature dicts, outcomes, and the documents they come from."""
-
-    feats: list[dict[str, float]] = field(default_factory=list)
-    right: list[bool] = field(default_factory=list)
-    doc: list[int] = field(default_factory=list)  # index into docs, per leaf
-    docs: list[dict[str, Any]] = field(default_factory=list)  # name, converter, style, exact, has_text, failed
-
-    def __len__(self) -> int:
-        return len(self.right)
-
-
-def styles(corpus: Path, split: str) -> dict[str, str]:
-    """A text's name (:func:`form4.training.evaluate.text_name`) -> page style, for corpora whose
-    ``meta`` has a ``style``."""
-    from .corpus import iter_jsonl
-    from .evaluate import text_name
-
-    out = {}
-    path = corpus / f"{split}.jsonl.gz"
-    if path.exists():
-        for example in iter_jsonl(path):
-            meta = example.get("meta") or {}
-            if meta.get("style") and meta.get("doc_id"):
-                out[text_name({"converter": "as-given", **meta})] = str(meta["style"])
-    return out
-
-
-def collect(items, extractor: Extractor, page_styles: dict[str, str] | None = None) -> Examples:
-    """Extract every text with the evidence scores alone (no calibrator) and label its leaves."""
-    raw = replace(extractor, calibrator=None)
-    out = Examples()
-    for gold, text, converter, name in items:
-        doc = {"name": name, "converter": converter, "style": (page_styles or {}).get(name, ""), "has_text": bool(text)}
-        try:
-            record = extract_text(text, name, raw)
-        except Form4Error:
-            out.docs.append(doc | {"exact": False, "failed": True})
-            continue
-        pred = record.to_json_dict()
-        outcome = scored_leaves(gold, pred)
-        out.docs.append(doc | {"exact": score_document(gold, pred).exact, "failed": False})
-        pointers, feats = leaf_features(record, text)
-        for pointer, f in zip(pointers, feats):
-            if pointer in outcome:
-                out.feats.append(f)
-                out.right.append(outcome[pointer])
-                out.doc.append(len(out.docs) - 1)
-    return out
 
 
 def folds(examples: Examples) -> list[tuple[list[int], list[int]]]:
-    """(fit leaves, held-out leaves) per converter — per converter and style when styles exist:
-    the held-out fold's converter *and* style are both absent from what it is scored by."""
-    keys = [(d["converter"], d["style"]) for d in examples.docs]
-    per_leaf = [keys[i] for i in examples.doc]
-    out = []
-    for held in sorted(set(per_leaf)):
-        test = [i for i, k in enumerate(per_leaf) if k == held]
-        fit = [i for i, k in enumerate(per_leaf) if k[0] != held[0] and (not held[1] or k[1] != held[1])]
-        if test and fit:
-            out.append((fit, test))
-    return out
-
-
-# ---------------------------------------------------------------- leaf models
-def _fit_leaf(kind: str, X, y):
-    """A leaf model as plain data: ``trees`` (gradient-boosted) or ``linear`` (logistic)."""
-    import numpy as np
-
-    if kind == "trees":
-        from sklearn.ensemble import HistGradientBoostingClassifier
-        from threadpoolctl import threadpool_limits
-
-        X = np.where(np.isnan(X).all(axis=0), 0.0, X)  # a feature never measured here (e.g. no provenance yet): never split on
-        with threadpool_limits(1):  # one thread: a shared machine (and identical results everywhere)
-            model = HistGradientBoostingClassifier(**TREES, early_stopping=False, random_state=13).fit(X, y)
-        return Trees.from_sklearn(model)
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
-    Xf = np.nan_to_num(X, nan=0.0)
-    scaler = StandardScaler().fit(Xf)
-    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    model = LogisticRegression(C=1.0, max_iter=2000).fit((Xf - scaler.mean_) / scale, y)
-    coef = model.coef_[0] / scale
-    return Linear(tuple(float(c) for c in coef), float(model.intercept_[0] - (coef * scaler.mean_).sum()))
-
-
-def _sigmoid(z):
-    import numpy as np
-
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
-
-
-def _isotonic(p, y) -> Isotonic:
-    from sklearn.isotonic import IsotonicRegression
-
-    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(p, y)
-    return Isotonic(tuple(float(v) for v in iso.X_thresholds_), tuple(float(v) for v in iso.y_thresholds_))
-
-
-def _logit(p):
-    import numpy as np
-
-    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
-def _platt(p, y) -> Linear:
-    """Platt scaling on the log-odds: p' = sigmoid(a * logit(p) + b)."""
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression().fit(_logit(p)[:, None], y)
-    return Linear((float(model.coef_[0][0]),), float(model.intercept_[0]))
-
-
-def _apply_step(step_model, p):
-    if isinstance(step_model, Isotonic):
-        return step_model(p)
-    return _sigmoid(step_model.coef[0] * _logit(p) + step_model.intercept)
-
-
-def held_out(kind: str, X, y, splits) -> Any:
-    """Probability for every leaf from a leaf model that did not see its fold."""
-    import numpy as np
-
-    p = np.full(len(y), np.nan)
-    for fit_idx, test_idx in splits:
-        if len(set(y[fit_idx])) < 2:
-            p[test_idx] = y[fit_idx].mean()
-            continue
-        model = _fit_leaf(kind, X[fit_idx], y[fit_idx])
-        p[test_idx] = _sigmoid(model.raw(X[test_idx]))
-    return p
-
-
-def cross_calibrated(p, y, splits, step: str) -> Any:
-    """Held-out probabilities passed through a calibration step itself fitted on the other folds."""
-    import numpy as np
-
-    if step == "none":
-        return p
-    out = np.array(p, dtype=float)
-    for _, test_idx in splits:
-        other = np.setdiff1d(np.arange(len(y)), test_idx)
-        f = _isotonic(p[other], y[other]) if step == "isotonic" else _platt(p[other], y[other])
-        out[test_idx] = _apply_step(f, p[test_idx])
-    return out
+    """Every held-out fold of every fold set (leave one converter out; leave one style out)."""
+    return [split for splits in fold_sets(examples).values() for split in splits]
 
 
 def _record_rows(examples: Examples, p, threshold: float) -> tuple[list[list[float]], list[int]]:
@@ -207,26 +58,17 @@ def _record_rows(examples: Examples, p, threshold: float) -> tuple[list[list[flo
     return X, y
 
 
-def _fit_record(X, y) -> Linear | None:
-    from sklearn.linear_model import LogisticRegression
-
-    if len(set(y)) < 2:
-        return None
-    model = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
-    return Linear(tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]))
-
-
 # ---------------------------------------------------------------- fit
 @dataclass
 class CalibrationReport:
     status: str  # "fitted", or why the previous calibration was kept
     examples: int
     documents: int
-    folds: int = 0
+    folds: dict = field(default_factory=dict)  # fold set -> number of held-out folds
     model: str = ""
     review_threshold: float | None = None
     held_out_before: dict = field(default_factory=dict)  # the evidence scores as probabilities
-    held_out_after: dict = field(default_factory=dict)
+    held_out_after: dict = field(default_factory=dict)  # fold set -> measures of the shipped chain's held-out view
     held_out_records_without_review: int | None = None
     held_out_exact_without_review: float | None = None
     seconds: float = 0.0
@@ -239,6 +81,7 @@ def fit(
     previous: Path | None = None,
     kind: str = "trees",
     step: str = "platt",
+    cache: Path | None = None,
     exclude_styles: tuple[str, ...] = (),
 ) -> tuple[Calibrator, CalibrationReport]:
     """Cross-fit the calibrator on the training split (never dev), without the pages of
@@ -246,43 +89,63 @@ def fit(
     MIN_LEAVES scored leaves, or one class only)."""
     started = time.perf_counter()
     items = corpus_items(corpus, "train", limit, exclude_styles=exclude_styles)
-    examples = collect(items, extractor, styles(corpus, "train"))
-    splits = folds(examples)
-    if len(examples) < MIN_LEAVES or len(set(examples.right)) < 2 or not splits:
-        why = f"kept the previous calibration: {len(examples)} scored leaves, {len(set(examples.right))} class(es), {len(splits)} fold(s) (need {MIN_LEAVES}+, both, 1+)"
-        kept = (Calibrator.load(previous) if previous else None) or Calibrator()
+    examples = collect(items, extractor, styles(corpus, "train"), cache)
+    sets = fold_sets(examples)
+    if len(examples) < MIN_LEAVES or len(set(examples.right)) < 2 or not sets:
+        why = f"kept the previous calibration: {len(examples)} scored leaves, {len(set(examples.right))} class(es), {len(sets)} fold set(s) (need {MIN_LEAVES}+, both, 1+)"
+        kept = (_loaded(previous) if previous else None) or Calibrator()
         return kept, CalibrationReport(why, len(examples), len(examples.docs), seconds=round(time.perf_counter() - started, 1))
-    return fit_examples(examples, splits, kind, step, started)
+    calibrator, report = fit_examples(examples, kind, step, started)
+    return replace(calibrator, vocabulary=vocabulary(items)), report
 
 
-def fit_examples(
-    examples: Examples, splits, kind: str = "trees", step: str = "platt", started: float | None = None, p_out=None
-) -> tuple[Calibrator, CalibrationReport]:
-    """Fit on labelled leaves; ``p_out`` (held-out leaf probabilities from ``held_out``) if already computed."""
+def _loaded(path: Path) -> Calibrator | None:
+    """A calibration file to keep, if it is of the current format."""
+    try:
+        return Calibrator.load(path)
+    except ValueError:
+        return None
+
+
+def _stacked(sets: dict[str, list], n: int) -> list[tuple[Any, Any]]:
+    """The folds of every set over the leaves stacked once per set (set k's leaves at k * n ...)."""
+    import numpy as np
+
+    return [(np.asarray(fit_idx) + k * n, np.asarray(test_idx) + k * n) for k, splits in enumerate(sets.values()) for fit_idx, test_idx in splits]
+
+
+def fit_examples(examples: Examples, kind: str = "trees", step: str = "platt", started: float | None = None) -> tuple[Calibrator, CalibrationReport]:
+    """Fit on labelled leaves: held-out predictions per fold set choose the scaling step, the
+    review threshold and the record model; the leaf model is then fitted on every leaf."""
     import numpy as np
 
     started = started or time.perf_counter()
-    names = feature_names(examples.feats)
-    X, y = matrix(examples.feats, names), np.asarray(examples.right, dtype=int)
-    p_out = held_out(kind, X, y, splits) if p_out is None else p_out
-    iso = _isotonic(p_out, y) if step == "isotonic" else None
-    platt = _platt(p_out, y) if step == "platt" else None
-    p_cal = cross_calibrated(p_out, y, splits, step)  # the held-out view of the shipped chain
-    threshold = review_threshold(p_cal, y)
-    record_X, record_y = _record_rows(examples, p_cal, threshold)
-    leaf = _fit_leaf(kind, X, y)
-    calibrator = Calibrator(tuple(names), leaf, iso, platt, _fit_record(record_X, record_y), threshold, threshold, info={"model": f"{kind}+{step}", "features": len(names)})
+    sets = fold_sets(examples)
+    X, y = examples.matrix(), np.asarray(examples.right, dtype=int)
+    p_sets = {name: held_out(kind, X, y, splits) for name, splits in sets.items()}
+    p_out, y_all, splits = np.concatenate(list(p_sets.values())), np.tile(y, len(sets)), _stacked(sets, len(y))
+    iso = isotonic(p_out, y_all) if step == "isotonic" else None
+    scale = platt(p_out, y_all) if step == "platt" else None
+    p_cal = cross_calibrated(p_out, y_all, splits, step)  # the held-out view of the shipped chain
+    threshold = review_threshold(p_cal, y_all)
+    record_X, record_y = [], []
+    for k in range(len(sets)):
+        rx, ry = _record_rows(examples, p_cal[k * len(y) : (k + 1) * len(y)], threshold)
+        record_X += rx
+        record_y += ry
+    leaf = fit_leaf(kind, X, y)
+    calibrator = Calibrator(FEATURES, leaf, iso, scale, fit_record(record_X, record_y), threshold, threshold, info={"model": f"{kind}+{step}", "features": len(FEATURES)})
     clear = [e for x, e in zip(record_X, record_y) if x[RECORD_FEATURES.index("below")] == 0]
-    evidence = [f["evidence"] for f in examples.feats]
+    after = {name: summary(p_cal[k * len(y) : (k + 1) * len(y)], y) for k, name in enumerate(sets)}
     return calibrator, CalibrationReport(
         "fitted",
         len(y),
         len(examples.docs),
-        len(splits),
+        {name: len(splits_) for name, splits_ in sets.items()},
         f"{kind}+{step}",
         threshold,
-        summary(evidence, y),
-        summary(p_cal, y),
+        summary(X[:, COLUMN["evidence"]], y),
+        after,
         len(clear),
         round(sum(clear) / len(clear), 4) if clear else None,
         round(time.perf_counter() - started, 1),
@@ -291,42 +154,17 @@ def fit_examples(
 
 # ---------------------------------------------------------------- compare and report
 def compare(examples: Examples) -> list[dict[str, Any]]:
-    """Held-out (leave-one-converter-out) measures of the candidate leaf models."""
+    """Held-out measures of the candidate leaf models, per fold set (leave one converter / style out)."""
     import numpy as np
 
-    names = feature_names(examples.feats)
-    X, y = matrix(examples.feats, names), np.asarray(examples.right, dtype=int)
-    splits = folds(examples)
-    rows = [{"model": "evidence score as is"} | summary([f["evidence"] for f in examples.feats], y)]
-    for kind in ("linear", "trees"):
-        p = held_out(kind, X, y, splits)
-        for step in ("none", "platt", "isotonic"):
-            rows.append({"model": f"{kind}+{step}"} | summary(cross_calibrated(p, y, splits, step), y))
+    X, y = examples.matrix(), np.asarray(examples.right, dtype=int)
+    rows = [{"model": "evidence score as is"} | summary(X[:, COLUMN["evidence"]], y)]
+    for name, splits in fold_sets(examples).items():
+        for kind in ("linear", "trees"):
+            p = held_out(kind, X, y, splits)
+            for step in ("none", "platt", "isotonic"):
+                rows.append({"model": f"{kind}+{step}", "held_out": name} | summary(cross_calibrated(p, y, splits, step), y))
     return rows
-
-
-def raw_records(items, extractor: Extractor, cache: Path | None = None) -> dict[str, Record | None]:
-    """Each text's record with the evidence scores alone (None where extraction failed);
-    kept in ``cache`` (JSON lines) so that calibrations can be compared without re-reading."""
-    import gzip
-
-    if cache and cache.exists():
-        with gzip.open(cache, "rt", encoding="utf-8") as fh:
-            rows = [json.loads(line) for line in fh]
-        return {r["name"]: Record.model_validate(r["record"]) if r["record"] else None for r in rows}
-    raw = replace(extractor, calibrator=None)
-    out: dict[str, Record | None] = {}
-    for _, text, _, name in items:
-        try:
-            out[name] = extract_text(text, name, raw)
-        except Form4Error:
-            out[name] = None
-    if cache:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        with gzip.open(cache, "wt", encoding="utf-8") as fh:
-            for name, record in out.items():
-                fh.write(json.dumps({"name": name, "record": record.to_json_dict() if record else None}) + "\n")
-    return out
 
 
 def report(
@@ -340,7 +178,8 @@ def report(
     cache: Path | None = None,
     with_text: bool = True,
 ) -> dict[str, Any]:
-    """Reliability of the shipped calibrator (and of ``before``, another calibration file) on a split."""
+    """Reliability of the shipped calibrator (and of ``before``, another calibration file) on a split,
+    overall, by converter and by page style."""
     from form4.run.pipeline import model_extractor
     from form4.score.metrics import plot_reliability
 
@@ -348,24 +187,30 @@ def report(
     after_cal = extractor.calibrator.with_review_threshold(review_threshold_override) if extractor.calibrator else Calibrator()
     before_cal = Calibrator.load(before) if before else None
     items = corpus_items(corpus, split, limit)
-    records = raw_records(items, extractor, cache)
+    page_styles = styles(corpus, split)
+    read = read_all(items, extractor, cache)
     reports = {"after": Report(), "before": Report()}
     for gold, text, converter, name in items:
-        record = records.get(name)
-        if record is None:
-            for r in reports.values():
-                r.docs.append(score_document(gold, {}, converter, name))
-            continue
-        reports["after"].docs.append(score_document(gold, after_cal.apply(record, text if with_text else None).to_json_dict(), converter, name))
-        if before_cal:
-            reports["before"].docs.append(score_document(gold, before_cal.apply(record).to_json_dict(), converter, name))
+        assembly = read.get(name)
+        for label, cal in (("after", after_cal), ("before", before_cal)):
+            if cal is None:
+                continue
+            pred = cal.apply(assembly.record, text if with_text else None, assembly.provenance).to_json_dict() if assembly else {}
+            reports[label].docs.append(score_document(gold, pred, converter, name))
     out = {}
     for label, r in reports.items():
         if not r.docs:
             continue
         rel = reliability(r)
         rel.review_threshold = after_cal.review_threshold if label == "after" else (before_cal.review_threshold if before_cal else None)
-        out[label] = {"reliability": rel, "by_converter": {g: reliability(Report([d for d in r.docs if d.group == g])) for g in r.groups()}}
+        by_style: dict[str, Report] = {}
+        for d in r.docs:
+            by_style.setdefault(page_styles.get(d.name, ""), Report()).docs.append(d)
+        out[label] = {
+            "reliability": rel,
+            "by_converter": {g: reliability(Report([d for d in r.docs if d.group == g])) for g in r.groups()},
+            "by_style": {s: reliability(rep) for s, rep in sorted(by_style.items()) if s},
+        }
     if plot and "after" in out:
         before_rel = out["before"]["reliability"] if "before" in out else None
         plot_reliability(out["after"]["reliability"], plot, f"Field confidence on the {split} split ({len(reports['after'].docs)} texts)", before_rel)
@@ -377,13 +222,34 @@ def _print_report(result: dict[str, Any]) -> None:
         rel = parts["reliability"]
         print(f"== {label} (review threshold {rel.review_threshold})")
         print(format_reliability(rel))
+        for group in ("by_converter", "by_style"):
+            if not parts.get(group):
+                continue
+            print()
+            print(f"{group[3:]:<26} {'leaves':>7} {'ECE':>7} {'>=0.95':>7} {'acc':>7} {'clear':>6} {'exact':>7} {'recECE':>7}")
+            for g, r in parts[group].items():
+                c = r.coverage[0.95]
+                ex = f"{r.exact_without_review:.3f}" if r.exact_without_review is not None else "-"
+                rec = f"{r.record_confidence_ece:.4f}" if r.record_confidence_ece is not None else "-"
+                print(f"{g:<26} {r.leaves:>7} {r.ece:>7.4f} {c['share']:>7.3f} {c['accuracy'] or 0:>7.4f} {r.records_without_review:>6} {ex:>7} {rec:>7}")
         print()
-        print(f"{'converter':<26} {'leaves':>7} {'ECE':>7} {'>=0.95':>7} {'acc':>7} {'clear':>6} {'exact':>7}")
-        for g, r in parts["by_converter"].items():
-            c = r.coverage[0.95]
-            ex = f"{r.exact_without_review:.3f}" if r.exact_without_review is not None else "-"
-            print(f"{g:<26} {r.leaves:>7} {r.ece:>7.4f} {c['share']:>7.3f} {c['accuracy'] or 0:>7.4f} {r.records_without_review:>6} {ex:>7}")
-        print()
+
+
+def refit(model: str | None = None, corpus: Path = CORPUS, limit: int | None = 60, cache: Path | None = None) -> CalibrationReport:
+    """Refit the calibration of a trained model (default: the shipped one) on the training split and
+    write ``calibration.json`` and ``calibration-report.json`` beside it; the NER and the conflict
+    policy are kept."""
+    from form4.run.pipeline import model_extractor
+
+    extractor = model_extractor(model, calibrated=False)
+    where = Path(extractor.model_dir) if extractor.model_dir else None
+    if where is None:
+        raise SystemExit("no trained model to calibrate: run `form4 train` first")
+    previous = where / "calibration.json"
+    calibrator, result = fit(corpus, extractor, limit, previous if previous.exists() else None, cache=cache)
+    calibrator.save(where / "calibration.json")
+    (where / "calibration-report.json").write_text(json.dumps(result.__dict__, indent=1))
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -399,23 +265,32 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--review-threshold", type=float, default=None)
     rep.add_argument("--json", action="store_true")
     rep.add_argument("--no-text", action="store_true", help="calibrate without the source text (as a pipeline that does not pass it)")
-    rep.add_argument("--cache", type=Path, default=None, help="keep the uncalibrated records here (JSON lines, gzip) and reuse them")
+    rep.add_argument("--cache", type=Path, default=None, help="keep the uncalibrated readings here (a local pickle) and reuse them")
+    fit_ = sub.add_parser("fit", help="refit the calibration of a trained model on the training split (writes calibration.json beside it)")
+    fit_.add_argument("--corpus", type=Path, default=CORPUS)
+    fit_.add_argument("--model", default=None, help="model directory (default: the shipped one)")
+    fit_.add_argument("--limit", type=int, default=60, help="at most N texts per converter (0: all)")
+    fit_.add_argument("--cache", type=Path, default=None, help="keep the uncalibrated readings here (a local pickle) and reuse them")
     cmp_ = sub.add_parser("compare", help="held-out comparison of candidate leaf models on the training split")
     cmp_.add_argument("--corpus", type=Path, default=CORPUS)
     cmp_.add_argument("--model", default=None)
     cmp_.add_argument("--limit", type=int, default=None)
+    cmp_.add_argument("--cache", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.command == "report":
         result = report(args.corpus, args.split, args.model, args.before, args.limit, args.plot, args.review_threshold, args.cache, not args.no_text)
         if args.json:
-            print(json.dumps({k: {"reliability": v["reliability"].to_dict(), "by_converter": {g: r.to_dict() for g, r in v["by_converter"].items()}} for k, v in result.items()}, indent=1))
+            print(json.dumps({k: {g: ({n: r.to_dict() for n, r in v[g].items()} if isinstance(v[g], dict) else v[g].to_dict()) for g in v} for k, v in result.items()}, indent=1))
         else:
             _print_report(result)
         return 0
+    if args.command == "fit":
+        print(json.dumps(refit(args.model, args.corpus, args.limit or None, args.cache).__dict__, indent=1))
+        return 0
     from form4.run.pipeline import model_extractor
 
-    examples = collect(corpus_items(args.corpus, "train", args.limit), model_extractor(args.model), styles(args.corpus, "train"))
-    print(f"{len(examples)} leaves, {len(examples.docs)} texts, {len(folds(examples))} held-out folds")
+    examples = collect(corpus_items(args.corpus, "train", args.limit), model_extractor(args.model, calibrated=False), styles(args.corpus, "train"), args.cache)
+    print(f"{len(examples)} leaves, {len(examples.docs)} texts, held-out folds: { {k: len(v) for k, v in fold_sets(examples).items()} }")
     for row in compare(examples):
         print(json.dumps(row))
     return 0

@@ -18,12 +18,14 @@ recovery is a warning, with lower confidence than a reading from the value's own
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from ..form import evidence as E
 from ..form.normalize import DATE_IN_TEXT, parse_date
-from ..schema import Record
+from ..schema import Record, iter_leaves
 from .gazetteer import corrected_city, zip_in_state
+from .provenance import Assembly, FieldEvidence, Repair
 
 #: Confidence of a value taken from another copy on the page (never above its own cell's).
 FROM_COPY = E.WEAK
@@ -46,6 +48,24 @@ def recover_copies(record: Record, text: str) -> Record:
         return record
     return record.model_copy(update={"reporting_owners": tuple(owners), "non_derivative_transactions": tuple(rows),
                                      "confidence": confidence, "warnings": tuple(dict.fromkeys(warnings))})
+
+
+def recover_copies_traced(assembly: Assembly, text: str) -> Assembly:
+    """:func:`recover_copies` with its provenance: every leaf it supplied or changed is a
+    ``recovered`` repair whose evidence says no reader saw it in its own cell."""
+    record = recover_copies(assembly.record, text)
+    if record is assembly.record:
+        return assembly
+    before = dict(iter_leaves(assembly.record.to_json_dict()))
+    changed = tuple(p for p, v in iter_leaves(record.to_json_dict()) if before.get(p, None) != v)
+    if not changed:
+        return Assembly(record, assembly.provenance)
+    fields = dict(assembly.provenance.fields)
+    for pointer in changed:
+        reader = fields[pointer].reader if pointer in fields else "header" if pointer.startswith("/reporting_owners") else "rows"
+        fields[pointer] = FieldEvidence(source="derived", reader=reader, level=record.confidence.get(pointer, FROM_COPY))
+    repairs = (*assembly.provenance.repairs, Repair("recovered", changed))
+    return Assembly(record, replace(assembly.provenance, fields=fields, repairs=repairs))
 
 
 def _owner(record: Record, i: int, owner: Any, text: str, confidence: dict[str, float], warnings: list[str]) -> Any:

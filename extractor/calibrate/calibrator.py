@@ -2,25 +2,16 @@
 
 The assembler's scores are evidence strengths, not probabilities. A calibrator fitted by
 ``training/calibrate.py`` on the training split (never on dev), cross-fitted so that every
-prediction it learnt from came from a converter (and page style) it had not seen, maps each
-leaf's features to the probability that its value is right:
-
-- the field (its pointer pattern and kind) and the assembler's evidence score;
-- the form's rules: validation breaches naming the leaf or its row (``Breach.pointers``);
-- values repaired or placed by rule (the assembler's warnings, mapped to their leaves);
-- the row: does its holdings arithmetic hold against the previous row of its chain, how many
-  of its fields are empty;
-- the page: text-quality signals of the source text (OCR junk, dictionary words, digits glued
-  to footnote marks, line structure and the layout they suggest);
-- the record: how many leaves, what share of them is weakly evidenced;
-- provenance when the pipeline supplies it (``evidence``: source, reader family, model
-  probability, alternatives).
+prediction it learnt from came from a converter and a page style it had not seen, maps each
+leaf's features (:mod:`form4.calibrate.features`: the field, its evidence and provenance, the
+form's checks, the row, the page's text and familiarity, the record) to the probability that
+its value is right.
 
 The leaf model is gradient-boosted trees (or a logistic regression) followed by Platt
-scaling (or an isotonic step), chosen by held-out measurement; a small logistic model over the calibrated leaves gives ``record_confidence``; leaves
-below the review threshold are listed in ``review``. Everything is stored as JSON
-(``calibration.json``: the fitted parameters, no pickle); the first format of that file (a
-logistic regression over evidence and kind) still loads.
+scaling (or an isotonic step), chosen by held-out measurement; a small logistic model over the
+calibrated leaves gives ``record_confidence``; leaves below the review threshold are listed in
+``review``. Everything is stored as JSON (``calibration.json``: the fitted parameters and the
+vocabulary the page novelty is measured against, no pickle).
 """
 
 from __future__ import annotations
@@ -29,11 +20,14 @@ import json
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Sequence
 
+from ..assemble.provenance import Provenance
 from ..schema import Record
+from .features import COLUMN, leaf_matrix
 
-from .features import FORMAT, KINDS, REVIEW_THRESHOLD, _row_of, kind_of, leaf_features, matrix
+FORMAT = "form4-calibration/3"
+REVIEW_THRESHOLD = 0.9  # used only when a calibration file does not carry a measured one
 
 
 # ---------------------------------------------------------------- fitted models as plain data
@@ -139,11 +133,11 @@ def record_features(confidences: Sequence[float], threshold: float, has_text: bo
 
 @dataclass(frozen=True)
 class Calibrator:
-    """Leaf model -> isotonic step -> confidence; record model -> record confidence.
+    """Leaf model -> scaling step -> confidence; record model -> record confidence.
 
     Built by ``training/calibrate.py``; :meth:`apply` takes the record, the source text (for the
-    page's text-quality signals; without it those features are missing) and, when the pipeline
-    has it, per-pointer provenance ``evidence``.
+    page's text signals; without it those features are missing) and the pipeline's
+    :class:`~form4.assemble.provenance.Provenance` (without it, what only the readers knew is missing).
     """
 
     names: tuple[str, ...] = ()
@@ -153,7 +147,7 @@ class Calibrator:
     record_model: Linear | None = None
     review_threshold: float = REVIEW_THRESHOLD
     record_threshold: float = REVIEW_THRESHOLD  # the "below" count of the record model's inputs (fixed at fit)
-    legacy: Linear | None = None  # the first calibration format: logistic over evidence, warned, kind
+    vocabulary: frozenset[str] = frozenset()  # words of the training pages: what page novelty is measured against
     info: dict = field(default_factory=dict, compare=False)
 
     # ------------------------------------------------------------ persistence
@@ -165,9 +159,10 @@ class Calibrator:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Calibrator":
-        if "coef" in data:  # the first format
-            return cls(legacy=Linear(tuple(data["coef"]), float(data["intercept"])))
-        leaf = data.get("leaf")
+        """A calibrator from its JSON form; ValueError for a file of another format."""
+        if data.get("format") != FORMAT:
+            raise ValueError(f"calibration format {data.get('format', 'unknown')!r}, not {FORMAT!r}")
+        leaf = dict(data.get("leaf") or {})
         leaf_model = None
         if leaf:
             kind = leaf.pop("kind")
@@ -183,12 +178,11 @@ class Calibrator:
             record_model=Linear(tuple(rec["coef"]), rec["intercept"]) if rec else None,
             review_threshold=float(data.get("review_threshold", REVIEW_THRESHOLD)),
             record_threshold=float((rec or {}).get("threshold", REVIEW_THRESHOLD)),
+            vocabulary=frozenset(data.get("vocabulary", ())),
             info=data.get("info", {}),
         )
 
     def to_dict(self) -> dict:
-        if self.legacy is not None:
-            return {"features": ["evidence", "warned", *KINDS], "coef": list(self.legacy.coef), "intercept": self.legacy.intercept}
         leaf = None
         if isinstance(self.leaf, Trees):
             leaf = {"kind": "trees", **{k: list(v) if isinstance(v, tuple) else v for k, v in self.leaf.__dict__.items()}}
@@ -202,26 +196,39 @@ class Calibrator:
             "platt": {"a": self.platt.coef[0], "b": self.platt.intercept} if self.platt else None,
             "record_model": {"features": list(RECORD_FEATURES), "threshold": self.record_threshold, "coef": list(self.record_model.coef), "intercept": self.record_model.intercept} if self.record_model else None,
             "review_threshold": self.review_threshold,
+            "vocabulary": sorted(self.vocabulary),
             "info": self.info,
         }
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_dict(), separators=(",", ":")))
 
+    @property
+    def goal(self) -> str:
+        """What the review threshold was chosen for, in words (the review page prints it)."""
+        return str(self.info.get("review_goal") or "chosen on held-out training pages")
+
     def with_review_threshold(self, threshold: float | None) -> "Calibrator":
         return self if threshold is None else replace(self, review_threshold=float(threshold))
 
     # ------------------------------------------------------------ prediction
-    def probabilities(self, record: Record, text: str | None = None, evidence: Mapping[str, dict] | None = None) -> dict[str, float]:
+    def columns(self, X):
+        """The leaf matrix's columns in the order the leaf model was fitted on (missing: NaN)."""
+        import numpy as np
+
+        index = [COLUMN.get(n, -1) for n in self.names]
+        out = X[:, [max(j, 0) for j in index]]
+        out[:, [k for k, j in enumerate(index) if j < 0]] = np.nan
+        return out
+
+    def probabilities(self, record: Record, text: str | None = None, evidence: Provenance | None = None) -> dict[str, float]:
         """Calibrated probability that each leaf of ``record.confidence`` is right."""
         if not record.confidence:
             return {}
-        if self.legacy is not None:
-            return self._legacy(record)
         if self.leaf is None:  # an identity calibrator (too little data to fit one)
             return dict(record.confidence)
-        pointers, dicts = leaf_features(record, text, evidence)
-        raw = self.leaf.raw(matrix(dicts, self.names))
+        pointers, X = leaf_matrix(record, text, evidence, self.vocabulary)
+        raw = self.leaf.raw(self.columns(X))
         p = _sigmoid(self.platt.coef[0] * raw + self.platt.intercept if self.platt else raw)
         if self.isotonic is not None:
             p = self.isotonic(p)
@@ -234,23 +241,11 @@ class Calibrator:
         z = self.record_model.intercept + sum(c * v for c, v in zip(self.record_model.coef, x))
         return round(1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z)))), 4)
 
-    def apply(self, record: Record, text: str | None = None, evidence: Mapping[str, dict] | None = None) -> Record:
+    def apply(self, record: Record, text: str | None = None, evidence: Provenance | None = None) -> Record:
         """The record with calibrated ``confidence``, its ``review`` list and ``record_confidence``."""
         conf = self.probabilities(record, text, evidence)
         calibrated = record.model_copy(update={"confidence": conf, "record_confidence": self.record_probability(list(conf.values()), bool(text))})
         return with_review(calibrated, self.review_threshold)
-
-    def _legacy(self, record: Record) -> dict[str, float]:
-        from ..assemble.validate import validate
-
-        warned = {_row_of(p) for b in validate(record) for p in b.pointers}  # rows a breach names
-        out = {}
-        for pointer, score in record.confidence.items():
-            kind = kind_of(pointer)
-            x = [score, float(_row_of(pointer) in warned)] + [float(kind == k) for k in KINDS]
-            z = self.legacy.intercept + sum(c * v for c, v in zip(self.legacy.coef, x))
-            out[pointer] = round(1.0 / (1.0 + math.exp(-z)), 4)
-        return out
 
 
 def with_review(record: Record, threshold: float) -> Record:

@@ -1,7 +1,14 @@
-"""What the calibrator looks at for every leaf: the field, its evidence, the form's checks, the row,
-and the page's text quality (and the layout it suggests), as named features.
+"""What the calibrator looks at for every leaf, as one matrix per record.
 
-:mod:`form4.calibrate.calibrator` maps these to the probability that a leaf is right.
+Columns (:data:`FEATURES`, a fixed list): the field and its kind; its evidence (the assembler's
+score, the reader's level, who read it, the model's probability, other readings, whether it was
+seen printed); the form's checks (breaches naming it or its row, by rule; repairs, by kind); its
+value where the form bounds it (a price against the record's other prices, a checkbox's state);
+the row (does its holdings arithmetic hold, how many fields are empty, its table's layout); the page
+(text quality, the layout it suggests, how many of its words are new, the readers' familiarity
+signals); the record (how many leaves, what share weakly evidenced, breaches, repairs).
+
+:mod:`form4.calibrate.calibrator` maps a row of this matrix to the probability that a leaf is right.
 """
 
 from __future__ import annotations
@@ -9,8 +16,13 @@ from __future__ import annotations
 import math
 import re
 from typing import Any, Mapping, Sequence
+
+from ..assemble.provenance import REPAIR_KINDS, SOURCES, Provenance
 from ..form.fields import NOT_PRINTED
-from ..schema import TABLES, Footnote, Issuer, Record, ReportingOwner, Signature, iter_leaves
+from ..read.tables import LAYOUTS
+from ..run.familiarity import PAGE_SIGNALS
+from ..schema import TABLES, Footnote, Issuer, Record, ReportingOwner, Signature
+from .text import QUALITY, TEXT_LAYOUTS, novelty, text_layout, text_quality, words
 
 KINDS = ("text", "number", "date", "flag", "code", "footnote")
 _DATE = re.compile(r"(?:date|period_of_report|date_of_original_submission)$")
@@ -72,152 +84,6 @@ def _not_printed(pattern: str) -> bool:
 
 FIELDS = _all_fields()
 
-# ---------------------------------------------------------------- the page: text quality
-_VOWELS = set("aeiouyAEIOUY")
-_ODD = set("©®@°«»§¢£¥¤¦¬¨`~")
-_GLUED = re.compile(r"(?<![(\d,.])\d[\d,.]*\d\)")
-_TAG = re.compile(r"</?[a-zA-Z][^>]{0,40}>")
-_MIXED = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")  # OCR letter/digit confusions: C0mmon, 1O,000, $5O
-_NORMAL_MIXED = re.compile(r"^\(?(?:\d+(?:st|nd|rd|th)|10b5-1|F\d+|\d+[A-Z]?)[),.;:]*$", re.IGNORECASE)
-_UNBALANCED = re.compile(r"\(\d{1,2}(?![\d)])|\(\d{1,2}\]")  # a footnote mark missing its ")": (1  (1]
-_SPACE_RUN = re.compile(r"\S {3,}\S")
-#: A small English / Form 4 vocabulary: the words every Form 4 prints plus common English.
-VOCABULARY = frozenset(
-    """
-    table non derivative securities acquired disposed beneficially owned title security transaction
-    date code amount price shares ownership form direct indirect nature following reported
-    exercise expiration underlying conversion deemed execution month day year if any instr
-    name address reporting person issuer ticker trading symbol relationship director officer
-    owner other specify below earliest filed original amendment individual joint group filing
-    applicable line check box statement changes beneficial section securities exchange act
-    investment company holding public utility pursuant filed explanation responses remarks
-    signature footnotes footnote common stock class option options right buy sell units unit
-    restricted employee performance preferred series warrant warrants plan trust fund llc inc
-    corp corporation limited partners partnership holdings capital ltd the and for with from
-    that this was were are has have had not all any each per its their which who may shall
-    will been more than one two three four five six seven eight nine ten percent vest vesting
-    vested award awarded granted grant dividend weighted average sale sales purchase purchased
-    sold prices ranging range inclusive upon full information regarding number each separate
-    respect staff commission undertakes provide security holder request chief executive
-    financial president vice general counsel secretary treasurer chairman board member
-    street suite floor avenue road drive boulevard city state zip january february march april
-    june july august september october november december instruction instructions response
-    omb approval number expires estimated burden hours obligations continue may see
-    persons who respond collection contained required unless displays currently valid control
-    intentional misstatements omissions facts constitute federal criminal violations
-    attorney fact power behalf herein made reported pursuant rule plan adopted contract
-    """.split()
-)
-
-
-def text_quality(text: str | None) -> dict[str, float]:
-    """Page-level signals of how clean the source text is and how it was flattened.
-
-    >>> q = text_quality("Table I - Non-Derivative Securities\\n| Common Stock | 02/01/2024 | S | 1,000(1) |\\n")
-    >>> q["dictionary_share"] > 0.5, q["markdown_lines"], q["glued_marks"]
-    (True, 0.5, 0.0)
-    """
-    if not text:
-        return {}
-    tokens = text.split()
-    words = [t for t in _TAG.sub(" ", text).split() if any(c.isalpha() for c in t)]
-    alpha = [w.strip(".,:;()[]{}|*#\"'").lower() for w in words]
-    alpha = [w for w in alpha if len(w) >= 3 and w.isalpha()]
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    n_lines, n_tokens = max(1, len(lines)), max(1, len(tokens))
-    short = sum(len(ln.split()) <= 2 for ln in lines)
-    return {
-        "junk_share": sum(not (_VOWELS & set(w)) and len(w) > 1 for w in words) / max(1, len(words)),
-        "odd_glyphs": sum(c in _ODD for c in text) / n_tokens,
-        "dictionary_share": sum(w in VOCABULARY for w in alpha) / max(1, len(alpha)),
-        "glued_marks": len(_GLUED.findall(text)) / n_lines,
-        "mixed_tokens": sum(bool(_MIXED.search(t)) and not _NORMAL_MIXED.match(t) for t in tokens) / n_tokens,
-        "unbalanced_marks": len(_UNBALANCED.findall(text)) / n_lines,
-        "tab_lines": sum("\t" in ln for ln in lines) / n_lines,
-        "pipe_lines": sum("|" in ln for ln in lines) / n_lines,
-        "markdown_lines": sum(ln.lstrip().startswith("|") for ln in lines) / n_lines,
-        "space_run_lines": sum(bool(_SPACE_RUN.search(ln)) for ln in lines) / n_lines,
-        "short_lines": short / n_lines,
-        "tag_share": len(_TAG.findall(text)) / n_tokens,
-        "tokens_per_line": len(tokens) / n_lines,
-        "log_chars": math.log1p(len(text)),
-    }
-
-
-#: How the page's text looks laid out, told from its quality signals alone: the tables' layouts
-#: (``read.tables.LAYOUTS``, markup told apart as markdown) and OCR. The fitted calibration files
-#: name its one-hot features ``family_<layout>``.
-TEXT_LAYOUTS = ("positional", "reading-order", "cell-stream", "markdown", "ocr")
-
-
-def text_layout(quality: Mapping[str, float]) -> str | None:
-    """How the page's text looks laid out, from its quality signals (None without text).
-
-    >>> text_layout({"markdown_lines": 0.4, "junk_share": 0.02, "dictionary_share": 0.6})
-    'markdown'
-    """
-    if not quality:
-        return None
-    if quality.get("markdown_lines", 0) > 0.2 or quality.get("tag_share", 0) > 0.1:
-        return "markdown"
-    stray_pipes = quality.get("pipe_lines", 0) - quality.get("markdown_lines", 0)
-    if quality.get("junk_share", 0) > 0.1 or quality.get("odd_glyphs", 0) >= 0.001 or stray_pipes > 0.1:
-        return "ocr"
-    if quality.get("space_run_lines", 0) > 0.3 or quality.get("tab_lines", 0) > 0.3:
-        return "positional"
-    if quality.get("short_lines", 0) > 0.62:
-        return "cell-stream"
-    return "reading-order"
-
-
-# ---------------------------------------------------------------- repairs named by warnings
-def _rebuilt(match: re.Match, record: dict) -> list[str]:
-    value = float(match.group(1).replace(",", ""))
-    return [p for p, v in iter_leaves(record) if p.endswith("/shares_owned_following") and isinstance(v, (int, float)) and abs(v - value) < 1]
-
-
-def _first_date(match: re.Match, record: dict) -> list[str]:
-    for key in ("non_derivative_transactions", "derivative_transactions"):
-        if record.get(key):
-            return [f"/{key}/0/transaction_date"]
-    return []
-
-
-def _placed(match: re.Match, record: dict) -> list[str]:
-    return [p for p, v in iter_leaves(record) if "/footnote_ids/" in p and v == match.group(1)]
-
-
-def _officer(match: re.Match, record: dict) -> list[str]:
-    return [f"/reporting_owners/{i}/is_officer" for i, o in enumerate(record.get("reporting_owners") or []) if o.get("is_officer")]
-
-
-#: Warnings of the assembler that say a value was repaired or placed by rule -> its leaves.
-REPAIRS: tuple[tuple[str, re.Pattern, Any], ...] = (
-    ("rebuilt", re.compile(r"shares owned following .* rebuilt as ([\d,.\-]+) from"), _rebuilt),
-    ("implied", re.compile(r"first transaction date was unreadable"), _first_date),
-    ("placed", re.compile(r"footnote (\w+) is marked nowhere readable; placed"), _placed),
-    ("implied", re.compile(r"no relationship box read as checked"), _officer),
-)
-
-
-def repaired_pointers(record: Record) -> dict[str, str]:
-    """Leaves the assembler repaired or placed by rule (named by its warnings) -> how.
-
-    >>> from form4.schema import NonDerivativeTransaction as T
-    >>> r = Record(non_derivative_transactions=(T(shares_owned_following=46274, footnote_ids=("F1",)),),
-    ...            warnings=("shares owned following '40 5,274' was unreadable; rebuilt as 46,274 from the next row's holdings arithmetic",))
-    >>> repaired_pointers(r)
-    {'/non_derivative_transactions/0/shares_owned_following': 'rebuilt'}
-    """
-    dumped = record.to_json_dict()
-    out: dict[str, str] = {}
-    for warning in record.warnings:
-        for how, pattern, resolve in REPAIRS:
-            match = pattern.search(warning)
-            if match:
-                out.update({p: how for p in resolve(match, dumped)})
-    return out
-
 
 # ---------------------------------------------------------------- the row
 def _chain_status(rows: Sequence[Any]) -> list[float]:
@@ -249,69 +115,185 @@ def _row_signals(record: dict) -> dict[tuple[str, int], dict[str, float]]:
     return out
 
 
-# ---------------------------------------------------------------- features of every leaf
-SOURCES = ("rule", "model", "model+rule", "derived")
-#: The reader of a leaf when the pipeline supplies its evidence (features ``reader_<name>``).
-READERS = ("header", "rows", "stream", "footer")
+# ---------------------------------------------------------------- the columns
+READERS = ("header", "rows", "footer")
+#: Rules of the form a breach may name (``validate``); a breach of another rule counts in ``breaches`` only.
+BREACH_RULES = ("holdings-chain", "code", "code-vs-side", "date-order", "relationship", "officer-title", "plausibility")
+_PRICES = ("price_per_share", "conversion_or_exercise_price")
+_TABLE_OF = {"non_derivative_transactions": "I", "non_derivative_holdings": "I", "derivative_transactions": "II", "derivative_holdings": "II"}
+
+_LEAF = (
+    "evidence",
+    "level",
+    *(f"kind_{k}" for k in KINDS),
+    *(f"field_{f}" for f in FIELDS),
+    "breaches",
+    "row_breaches",
+    *(f"breach_{r}" for r in BREACH_RULES),
+    *(f"repair_{k}" for k in REPAIR_KINDS),
+    *(f"source_{s}" for s in SOURCES),
+    *(f"reader_{r}" for r in READERS),
+    *(f"row_layout_{layout}" for layout in LAYOUTS),
+    "model_prob",
+    "alternatives",
+    "disagreed",
+    "printed_span",
+    "in_table",
+    "row_nulls",
+    "row_null_share",
+    "chain_holds",
+    "rows_in_table",
+    "value_log10",
+    "price_off_others",
+    "flag_value",
+)
+_DOCUMENT = (
+    "doc_leaves",
+    "doc_weak_share",
+    "doc_breaches",
+    "doc_repairs",
+    "doc_refused",
+    "doc_owners",
+    "doc_footnotes",
+    "chain_fail_share",
+    "has_text",
+    "text_novel_share",
+    *(f"text_{k}" for k in QUALITY),
+    *(f"text_layout_{layout}" for layout in TEXT_LAYOUTS),
+    *(f"page_{k}" for k in PAGE_SIGNALS),
+)
+#: Every column of the leaf matrix, in order.
+FEATURES: tuple[str, ...] = _LEAF + _DOCUMENT
+COLUMN = {name: j for j, name in enumerate(FEATURES)}
+#: Columns that are 0 rather than missing when they do not apply (one-hots and counts).
+_ZERO = tuple(j for j, n in enumerate(FEATURES) if n.startswith(("kind_", "field_", "breach_", "repair_", "source_", "reader_", "row_layout_", "text_layout_")) or n in ("breaches", "row_breaches", "disagreed", "in_table"))
 
 
-def leaf_features(
-    record: Record, text: str | None = None, evidence: Mapping[str, dict] | None = None
-) -> tuple[list[str], list[dict[str, float]]]:
-    """(pointers, a feature dict per pointer) for every leaf of ``record.confidence``."""
-    from ..assemble.validate import validate
-
-    dumped = record.to_json_dict()
+def _document(record: Record, text: str | None, prov: Provenance, vocabulary: frozenset[str] | None, dumped: dict) -> list[float]:
     quality = text_quality(text)
     layout = text_layout(quality)
-    breaches: dict[str, int] = {}
-    breached_rows: dict[str, int] = {}
-    for breach in validate(record):
-        for pointer in breach.pointers:
-            breaches[pointer] = breaches.get(pointer, 0) + 1
-            breached_rows[_row_of(pointer)] = breached_rows.get(_row_of(pointer), 0) + 1
-    repaired = repaired_pointers(record)
-    rows = _row_signals(dumped)
     scores = list(record.confidence.values())
-    weak = sum(c < 0.9 for c in scores) / max(1, len(scores))
-    document = {
+    chained = sum(1 for key in ("non_derivative_transactions", "derivative_transactions") for row in dumped.get(key) or [])
+    chain_breaks = sum(b.rule == "holdings-chain" for b in prov.breaches)
+    values = {
         "doc_leaves": math.log1p(len(scores)),
-        "doc_weak_share": weak,
-        "doc_breaches": float(sum(breaches.values())),
-        "doc_repairs": float(len(repaired)),
+        "doc_weak_share": sum(c < 0.9 for c in scores) / max(1, len(scores)),
+        "doc_breaches": float(sum(len(b.pointers) for b in prov.breaches)),
+        "doc_repairs": float(sum(len(r.pointers) for r in prov.repairs if r.kind != "refused")),
+        "doc_refused": float(sum(r.kind == "refused" for r in prov.repairs)),
         "doc_owners": float(len(dumped.get("reporting_owners") or [])),
         "doc_footnotes": float(len(dumped.get("footnotes") or [])),
+        "chain_fail_share": chain_breaks / chained if chained else math.nan,
         "has_text": float(bool(quality)),
+        "text_novel_share": novelty(words(text), vocabulary),
         **{f"text_{k}": v for k, v in quality.items()},
-        **{f"family_{f}": float(layout == f) for f in TEXT_LAYOUTS},
+        **{f"text_layout_{name}": float(layout == name) for name in TEXT_LAYOUTS},
+        **{f"page_{k}": float(v) for k, v in prov.page.items()},
     }
-    pointers, out = [], []
-    for pointer, score in record.confidence.items():
+    return [values.get(name, math.nan) for name in _DOCUMENT]
+
+
+def _prices(dumped: dict) -> list[float]:
+    return [row[name] for key in TABLES for row in dumped.get(key) or [] for name in _PRICES if isinstance(row.get(name), (int, float)) and row[name] > 0]
+
+
+def _price_off(value: float, prices: list[float]) -> float:
+    """|log10| of a price against the median of the record's other prices (NaN with none).
+
+    >>> round(_price_off(45000.0, [45000.0, 45.1, 44.9]), 2), _price_off(1.0, [1.0])
+    (3.0, nan)
+    """
+    if value <= 0 or value not in prices:
+        return math.nan
+    others = sorted(prices)
+    others.remove(value)
+    if not others:
+        return math.nan
+    mid = others[len(others) // 2] if len(others) % 2 else (others[len(others) // 2 - 1] + others[len(others) // 2]) / 2
+    return abs(math.log10(value / mid)) if mid > 0 else math.nan
+
+
+def leaf_matrix(record: Record, text: str | None = None, evidence: Provenance | None = None, vocabulary: frozenset[str] | None = None):
+    """(pointers of ``record.confidence``, their feature matrix in :data:`FEATURES` column order).
+
+    Without ``evidence`` (a record read back from JSON) the form's checks are run again and what
+    only the readers knew (level, source, model probability, repairs, the page) is missing.
+    """
+    import numpy as np
+
+    from ..assemble.validate import validate
+
+    prov = evidence if evidence is not None else Provenance(breaches=tuple(validate(record)))
+    dumped = record.to_json_dict()
+    pointers = list(record.confidence)
+    X = np.full((len(pointers), len(FEATURES)), np.nan)
+    X[:, _ZERO] = 0.0
+    X[:, len(_LEAF) :] = _document(record, text, prov, vocabulary, dumped)
+    breaches: dict[str, list[str]] = {}
+    breached_rows: dict[str, int] = {}
+    for breach in prov.breaches:
+        for pointer in breach.pointers:
+            breaches.setdefault(pointer, []).append(breach.rule)
+            breached_rows[_row_of(pointer)] = breached_rows.get(_row_of(pointer), 0) + 1
+    repaired = prov.repaired()
+    rows = _row_signals(dumped)
+    prices = _prices(dumped)
+    layouts = {t: layout for t in ("I", "II") for layout in LAYOUTS if prov.page.get(f"table_{t}_{layout}") == 1.0}
+    for i, pointer in enumerate(pointers):
+        x = X[i]
         pattern = field_pattern(pointer)
+        kind = kind_of(pointer)
+        x[COLUMN["evidence"]] = record.confidence[pointer]
+        x[COLUMN[f"kind_{kind}"]] = 1.0
+        if f"field_{pattern}" in COLUMN:
+            x[COLUMN[f"field_{pattern}"]] = 1.0
+        named = breaches.get(pointer, [])
+        x[COLUMN["breaches"]] = len(named)
+        x[COLUMN["row_breaches"]] = breached_rows.get(_row_of(pointer), 0)
+        for rule in named:
+            if f"breach_{rule}" in COLUMN:
+                x[COLUMN[f"breach_{rule}"]] = 1.0
+        if pointer in repaired:
+            x[COLUMN[f"repair_{repaired[pointer]}"]] = 1.0
+        ev = prov.fields.get(pointer)
+        if ev is not None:
+            x[COLUMN["level"]] = ev.level
+            x[COLUMN[f"source_{ev.source}"]] = 1.0
+            x[COLUMN[f"reader_{ev.reader}"]] = 1.0
+            x[COLUMN["model_prob"]] = ev.model_prob if ev.model_prob is not None else math.nan
+            x[COLUMN["alternatives"]] = ev.alternatives
+            x[COLUMN["disagreed"]] = float(ev.disagreed)
+            x[COLUMN["printed_span"]] = float(bool(ev.spans))
         parts = pointer.strip("/").split("/")
         row = rows.get((parts[0], int(parts[1]))) if len(parts) > 2 and parts[0] in TABLES and parts[1].isdigit() else None
-        ev = (evidence or {}).get(pointer) or {}
-        feats = {
-            "evidence": score,
-            **{f"kind_{k}": float(kind_of(pointer) == k) for k in KINDS},
-            f"field_{pattern}": 1.0,
-            "breaches": float(breaches.get(pointer, 0)),
-            "row_breaches": float(breached_rows.get(_row_of(pointer), 0)),
-            **{f"repair_{how}": float(repaired.get(pointer) == how) for how in ("rebuilt", "implied", "placed")},
-            "in_table": float(row is not None),
-            "row_nulls": row["row_nulls"] if row else math.nan,
-            "row_null_share": row["row_null_share"] if row else math.nan,
-            "chain_holds": row["chain_holds"] if row else math.nan,
-            "rows_in_table": row["rows_in_table"] if row else math.nan,
-            **{f"source_{s}": float(ev.get("source") == s) for s in SOURCES},
-            **{f"reader_{f}": float(ev.get("family") == f) for f in READERS},
-            "model_prob": float(ev["model_prob"]) if ev.get("model_prob") is not None else math.nan,
-            "alternatives": float(ev["alternatives"]) if ev.get("alternatives") is not None else math.nan,
-            **document,
-        }
-        pointers.append(pointer)
-        out.append(feats)
-    return pointers, out
+        if row is not None:
+            x[COLUMN["in_table"]] = 1.0
+            for name in ("row_nulls", "row_null_share", "chain_holds", "rows_in_table"):
+                x[COLUMN[name]] = row[name]
+            layout = layouts.get(_TABLE_OF[parts[0]])
+            if layout:
+                x[COLUMN[f"row_layout_{layout}"]] = 1.0
+            value = dumped[parts[0]][int(parts[1])].get(parts[2])
+            if kind == "number" and isinstance(value, (int, float)):
+                x[COLUMN["value_log10"]] = math.log10(value) if value > 0 else -1.0
+                if parts[2] in _PRICES:
+                    x[COLUMN["price_off_others"]] = _price_off(float(value), prices)
+        if kind == "flag":
+            x[COLUMN["flag_value"]] = float(bool(_value_at(dumped, parts)))
+    return pointers, X
+
+
+def _value_at(dumped: dict, parts: list[str]) -> Any:
+    node: Any = dumped
+    for part in parts:
+        node = node[int(part)] if isinstance(node, list) else node.get(part)
+    return node
+
+
+def leaf_features(record: Record, text: str | None = None, evidence: Provenance | None = None, vocabulary: frozenset[str] | None = None) -> tuple[list[str], list[dict[str, float]]]:
+    """(pointers, a feature dict per pointer): the rows of :func:`leaf_matrix` by column name."""
+    pointers, X = leaf_matrix(record, text, evidence, vocabulary)
+    return pointers, [dict(zip(FEATURES, row.tolist())) for row in X]
 
 
 def _row_of(pointer: str) -> str:
@@ -322,30 +304,3 @@ def _row_of(pointer: str) -> str:
     """
     parts = pointer.strip("/").split("/")
     return "/" + "/".join(parts[:2] if len(parts) > 2 and parts[1].isdigit() else parts[:1])
-
-
-def feature_names(dicts: Sequence[Mapping[str, float]]) -> list[str]:
-    """The columns of a feature matrix: every field one-hot, then the other names in first-seen order."""
-    names = {f"field_{f}": None for f in FIELDS}
-    for d in dicts:
-        names.update(dict.fromkeys(k for k in d if k not in names))
-    return list(names)
-
-
-def matrix(dicts: Sequence[Mapping[str, float]], names: Sequence[str]):
-    """Feature dicts -> a float matrix in ``names`` order (absent one-hots 0, absent measures NaN)."""
-    import numpy as np
-
-    index = {n: j for j, n in enumerate(names)}
-    X = np.zeros((len(dicts), len(names)))
-    for j, n in enumerate(names):
-        if not (n.startswith(("field_", "kind_", "family_", "source_", "reader_", "repair_"))):
-            X[:, j] = np.nan
-    for i, d in enumerate(dicts):
-        for k, v in d.items():
-            j = index.get(k)
-            if j is not None:
-                X[i, j] = v
-    return X
-
-

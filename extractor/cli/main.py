@@ -15,7 +15,6 @@ import typer
 from ..run.batch import DEFAULT_TIMEOUT, collect_inputs
 from ..errors import Form4Error
 from .. import errors as E
-from ..io.review import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
 from ..schema import json_schema
 from .app import _fail, _settings, app, log
 
@@ -118,7 +117,7 @@ def extract(
     if report is not None:
         from .reports import write_reports
 
-        unwritten = write_reports(result, report, several, review_threshold if review_threshold is not None else REVIEW_THRESHOLD)
+        unwritten = write_reports(result, report, several, settings, review_threshold)
     _finish(result, several, summary, unwritten)
 
 
@@ -232,6 +231,8 @@ def score(
     for name in unmatched:
         log.warning(f"warning: no gold record for {name}")
     rel = reliability(report)
+    calibrator = getattr(settings, "calibrator", None)
+    rel.review_threshold = calibrator.review_threshold if calibrator is not None else None
     if as_json:
         typer.echo(json.dumps(report.to_dict() | {"reliability": rel.to_dict()}, indent=2))
     else:

@@ -42,12 +42,15 @@ def page_paths(result: BatchResult, report: Path, several: bool) -> list[tuple[I
     return pages
 
 
-def write_reports(result: BatchResult, report: Path, several: bool, threshold: float) -> int:
-    """Write every filing's review page; the number of pages that could not be written."""
-    from form4.training.align.locate import locate
+def write_reports(result: BatchResult, report: Path, several: bool, settings=None, threshold: float | None = None) -> int:
+    """Write every filing's review page; the number of pages that could not be written. The page's
+    threshold is the one the records' ``review`` lists were made with (the calibrator's, else
+    ``threshold``, else the page's default)."""
+    from ..io.review import DEFAULT_THRESHOLD, render
 
-    from ..io.review import render
-
+    calibrator = getattr(settings, "calibrator", None)
+    shown = calibrator.review_threshold if calibrator is not None else (threshold if threshold is not None else DEFAULT_THRESHOLD)
+    goal = calibrator.goal if calibrator is not None and threshold is None else ("given on the command line" if threshold is not None else None)
     records: dict[Input, list] = {}
     for item, record in result.records:
         records.setdefault(item, []).append(record)
@@ -55,8 +58,8 @@ def write_reports(result: BatchResult, report: Path, several: bool, threshold: f
     for item, n, folder, name in page_paths(result, report, several):
         record = records[item][n - 1]
         try:
-            text = result.texts[item.source][n - 1]
-            page = render(record, text, locate(record, text), threshold, title=escaped(record.source or item.source, NAME_LIMIT))
+            text, spans = result.texts[item.source][n - 1]
+            page = render(record, text, shown, title=escaped(record.source or item.source, NAME_LIMIT), spans=spans, goal=goal)
             written = write_confined(folder, name, page)
         except Form4Error as err:
             log.error(OutputError(f"no review page: {err} ({err.source or folder / name})", item.source).one_line())

@@ -1,16 +1,23 @@
 """The review page: one self-contained HTML file showing what was read from where.
 
-``form4 extract FILE --report out.html`` writes it. The record carries JSON pointers and a
-confidence per field, not offsets, so the page is given where each value was found again in
-the text (:class:`Located`; the CLI finds them with :func:`form4.training.align.locate.locate`).
-Fields that cannot be found are listed on the page. No script, no external asset (a
-Content-Security-Policy forbids both): the page opens from a file with the network off.
+``form4 extract FILE --report out.html`` writes it. Every value is marked where the readers
+found it (the character offsets the pipeline keeps for each leaf: its provenance), coloured by
+its confidence; a value read across wrapped lines is marked on each line. Values no reader saw
+printed (a checkbox's state, a holding rebuilt by the arithmetic, a side the code implies) are
+listed as such. The fields to check are the record's own ``review`` list, in its order (the
+likeliest and costliest mistakes first), under the review threshold the page states. No script,
+no external asset (a Content-Security-Policy forbids both): the page opens from a file with the
+network off.
+Seed 000, for example: ``/issuer/trading_symbol`` is marked at the ``QLYS`` its box 2 prints,
+``/non_derivative_transactions/0/shares`` at the row's ``45,551``.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
+from typing import Mapping, Sequence
 
 from ..form.fields import label_for_pointer
 from ..schema import Record, iter_leaves
@@ -18,11 +25,9 @@ from ..schema import Record, iter_leaves
 #: The page loads nothing and runs nothing, whatever the text it shows holds: its own styles only.
 CSP = """<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">"""
 
-#: Fields below this confidence are listed first (until calibration work sets a better one).
+#: Fields below this confidence are listed first when the record carries no review list of its own
+#: (rules only: no calibrated confidence).
 DEFAULT_THRESHOLD = 0.9
-
-#: Leaves found by a plain search of their printed text (no entity label of their own).
-SEARCHED = ("/footnotes/", "/remarks")
 
 
 @dataclass
@@ -32,6 +37,52 @@ class Located:
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+
+
+_WORD = re.compile(r"\S+")
+#: Footnote marks a reader's cell may end with ("45,551 (1)", "45,551 ⁽¹⁾"): not part of the value.
+_TRAILING_MARKS = re.compile(r"(?:\s*(?:\(\d{1,2}\)|⁽[⁰¹²³⁴⁵⁶⁷⁸⁹]+⁾|\[\d{1,2}\]|<sup>[^<]{0,6}</sup>))+\s*$")
+
+
+def fragments(text: str, start: int, end: int, value: object) -> list[tuple[int, int]]:
+    """The pieces of ``text[start:end]`` that print ``value``: the whole span on one line; across
+    lines, the runs of the value's words on each line (a wrapped title, not the cells between).
+
+    >>> t = "Common   02/01  S\\nStock\\n"
+    >>> [t[s:e] for s, e in fragments(t, 0, 23, "Common Stock")]
+    ['Common', 'Stock']
+    >>> [t[s:e] for t in ["45,551 (1)"] for s, e in fragments(t, 0, 10, 45551)]
+    ['45,551']
+    """
+    if "\n" not in text[start:end]:
+        mark = _TRAILING_MARKS.search(text, start, end)
+        return [(start, mark.start())] if mark and mark.start() > start else [(start, end)]
+    wanted = [w.lower() for w in str(value).split()]
+    found: list[tuple[int, int]] = []
+    at = 0
+    for m in _WORD.finditer(text, start, end):
+        if at < len(wanted) and m.group(0).lower().strip(",.;:") == wanted[at].strip(",.;:"):
+            if found and "\n" not in text[found[-1][1] : m.start()] and not text[found[-1][1] : m.start()].strip():
+                found[-1] = (found[-1][0], m.end())
+            else:
+                found.append((m.start(), m.end()))
+            at += 1
+    return found or [(start, end)]
+
+
+def locate(record: Record, text: str, spans: Mapping[str, Sequence[tuple[int, int]]]) -> Located:
+    """Every leaf of ``record`` with offsets (``spans``, from the pipeline's provenance) marked in ``text``."""
+    out = Located()
+    for pointer, value in iter_leaves(record.to_json_dict()):
+        pieces = [p for s, e in spans.get(pointer, ()) if 0 <= s < e <= len(text) for p in fragments(text, s, e, value)]
+        if pieces:
+            out.spans[pointer] = pieces
+            label = label_for_pointer(pointer)
+            if label:
+                out.labels[pointer] = label
+        else:
+            out.missing.append(pointer)
+    return out
 
 
 def colour(confidence: float, threshold: float = DEFAULT_THRESHOLD) -> str:
@@ -72,7 +123,7 @@ def _marked_text(text: str, located: Located, confidence: dict[str, float], thre
 def _where(pointer: str, located: Located) -> str:
     if pointer in located.spans:
         return f'<a href="#{_anchor(pointer)}">in text</a>'
-    return "not located" if pointer in located.missing else "box or implied"
+    return "not printed as read (a box, implied or rebuilt)"
 
 
 def _shown(value: object) -> str:
@@ -115,28 +166,44 @@ table{border-collapse:collapse;font-size:12px;width:100%}td,th{border:1px solid 
 """
 
 
-def render(record: Record, text: str, located: Located, threshold: float = DEFAULT_THRESHOLD, title: str | None = None) -> str:
-    """The review page of one filing: marked source text, the record, what to check first."""
+def render(
+    record: Record,
+    text: str,
+    threshold: float = DEFAULT_THRESHOLD,
+    title: str | None = None,
+    spans: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+    goal: str | None = None,
+) -> str:
+    """The review page of one filing: marked source text, the record, what to check first.
+
+    ``spans`` are the provenance's offsets of each leaf in ``text``; ``goal`` says what the review
+    threshold was chosen for."""
+    located = locate(record, text, spans or {})
     leaves = iter_leaves(record.to_json_dict())
-    low = sorted((lv for lv in leaves if record.confidence.get(lv[0], 1.0) < threshold), key=lambda lv: record.confidence[lv[0]])
-    printed = {p for p, _ in leaves if label_for_pointer(p) or p.startswith(SEARCHED)}
-    missing = [p for p in located.missing if p in printed]
+    values = dict(leaves)
+    if record.record_confidence is not None:  # a calibrated record: its own review list, in its order
+        low = [(p, values[p]) for p in record.review if p in values]
+    else:
+        low = sorted((lv for lv in leaves if record.confidence.get(lv[0], 1.0) < threshold), key=lambda lv: record.confidence[lv[0]])
     name = html.escape(title or record.source or "filing")
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in record.warnings) or "<li>none</li>"
     legend = "".join(f'<span style="background:{colour(c, threshold)}">{c:.2f}</span>' for c in (0.5, 0.6, 0.7, 0.8, threshold))
+    meaning = html.escape(goal) if goal else "uncalibrated evidence scores (rules only): a display threshold, not a measured one"
+    unprinted = [p for p in located.missing]
+    record_line = f" record confidence {record.record_confidence:.2f};" if record.record_confidence is not None else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">{CSP}<title>form4 review: {name}</title><style>{_STYLE}</style></head>
 <body>
 <h1>form4 review: {name}</h1>
-<p class="legend">confidence: {legend} &nbsp; review threshold {threshold:.2f};
-{len(leaves)} fields, {len(low)} below the threshold, {len(located.spans)} located in the text.</p>
+<p class="legend">confidence: {legend} &nbsp; review threshold {threshold:.4g} ({meaning});{record_line}
+{len(leaves)} fields, {len(low)} to review, {len(located.spans)} marked in the text.</p>
 <div class="warn"><b>Warnings</b><ul>{warnings}</ul></div>
 <div class="cols">
 <div class="text"><h2>Source text</h2><pre>{_marked_text(text, located, record.confidence, threshold)}</pre></div>
 <div class="record">
-<h2>Below the review threshold ({len(low)})</h2>{_field_rows(low, record, located, threshold) if low else "<p>none</p>"}
-<h2>Not located in the text ({len(missing)})</h2>
-<p>{", ".join(f"<code>{html.escape(p)}</code>" for p in missing) or "none"}</p>
+<h2>To review, likeliest mistakes first ({len(low)})</h2>{_field_rows(low, record, located, threshold) if low else "<p>none</p>"}
+<h2>Not printed as read ({len(unprinted)})</h2>
+<p>{", ".join(f"<code>{html.escape(p)}</code>" for p in unprinted) or "none"}</p>
 <h2>All fields</h2>{_field_rows(leaves, record, located, threshold)}
 </div></div>
 </body></html>

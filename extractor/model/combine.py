@@ -100,7 +100,9 @@ def _joined(text: str, label: str, parts: list[Entity]) -> Entity:
     if len(parts) == 1:
         return parts[0] if parts[0].label == label else replace(parts[0], label=label)
     joined = " ".join(p.text.strip() for p in parts)
-    return Entity(label, parts[0].start, parts[-1].end, text[parts[0].start : parts[-1].end], min(p.score for p in parts), "model", value_text=joined)
+    probs = [p.prob for p in parts]
+    prob = min(probs) if None not in probs else None  # type: ignore[type-var]
+    return Entity(label, parts[0].start, parts[-1].end, text[parts[0].start : parts[-1].end], min(p.score for p in parts), "model", value_text=joined, prob=prob)
 
 
 def _span_of(cells: dict[str, list[Entity]]) -> tuple[int, int]:
@@ -141,11 +143,12 @@ def merge_entities(model: list[Entity], rules: list[Entity], model_wins: frozens
             out.append(replace(m, score=MODEL_ONLY))
         elif _same(m, r):
             # agreement confirms a clean reading; it does not clean a damaged one (re-joined, unreadable)
-            out.append(replace(r, score=AGREE if r.score >= IN_BOX else r.score, source="model+rule"))
+            out.append(replace(r, score=AGREE if r.score >= IN_BOX else r.score, source="model+rule", prob=m.prob))
         else:
-            # the model overrides a reading only where the rules were unsure of it
+            # the model overrides a reading only where the rules were unsure of it; either way the
+            # field keeps the model's probability of its own reading (the notes say they disagree)
             chosen = m if m.label in model_wins and r.score < RULE_SURE else r
-            out.append(replace(chosen, score=min(chosen.score, DISAGREE), notes=chosen.notes + ("model and rules disagree",)))
+            out.append(replace(chosen, score=min(chosen.score, DISAGREE), notes=chosen.notes + ("model and rules disagree",), prob=m.prob))
     out += [r for label, r in by_label.items() if label not in seen]
     return out
 

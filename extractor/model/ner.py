@@ -15,6 +15,7 @@ from ..entities import Entity
 from ..form.evidence import MODEL
 from ..errors import Form4Error, ModelNotFoundError
 from ..read.sections import Sections, find_sections
+from .decode import read
 
 MODEL_NAME = "form4-ner"
 ENV_VAR = "FORM4_MODEL"
@@ -95,16 +96,18 @@ MAX_CONFIG_BYTES = 1 << 20
 
 
 def predict(nlp, sections: Sections, spans: list[tuple[int, int]] | None = None) -> list[Entity]:
-    """Model entities over the regions of one filing (or over ``spans``), with offsets into the whole text."""
+    """Model entities over the regions of one filing (or over ``spans``), with offsets into the whole text
+    and each span's probability (:mod:`form4.model.decode`)."""
     text = sections.raw or sections.text
     spans = [piece for span in (regions(sections) if spans is None else spans) for piece in _pieces(text, *span)]
     out: list[Entity] = []
-    for (start, _), doc in zip(spans, nlp.pipe(text[s:e] for s, e in spans)):
-        for ent in doc.ents:
+    for (start, _), (doc, probs) in zip(spans, read(nlp, [text[s:e] for s, e in spans])):
+        for k, ent in enumerate(doc.ents):
             s, e = start + ent.start_char, start + ent.end_char
             if _line_length(text, s) > MAX_LINE:
                 continue  # a converter's runaway repeat (seed 004), not a table row
-            out.append(Entity(ent.label_, s, e, _trim(ent.label_, ent.text), MODEL, source="model"))
+            prob = round(probs[k], 4) if probs is not None else None
+            out.append(Entity(ent.label_, s, e, _trim(ent.label_, ent.text), MODEL, source="model", prob=prob))
     return out
 
 

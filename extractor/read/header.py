@@ -28,10 +28,13 @@ def read_more_owners(sections: Sections) -> list[tuple[tuple[Entity, ...], dict[
     """The 2nd, 3rd ... owners: one name/address block and one relationship block each."""
     text = sections.text
     span = sections.more_owners
-    starts = [m.start() for m in ANCHORS["box1"].finditer(text, span.start, span.end)]
+    labels = list(ANCHORS["box1"].finditer(text, span.start, span.end))
     out = []
-    for k, start in enumerate(starts):
-        block = Span(text.rfind("\n", 0, start) + 1, starts[k + 1] if k + 1 < len(starts) else span.end)
+    for k, label in enumerate(labels):
+        # from its line's start (the box number, the cells before it), not before the last label's end
+        floor = labels[k - 1].end() if k else span.start
+        start = text.rfind("\n", floor, label.start()) + 1 or floor
+        block = Span(start, labels[k + 1].start() if k + 1 < len(labels) else span.end)
         boxes = cut_boxes(sections, block)
         owner = read_box1(text, boxes.pieces["box1"])
         rel, titles = read_box5(text, boxes.pieces["box5"])

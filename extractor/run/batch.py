@@ -31,7 +31,7 @@ from ..errors import (
 )
 from ..io.inputs import decode
 from .filings import read_filings
-from .items import BatchResult, Input
+from .items import BatchResult, Input, ReadText
 from .outputs import Destination
 from .page_images import group_pages
 from .pipeline import RULES_ONLY, Extractor
@@ -195,7 +195,7 @@ def _read_confined(item: Input) -> bytes:
 
 
 # ---------------------------------------------------------------- one input
-def extract_input(settings: Extractor, item: Input, texts: list[str] | None = None) -> list[Record] | Form4Error:
+def extract_input(settings: Extractor, item: Input, texts: list[ReadText] | None = None) -> list[Record] | Form4Error:
     """Read and extract one input (every filing it holds); any exception becomes a typed error.
     ``texts``, when given, receives the text each record was read from."""
     try:
@@ -212,25 +212,27 @@ class Extracted(NamedTuple):
     """An input's records and the text each was read from (what the review page shows)."""
 
     records: list[Record]
-    texts: list[str]
+    texts: list[ReadText]
 
 
 def extract_input_with_texts(settings: Extractor, item: Input) -> Extracted | Form4Error:
     """:func:`extract_input`, with the text of each record (read once, in the worker)."""
-    texts: list[str] = []
+    texts: list[ReadText] = []
     out = extract_input(settings, item, texts)
     return out if isinstance(out, Form4Error) else Extracted(out, texts)
 
 
-def extract_decoded(settings: Extractor, decoded: Decoded, source: str, texts: list[str] | None = None) -> list[Record]:
+def extract_decoded(settings: Extractor, decoded: Decoded, source: str, texts: list[ReadText] | None = None) -> list[Record]:
     """The records of every filing in one decoded text (``source#2`` ... after the first); the
     copies of the form that continue a filing are read into its record. ``texts``, when given,
-    receives the text each record was read from."""
+    receives the text each record was read from and where its values were found in it."""
     read: Callable[..., Record] = settings
     if texts is not None:
         def read(text: str, named: str, **options) -> Record:
-            record = settings(text, named, **options)
-            texts.append(text)
+            trace: dict = {}
+            record = settings(text, named, trace=trace, **options)
+            provenance = trace.get("provenance")
+            texts.append(ReadText(text, provenance.spans() if provenance is not None else {}))
             return record
     records, unread = read_filings(decoded.text, source, read)
     for n, record in enumerate(records, 1):

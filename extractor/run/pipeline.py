@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..assemble.assembler import assemble
-from ..assemble.copies import recover_copies
+from ..assemble.assembler import assemble_traced
+from ..assemble.copies import recover_copies_traced
+from ..assemble.provenance import Assembly
 from ..calibrate.calibrator import Calibrator
 from ..model.combine import merge_footer, merge_header, merge_rows, model_rows
 from ..form.fields import ROW_LABELS
 from ..io.inputs import read_input_bytes
+from ..entities import Entity, Footer
 from ..errors import Form4Error, InputNotFoundError, ModelNotFoundError, NotAForm4Error, TruncatedFilingError
 from ..read.footer import read_footer
 from ..read.header import read_header
@@ -21,6 +23,7 @@ from ..model.sureness import unsure_spans
 from ..read.tables import read_tables
 from ..schema import Record
 from ..read.sections import Sections, find_sections
+from .familiarity import page_signals
 from .filings import Copy, items_of, join_copies, same_items, split_filings
 
 
@@ -36,8 +39,8 @@ class Extractor:
     model_dir: str | None = None  # where nlp came from (worker processes load it again)
     cascade: bool = True  # read with the model only the regions the rules could not read surely
 
-    def __call__(self, text: str, source: str | None = None, continued: bool = False) -> Record:
-        return extract_text(text, source, self, continued=continued)
+    def __call__(self, text: str, source: str | None = None, continued: bool = False, trace: dict | None = None) -> Record:
+        return extract_text(text, source, self, trace, continued)
 
     def wins_for(self, layout: str) -> frozenset[str]:
         """The labels the model wins a conflict on, for a copy whose tables read in ``layout``.
@@ -84,26 +87,43 @@ def extract_text(text: str, source: str | None = None, settings: Extractor = RUL
     (:func:`form4.run.filings.read_filings` reads them all). ``continued``: the text is a copy
     of the form that another copy continues, so it may stop inside its tables.
 
-    ``trace``, when given, receives what error analysis groups by: the layout each table was
-    read as (``trace["layouts"]``, e.g. ``{"I": "positional", "II": "positional"}``).
+    ``trace``, when given, receives what error analysis and the review page use: the converter
+    layout each table was read as (``trace["layouts"]``, e.g. ``{"I": "positional", "II":
+    "positional"}``) and where every value came from (``trace["provenance"]``, a
+    :class:`~form4.assemble.provenance.Provenance`: evidence and text spans per leaf, repairs,
+    breaches, the page's familiarity signals).
     """
+    assembly = read_filing(text, source, settings, trace, continued)
+    if trace is not None:
+        trace["provenance"] = assembly.provenance
+    if settings.calibrator is None:
+        return assembly.record
+    return settings.calibrator.apply(assembly.record, text=text, evidence=assembly.provenance)
+
+
+def read_filing(text: str, source: str | None = None, settings: Extractor = RULES_ONLY, trace: dict | None = None,
+                continued: bool = False) -> Assembly:
+    """The uncalibrated record of one filing (evidence scores as confidence) and its provenance
+    (offsets into ``text``; the page signals are its first copy's)."""
     parts = split_filings(text)
-    copies = [_read_copy(parts[0], source, settings, trace, continued or len(parts) > 1)]
+    first, page = _read_copy(parts[0], source, settings, trace, continued or len(parts) > 1)
+    copies, at = [first], len(parts[0])
     for k, part in enumerate(parts[1:], 2):
         try:
-            more = _read_copy(part, source, settings, None, continued or k < len(parts))
+            more, _ = _read_copy(part, source, settings, None, continued or k < len(parts))
         except Form4Error:
             break
         if not same_items(items_of(copies[0][0]), items_of(more[0])):
             break
-        copies.append(more)
+        copies.append(_shifted(more, at))
+        at += len(part)
     header, rows, footer = join_copies(copies)
-    record = recover_copies(assemble(header, rows, footer, source=source), text)
-    return settings.calibrator.apply(record, text=text) if settings.calibrator else record
+    assembly = recover_copies_traced(assemble_traced(header, rows, footer, source=source), text)
+    return replace(assembly, provenance=replace(assembly.provenance, page=page))
 
 
-def _read_copy(text: str, source: str | None, settings: Extractor, trace: dict | None, continued: bool) -> Copy:
-    """One copy of the form's text -> its header, rows and footer entities."""
+def _read_copy(text: str, source: str | None, settings: Extractor, trace: dict | None, continued: bool) -> tuple[Copy, dict[str, float]]:
+    """One copy of the form's text -> its header, rows and footer entities, and its page signals."""
     try:
         sections = _sections(text, continued)
     except Form4Error as err:
@@ -115,6 +135,8 @@ def _read_copy(text: str, source: str | None, settings: Extractor, trace: dict |
     footer = read_footer(sections)
     if trace is not None:
         trace["layouts"] = {table.table: table.layout for table in tables}
+    page_header, page_footer = header, footer
+    spans, entities = None, None
     if settings.nlp is not None:
         streams = frozenset(t.table for t in tables if t.layout == "cell-stream")
         spans = unsure_spans(sections, header, rows, footer, streams) if settings.cascade else None
@@ -123,6 +145,22 @@ def _read_copy(text: str, source: str | None, settings: Extractor, trace: dict |
         rows = merge_rows(rows, model_rows(sections, entities), wins)
         header = merge_header(header, entities, sections, wins)
         footer = merge_footer(footer, entities, sections, wins)
+    return (header, rows, footer), page_signals(sections, tables, page_header, page_footer, spans, entities)
+
+
+def _shifted(copy: Copy, by: int) -> Copy:
+    """A copy's entities with their offsets moved ``by`` characters (from its own text to the whole text's)."""
+
+    def moved(entities):
+        return tuple(replace(e, start=e.start + by, end=e.end + by) for e in entities)
+
+    header, rows, footer = copy
+    header = replace(header, owner=moved(header.owner), issuer=moved(header.issuer), dates=moved(header.dates),
+                     more_owners=tuple((moved(ents), rel) for ents, rel in header.more_owners))
+    rows = [replace(r, start=r.start + by, end=r.end + by, entities=moved(r.entities)) for r in rows]
+    remarks: Entity | None = moved((footer.remarks,))[0] if footer.remarks else None
+    footer = Footer(tuple(replace(n, start=n.start + by, end=n.end + by) for n in footer.footnotes), remarks,
+                    tuple(moved(s) for s in footer.signatures))
     return header, rows, footer
 
 
@@ -136,9 +174,10 @@ def extract_file(path: Path, source: str | None = None, settings: Extractor = RU
     return extract_text(text, read_source, settings)
 
 
-def model_extractor(path: str | None = None) -> Extractor:
-    """The shipped model (or the one at ``path``) with its calibrator, if it has one; a model
-    folder whose calibration or conflict policy cannot be read is one ``ModelNotFoundError``."""
+def model_extractor(path: str | None = None, calibrated: bool = True) -> Extractor:
+    """The shipped model (or the one at ``path``) with its calibrator, if it has one (and
+    ``calibrated``); a model folder whose calibration or conflict policy cannot be read is one
+    ``ModelNotFoundError``."""
     from ..io.safe_json import JSONFileError, load_json
     from ..model.ner import load, model_path
 
@@ -147,7 +186,7 @@ def model_extractor(path: str | None = None) -> Extractor:
     kwargs: dict[str, Any] = {"nlp": nlp, "model_dir": str(where) if where else None}
     name = "calibration.json"
     try:
-        kwargs["calibrator"] = Calibrator.from_dict(load_json(where / name)) if where and (where / name).exists() else None
+        kwargs["calibrator"] = Calibrator.from_dict(load_json(where / name)) if where and calibrated and (where / name).exists() else None
         name = "arbitration.json"
         if where and (where / name).exists():
             policy = load_json(where / name)

@@ -397,7 +397,8 @@ def format_reliability(rel: Reliability) -> str:
         lines.append(f"confidence >= {t}: {c['share']:.1%} of predicted leaves, {acc} right")
     if rel.records:
         share = f"{rel.exact_without_review:.1%}" if rel.exact_without_review is not None else "-"
-        lines.append(f"records with an empty review list: {rel.records_without_review} of {rel.records}, {share} exactly right")
+        under = f" (review threshold {rel.review_threshold:.4g})" if rel.review_threshold is not None else ""
+        lines.append(f"records with an empty review list{under}: {rel.records_without_review} of {rel.records}, {share} exactly right")
     if rel.record_confidence_ece is not None:
         lines.append(f"record_confidence ECE (10 bins): {rel.record_confidence_ece:.4f}")
     return "\n".join(lines)
