@@ -2,7 +2,7 @@
 and the committed corpus's training texts. For measuring a rule change before and after; the
 dev split (the evaluation) is never read.
 
-    python benchmarks/train_styles.py styles [--limit 30] [--styles paper,plain]
+    python benchmarks/train_styles.py styles [--limit 30 | --synthetic N] [--styles paper,plain]
         [--converters pdftotext-layout,pdftotext-raw] [--work DIR] [--fields table] [--json OUT]
     python benchmarks/train_styles.py corpus [--converters pdftotext-layout,...] [--limit N] [--json OUT]
 
@@ -40,14 +40,18 @@ def _score(items):
     return score_pairs(pairs)
 
 
-def styles_items(styles, converters, limit, work):
-    from form4.training.corpus import DEFAULT_RAW, load_filings, split_by_owner
+def styles_items(styles, converters, limit, work, synthetic=0):
+    from form4.training.corpus import DEFAULT_RAW, load_filings, split_by_owner, synthetic_filings
     from form4.training.heldout import Job, page_seed, render_page, run_jobs
 
-    filings = load_filings(DEFAULT_RAW)
-    split = split_by_owner(filings)
-    train = [f for f in filings if split[f.doc_id] == "train"][:limit]
-    jobs = [Job(style, f.doc_id, render_page(f.record, f.cell_footnotes, style, page_seed(f.doc_id)),
+    if synthetic:
+        train = synthetic_filings(synthetic, seed=29)  # generated records: no split to keep
+    else:
+        filings = load_filings(DEFAULT_RAW)
+        split = split_by_owner(filings)
+        train = [f for f in filings if split[f.doc_id] == "train"][:limit]
+    seed = (lambda doc_id: int(doc_id.rsplit("-", 1)[-1]) + 7) if synthetic else page_seed
+    jobs = [Job(style, f.doc_id, render_page(f.record, f.cell_footnotes, style, seed(f.doc_id)),
                 Path(work) / style / f.doc_id, tuple(converters)) for style in styles for f in train]
     by_id = {f.doc_id: f for f in train}
     items = []
@@ -95,13 +99,14 @@ def main(argv=None) -> int:
     ap.add_argument("--styles", default="paper,plain")
     ap.add_argument("--converters", default="pdftotext-layout,pdftotext-raw")
     ap.add_argument("--limit", type=int, default=30)
+    ap.add_argument("--synthetic", type=int, default=0, help="print N synthetic filings (training.synth) instead of real ones")
     ap.add_argument("--work", type=Path, default=DEFAULT_WORK)
     ap.add_argument("--fields", default="table", help="table | all | '' (no per-field lines)")
     ap.add_argument("--json", type=Path, default=None, help="also write the report here")
     args = ap.parse_args(argv)
     converters = [c for c in args.converters.split(",") if c]
     if args.what == "styles":
-        items = styles_items(args.styles.split(","), converters, args.limit, args.work)
+        items = styles_items(args.styles.split(","), converters, args.limit, args.work, args.synthetic)
     else:
         items = corpus_items(converters, args.limit)
     out = report(_score(items), args.fields)

@@ -7,7 +7,8 @@ several lines, natures and titles wrapped around the values, marks OCR raised or
 
 import pytest
 
-from conftest import FOOT, HEAD, SIG
+from conftest import FOOT, HEAD, SIG, needs_print, printed, typed_filing
+from form4 import extract_text
 from form4.form import evidence as E
 from form4.form import fields as F
 from form4.entities import Entity
@@ -438,3 +439,104 @@ def test_a_cell_stream_table_is_recorded_as_one_and_its_labelled_cells_dealt_to_
     rows = stream_rows("I", text, 0, len(text), entities)
     got = [tuple(" ".join(" ".join(p.text.split()) for p in cells[label]) for label in _LABELS) for cells, _ in rows]
     assert got == TWO_ROWS
+
+
+def test_a_page_foot_between_a_long_tables_rows_is_no_row_and_no_cells_text():
+    """A table printed over two pages: the form's revision and page number at the first page's
+    foot, the column headings repeated at the next page's head."""
+    at = lambda x, s: " " * x + s  # noqa: E731
+    table = "\n".join([
+        "Common Stock" + at(10, "03/01/2024") + at(5, "S") + at(5, "100") + at(5, "D") + at(5, "$10.50") + at(5, "900") + at(6, "I") + at(4, "By the Roe Family"),
+        at(91, "Trust"),
+        "",
+        "SEC 1474 (03-26)" + at(70, "Page 1 of 2"),
+        "\f" + HEAD.splitlines()[-2],
+        "",
+        "Common Stock" + at(10, "03/01/2024") + at(5, "S") + at(5, "200") + at(5, "D") + at(5, "$10.75") + at(5, "700") + at(6, "I") + at(4, "By the Roe 2019"),
+        at(91, "GRAT"),
+    ]) + "\n"
+    rows = _rows(table)
+    assert _cells(rows, F.SECURITY_TITLE) == ["Common Stock"] * 2
+    assert _cells(rows, F.NATURE) == ["By the Roe Family Trust", "By the Roe 2019 GRAT"]
+
+
+def test_a_table_ii_amount_takes_its_side_from_the_column_it_stands_in():
+    """Column 5 prints the amount under "(A)" or under "(D)", no letter: the side is the column's."""
+    head = (
+        "Table II - Derivative Securities Acquired, Disposed of, or Beneficially Owned\n"
+        "                                          Code  V     (A)     (D)     Exercisable  Date        Title         Shares\n\n"
+    )
+    line = "Stock Option   $12.50   03/01/2024       J                    500      (1)        06/30/2031  Common Stock  500     $0.00   1,500   D\n"
+    assert head.splitlines()[1].index("(D)") == line.index("500")
+    [row] = [r for r in find_rows(find_sections(HEAD + head + line + "\nExplanation of Responses:\n1. A note.\n")) if r.table == "II"]
+    assert row.get(F.ACQ_DISP).value_text == "D" and row.get(F.SHARES).value_text == "500"
+
+
+
+def _option(**changes):
+    """A Table II row as a filer types it: an option exercised (code M), its Date Exercisable blank."""
+    from form4.schema import DerivativeTransaction
+
+    row = dict(security_title="Stock Option (right to buy)", conversion_or_exercise_price=12.5, transaction_date="2024-03-01",
+               transaction_code="M", equity_swap_involved=False, shares=500, acquired_disposed="D", exercise_date=None,
+               expiration_date="2031-06-30", underlying_security_title="Common Stock", underlying_security_shares=500,
+               price_per_share=0, shares_owned_following=1500, direct_or_indirect="D")
+    return DerivativeTransaction(**(row | changes))
+
+
+def _table2(record, style: str, converter: str) -> list[dict]:
+    return extract_text(printed(record, converter, style), "x").to_json_dict()["derivative_transactions"]
+
+
+#: page styles and converters the printed-filing tests read
+PRINTED = [(s, c) for s in ("paper", "plain", "agent", "word") for c in ("pdftotext-layout", "pdftotext-raw")]
+
+
+@needs_print
+@pytest.mark.parametrize("style,converter", PRINTED)
+def test_one_date_printed_in_column_6_is_the_expiration_date_when_date_exercisable_is_blank(style, converter):
+    got = _table2(typed_filing(derivative_transactions=(_option(),)), style, converter)
+    assert [(r.get("exercise_date"), r["expiration_date"]) for r in got] == [(None, "2031-06-30")]
+
+
+@needs_print
+@pytest.mark.parametrize("style,converter", PRINTED)
+def test_the_exercisable_and_expiration_dates_are_read_in_every_style_also_when_one_cell_stacks_them(style, converter):
+    """The plain page prints "Date Exercisable / Expiration Date" in one cell, one date above the other."""
+    row = _option(exercise_date="2024-03-01", expiration_date="2033-01-15", transaction_code="A", acquired_disposed="A",
+                  deemed_execution_date="2024-03-03")
+    got = _table2(typed_filing(derivative_transactions=(_option(), row)), style, converter)
+    assert [(r.get("exercise_date"), r["expiration_date"], r.get("deemed_execution_date")) for r in got] == [
+        (None, "2031-06-30", None), ("2024-03-01", "2033-01-15", "2024-03-03")]
+    assert [r["underlying_security_shares"] for r in got] == [500, 500]
+
+
+#: natures long enough to wrap over several lines, as funds name themselves
+_FUNDS = ("Example Capital Growth Fund IV, L.P.", "Example Capital Principals Fund IV, L.P.", "Example Venture 2010-Seed Fund, L.P.",
+          "Example Technology Partners XII, L.P.", "the Roe Family Trust", "Example Capital Global Growth Fund III - Endurance Partners, L.P.")
+
+
+def _long_holdings_table():
+    """Two sales and fourteen indirect holdings, each nature wrapped: a table over two or three pages."""
+    from form4.schema import NonDerivativeHolding
+
+    rows = tuple(NonDerivativeHolding(security_title="Class A Common Stock", shares_owned_following=1000 * (k + 3) + 7, direct_or_indirect="I",
+                                      nature_of_ownership=f"By {_FUNDS[k % len(_FUNDS)]}", footnote_ids=("F1",)) for k in range(14))
+    return typed_filing(non_derivative_holdings=rows)
+
+
+def _chunked_seed(style: str) -> int:
+    """A page seed whose table goes on over pages (headings repeated, page feet printed)."""
+    from form4.training.pages.habits import habits
+
+    return next(s for s in range(1, 3000) if (h := habits(s, style)).chunk and h.chunk < 10 and h.footer and not h.continued)
+
+
+@needs_print
+@pytest.mark.parametrize("style,converter", [(s, "pdftotext-raw") for s in ("paper", "plain", "agent", "word")])
+def test_holdings_with_long_natures_over_pages_keep_their_rows_titles_and_natures(style, converter):
+    record = _long_holdings_table()
+    got = extract_text(printed(record, converter, style, _chunked_seed(style)), "x").to_json_dict()["non_derivative_holdings"]
+    want = record.to_json_dict()["non_derivative_holdings"]
+    fields = ("security_title", "shares_owned_following", "nature_of_ownership", "footnote_ids")
+    assert [tuple(r.get(f) for f in fields) for r in got] == [tuple(r.get(f) for f in fields) for r in want]

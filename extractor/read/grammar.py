@@ -319,6 +319,10 @@ def _parse_table1(text: str, cur: _Cursor, is_transaction: bool):
     return out, alts
 
 
+#: A date column's words: "Immediately", "N/A", "None", "Various".
+_WORD_DATE = re.compile(r"(?i)immed|\(?\d+\)?$|n/?a|none|various")
+
+
 def _date_or_mark(text: str, cur: _Cursor, label: str) -> Entity | None:
     a = cur.peek()
     if a is None:
@@ -332,7 +336,7 @@ def _date_or_mark(text: str, cur: _Cursor, label: str) -> Entity | None:
     if a.kind is AtomKind.TEXT and UNREAD_MARK.match(a.bare):  # a mark OCR could not read: "Q)", "@)"
         cur.take()
         return _ent(label, [a], text, None, E.WEAK, ("value given only as a footnote (mark unreadable)",))
-    if a.kind is AtomKind.TEXT and re.match(r"(?i)immed|\(?\d+\)?$|n/?a|none|various", a.bare):
+    if a.kind is AtomKind.TEXT and _WORD_DATE.match(a.bare):
         cur.take()
         return _ent(label, [a], text, None, E.IMPLIED, ("date printed as words",))
     return None
@@ -346,11 +350,22 @@ def _spaced_mark_before_single_date(cur: _Cursor) -> Atom | None:
         return None
     if after is not None and after.kind not in (AtomKind.TEXT, AtomKind.LETTER):
         return None
-    m = re.search(r"\d\s+(\(\d{1,2}\))$", prev.text)
+    m = re.search(r"[\d)\]]\s+(\(\d{1,2}\)|\[\d{1,2}\])$", prev.text)  # "424 (1)", "884(1) (2)": the spaced one
     if not m:
         return None
     start = prev.start + m.start(1)
     return Atom(AtomKind.FOOTNOTE, start, prev.end, m.group(1), prev.cell, split_footnotes(m.group(1))[1])
+
+
+def _lone_date(cur: _Cursor) -> bool:
+    """One date alone in column 6 ("Date Exercisable and Expiration Date"), nothing printed for
+    the other: it is the expiration date. A Date Exercisable is left blank, or given as a mark or
+    a word ("Immediately"), where an expiration date is printed; of the training filings' Table II
+    rows with one date, every one gives the expiration date."""
+    nxt, after = cur.peek(), cur.peek(1)
+    if nxt is None or nxt.kind is not AtomKind.DATE:
+        return False
+    return after is None or after.kind not in (AtomKind.DATE, AtomKind.FOOTNOTE) and not _WORD_DATE.match(after.bare)
 
 
 def _parse_table2(text: str, cur: _Cursor, is_transaction: bool):
@@ -374,6 +389,8 @@ def _parse_table2(text: str, cur: _Cursor, is_transaction: bool):
     if is_transaction and (mark := _spaced_mark_before_single_date(cur)):
         # "424 (1) 01/13/2032 Common Stock": the mark is the exercisable date's, not the amount's
         out.append(_ent(F.EXERCISE_DATE, [mark], text, None, E.FALLBACK, ("value given only as a footnote",)))
+        labels = (F.EXPIRATION_DATE,)
+    if labels == (F.EXERCISE_DATE, F.EXPIRATION_DATE) and _lone_date(cur):
         labels = (F.EXPIRATION_DATE,)
     for label in labels:
         if e := _date_or_mark(text, cur, label):

@@ -13,6 +13,8 @@ from ...form import fields as F
 from ...form import evidence as E
 from ...entities import Entity, RowEntities
 from ..layout import BLANK_LINE, Atom, AtomKind, Line, TextIndex
+from ...form.labels import WORDINGS, words
+from ...form.normalize import DATE_SHAPE
 from ...form.ocr import cell_words
 
 _SIDES, _FORMS = set(F.letters(F.ACQ_DISP)), set(F.letters(F.OWNERSHIP_FORM))  # from fields.TABLE_COLUMNS
@@ -35,6 +37,41 @@ HEADER_WORDS = re.compile(
 )
 
 
+#: The words of the tables' column headings, in every wording a page prints (``form.labels``).
+COLUMN_WORDS = frozenset(
+    w.lower()
+    for key, wordings in WORDINGS.items()
+    if key.startswith(("t1_", "t2_")) or key in ("code", "amount", "a_or_d", "price", "exercisable", "expiration", "title", "shares", "table2_sub")
+    for variant in range(len(wordings))
+    for w in words(key, variant)
+)
+_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def is_column_heading(text: str) -> bool:
+    """A line of the column headings' words ("or Indirect (I) Nature of Indirect Beneficial"), not
+    a cell's text ("Capital U.S.", "Fund IV, L.P.(1)"): under a repeated page header both follow
+    the heading lines with no blank line between.
+
+    >>> is_column_heading("Following Reported      (D/I)     Indirect"), is_column_heading("Growth Fund IV,")
+    (True, False)
+    """
+    found = [w.lower() for w in _WORD.findall(text)]
+    known = sum(w in COLUMN_WORDS for w in found)
+    return known > 0 and known >= len(found) - known
+
+
+#: What the printed form prints at a page's head and foot, inside a table's span when the table
+#: goes on over pages: the form's revision ("SEC 1474 (03-26)"), "FORM 4 (continued)", page
+#: numbers ("Page 2 of 12", "3 of 4", a browser's "1/3"), a browser's date, title and address.
+PAGE_FURNITURE = re.compile(
+    r"^[\s\f]*(?:(?:SEC\s+1474\s*\(\d{1,2}-\d{2}\)|FORM\s+4\s*\(continued\)|SEC\s+FORM\s+4|(?:Page\s+)?\d{1,3}\s+of\s+\d{1,3}"
+    rf"|\d{{1,3}}/\d{{1,3}}|{DATE_SHAPE},?\s+\d{{1,2}}:\d{{2}}(?:\s*[AP]M)?|(?:https?|file)://\S+)[\s\f]*)+$",
+    re.I,
+)
+#: The form's notes that a page prints under a table part ("Potential persons who are to respond ...").
+FORM_NOTE = re.compile("|".join(re.escape(w.split(" to the ")[0]) for w in WORDINGS["respond"]), re.I)
+
 
 def is_data_line(atoms: list[Atom]) -> bool:
     """Two values, or one value and an ownership letter: a holding row has at least that."""
@@ -53,6 +90,23 @@ def ends_with_indirect(row: RowEntities) -> bool:
 
 
 
+#: Where a cell's wrapped lines join without a space: after a hyphen ending a word ("2010-" /
+#: "Seed Fund": browsers break lines after hyphens) and before punctuation starting a line ("L.P" / ".").
+_GLUE = re.compile(r"\w-$")
+_GLUED_START = re.compile(r"^[.,;:)]")
+
+
+def join_lines(left: str, right: str) -> str:
+    """Two lines of one cell as one text.
+
+    >>> join_lines("Venture 2010-", "Seed Fund"), join_lines("XII, L.P", "."), join_lines("Fund III -", "Endurance")
+    ('Venture 2010-Seed Fund', 'XII, L.P.', 'Fund III - Endurance')
+    """
+    if not left or not right:
+        return left or right
+    return left + right if _GLUE.search(left) or _GLUED_START.match(right) else f"{left} {right}"
+
+
 def extend_nature(row: RowEntities, line: Line, atoms: list[Atom], text: str, before: bool = False) -> RowEntities:
     words = cell_words(line.text)
     ids = list(row.footnote_ids) + [f for a in atoms for f in a.footnote_ids if f not in row.footnote_ids]
@@ -61,9 +115,9 @@ def extend_nature(row: RowEntities, line: Line, atoms: list[Atom], text: str, be
         if nature is None:
             value, start, end = words, atoms[0].start, atoms[-1].end
         elif before:
-            value, start, end = f"{words} {nature.value_source}", atoms[0].start, nature.end
+            value, start, end = join_lines(words, nature.value_source), atoms[0].start, nature.end
         else:
-            value, start, end = f"{nature.value_source} {words}", nature.start, atoms[-1].end
+            value, start, end = join_lines(nature.value_source, words), nature.start, atoms[-1].end
         new = Entity(F.NATURE, start, end, text[start:end], E.JOINED, value_text=value)
         entities = tuple(e for e in row.entities if e.label != F.NATURE) + (new,)
     else:
@@ -102,6 +156,9 @@ class TableReader:
         if HEADER_LINE.search(line.text):
             self.header_line(index, line)
             return
+        if PAGE_FURNITURE.match(line.text) or FORM_NOTE.search(line.text):
+            self.page_line(index, line)
+            return
         atoms = self.index.atoms(line.cells)
         if not atoms:
             return
@@ -115,6 +172,9 @@ class TableReader:
 
     def header_line(self, index: int, line: Line) -> None:
         self.in_header = True
+
+    def page_line(self, index: int, line: Line) -> None:
+        """A line the printed form prints at a page's head or foot: no part of any row."""
 
     def other_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
         self.text_line(index, line, atoms)

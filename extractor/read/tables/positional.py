@@ -8,6 +8,7 @@ and each wrapped word joins the text column it stands under.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ...form import fields as F
@@ -17,7 +18,7 @@ from ..grammar import parse_row
 from ..layout import BLANK_LINE, Atom, AtomKind, Line, TextIndex
 from ...form.normalize import split_footnotes
 from ...form.ocr import drop_ocr_mark
-from .common import TableReader
+from .common import TableReader, is_column_heading, join_lines
 
 FAMILY = "positional"
 _TEXT_ROW_LABELS = (F.SECURITY_TITLE, F.UNDERLYING_TITLE, F.NATURE)
@@ -28,11 +29,14 @@ PlacedRow = tuple[int, RowEntities, Line]
 
 
 def is_positional(lines: list[Line]) -> bool:
-    """``pdftotext -layout``-like: columns kept by runs of spaces, no tabs or pipes."""
+    """``pdftotext -layout``-like: columns kept by runs of spaces (or a line indented to its
+    column), no tabs or pipes."""
     tabled = sum("\t" in ln.text or ln.text.count("|") >= 2 for ln in lines)
     if not lines or tabled > max(1, len(lines) // 10):  # a stray "|" is an OCR slip, not a table
         return False
-    return sum("    " in ln.text.strip() for ln in lines) >= max(1, len(lines) // 3)
+    # a wrapped cell's line stands under its column, far from the left margin, with no other cell
+    spaced = sum("    " in ln.text.strip() or ln.text.lstrip("\f").startswith(" " * 8) for ln in lines)
+    return spaced >= max(1, len(lines) // 3)
 
 
 
@@ -42,14 +46,30 @@ class PositionalReader(TableReader):
         self.loose: list[Loose] = []  # text-only lines, given to rows at the end
         self.headers: list[int] = []  # indices of column-header lines
         self.after_header: set[int] = set()  # text between a repeated page header and the next row
+        self.sides: tuple[float, float] | None = None  # where Table II's (A) and (D) headings stand
+        self.page_head = False  # after a page's foot, before the table's headings or rows go on
 
     def header_line(self, index: int, line: Line) -> None:
-        self.in_header = True
+        self.in_header, self.page_head = True, False
+        k = index - 1
+        while self.rows and self.loose and self.loose[-1][0] == k and is_column_heading(self.loose[-1][1].text):
+            # headings printed above the line that names the columns ("Amount of Securities  Nature of")
+            self.after_header.discard(self.loose.pop()[0])
+            k -= 1
         self.headers.append(index)
+        if self.name == "II" and (m := _SIDE_HEADINGS.search(line.text)):
+            self.sides = ((m.start(1) + m.end(1)) / 2, (m.start(2) + m.end(2)) / 2)
+
+    def page_line(self, index: int, line: Line) -> None:
+        self.headers.append(index)  # a page's foot or head: a page break between the rows around it
+        self.page_head = self.below_header = bool(self.rows)  # what follows: a cell the break cut, or headings
 
     def text_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
-        if self.in_header:
-            return  # words of the column headers
+        if self.in_header and self.rows and not is_column_heading(line.text):
+            # under a repeated page header, text that is no heading goes on with the table: a cell the page break cut
+            self.in_header, self.below_header = False, True
+        if self.in_header or (self.page_head and is_column_heading(line.text)):
+            return  # words of the column headers (repeated on a new page, some above the line that names a column)
         self.loose.append((index, line, atoms))
         if self.below_header:
             self.after_header.add(index)
@@ -57,10 +77,13 @@ class PositionalReader(TableReader):
     def data_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
         if self._continues_right(index, line, atoms):
             return
-        self.in_header, self.below_header = False, False
+        if self.rows and _two_line_cells(self.rows[-1][1], line, atoms, self.text):
+            self.text_line(index, line, atoms)
+            return
+        self.in_header, self.below_header, self.page_head = False, False, False
         row = parse_row(self.name, self.text, atoms, need_title=False)  # the title may be wholly on wrapped lines
         if row is not None:
-            self.rows.append((index, row, line))
+            self.rows.append((index, _side_by_column(row, line, self.sides, self.text), line))
             self.last_atoms = atoms
 
     def _continues_right(self, index: int, line: Line, atoms: list[Atom]) -> bool:
@@ -138,8 +161,44 @@ def _join_wrapped(
         spill = cut if align == TOP else [] if align == BOTTOM else cut[: max(0, len(cut) - max(below, 1))]
         wrapped[k] = [it for it in wrapped[k] if it not in spill]
         wrapped[k - 1].extend(spill)
-    return [_continue_row(row, main, wrapped[k], main_index, text) for k, (main_index, row, main) in enumerate(table_rows)]
+    return [_continue_row(row, main, wrapped[k], main_index, text, after_header) for k, (main_index, row, main) in enumerate(table_rows)]
 
+
+
+#: Table II's column 5 prints the amount under "(A)" or under "(D)", no letter.
+_SIDE_HEADINGS = re.compile(r"(\(A\))\s+(\(D\))")
+
+
+def _side_by_column(row: RowEntities, line: Line, sides: tuple[float, float] | None, text: str) -> RowEntities:
+    """A Table II amount's side by the column it stands in: nearer the "(A)" heading or the "(D)"
+    one (by at least 3 characters; else the code's usual side stands)."""
+    shares = row.get(F.SHARES)
+    if sides is None or shares is None or row.get(F.ACQ_DISP) is not None or not line.start <= shares.start < line.end:
+        return row
+    x = (_column(text, shares.start) + _column(text, shares.start) + len(split_footnotes(shares.text)[0])) / 2
+    to_a, to_d = abs(x - sides[0]), abs(x - sides[1])
+    if abs(to_a - to_d) < 3:
+        return row
+    side = "A" if to_a < to_d else "D"
+    return replace(row, entities=row.entities + (Entity(F.ACQ_DISP, shares.start, shares.end, shares.text, E.IN_BOX, value_text=side),))
+
+
+#: Table II's cells that print two values over two lines: column 6 "Date Exercisable and
+#: Expiration Date", column 7 "Title and Amount of Underlying Securities".
+_TWO_LINE_CELLS = (F.EXERCISE_DATE, F.EXPIRATION_DATE, F.UNDERLYING_TITLE, F.UNDERLYING_SHARES)
+
+
+def _two_line_cells(row: RowEntities, line: Line, atoms: list[Atom], text: str) -> bool:
+    """A line whose values all stand under a Table II row's columns 6 and 7 and that has no
+    code and no ownership letter (every row prints its D/I): the second lines of the row's
+    two-value cells ("01/15/2033" under "03/01/2024", "500" under "Common Stock"), no row."""
+    if row.table != "II" or any(a.kind is AtomKind.LETTER for a in atoms):
+        return False
+    spans = [(_column(text, e.start), _column(text, e.end)) for e in row.entities if e.label in _TWO_LINE_CELLS]
+    values = [a for a in atoms if a.kind in (AtomKind.NUMBER, AtomKind.DATE)]
+    return bool(spans) and all(
+        any(x0 - 2 <= a.start - line.start and a.end - line.start <= max(x1, x0 + 12) + 2 for x0, x1 in spans) for a in values
+    )
 
 
 TOP, MIDDLE, BOTTOM = "top", "middle", "bottom"
@@ -185,6 +244,11 @@ def _alignment(table_rows: list[PlacedRow], loose: list[Loose], headers: list[in
     return MIDDLE
 
 
+def _line_of(text: str, offset: int) -> int:
+    """The offset where the line holding ``offset`` starts."""
+    return text.rfind("\n", 0, offset) + 1
+
+
 def _column(text: str, offset: int) -> int:
     return offset - (text.rfind("\n", 0, offset) + 1)
 
@@ -218,8 +282,26 @@ def _own_words(entity: Entity) -> str:
     return entity.value_source
 
 
-def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, list[Atom]]], main_index: int, text: str) -> RowEntities:
-    """Join wrapped lines' words to the text cell at their horizontal position (above, then below)."""
+def _stacked_dates(row: RowEntities, atom: Atom, x0: int, x1: int, text: str) -> dict[str, Entity]:
+    """A date wrapped under the row's one date of column 6: the page prints "Date Exercisable and
+    Expiration Date" in one cell, the exercisable date above the expiration date; {} if not."""
+    dates = [e for e in (row.get(F.EXERCISE_DATE), row.get(F.EXPIRATION_DATE)) if e is not None]
+    if len(dates) != 1 or dates[0].value_text is None:
+        return {}
+    above = dates[0]
+    a0 = _column(text, above.start)
+    if not (a0 - 2 <= x0 and x1 <= a0 + len(above.text) + 2):
+        return {}
+    exercisable = Entity(F.EXERCISE_DATE, above.start, above.end, above.text, above.score, value_text=above.value_text)
+    expiration = Entity(F.EXPIRATION_DATE, atom.start, atom.end, atom.text, E.JOINED, value_text=atom.bare)
+    return {F.EXERCISE_DATE: exercisable, F.EXPIRATION_DATE: expiration}
+
+
+def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, list[Atom]]], main_index: int, text: str,
+                  after_break: set[int] = frozenset()) -> RowEntities:  # type: ignore[assignment]
+    """Join wrapped lines' words to the text cell at their horizontal position (above, then below).
+    Lines a page break cut off below the row (``after_break``) go on with the cell that was
+    wrapping when the page ended: the next page sets its columns elsewhere."""
     if not wrapped:
         return row
     # columns by position in each entity's own line (a row may stand on two lines: _continues_right)
@@ -236,13 +318,26 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
     after: dict[str, list[Atom]] = {}
     amounts: dict[str, Entity] = {e.label: e for e in row.entities if e.label == F.UNDERLYING_SHARES}
     ids = list(row.footnote_ids)
+    wrapping: set[str] = set()  # the cells the last line below the row went on
     for index, line, atoms in sorted(wrapped, key=lambda w: w[0]):
         target = before if index < main_index else after
+        if index > main_index and index in after_break and len(wrapping) == 1:
+            # one cell was still wrapping when the page ended: the next page's lines go on with it
+            (cell,) = wrapping
+            for atom in atoms:
+                ids.extend(f for f in atom.footnote_ids if f not in ids)
+            target.setdefault(cell, []).extend(a for a in atoms if a.kind is not AtomKind.FOOTNOTE)
+            continue
+        if index > main_index:
+            wrapping = set()
         for atom in atoms:
             x0, x1 = atom.start - line.start, atom.end - line.start
             for fid in atom.footnote_ids:
                 if fid not in ids:
                     ids.append(fid)
+            if atom.kind is AtomKind.DATE and index > main_index and (stacked := _stacked_dates(row, atom, x0, x1, text)):
+                amounts.update(stacked)  # "Date Exercisable and Expiration Date" printed in one cell, one above the other
+                continue
             if atom.kind is AtomKind.FOOTNOTE or any(n0 - 1 <= x0 and x1 <= n1 + 1 for n0, n1 in numeric):
                 continue  # a mark, or something under a number: not wrapped text
             label = min(cells, key=lambda lb: 0 if cells[lb][0] - 2 <= x0 <= cells[lb][1] + 12 else abs(x0 - cells[lb][0]))
@@ -253,6 +348,8 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
                 amounts[F.UNDERLYING_SHARES] = Entity(F.UNDERLYING_SHARES, atom.start, atom.end, atom.text, E.JOINED, value_text=atom.bare)
                 continue
             target.setdefault(label, []).append(atom)
+            if target is after:
+                wrapping.add(label)
     entities = {e.label: e for e in row.entities} | amounts
     for label in set(before) | set(after):
         parts = before.get(label, []) + ([entities[label]] if label in entities else []) + after.get(label, [])
@@ -262,6 +359,8 @@ def _continue_row(row: RowEntities, main: Line, wrapped: list[tuple[int, Line, l
             glued = k and isinstance(p, Atom) and isinstance(parts[k - 1], Atom) and parts[k - 1].end == p.start
             if glued and words:
                 words[-1] += word  # "2010" + "-Seed": one printed word
+            elif words and _line_of(text, parts[k - 1].end) != _line_of(text, p.start):
+                words.append(join_lines(words.pop(), word))  # the cell's next line: "2010-" / "Seed"
             else:
                 words.append(word)
         first, last = parts[0], parts[-1]

@@ -19,7 +19,7 @@ from ...entities import Entity, RowEntities
 from ..grammar import parse_row
 from ..layout import Atom, AtomKind, Line, TextIndex
 from ...form.ocr import ENDS_NATURE, MARK_LINE, tidy_cell
-from .common import HEADER_LINE, HEADER_WORDS, LAST_ROW, ROW_BEFORE_LAST, TableReader, TextLine, ends_with_indirect
+from .common import HEADER_LINE, HEADER_WORDS, LAST_ROW, ROW_BEFORE_LAST, TableReader, TextLine, ends_with_indirect, is_column_heading
 
 _SIDES, _FORMS = set(F.letters(F.ACQ_DISP)), set(F.letters(F.OWNERSHIP_FORM))  # from fields.TABLE_COLUMNS
 
@@ -38,6 +38,7 @@ class ReadingOrderReader(TableReader):
         self.tail: list[TextLine] = []  # text lines after an indirect row
         self.above: list[int] = []  # wrapped nature lines each row took above its values
         self.continues = False  # the last row ends with "I" (and its nature): text after it continues it
+        self.parked: list[Atom] = []  # values on lines of their own inside a row still open (no D/I yet)
 
     def header_line(self, index: int, line: Line) -> None:
         self._title_below()
@@ -60,9 +61,12 @@ class ReadingOrderReader(TableReader):
             self.text_line(index, line, atoms)
 
     def text_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
-        if self.rows and self.continues and not self.in_header:
+        if self._open_row() and not self.pending and all(a.kind in _VALUES for a in atoms):
+            # "01/15/2033" under "03/01/2024", "500" under "Common Stock": a two-value cell's second line
+            self.parked += atoms
+        elif self.rows and self.continues and not self.in_header:
             self.tail.append((line, atoms))  # text after an indirect holding's values: its nature, wrapped
-        elif HEADER_WORDS.match(line.text):
+        elif HEADER_WORDS.match(line.text) or is_column_heading(line.text):
             self.pending, self.pending_lines = [], []  # a column-header fragment ("Date Exercisable", "Amount or")
         elif atoms[0].kind is AtomKind.TEXT or self.pending:
             self.pending = (self.pending + atoms)[-12:]
@@ -71,6 +75,7 @@ class ReadingOrderReader(TableReader):
     def data_line(self, index: int, line: Line, atoms: list[Atom]) -> None:
         if self._joins_last_row(atoms):
             return
+        self.parked = []
         if not self.pending and self.continues and self.tail and atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER):
             # a row starting with a value ("(6) 06/20/2019 C ...") has its title in the text before it
             start = self._title_start()
@@ -78,6 +83,7 @@ class ReadingOrderReader(TableReader):
                 title_lines = self.tail[start:]
                 self.tail = self.tail[:start]
                 self.pending = [a for _, line_atoms in title_lines for a in line_atoms]
+        self._finish_cut_nature()
         spare = self.pending_lines  # text lines above that are not the title's: nature printed above
         if self.pending:
             if atoms[0].kind not in (AtomKind.TEXT, AtomKind.LETTER) or _is_title_tail(atoms) or _finishes_title(self.pending, atoms):
@@ -120,22 +126,44 @@ class ReadingOrderReader(TableReader):
         self.above.append(len(mine))
         self.tail = []
 
+    def _finish_cut_nature(self) -> None:
+        """Under a repeated page header, the lines up to one whose mark ends a nature ("L.P.(1)")
+        finish the last row's nature the page break cut (the row ended "I By" / "Sequoia"); the
+        lines after it are the next row's title."""
+        if not (self.in_header and self.continues and self.pending_lines):
+            return
+        cut = _repeated_title(self.pending_lines, self._titles())
+        if cut is None:
+            ends = [k for k, (ln, _) in enumerate(self.pending_lines[:-1]) if ENDS_NATURE.search(ln.text.strip())]
+            cut = ends[-1] + 1 if ends else None
+        if not cut:
+            return
+        self.give_nature(LAST_ROW, self.pending_lines[:cut])
+        self.pending_lines = self.pending_lines[cut:]
+        self.pending = [a for _, atoms in self.pending_lines for a in atoms][-12:]
+
     def _title_start(self) -> int | None:
         """Where, in the text after the last row, the title of a row printed before its values
         begins: after the line whose mark ends the last row's nature ("(1)", "LP(2)", "[4]"; the
-        nature on the last row's own line when it ended there), else where the rest repeats the title
-        of an earlier row (a table's rows mostly report one class of security)."""
+        nature on the last row's own line when it ended there); first, where the rest repeats the
+        title of an earlier row (a table's rows mostly report one class of security)."""
+        repeated = _repeated_title(self.tail, self._titles())
+        if repeated is not None:
+            return repeated  # (its mark, "Stock(1)", does not end a nature)
         ends = [k for k, (ln, _) in enumerate(self.tail) if ENDS_NATURE.search(ln.text.strip())]
         if ends:
             return ends[-1] + 1
         nature = self.rows[-1][1].get(F.NATURE)
         if nature is not None and ENDS_NATURE.search(nature.text.strip()):
             return 0
-        titles = {t.value_source for _, row, _ in self.rows if (t := row.get(F.SECURITY_TITLE)) is not None}
-        for k in range(len(self.tail)):
-            if " ".join(a.bare for _, atoms in self.tail[k:] for a in atoms) in titles:
-                return k
         return None
+
+    def _open_row(self) -> bool:
+        """The last row's values stopped before its D/I letter (every row prints one): it goes on."""
+        return bool(self.rows and self.last_atoms and self.rows[-1][1].get(F.OWNERSHIP_FORM) is None and not self.in_header)
+
+    def _titles(self) -> set[str]:
+        return {t.value_source for _, row, _ in self.rows if (t := row.get(F.SECURITY_TITLE)) is not None}
 
     def _joins_last_row(self, atoms: list[Atom]) -> bool:
         """One row printed over two lines: "Common Stock 07/13/2020 A 1,475(1)" / "A $0.00 24,108 D"."""
@@ -156,12 +184,13 @@ class ReadingOrderReader(TableReader):
             if not open_title:
                 return False
             between = [_retag(a, BETWEEN_HALVES) for a in self.pending]
-        joined = parse_row(self.name, self.text, self.last_atoms + between + atoms, need_title=True)
+        parked = self.parked
+        joined = parse_row(self.name, self.text, self.last_atoms + parked + between + atoms, need_title=True)
         if joined is None or ((between or starts_title) and joined.get(F.UNDERLYING_TITLE) is None):
             return False
-        self.pending, self.pending_lines = [], []
+        self.pending, self.pending_lines, self.parked = [], [], []
         self.rows[-1] = (self.rows[-1][0], joined, self.rows[-1][2])
-        self.last_atoms, self.continues = self.last_atoms + atoms, ends_with_indirect(joined)
+        self.last_atoms, self.continues = self.last_atoms + parked + between + atoms, ends_with_indirect(joined)
         return True
 
     def _title_below(self) -> None:
@@ -183,12 +212,35 @@ class ReadingOrderReader(TableReader):
 
     def finish(self) -> list[RowEntities]:
         self._title_below()
-        self.give_nature(LAST_ROW, self.tail)
+        self.give_nature(LAST_ROW, _up_to_its_mark(self.tail))
         self.tail = []
         return [row for _, row, _ in self.rows]
 
 
+def _repeated_title(lines: list[TextLine], titles: set[str]) -> int | None:
+    """Where the last lines of ``lines`` repeat an earlier row's title (marks aside), if they do."""
+    for k in range(len(lines)):
+        if all(a.kind is AtomKind.FOOTNOTE for a in lines[k][1]):
+            continue  # a mark line ends what stands above it
+        if " ".join(a.bare for _, atoms in lines[k:] for a in atoms if a.kind is not AtomKind.FOOTNOTE) in titles:
+            return k
+    return None
+
+
+def _up_to_its_mark(tail: list[TextLine]) -> list[TextLine]:
+    """The last row's nature lines at the table's end: up to the line whose mark ends the nature
+    (and the marks under it); what follows is the page's, not the cell's ("Reporting Person 2")."""
+    ends = next((k for k, (ln, _) in enumerate(tail) if ENDS_NATURE.search(ln.text.strip())), None)
+    if ends is None:
+        return tail
+    ends += 1
+    while ends < len(tail) and MARK_LINE.fullmatch(tail[ends][0].text.strip()):
+        ends += 1
+    return tail[:ends]
+
+
 _BR = re.compile(r"<br\s*/?>", re.I)
+_VALUES = (AtomKind.NUMBER, AtomKind.DATE, AtomKind.FOOTNOTE)
 
 def _br_lines(line: Line, atoms: list[Atom]) -> list[tuple[Line, list[Atom]]]:
     """A text-only table line cut at its ``<br>``s, each piece with its atoms."""
