@@ -186,7 +186,7 @@ def model_extractor(path: str | None = None, calibrated: bool = True) -> Extract
     kwargs: dict[str, Any] = {"nlp": nlp, "model_dir": str(where) if where else None}
     name = "calibration.json"
     try:
-        kwargs["calibrator"] = Calibrator.from_dict(load_json(where / name)) if where and calibrated and (where / name).exists() else None
+        kwargs["calibrator"] = _calibrator(where / name) if where and calibrated else None
         name = "arbitration.json"
         if where and (where / name).exists():
             policy = load_json(where / name)
@@ -197,3 +197,17 @@ def model_extractor(path: str | None = None, calibrated: bool = True) -> Extract
         raise ModelNotFoundError(f"its {name} cannot be read ({type(err).__name__}: {err}); "
                                  "pass --model with a folder `form4 train` wrote, or --no-model", str(where)) from None
     return Extractor(**kwargs)
+
+
+def _calibrator(path: Path) -> Calibrator | None:
+    """The calibrator in ``path`` (None if there is none); one of another format cannot be used.
+    Other problems (not JSON, over the size limits, the wrong shape) are the caller's to report."""
+    from ..io.safe_json import load_json
+
+    if not path.exists():
+        return None
+    data = load_json(path)
+    try:
+        return Calibrator.from_dict(data)
+    except ValueError as err:
+        raise ModelNotFoundError(f"the model's calibration.json cannot be used ({err}); refit it: python -m form4.training.calibrate fit", str(path)) from None
