@@ -4,9 +4,9 @@
 
 Each text is written to a file and goes the way `form4 extract DIR -o out/` takes it: read and
 decoded, cut into filings, sections, header, tables, footer, the model (the unsure regions, the
-model's pass and the merge), the assembler, the calibrator, and its JSON written atomically. Each
-stage's time is its own (a stage called inside another is not counted twice); what no stage claims
-is "other". CPU time (``time.process_time``), so the table means the same on a loaded machine.
+model's pass and the merge), the assembler, the calibrator (with the page signals it reads), and
+its JSON written atomically. Each stage's time is its own (a stage called inside another is not
+counted twice); what no stage claims is "other". CPU time (``time.process_time``), so the table means the same on a loaded machine.
 
 ``--profile MODE`` prints cProfile's top functions (CPU time) of that mode's run as well.
 """
@@ -40,7 +40,9 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("model", "form4.run.pipeline", "merge_rows"),
     ("model", "form4.run.pipeline", "merge_header"),
     ("model", "form4.run.pipeline", "merge_footer"),
-    ("assembler", "form4.run.pipeline", "assemble"),
+    ("assembler", "form4.run.pipeline", "assemble_traced"),
+    ("assembler", "form4.run.pipeline", "recover_copies_traced"),
+    ("calibrator", "form4.run.pipeline", "page_signals"),
     ("calibrator", "form4.calibrate.calibrator", "Calibrator.apply"),
     ("output", "form4.run.outputs", "Destination.write_one"),
 )
