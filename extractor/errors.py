@@ -77,6 +77,10 @@ class GoldFormatError(Form4Error):
     code, meaning, hint = "E006", "a gold record is not record JSON", "gold files are record JSON as `form4 extract` prints them"
 
 
+class PredictionFormatError(Form4Error):
+    code, meaning, hint = "E018", "a predicted record (`score --pred`) is not record JSON", "predicted files are record JSON as `form4 extract` prints them"
+
+
 class XMLFormatError(Form4Error):
     code = "E007"
     meaning = "an ownership XML (or an annotation file) cannot be read or is no Form 4"

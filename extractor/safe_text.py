@@ -48,3 +48,16 @@ def escaped(text: object, limit: int = MESSAGE_LIMIT) -> str:
         return shown
     marker = f"… ({len(text):,} characters)"
     return shown[: max(8, limit - len(marker))] + marker
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def printable(name: str) -> str:
+    r"""A file name with the bytes that were not UTF-8 written ``\xNN``, so it can be written as
+    UTF-8 (a record's ``source``, a page's title); nothing else changes.
+
+    >>> print(printable("bad\udcff.txt"), printable("Müller.txt"))
+    bad\xff.txt Müller.txt
+    """
+    return _SURROGATE.sub(lambda m: f"\\x{ord(m.group(0)) - 0xDC00:02x}", name)

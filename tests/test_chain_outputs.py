@@ -90,7 +90,7 @@ def test_the_dask_engines_second_pass_rewrites_changed_records_and_writes_chains
     result = BatchResult()
     for item in items:
         record = read_json_record(item.path.read_text(), item.source)
-        _write_records(fs, f"{root}/{RECORDS}/{names[item.source]}", [record.to_json_dict()])
+        _write_records(fs, root, names[item.source], [record.to_json_dict()])
         result.records.append((item, record))
     _link_chains(str(out), fs, root, names, result, [])
     table = pd.read_parquet(out / CHAINS)

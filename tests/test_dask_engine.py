@@ -100,3 +100,20 @@ def test_the_dask_dataset_and_the_local_parquet_file_have_one_schema_dates_as_da
     local = pq.read_schema(io.BytesIO(to_parquet(records))).remove_metadata()
     assert len(parts) >= 2 and all(pq.read_schema(part).remove_metadata() == local for part in parts)
     assert str(local.field("period_of_report").type) == "date32[day]" and str(local.field("shares").type) == "double"
+
+
+def test_a_record_is_never_written_through_a_link_planted_below_the_output_folder(tmp_path):
+    import fsspec
+
+    from form4.errors import OutputError
+    from form4.run.dask_engine import _write_records
+
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    (out / RECORDS).mkdir(parents=True)
+    elsewhere.mkdir()
+    (out / RECORDS / "sub").symlink_to(elsewhere)
+    fs = fsspec.filesystem("file")
+    with pytest.raises(OutputError, match="symbolic link"):
+        _write_records(fs, str(out), "sub/inner.json", [{"a": 1}])
+    _write_records(fs, str(out), "top.json", [{"a": 1}, {"a": 2}])
+    assert list(elsewhere.iterdir()) == [] and sorted(p.name for p in (out / RECORDS).iterdir()) == ["sub", "top#2.json", "top.json"]

@@ -322,6 +322,74 @@ def test_a_stopped_worker_takes_its_tools_and_temporary_files_with_it(tmp_path, 
     assert _gone(int(pid)) and not Path(folder).exists()
 
 
+_TOOL_IN_A_WORKER = """
+import sys
+from extractor.io.inputs import _run
+from extractor.run.workers import WorkerPool
+
+def work(settings, note):
+    _run("sh", ["-c", f"echo $$ > {note}.tmp && mv {note}.tmp {note} && exec sleep 300"], None)
+
+with WorkerPool(work, None, 1, timeout=120) as pool:
+    list(pool.imap_unordered([sys.argv[1]]))
+"""
+
+
+def _wait_for(check, tries: int = 100):
+    import time
+
+    for _ in range(tries):  # the kernel takes a moment to end a process, the batch to start one
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_tool_a_worker_started_dies_with_it_even_when_the_batch_is_killed(tmp_path):
+    import signal
+
+    note = tmp_path / "tool.pid"
+    batch = subprocess.Popen([sys.executable, "-c", _TOOL_IN_A_WORKER, str(note)], cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert _wait_for(note.exists, 300), "the tool never started"
+        tool = int(note.read_text())
+        batch.send_signal(signal.SIGKILL)  # nothing of the batch runs after this: the kernel must end the rest
+        batch.wait(timeout=30)
+        assert _wait_for(lambda: _gone(tool)), "the tool ran on after its batch was killed"
+    finally:
+        batch.kill()
+        if note.exists() and not _gone(int(note.read_text())):
+            os.kill(int(note.read_text()), signal.SIGKILL)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def test_a_batch_stopped_by_a_kill_takes_its_workers_and_their_temporary_folders_along(tmp_path):
+    """SIGTERM while a worker waits on its input (a named pipe nobody writes: it never ends)."""
+    import signal
+
+    (tmp_path / "tmp").mkdir()
+    os.mkfifo(tmp_path / "never.txt")
+    batch = subprocess.Popen([sys.executable, "-m", "extractor", "extract", "--no-model", tmp_path / "never.txt"],
+                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path / "tmp")},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert _wait_for(lambda: any((tmp_path / "tmp").iterdir()) and _children(batch.pid), 300), "no worker started"
+        workers = _children(batch.pid)
+        batch.send_signal(signal.SIGTERM)
+        _, err = batch.communicate(timeout=60)
+    finally:
+        batch.kill()
+    assert batch.returncode == 130 and "Traceback" not in err.decode(), err.decode()
+    assert all(_gone(pid) for pid in workers) and list((tmp_path / "tmp").iterdir()) == []
+
+
 # ---------------------------------------------------------------- safe messages
 FORGED = "x\n5 done, 0 failed, 0 skipped\n.txt"
 ANSI = "\x1b[2J\x1b]0;owned\x07\u202eevil.txt"
@@ -359,3 +427,257 @@ def test_an_error_line_is_capped_however_long_its_message():
 
     line = InputUnreadableError("cannot read it: " + "A" * 50_000_000, "x" * 10_000 + ".txt").one_line()
     assert len(line) < 1200 and "error E022" in line and "(50,000,016 characters)" in line
+
+
+# ---------------------------------------------------------------- the review page
+SECOND = ROOT / "samples" / "001_d8ce4ece6e55602e.txt"
+CSP = """<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">"""
+
+
+def _pages(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.html"))}
+
+
+def test_the_review_page_shows_the_text_the_worker_read_not_the_file_read_again(tmp_path):
+    from form4.cli.reports import write_reports
+    from form4.run.batch import run_batch
+
+    (tmp_path / "a.txt").write_text(SEED.read_text())
+    items = collect_inputs([str(tmp_path / "a.txt")])
+    result = run_batch(items, RULES, workers=1, timeout=30, keep_texts=True)
+    (tmp_path / "a.txt").write_text("changed after the batch: a second read would show this")
+    assert write_reports(result, tmp_path / "page.html", several=False, threshold=0.9) == 0
+    page = (tmp_path / "page.html").read_text()
+    assert "QLYS" in page and "changed after the batch" not in page and CSP in page
+
+
+def test_review_pages_are_named_like_the_outputs_one_per_filing(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(SEED.read_text())
+    (tmp_path / "in" / "a.text").write_text(SEED.read_text())
+    (tmp_path / "in" / "two.txt").write_text(SEED.read_text() + "\n" + SECOND.read_text())
+    out = form4("extract", "--no-model", tmp_path / "in", "--report", tmp_path / "pages")
+    assert out.returncode == 0, out.stderr
+    assert list(_pages(tmp_path / "pages")) == ["a.text.html", "a.txt.html", "two#2.html", "two.html"]
+
+
+def test_a_report_folder_that_exists_takes_the_page_of_one_input(tmp_path):
+    (tmp_path / "pages").mkdir()
+    out = form4("extract", "--no-model", SEED, "--report", tmp_path / "pages", "--summary", tmp_path / "s.json")
+    assert out.returncode == 0 and "Traceback" not in out.stderr.decode()
+    assert list(_pages(tmp_path / "pages")) == [SEED.stem + ".html"] and (tmp_path / "s.json").is_file()
+
+
+def test_odd_file_names_get_their_records_and_review_pages(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), b"bad\xff.txt"), "wb") as handle:
+        handle.write(SEED.read_bytes())
+    (folder / "<script>alert(1)<\\script>\n.txt").write_text(SEED.read_text())
+    out = form4("extract", "--no-model", folder, "-o", f"{tmp_path / 'out'}/", "--report", tmp_path / "pages")
+    err = out.stderr.decode("utf-8", "replace")
+    assert out.returncode == 0 and "Traceback" not in err, err
+    assert len(list((tmp_path / "out").iterdir())) == 2
+    pages = _pages(tmp_path / "pages")
+    assert len(pages) == 2 and all(CSP in page and "<script>" not in page for page in pages.values())
+
+
+def test_a_review_page_never_shows_a_file_a_link_leads_to_outside_the_input_folder(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "secret.txt").write_text(SEED.read_text().replace("OMB APPROVAL", "OMB APPROVAL SECRET-7731"))
+    (tmp_path / "in" / "leak.txt").symlink_to(tmp_path / "private" / "secret.txt")
+    (tmp_path / "in" / "good.txt").write_text(SEED.read_text())
+    out = form4("extract", "--no-model", tmp_path / "in", "--report", tmp_path / "pages")
+    assert out.returncode == 1 and any("E026" in line for line in _lines(out))
+    assert "SECRET-7731" not in "".join(_pages(tmp_path / "pages").values())
+
+
+# ---------------------------------------------------------------- hostile gold, prediction, annotation and model files
+HOSTILE_JSON = {
+    "wrong-types.json": b'{"issuer": "not an object", "reporting_owners": 5}',
+    "a-list.json": b"[1, 2, 3]",
+    "deep.json": b"[" * 100_000 + b"]" * 100_000,
+    "not-utf8.json": b'{"issuer": {"name": "\xff\xfe"}}',
+    "not-json.json": b"{'issuer': None}",
+}
+
+
+def _score_folder(tmp_path: Path, kind: str) -> tuple[Path, Path]:
+    gold, pred = tmp_path / "gold", tmp_path / "pred"
+    for folder in (gold, pred):
+        folder.mkdir()
+    for name in ("000_46eb1dd4f8015172", "001_d8ce4ece6e55602e"):
+        (gold / f"{name}.json").write_bytes((ROOT / "annotations" / "gold" / f"{name}.json").read_bytes())
+    out = form4("extract", "--no-model", SEED, "-o", pred / f"{SEED.stem}.json")
+    assert out.returncode == 0, out.stderr
+    for name, data in HOSTILE_JSON.items() if kind else ():  # kind "": good files only
+        (gold if kind == "gold" else pred).joinpath(name).write_bytes(data)
+    return gold, pred
+
+
+@pytest.mark.parametrize("kind", ["gold", "pred"])
+def test_score_skips_and_counts_each_bad_gold_or_predicted_file_in_one_line(tmp_path, kind):
+    gold, pred = _score_folder(tmp_path, kind)
+    out = form4("score", "--gold", gold, "--pred", pred, "--json")
+    err = out.stderr.decode()
+    assert "Traceback" not in err and out.returncode == 1, err
+    lines = _lines(out)
+    code = "E006" if kind == "gold" else "E018"
+    assert sorted(line.split(":")[0].rsplit("/", 1)[-1] for line in lines if code in line) == sorted(HOSTILE_JSON)
+    assert "5 files skipped (not scored)" in err and json.loads(out.stdout)["documents"] == 1
+
+
+def _export(tmp_path: Path, tasks) -> Path:
+    path = tmp_path / "export.json"
+    path.write_text(tasks if isinstance(tasks, str) else json.dumps(tasks))
+    return path
+
+
+GOOD_TASK = {"id": 7, "data": {"text": "Doe Jane bought"}, "annotations": [{"result": [
+    {"id": "r", "type": "labels", "value": {"start": 0, "end": 8, "labels": ["OWNER_NAME"], "text": "Doe Jane"}}]}]}
+
+
+@pytest.mark.parametrize("bad", [
+    {"id": 1, "data": 5},                                                                      # wrong type
+    {"id": 2, "data": {"text": "x y"}, "annotations": [{"result": [{"type": "labels", "value": {"start": "a", "end": [], "labels": ["X"]}}]}]},
+    {"id": 3, "data": {"text": "x y"}, "annotations": [{"result": [{"type": "labels", "value": {"start": 1e400, "end": 2, "labels": ["X"]}}]}]},
+    "deep",
+])
+def test_a_hostile_annotation_task_is_one_line_and_the_good_ones_are_imported(tmp_path, bad):
+    tasks = [GOOD_TASK, bad] if bad != "deep" else None
+    path = _export(tmp_path, json.dumps(tasks) if tasks else "[" * 100_000 + "]" * 100_000)
+    out = form4("annotations", "import", path, "--output", tmp_path / "imported")
+    err = out.stderr.decode()
+    assert "Traceback" not in err and out.returncode in (1, 2), err
+    lines = _lines(out)
+    assert len(lines) == 1 and ("E032" in lines[0] if tasks else "E031" in lines[0])
+    if tasks:
+        assert out.stdout.decode().startswith("1 of 2 tasks")
+
+
+def test_an_annotation_error_shows_a_50_mb_token_cut_to_a_line(tmp_path):
+    token = "A" * 50_000_000
+    task = {"id": 1, "data": {"text": token}, "annotations": [{"result": [{"type": "labels", "value": {"start": 0, "end": 3, "labels": ["OWNER_NAME"]}}]}]}
+    out = form4("annotations", "import", _export(tmp_path, [task]), "--output", tmp_path / "imported")
+    assert out.returncode == 1 and all(len(line) < 2000 for line in _lines(out)) and "E032" in _lines(out)[0]
+
+
+def test_ansi_escapes_in_an_annotation_file_are_not_printed_raw(tmp_path):
+    task = {"id": "\x1b[2J\x1b]0;owned\x07", "data": {"text": "x y"}, "annotations": [{"result": [{"type": "labels", "value": {"start": 0, "end": 1, "labels": ["NOPE"]}}]}]}
+    out = form4("annotations", "import", _export(tmp_path, [task]), "--output", tmp_path / "imported")
+    assert "\x1b" not in out.stderr.decode() and "\\x1b[2J" in out.stderr.decode()
+
+
+def _model(tmp_path: Path, **files: bytes) -> Path:
+    import shutil
+
+    folder = tmp_path / "model"
+    shutil.copytree(ROOT / "models" / "form4-ner", folder)
+    for name, data in files.items():
+        (folder / name.replace("_", ".")).write_bytes(data)
+    return folder
+
+
+@pytest.mark.parametrize("files", [
+    {"config_cfg": b"[nlp]\nlang = ${x.a}\n[x]\na = 5\n[[["},
+    {"config_cfg": "\n".join(["[vars]", 'v0 = "ab"', *(f'v{i} = "${{vars.v{i - 1}}}${{vars.v{i - 1}}}"' for i in range(1, 30))]).encode()
+     + b"\n\n" + (ROOT / "models" / "form4-ner" / "config.cfg").read_bytes()},  # each value doubles the one before
+    {"calibration_json": b"this is not json"},
+    {"arbitration_json": b'{"model_wins": 5}'},
+])
+def test_a_model_folder_that_cannot_be_loaded_is_one_line(tmp_path, files):
+    out = form4("extract", "--model", _model(tmp_path, **files), SEED)
+    lines = _lines(out)
+    assert out.returncode == 2 and len(lines) == 1 and "error E008" in lines[0] and "Traceback" not in out.stderr.decode()
+
+
+def test_form4_model_naming_a_folder_with_no_pipeline_is_an_error_not_ignored(tmp_path):
+    (tmp_path / "empty").mkdir()
+    out = form4("extract", SEED, env={"FORM4_MODEL": str(tmp_path / "empty")})
+    [line] = _lines(out)
+    assert out.returncode == 2 and "error E008" in line and "FORM4_MODEL" in line and out.stdout == b""
+
+
+def test_a_converter_name_from_a_file_name_is_escaped_in_the_score_table(tmp_path):
+    gold, pred = _score_folder(tmp_path, "")
+    (pred / f"{SEED.stem}.json").rename(pred / f"{SEED.stem}.\x1b]0;owned\x07\x1b[2J.json")
+    out = form4("score", "--gold", gold, "--pred", pred, "--no-fields")
+    table = out.stdout.decode()
+    assert out.returncode == 0 and "\x1b" not in table and "\\x1b]0;owned\\x07\\x1b[2J" in table, out.stderr
+
+
+GOLD_XML = {
+    "xxe.xml": '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+               "<ownershipDocument><documentType>4</documentType><issuer><issuerName>&x;</issuerName></issuer></ownershipDocument>",
+    "laughs.xml": '<?xml version="1.0"?>\n<!DOCTYPE l [<!ENTITY a0 "aaaaaaaaaa">'
+                  + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)) + "]>\n"
+                  "<ownershipDocument><documentType>4</documentType><issuer><issuerName>&a9;</issuerName></issuer></ownershipDocument>",
+    "inner-doctype.xml": '<ownershipDocument><!DOCTYPE x [<!ENTITY a "b">]><documentType>4</documentType></ownershipDocument>',
+}
+
+
+def test_a_gold_xml_file_with_entities_is_never_expanded_but_skipped_and_counted(tmp_path):
+    gold, pred = _score_folder(tmp_path, "")
+    for name, text in GOLD_XML.items():
+        (gold / name).write_text(text)
+    out = form4("score", "--gold", gold, "--pred", pred, "--json")
+    err = out.stderr.decode()
+    assert "Traceback" not in err and out.returncode == 1, err
+    bad = sorted(line.split(":")[0].rsplit("/", 1)[-1] for line in _lines(out) if "error E007" in line)
+    assert bad == sorted(GOLD_XML) and "3 files skipped (not scored)" in err
+    assert "root:" not in err + out.stdout.decode() and "aaaaaaaaaa" not in err and json.loads(out.stdout)["documents"] == 1
+
+
+class _Scans:
+    """A compiled pattern that records where each search starts."""
+
+    def __init__(self, pattern, starts: list):
+        self.pattern, self.starts = pattern, starts
+
+    def search(self, text, pos=0):
+        self.starts.append(pos)
+        return self.pattern.search(text, pos)
+
+
+def test_gold_xml_is_scanned_in_linear_time(monkeypatch):
+    """400 KB of unclosed opening tags took minutes (a pattern tried from each of them scans to the
+    end): every search now starts where the one before ended, so each character is read once."""
+    from form4.io import xml_reader
+
+    opens, closes = [], []
+    monkeypatch.setattr(xml_reader, "_DOC_OPEN", _Scans(xml_reader._DOC_OPEN, opens))
+    monkeypatch.setattr(xml_reader, "_DOC_CLOSE", _Scans(xml_reader._DOC_CLOSE, closes))
+    doc = "<ownershipDocument><x/></ownershipDocument>"
+    text = doc + "<ownershipDocument>" * 20_000 + doc + " <ownershipDocument>" * 20_000
+    assert xml_reader.find_ownership_xml(text) == [doc, text[len(doc):len(text) - 20 * 20_000]]
+    assert len(opens) == 3 and len(closes) == 3 and opens == sorted(opens) and closes == sorted(closes)
+
+
+# ---------------------------------------------------------------- all of them in one batch
+def test_the_hostile_batch_writes_every_good_record_one_line_per_bad_input_and_nothing_outside(tmp_path):
+    inputs, out, elsewhere = tmp_path / "in", tmp_path / "out", tmp_path / "elsewhere"
+    for folder in (inputs / "sub", out, elsewhere, tmp_path / "private"):
+        folder.mkdir(parents=True)
+    good = {"good.txt": SEED.read_text(), "sub/inner.txt": SEED.read_text(), "=HYPERLINK(1).txt": SECOND.read_text()}
+    bad = {
+        "big.pdf": _pdf([(10800, 10800)]), "long.pdf": _pdf([(72, 72)] * 51), "frames.tif": _tiff([(32, 32)] * 500),
+        "huge.png": _png_header(30000, 30000), FORGED: b"", ANSI: b"\x00\x01binary",
+    }
+    for name, text in good.items():
+        (inputs / name).write_text(text)
+    for name, data in bad.items():
+        (inputs / name).write_bytes(data)
+    (tmp_path / "private" / "secret.txt").write_text(SEED.read_text())
+    (inputs / "leak.txt").symlink_to(tmp_path / "private" / "secret.txt")
+    (out / "sub").symlink_to(elsewhere)  # a planted link: sub/inner's output would land outside
+    (out / "good.json").symlink_to(elsewhere / "stolen.json")
+    before = {p for p in tmp_path.rglob("*") if not str(p).startswith(str(out))}
+    run = form4("extract", "--no-model", inputs, "-o", f"{out}/", "--format", "json", "--summary", out / "summary.json")
+    err = run.stderr.decode("utf-8", "replace")
+    lines = err.strip().splitlines()
+    assert "Traceback" not in err and "\x1b" not in err and run.returncode == 1
+    assert lines[-1] == "1 done, 9 failed (E001: 1, E002: 1, E023: 2, E026: 1, E027: 4), 0 skipped"
+    assert len(lines) == 10  # one line per bad input, and the summary
+    assert _files(elsewhere) == [] and {p for p in tmp_path.rglob("*") if not str(p).startswith(str(out))} == before
+    assert sorted(p.name for p in out.iterdir() if not p.is_symlink()) == ["=HYPERLINK(1).json", "summary.json"]

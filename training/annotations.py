@@ -215,9 +215,9 @@ def _label_studio_spans(text: str, result: list[dict], task_id: str) -> tuple[li
     return spans, problems
 
 
-def read_label_studio(data: list[dict]) -> Iterator[Task]:
-    """Tasks of a Label Studio JSON export (full JSON; JSON-MIN too)."""
-    for n, task in enumerate(data):
+def read_label_studio(data: list[dict], first: int = 0) -> Iterator[Task]:
+    """Tasks of a Label Studio JSON export (full JSON; JSON-MIN too); ``first``: the first task's number."""
+    for n, task in enumerate(data, first):
         task_id = str(task.get("id", n))
         if "data" not in task:  # JSON-MIN: the data and the latest result's values flattened onto the task
             text = task.get("text") or ""
@@ -240,9 +240,9 @@ def _meta_value(line: dict, key: str):
     return line.get(key, meta.get(key))
 
 
-def read_doccano(lines: list[dict]) -> Iterator[Task]:
+def read_doccano(lines: list[dict], first: int = 0) -> Iterator[Task]:
     """doccano sequence-labelling JSONL: ``label: [[s, e, L]]`` or ``entities: [{start_offset, end_offset, label}]``."""
-    for n, line in enumerate(lines):
+    for n, line in enumerate(lines, first):
         if "entities" in line:
             spans = [(e["start_offset"], e["end_offset"], e["label"], None) for e in line["entities"]]
         else:
@@ -250,9 +250,9 @@ def read_doccano(lines: list[dict]) -> Iterator[Task]:
         yield Task(str(line.get("id", n)), line.get("text") or "", spans, _meta_value(line, HASH_KEY), _meta_value(line, "source"))
 
 
-def read_spacy(lines: list[dict]) -> Iterator[Task]:
+def read_spacy(lines: list[dict], first: int = 0) -> Iterator[Task]:
     """Prodigy / spaCy span JSONL (ours included): ``spans: [{start, end, label}]``."""
-    for n, line in enumerate(lines):
+    for n, line in enumerate(lines, first):
         task_id = str(line.get("_task_hash", line.get("id", n)))
         if line.get("answer", "accept") != "accept":
             yield Task(task_id, "", [], problems=[f"task {task_id}: answer {line['answer']!r}, not accept; left out"])
@@ -271,22 +271,18 @@ def detect_format(records: list[dict]) -> str:
     >>> detect_format([{"data": {"text": "x"}}]), detect_format([{"text": "x", "spans": []}]), detect_format([{"text": "x", "label": [[0, 1, "TICKER"]]}])
     ('label-studio', 'spacy', 'doccano')
     """
-    first = records[0] if records else {}
+    first = records[0] if records and isinstance(records[0], dict) else {}
     if "data" in first or any(isinstance(x, dict) for x in first.get("label") or []):
         return "label-studio"
     return "spacy" if "spans" in first else "doccano"
 
 
 def _load(path: Path) -> list[dict]:
-    """A JSON document (a list of tasks, or one) or JSON Lines; gzipped or not."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        raw = fh.read()
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError:
-        data = [json.loads(line) for line in raw.splitlines() if line.strip()]
-    return data if isinstance(data, list) else [data]
+    """A JSON document (a list of tasks, or one) or JSON Lines; gzipped or not; within the size
+    and nesting limits of :mod:`form4.io.safe_json` (a ``ValueError`` saying which, otherwise)."""
+    from form4.io.safe_json import load_json_or_lines
+
+    return load_json_or_lines(path)
 
 
 # ---------------------------------------------------------------- import: checking spans
@@ -378,30 +374,54 @@ class Imported:
     spans: int = 0
 
 
+#: Spans one task may hold (a Form 4 has a few hundred values; overlaps are checked pairwise).
+MAX_SPANS = 5000
+#: What a task of the wrong shape raises while it is read (a string where a number goes, a list
+#: where an object goes, an offset of 1e400): that task is one problem, the others are read.
+_BAD_TASK = (TypeError, KeyError, ValueError, AttributeError, IndexError, OverflowError)
+
+
 def import_file(path: Path, fmt: str | None = None) -> Imported:
     """Read one tool's export into our examples; bad spans and tasks reported, the rest kept."""
     records = _load(path)
     fmt = fmt or detect_format(records)
     out = Imported()
-    for task in READERS[fmt](records):
-        out.tasks += 1
-        out.problems.extend(task.problems)
-        if not task.text:
+    for n, record in enumerate(records):
+        try:
+            tasks = list(READERS[fmt]([record], first=n))
+        except _BAD_TASK as err:
+            out.tasks += 1
+            out.problems.append(f"task {n}: not a {fmt} task ({type(err).__name__}: {err}); left out")
             continue
-        digest = text_sha256(task.text)
-        if task.expected_hash and task.expected_hash != digest:
-            out.problems.append(f"task {task.id}: all {len(task.spans)} spans: the text changed since export (its hash differs); re-export and annotate it again")
-            continue
-        spans, problems = check_spans(task.id, task.text, task.spans)
-        out.problems.extend(problems)
-        if not spans:
-            out.problems.append(f"task {task.id}: no valid span left; not imported")
-            continue
-        meta = {"source": task.source or f"{path.name}#{task.id}", "doc_id": digest[:12], "converter": "imported",
-                "split": "train", "owners": [], "tool": fmt, "task": task.id, "from": task.origin, "text_sha256": digest}
-        out.examples.append({"text": task.text, "spans": spans, "meta": meta})
-        out.spans += len(spans)
+        for task in tasks:
+            try:
+                _import_task(task, path, fmt, out)
+            except _BAD_TASK as err:
+                out.problems.append(f"task {task.id}: its spans are not offsets and labels ({type(err).__name__}: {err}); left out")
     return out
+
+
+def _import_task(task: Task, path: Path, fmt: str, out: Imported) -> None:
+    out.tasks += 1
+    out.problems.extend(task.problems)
+    if not task.text:
+        return
+    if not isinstance(task.text, str) or len(task.spans) > MAX_SPANS:
+        out.problems.append(f"task {task.id}: not a text with at most {MAX_SPANS} spans; left out")
+        return
+    digest = text_sha256(task.text)
+    if task.expected_hash and task.expected_hash != digest:
+        out.problems.append(f"task {task.id}: all {len(task.spans)} spans: the text changed since export (its hash differs); re-export and annotate it again")
+        return
+    spans, problems = check_spans(task.id, task.text, task.spans)
+    out.problems.extend(problems)
+    if not spans:
+        out.problems.append(f"task {task.id}: no valid span left; not imported")
+        return
+    meta = {"source": task.source or f"{path.name}#{task.id}", "doc_id": digest[:12], "converter": "imported",
+            "split": "train", "owners": [], "tool": fmt, "task": task.id, "from": task.origin, "text_sha256": digest}
+    out.examples.append({"text": task.text, "spans": spans, "meta": meta})
+    out.spans += len(spans)
 
 
 def write_examples(examples: list[dict], out_dir: Path, name: str) -> Path:

@@ -73,7 +73,11 @@ def _settings(no_model: bool, model: Path | None):
 
     if no_model:
         return RULES_ONLY
-    if model is None and model_path() is None:
+    try:
+        shipped = model_path() if model is None else None
+    except Form4Error as err:  # $FORM4_MODEL names a folder with no pipeline
+        _fail(err.one_line(), 2)
+    if model is None and shipped is None:
         log.warning("warning: no trained model found (run `form4 train`); using rules only")
         return RULES_ONLY
     try:

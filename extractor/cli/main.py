@@ -15,7 +15,6 @@ import typer
 from ..run.batch import DEFAULT_TIMEOUT, collect_inputs
 from ..errors import Form4Error
 from .. import errors as E
-from ..io.review import DEFAULT_THRESHOLD as REVIEW_THRESHOLD
 from ..schema import json_schema
 from .app import _fail, _settings, app, log
 from . import progress as batch_view
@@ -96,7 +95,7 @@ def extract(
     _check_summary(summary)
     _check_summary(chains, "--chains")
     job = ExtractJob(items, fmt.value, output, several, workers=workers, timeout=timeout or None, resume=resume, csv_raw=csv_raw,
-                     chains=chains, check_chains=not no_chains)
+                     chains=chains, check_chains=not no_chains, keep_texts=report is not None)
     _stop_on_sigterm()
     started = time.monotonic()
     terminal = batch_view.is_terminal()
@@ -106,9 +105,12 @@ def extract(
             result = run_extract(job, settings, progress=bar, report=lambda err: log.error(err.one_line()))
     except Form4Error as err:
         _fail(err.one_line(), 2)
+    unwritten = 0
     if report is not None:
-        _write_reports(result, report, several, settings, review_threshold)
-    _finish(result, several, summary, time.monotonic() - started, terminal)
+        from .reports import write_reports
+
+        unwritten = write_reports(result, report, several, settings, review_threshold)
+    _finish(result, several, summary, time.monotonic() - started, terminal, unwritten)
 
 
 def _quiet() -> bool:
@@ -133,8 +135,10 @@ def _check_summary(summary: Optional[Path], option: str = "--summary") -> None:
         _fail(E.OutputError(f"{option} is {what}; give a new file name", str(summary)).one_line(), 2)
 
 
-def _finish(result, several: bool, summary: Optional[Path], seconds: float | None = None, terminal: bool = False) -> None:
-    """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures, 2 no summary.
+def _finish(result, several: bool, summary: Optional[Path], seconds: float | None = None, terminal: bool = False,
+            unwritten: int = 0) -> None:
+    """The summary on stderr (and in --summary FILE); the exit code: 130 interrupted, 1 failures
+    (or ``unwritten`` review pages), 2 no summary.
 
     The summary line is a warning when inputs failed or the batch was stopped; otherwise it is
     shown on a terminal, with the batch's time and rate (or with -v), not in a log file or a pipe."""
@@ -158,7 +162,7 @@ def _finish(result, several: bool, summary: Optional[Path], seconds: float | Non
             _fail(E.OutputError(f"cannot write the summary ({err.strerror or err}); choose a writable --summary", str(summary)).one_line(), 2)
     if result.interrupted:
         raise typer.Exit(130)
-    if result.failures:
+    if result.failures or unwritten:
         raise typer.Exit(1)
 
 
@@ -169,46 +173,6 @@ def _with_review_threshold(settings, threshold: float | None):
     if threshold is None or getattr(settings, "calibrator", None) is None:
         return settings
     return replace(settings, calibrator=settings.calibrator.with_review_threshold(threshold))
-
-
-def _write_reports(result, report: Path, several: bool, settings, threshold: float | None) -> None:
-    """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several inputs or a folder.
-
-    Each input is read again with a trace for the offsets of its values (the record does not carry
-    them); the page's threshold is the one the records' ``review`` lists were made with."""
-    from ..io.review import render
-
-    calibrator = getattr(settings, "calibrator", None)
-    shown = calibrator.review_threshold if calibrator is not None else (threshold if threshold is not None else REVIEW_THRESHOLD)
-    goal = calibrator.goal if calibrator is not None and threshold is None else ("given on the command line" if threshold is not None else None)
-    traced: dict[str, dict[str, tuple[str, dict]]] = {}
-    for item, record in result.records:
-        if item.source not in traced:
-            traced[item.source] = _read_traced(item, settings)
-        text, trace = traced[item.source].get(record.source or "", next(iter(traced[item.source].values())))
-        target = report / item.relative.with_suffix(".html") if several or report.is_dir() else report
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(render(record, text, shown, title=item.source, spans=trace["provenance"].spans(), goal=goal), encoding="utf-8")
-        typer.echo(f"review page: {target}", err=True)
-
-
-def _read_traced(item, settings) -> dict[str, tuple[str, dict]]:
-    """Record source -> (the text it was read from, the trace of reading it), for every filing of an input."""
-    from ..run.batch import read_input
-    from ..run.filings import read_filings
-    from ..run.pipeline import extract_text
-
-    seen: dict[str, tuple[str, dict]] = {}
-
-    def read(text: str, source: str, continued: bool = False):
-        trace: dict = {}
-        record = extract_text(text, source, settings, trace, continued)
-        seen[source] = (text, trace)
-        return record
-
-    decoded = read_input(item)
-    read_filings(decoded.text, decoded.source or item.source, read)
-    return seen
 
 
 def _extract_dask(inputs, output, no_model, model, workers, resume, summary, scheduler, chains=True) -> None:
@@ -256,10 +220,17 @@ def score(
         except Form4Error as err:
             _fail(err.one_line(), 2)
     settings = _settings(no_model, model) if input_dir is not None else None
+    skipped: list[Form4Error] = []
     try:
-        report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir, settings=settings)
+        report, unmatched = score_directory(gold, pred=pred, input_dir=input_dir, settings=settings, skipped=skipped)
     except Form4Error as err:
+        for bad in skipped:
+            log.error(bad.one_line())
         _fail(err.one_line())
+    for bad in skipped:  # each bad gold or predicted file: one line, left out of the scores
+        log.error(bad.one_line())
+    if skipped:
+        log.warning(f"{len(skipped)} file{'s' * (len(skipped) > 1)} skipped (not scored)")
     for name in unmatched:
         log.warning(f"warning: no gold record for {name}")
     rel = reliability(report)
@@ -276,6 +247,8 @@ def score(
             typer.echo(format_reliability(rel))
     if plot is not None:
         plot_reliability(rel, plot)
+    if skipped:
+        raise typer.Exit(1)
 
 
 @app.command()

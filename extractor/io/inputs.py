@@ -50,6 +50,7 @@ from typing import Iterator
 import numpy as np
 
 from ..errors import BinaryInputError, EmptyInputError, InputTooLargeError, MissingToolError
+from ..run.guard import die_with_parent
 from .limits import check_pdf
 
 PDF_SUFFIXES = (".pdf",)
@@ -116,7 +117,8 @@ def _run(tool: str, args: list[str], source: str | None, **kwargs) -> subprocess
     if shutil.which(tool) is None:
         raise MissingToolError(f"{tool} is needed to read PDFs and images and is not installed; {INSTALL[tool]}", source)
     try:
-        return subprocess.run([tool, *args], capture_output=True, timeout=TIMEOUT, check=False, **kwargs)
+        return subprocess.run([tool, *args], capture_output=True, timeout=TIMEOUT, check=False,
+                              preexec_fn=die_with_parent, **kwargs)  # dies with the worker, even one killed
     except subprocess.TimeoutExpired as exc:
         raise UnreadableDocumentError(f"{tool} took over {TIMEOUT:.0f} s; check the file", source) from exc
 

@@ -23,6 +23,7 @@ import subprocess
 from pathlib import Path
 
 from ..errors import BinaryInputError, InputTooLargeError
+from ..run.guard import die_with_parent
 
 MAX_PAGES = 50
 MAX_PAGE_INCHES = 60.0
@@ -82,7 +83,8 @@ def check_pdf(pdf: Path, dpi: float, source: str | None = None) -> None:
 def _poppler_sizes(pdf: Path, source: str | None) -> list[tuple[float, float]]:
     try:
         proc = subprocess.run(["pdfinfo", "-box", "-f", "1", "-l", str(MAX_PAGES + 1), str(pdf)],
-                              capture_output=True, timeout=TOOL_TIMEOUT, check=False)
+                              capture_output=True, timeout=TOOL_TIMEOUT, check=False,
+                              preexec_fn=die_with_parent)
     except subprocess.TimeoutExpired:
         raise BinaryInputError(f"pdfinfo took over {TOOL_TIMEOUT:.0f} s to list its pages; check the file", source) from None
     found = _PAGES.search(proc.stdout)

@@ -6,7 +6,8 @@ its confidence; a value read across wrapped lines is marked on each line. Values
 printed (a checkbox's state, a holding rebuilt by the arithmetic, a side the code implies) are
 listed as such. The fields to check are the record's own ``review`` list, in its order (the
 likeliest and costliest mistakes first), under the review threshold the page states. No script,
-no external asset: the page opens from a file with the network off.
+no external asset (a Content-Security-Policy forbids both): the page opens from a file with the
+network off.
 Seed 000, for example: ``/issuer/trading_symbol`` is marked at the ``QLYS`` its box 2 prints,
 ``/non_derivative_transactions/0/shares`` at the row's ``45,551``.
 """
@@ -20,6 +21,9 @@ from typing import Mapping, Sequence
 
 from ..form.fields import label_for_pointer
 from ..schema import Record, iter_leaves
+
+#: The page loads nothing and runs nothing, whatever the text it shows holds: its own styles only.
+CSP = """<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">"""
 
 #: Fields below this confidence are listed first when the record carries no review list of its own
 #: (rules only: no calibrated confidence).
@@ -188,7 +192,7 @@ def render(
     unprinted = [p for p in located.missing]
     record_line = f" record confidence {record.record_confidence:.2f};" if record.record_confidence is not None else ""
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>form4 review: {name}</title><style>{_STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8">{CSP}<title>form4 review: {name}</title><style>{_STYLE}</style></head>
 <body>
 <h1>form4 review: {name}</h1>
 <p class="legend">confidence: {legend} &nbsp; review threshold {threshold:.4g} ({meaning});{record_line}

@@ -52,7 +52,8 @@ log = logging.getLogger(__name__)
 FORM4_TYPES = ("4", "4/A")
 WRAPPER_SUFFIXES = (".xml", ".txt", ".nc", ".yaml", ".yml")
 
-_DOC_RE = re.compile(r"<ownershipDocument\b.*?</ownershipDocument\s*>", re.S)
+_DOC_OPEN = re.compile(r"<ownershipDocument\b")
+_DOC_CLOSE = re.compile(r"</ownershipDocument\s*>")
 _BETWEEN_TAGS = re.compile(r">\s+<")
 
 _EXAMPLE = """<ownershipDocument><schemaVersion>X0508</schemaVersion>
@@ -146,12 +147,29 @@ def _document_type(root: ET.Element) -> str:
 # --------------------------------------------------------------------------- parsing
 
 
+def ownership_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every ``<ownershipDocument>...</ownershipDocument>`` in ``text``, each
+    ending at the first closing tag after its start; linear in the text, however many opening
+    tags go unclosed (a pattern tried from each of them is quadratic).
+
+    >>> list(ownership_spans("<ownershipDocument><ownershipDocument>a</ownershipDocument> <ownershipDocument>"))
+    [(0, 59)]
+    """
+    pos = 0
+    while (start := _DOC_OPEN.search(text, pos)) is not None:
+        end = _DOC_CLOSE.search(text, start.end())
+        if end is None:  # no closing tag after this opening one, so none after any later one
+            return
+        yield start.start(), end.end()
+        pos = end.end()
+
+
 def _parse_root(text: str) -> ET.Element:
-    match = _DOC_RE.search(text)
-    if match is None:
+    span = next(ownership_spans(text), None)
+    if span is None:
         raise XMLFormatError("no <ownershipDocument>...</ownershipDocument> element in the input")
     try:
-        root = ET.fromstring(match.group(0))
+        root = ET.fromstring(text[span[0]:span[1]])
     except ET.ParseError as exc:
         raise XMLFormatError(f"ownershipDocument is not well-formed XML ({exc})") from exc
     for el in root.iter():
@@ -321,10 +339,10 @@ def find_ownership_xml(text: str, yaml: bool = False) -> list[str]:
     literally).
     """
     if yaml:
-        decoded = [m.group(0) for value in _yaml_strings(text) for m in _DOC_RE.finditer(value)]
+        decoded = [value[s:e] for value in _yaml_strings(text) for s, e in ownership_spans(value)]
         if decoded:
             return decoded
-    return [m.group(0) for m in _DOC_RE.finditer(text)]
+    return [text[s:e] for s, e in ownership_spans(text)]
 
 
 def _decode_bytes(data: bytes) -> str:
@@ -361,14 +379,20 @@ def _documents_in_file(file: Path, name: str) -> list[tuple[str, str]]:
     return [(name if bare else f"{name}#{i}", xml) for i, xml in enumerate(docs)]
 
 
-def iter_parsed_documents(path: Path) -> Iterator[tuple[str, ParsedOwnership]]:
-    """Like :func:`iter_ownership_documents`, yielding :class:`ParsedOwnership`."""
+def iter_parsed_documents(path: Path, errors: list[XMLFormatError] | None = None) -> Iterator[tuple[str, ParsedOwnership]]:
+    """Like :func:`iter_ownership_documents`, yielding :class:`ParsedOwnership`; a document or
+    file that cannot be read goes into ``errors`` when given (else a warning on the logger)."""
     path = Path(path)
     if not path.exists():
         raise XMLFormatError(f"{path} does not exist")
     seen: set[str] = set()
     for file, name in _candidate_files(path):
-        for source, xml in _documents_in_file(file, name):
+        try:
+            documents = _documents_in_file(file, name)
+        except OSError as exc:
+            _skip(XMLFormatError(f"cannot read it ({exc.strerror or exc}); check its permissions", name), errors)
+            continue
+        for source, xml in documents:
             digest = _content_hash(xml)
             if digest in seen:
                 log.debug("%s: duplicate ownershipDocument skipped", source)
@@ -380,12 +404,19 @@ def iter_parsed_documents(path: Path) -> Iterator[tuple[str, ParsedOwnership]]:
                 continue
             except XMLFormatError as exc:
                 exc.source = source
-                log.warning("skipped %s", exc.one_line())
+                _skip(exc, errors)
                 continue
             yield source, parsed
 
 
-def iter_ownership_documents(path: Path) -> Iterator[tuple[str, Record]]:
+def _skip(exc: XMLFormatError, errors: list[XMLFormatError] | None) -> None:
+    if errors is None:
+        log.warning("skipped %s", exc.one_line())
+    else:
+        errors.append(exc)
+
+
+def iter_ownership_documents(path: Path, errors: list[XMLFormatError] | None = None) -> Iterator[tuple[str, Record]]:
     """(source id, record) for every distinct Form 4 / 4/A ownershipDocument under ``path``.
 
     ``path`` is a file or a directory (searched recursively, sorted) of ``.xml``,
@@ -393,7 +424,7 @@ def iter_ownership_documents(path: Path) -> Iterator[tuple[str, Record]]:
     bodies are escaped YAML strings). The source id is the path relative to the
     directory, with ``#<n>`` for the n-th document of a wrapper. Duplicates (same XML
     up to layout whitespace) are skipped, Form 3/5 silently, broken documents with
-    a warning on this module's logger.
+    a warning on this module's logger (or into ``errors`` when given).
     """
-    for source, parsed in iter_parsed_documents(path):
+    for source, parsed in iter_parsed_documents(path, errors):
         yield source, parsed.record

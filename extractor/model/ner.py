@@ -52,19 +52,24 @@ def text_regions(text: str) -> list[tuple[int, int]]:
 
 def model_path() -> Path | None:
     """The shipped pipeline: $FORM4_MODEL, else ``models/form4-ner`` (the package ``form4.models``,
-    in a clone and in an installed copy alike)."""
+    in a clone and in an installed copy alike). $FORM4_MODEL naming a folder with no pipeline in
+    it is an error (E008), never passed over for the shipped model."""
     from importlib.resources import files
 
-    candidates = [Path(os.environ[ENV_VAR])] if os.environ.get(ENV_VAR) else []
-    candidates.append(Path(str(files("form4.models") / MODEL_NAME)))
-    for path in candidates:
-        if (path / "meta.json").exists():
-            return path
-    return None
+    named = os.environ.get(ENV_VAR)
+    if named:
+        if not (Path(named) / "meta.json").is_file():
+            raise ModelNotFoundError(f"${ENV_VAR} names a folder with no trained pipeline in it (no meta.json); "
+                                     "point it at a folder `form4 train` wrote, or unset it", named)
+        return Path(named)
+    shipped = Path(str(files("form4.models") / MODEL_NAME))
+    return shipped if (shipped / "meta.json").exists() else None
 
 
 @lru_cache(maxsize=2)
 def load(path: str | None = None):
+    """The spaCy pipeline at ``path`` (default :func:`model_path`); one that cannot be loaded (a
+    crafted or broken config, missing weights) is one :class:`ModelNotFoundError`."""
     import spacy
 
     from . import tokenizer  # noqa: F401  (registers form4_tokenizer.v1)
@@ -75,7 +80,19 @@ def load(path: str | None = None):
             f"no trained model found (looked in $FORM4_MODEL and models/{MODEL_NAME}); "
             "run `form4 train`, or use --no-model for rules only"
         )
-    return spacy.load(target)
+    config = target / "config.cfg"
+    if config.is_file() and config.stat().st_size > MAX_CONFIG_BYTES:
+        raise ModelNotFoundError(f"its config.cfg is over {MAX_CONFIG_BYTES >> 10} KB, not a pipeline's; pass --model with a folder `form4 train` wrote", str(target))
+    try:
+        return spacy.load(target)
+    except Exception as err:  # noqa: BLE001  (whatever a broken folder raises: one line)
+        first = (str(err).strip().splitlines() or [""])[0][:300]
+        raise ModelNotFoundError(f"cannot load the pipeline ({type(err).__name__}: {first}); "
+                                 "pass --model with a folder `form4 train` wrote, or --no-model", str(target)) from None
+
+
+#: A pipeline's config.cfg is a few kilobytes.
+MAX_CONFIG_BYTES = 1 << 20
 
 
 def predict(nlp, sections: Sections, spans: list[tuple[int, int]] | None = None) -> list[Entity]:

@@ -31,10 +31,11 @@ from ..errors import (
 )
 from ..io.inputs import decode
 from .filings import read_filings
-from .items import BatchResult, Input
+from .items import BatchResult, Input, ReadText
 from .outputs import Destination
 from .page_images import group_pages
 from .pipeline import RULES_ONLY, Extractor
+from ..safe_text import printable
 from ..schema import Record
 from .workers import WorkerPool, internal_error
 
@@ -194,11 +195,12 @@ def _read_confined(item: Input) -> bytes:
 
 
 # ---------------------------------------------------------------- one input
-def extract_input(settings: Extractor, item: Input) -> list[Record] | Form4Error:
-    """Read and extract one input (every filing it holds); any exception becomes a typed error."""
+def extract_input(settings: Extractor, item: Input, texts: list[ReadText] | None = None) -> list[Record] | Form4Error:
+    """Read and extract one input (every filing it holds); any exception becomes a typed error.
+    ``texts``, when given, receives the text each record was read from."""
     try:
         decoded = read_input(item)
-        return extract_decoded(settings, decoded, decoded.source or item.source)
+        return extract_decoded(settings, decoded, printable(decoded.source or item.source), texts)
     except Form4Error as err:
         err.source = err.source or item.source
         return err
@@ -206,10 +208,33 @@ def extract_input(settings: Extractor, item: Input) -> list[Record] | Form4Error
         return internal_error(err, item.source)
 
 
-def extract_decoded(settings: Extractor, decoded: Decoded, source: str) -> list[Record]:
+class Extracted(NamedTuple):
+    """An input's records and the text each was read from (what the review page shows)."""
+
+    records: list[Record]
+    texts: list[ReadText]
+
+
+def extract_input_with_texts(settings: Extractor, item: Input) -> Extracted | Form4Error:
+    """:func:`extract_input`, with the text of each record (read once, in the worker)."""
+    texts: list[ReadText] = []
+    out = extract_input(settings, item, texts)
+    return out if isinstance(out, Form4Error) else Extracted(out, texts)
+
+
+def extract_decoded(settings: Extractor, decoded: Decoded, source: str, texts: list[ReadText] | None = None) -> list[Record]:
     """The records of every filing in one decoded text (``source#2`` ... after the first); the
-    copies of the form that continue a filing are read into its record."""
-    records, unread = read_filings(decoded.text, source, settings)
+    copies of the form that continue a filing are read into its record. ``texts``, when given,
+    receives the text each record was read from and where its values were found in it."""
+    read: Callable[..., Record] = settings
+    if texts is not None:
+        def read(text: str, named: str, **options) -> Record:
+            trace: dict = {}
+            record = settings(text, named, trace=trace, **options)
+            provenance = trace.get("provenance")
+            texts.append(ReadText(text, provenance.spans() if provenance is not None else {}))
+            return record
+    records, unread = read_filings(decoded.text, source, read)
     for n, record in enumerate(records, 1):
         notes = decoded.warnings + ((f"the text holds {len(records)} filings; this is filing {n}",) if len(records) > 1 else ())
         if notes:
@@ -227,6 +252,7 @@ def run_batch(
     timeout: float | None = None,
     on_done: Callable[[Input, list[Record] | Form4Error], Form4Error | None] | None = None,
     skip: Callable[[Input], bool] | None = None,
+    keep_texts: bool = False,
 ) -> BatchResult:
     """Extract every input; a bad one is recorded and the rest go on.
 
@@ -234,7 +260,8 @@ def run_batch(
     and decodes its own files). ``on_done(item, records or error)`` runs in this process as each
     input finishes (writing its output; an error it returns makes the input a failure); ``skip(item)`` true leaves an input out (``--resume``).
     Records come back in input order whatever order they finished in. Ctrl-C stops the batch:
-    what finished is kept, and ``interrupted`` is set.
+    what finished is kept, and ``interrupted`` is set. ``keep_texts`` keeps the text each record
+    was read from in ``result.texts`` (by source), for the review page.
     """
     result = BatchResult()
     todo = []
@@ -243,7 +270,10 @@ def run_batch(
     outcomes: dict[int, list[Record] | Form4Error] = {}
     order = {id(item): n for n, item in enumerate(todo)}
     try:
-        for item, out in _outcomes(todo, extract, workers, timeout, progress):
+        work = extract_input_with_texts if keep_texts else extract_input
+        for item, out in _outcomes(todo, extract, workers, timeout, progress, work):
+            if isinstance(out, Extracted):
+                result.texts[item.source], out = out.texts, out.records
             if isinstance(out, Form4Error):
                 out.source = out.source or item.source
             if on_done:
@@ -260,29 +290,28 @@ def run_batch(
     return result
 
 
-def _outcomes(todo, extract, workers, timeout, progress) -> Iterator[tuple[Input, list[Record] | Form4Error]]:
+def _outcomes(todo, extract, workers, timeout, progress, work=extract_input) -> Iterator[tuple[Input, Any]]:
     if workers <= 1 and not timeout:
         ticks = progress(todo) if progress else iter(todo)
         try:
             for item in ticks:
-                yield item, extract_input(extract, item)
+                yield item, work(extract, item)
         finally:
             getattr(ticks, "close", lambda: None)()
         return
     stdin = [item for item in todo if item.path is None]
     for item in stdin:  # a worker cannot read the parent's stdin: read it here
-        yield item, extract_input(extract, item)
+        yield item, work(extract, item)
     files = [item for item in todo if item.path is not None]
     ticks = progress(iter(files)) if progress else iter(())
     next(ticks, None)  # the bar counts an input when the next is asked for: each later tick is one finished
     try:
-        with WorkerPool(extract_input, extract, min(workers, max(1, len(files))), timeout) as pool:
+        with WorkerPool(work, extract, min(workers, max(1, len(files))), timeout) as pool:
             for item, out, _ in pool.imap_unordered(files):
                 next(ticks, None)
                 yield item, out
     finally:
         getattr(ticks, "close", lambda: None)()  # the bar stops drawing (Ctrl-C too) before the summary
-
 
 
 # ---------------------------------------------------------------- the extract command
@@ -300,6 +329,7 @@ class ExtractJob:
     chains: Path | None = None  # where to write the holding chains table (CSV, or Parquet by its suffix)
     check_chains: bool = True  # check the records' holding chains across the batch (form4.run.chains)
     csv_raw: bool = False
+    keep_texts: bool = False  # each record's text, for the review page
 
 
 def run_extract(
@@ -330,7 +360,7 @@ def run_extract(
             report(out)
         return out
 
-    result = run_batch(job.items, settings, progress, job.workers, job.timeout, on_done=done, skip=dest.is_done if job.resume else None)
+    result = run_batch(job.items, settings, progress, job.workers, job.timeout, on_done=done, skip=dest.is_done if job.resume else None, keep_texts=job.keep_texts)
     if not result.interrupted:
         try:
             if job.check_chains:
@@ -348,4 +378,4 @@ def _link_chains(job: ExtractJob, dest: Destination, result: BatchResult) -> Non
     kept = read_back(result.skipped, dest.path_of, job.fmt) if dest.per_input else []
     rows, _ = link_batch(result, kept, rewrite=dest.write_one if dest.per_input else None)
     if job.chains is not None:
-        write_chains_table(rows, Path(job.chains))
+        write_chains_table(rows, Path(job.chains), job.csv_raw)

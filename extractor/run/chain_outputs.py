@@ -81,12 +81,19 @@ def chains_frame(rows: Sequence[dict[str, Any]]):
     return frame
 
 
-def chains_bytes(rows: Sequence[dict[str, Any]], fmt: str) -> bytes:
-    """The chains table as CSV (dates ``YYYY-MM-DD``) or Parquet (dates as ``date32``)."""
+def chains_bytes(rows: Sequence[dict[str, Any]], fmt: str, csv_raw: bool = False) -> bytes:
+    """The chains table as CSV (dates ``YYYY-MM-DD``; text that starts like a formula behind a
+    ``'`` unless ``csv_raw``: form4.io.tabular.spreadsheet_safe) or Parquet (dates as ``date32``)."""
     import io
 
     frame = chains_frame(rows)
     if fmt == "csv":
+        if not csv_raw:
+            from ..io.tabular import spreadsheet_safe
+
+            for name in frame.columns:
+                if frame[name].dtype == object or str(frame[name].dtype) == "string":
+                    frame[name] = frame[name].map(lambda v: spreadsheet_safe(v) if isinstance(v, str) else v)
         return frame.to_csv(index=False, date_format="%Y-%m-%d").encode("utf-8")
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -99,6 +106,6 @@ def chains_bytes(rows: Sequence[dict[str, Any]], fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def write_chains_table(rows: Sequence[dict[str, Any]], path: Path) -> None:
+def write_chains_table(rows: Sequence[dict[str, Any]], path: Path, csv_raw: bool = False) -> None:
     """``path``: Parquet when it ends in ``.parquet``, else CSV; written atomically."""
-    write_atomic(path, chains_bytes(rows, "parquet" if path.suffix.lower() == ".parquet" else "csv"))
+    write_atomic(path, chains_bytes(rows, "parquet" if path.suffix.lower() == ".parquet" else "csv", csv_raw))

@@ -22,10 +22,10 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from .batch import BatchResult, Input, decode_bytes, extract_decoded
-from .confine import write_atomic
+from .confine import write_atomic, write_confined
 from .outputs import output_names, part_name
 from .workers import internal_error
-from ..errors import Form4Error, InputNotFoundError, InputUnreadableError
+from ..errors import Form4Error, InputNotFoundError, InputUnreadableError, OutputError
 from .pipeline import RULES_ONLY, Extractor
 from ..schema import Record
 
@@ -159,10 +159,14 @@ def run_dask(
             for future in as_completed(futures):
                 item = futures[future]
                 outcomes[item.source] = out = future.result()
+                if not isinstance(out, tuple):
+                    try:
+                        _write_records(out_fs, out_root, names[item.source], out)
+                    except OutputError as err:  # a link in the way: this input's failure, the batch goes on
+                        err = OutputError(f"cannot write its output: {err} ({err.source})", item.source)
+                        outcomes[item.source] = out = (err.code, err.one_line())
                 if isinstance(out, tuple):
                     report and report(out[1])
-                else:
-                    _write_records(out_fs, _join(out_root, RECORDS, names[item.source]), out)
         except KeyboardInterrupt:
             result.interrupted = True
     for item in todo:
@@ -187,7 +191,7 @@ def _link_chains(output: str, fs, root: str, names, result: BatchResult, kept: l
     from .chain_outputs import chains_bytes, link_batch
 
     def rewrite(item: Input, records: list[Record]) -> None:
-        _write_records(fs, _join(root, RECORDS, names[item.source]), [r.to_json_dict() for r in records])
+        _write_records(fs, root, names[item.source], [r.to_json_dict() for r in records])
 
     rows, kept = link_batch(result, kept, rewrite)
     data, target = chains_bytes(rows, "parquet"), _join(root, CHAINS)
@@ -241,16 +245,18 @@ def _complete(fs, path: str) -> bool:
         return False
 
 
-def _write_records(fs, path: str, records: list[dict[str, Any]]) -> None:
-    """Each filing's record; the first filing's file last (it marks the input complete)."""
+def _write_records(fs, root: str, name: Any, records: list[dict[str, Any]]) -> None:
+    """Each filing's record at ``root/records/name`` (``name#2`` ...); the first filing's file
+    last (it marks the input complete). Locally no link below ``root`` is followed (E023)."""
     from pathlib import Path
 
     for n in range(len(records), 0, -1):
-        target = str(part_name(Path(path), n))
+        relative = part_name(Path(RECORDS) / str(name), n)
         data = json.dumps(records[n - 1], indent=2, ensure_ascii=False) + "\n"
         if _is_local(fs):
-            write_atomic(Path(target), data)
+            write_confined(Path(root), relative, data)
         else:  # an object store writes an object whole on close
+            target = _join(root, relative.as_posix())
             fs.makedirs(posixpath.dirname(target), exist_ok=True)
             with fs.open(target, "w", encoding="utf-8") as handle:
                 handle.write(data)

@@ -10,6 +10,9 @@ and a temporary folder of its own.
   for that input) instead of the machine swapping.
 * **CPU.** Before each input the worker's CPU limit is set to what it has used plus the time
   limit, so a tool it started and that outlives it (its parent killed by SIGKILL) stops too.
+* **Parent's death.** A worker, and each tool a worker (or the batch) starts, is killed when the
+  process that started it dies, even by SIGKILL (Linux's ``PR_SET_PDEATHSIG``,
+  :func:`die_with_parent`): a killed batch leaves no worker and no tool running.
 * **Temporary folder.** A worker's temporary files (the copy of a PDF, page images) go to a
   folder the batch made for it and removes when the worker ends, whatever ends it.
 """
@@ -25,6 +28,19 @@ try:
     import resource
 except ImportError:  # pragma: no cover  (not POSIX)
     resource = None  # type: ignore[assignment]
+
+def _prctl():
+    """libc's ``prctl``, looked up once (a child between fork and exec must not load a library)."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return None
+
+
+_PRCTL = _prctl()
+_PR_SET_PDEATHSIG = 1
 
 #: The least address space a worker may use, and its room above what it holds at start.
 MIN_ADDRESS_SPACE = 1 << 30
@@ -57,6 +73,14 @@ def memory_limit() -> str:
     """
     soft = resource.getrlimit(resource.RLIMIT_AS)[0] if resource is not None else -1
     return "no limit" if soft < 0 or soft == getattr(resource, "RLIM_INFINITY", -1) else f"{soft >> 20} MiB"
+
+
+def die_with_parent() -> None:
+    """This process is killed when the one that started it dies, even by SIGKILL; as a tool's
+    ``preexec_fn``, the tool is. A forked worker holds copies of its siblings' pipes, so it would
+    not see the batch's end, and an orphaned tool would run on. Nothing where not Linux."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def fence_worker(tmp: str | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import Form4Error
 from ..safe_text import NAME_LIMIT, escaped
@@ -25,12 +25,22 @@ class Input:
     pages: tuple[Path, ...] = ()
 
 
+class ReadText(NamedTuple):
+    """The text one record was read from and where each of its values was found in it
+    (leaf pointer -> (start, end) offsets: the provenance's spans), for the review page."""
+
+    text: str
+    spans: dict[str, list[tuple[int, int]]]
+
+
 @dataclass
 class BatchResult:
     records: list[tuple[Input, Record]] = field(default_factory=list)
     failures: list[tuple[Input, Form4Error]] = field(default_factory=list)
     skipped: list[Input] = field(default_factory=list)
     interrupted: bool = False
+    #: source -> the text (and value spans) of each of its records, in order (for the review page only)
+    texts: dict[str, list[ReadText]] = field(default_factory=dict)
     chains: dict[str, Any] | None = None  # the holding chains' summary (form4.run.chains), once checked
 
     def summary(self) -> dict[str, Any]:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .items import BatchResult, Input
 
 
-EXTENSIONS = {"json": ".json", "jsonl": ".jsonl", "xml": ".xml", "csv": ".csv", "parquet": ".parquet"}
+EXTENSIONS = {"json": ".json", "jsonl": ".jsonl", "xml": ".xml", "csv": ".csv", "parquet": ".parquet", "html": ".html"}
 
 
 def output_names(items: list[Input], fmt: str) -> dict[str, Path]:

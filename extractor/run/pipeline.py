@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -40,8 +39,8 @@ class Extractor:
     model_dir: str | None = None  # where nlp came from (worker processes load it again)
     cascade: bool = True  # read with the model only the regions the rules could not read surely
 
-    def __call__(self, text: str, source: str | None = None, continued: bool = False) -> Record:
-        return extract_text(text, source, self, continued=continued)
+    def __call__(self, text: str, source: str | None = None, continued: bool = False, trace: dict | None = None) -> Record:
+        return extract_text(text, source, self, trace, continued)
 
     def wins_for(self, layout: str) -> frozenset[str]:
         """The labels the model wins a conflict on, for a copy whose tables read in ``layout``.
@@ -176,23 +175,39 @@ def extract_file(path: Path, source: str | None = None, settings: Extractor = RU
 
 
 def model_extractor(path: str | None = None, calibrated: bool = True) -> Extractor:
-    """The shipped model (or the one at ``path``) with its calibrator, if it has one (and ``calibrated``)."""
+    """The shipped model (or the one at ``path``) with its calibrator, if it has one (and
+    ``calibrated``); a model folder whose calibration or conflict policy cannot be read is one
+    ``ModelNotFoundError``."""
+    from ..io.safe_json import JSONFileError, load_json
     from ..model.ner import load, model_path
 
     nlp = load(path)
     where = Path(path) if path else model_path()
-    calibrator = _calibrator(where / "calibration.json") if where and calibrated else None
-    wins_path = where / "arbitration.json" if where else None
-    kwargs: dict[str, Any] = {"nlp": nlp, "calibrator": calibrator, "model_dir": str(where) if where else None}
-    if wins_path and wins_path.exists():
-        policy = json.loads(wins_path.read_text())
-        kwargs["model_wins"] = frozenset(policy["model_wins"])
-        kwargs["layout_wins"] = tuple((layout, frozenset(labels)) for layout, labels in sorted(policy.get("model_wins_by_layout", {}).items()))
+    kwargs: dict[str, Any] = {"nlp": nlp, "model_dir": str(where) if where else None}
+    name = "calibration.json"
+    try:
+        kwargs["calibrator"] = _calibrator(where / name) if where and calibrated else None
+        name = "arbitration.json"
+        if where and (where / name).exists():
+            policy = load_json(where / name)
+            kwargs["model_wins"] = frozenset(str(label) for label in policy["model_wins"])
+            kwargs["layout_wins"] = tuple((str(layout), frozenset(str(label) for label in labels))
+                                          for layout, labels in sorted(policy.get("model_wins_by_layout", {}).items()))
+    except (JSONFileError, KeyError, TypeError, ValueError, AttributeError) as err:
+        raise ModelNotFoundError(f"its {name} cannot be read ({type(err).__name__}: {err}); "
+                                 "pass --model with a folder `form4 train` wrote, or --no-model", str(where)) from None
     return Extractor(**kwargs)
 
 
 def _calibrator(path: Path) -> Calibrator | None:
+    """The calibrator in ``path`` (None if there is none); one of another format cannot be used.
+    Other problems (not JSON, over the size limits, the wrong shape) are the caller's to report."""
+    from ..io.safe_json import load_json
+
+    if not path.exists():
+        return None
+    data = load_json(path)
     try:
-        return Calibrator.load(path)
+        return Calibrator.from_dict(data)
     except ValueError as err:
         raise ModelNotFoundError(f"the model's calibration.json cannot be used ({err}); refit it: python -m form4.training.calibrate fit", str(path)) from None

@@ -37,21 +37,10 @@ def _restore(settings: Any) -> Any:
     return settings
 
 
-def _die_with_parent() -> None:
-    """A worker ends when the batch process that started it dies, even by SIGKILL (Linux's
-    PR_SET_PDEATHSIG): a forked worker holds copies of its siblings' pipes, so it would not see
-    their end, and an orphan would keep the batch's output pipes open."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the pipe's end still stops an idle worker
-        pass
-
-
 def _worker_main(conn, work: Callable[[Any, Any], Any], settings: Any, tmp: str | None = None, cpu_seconds: float | None = None) -> None:
-    _die_with_parent()
+    guard.die_with_parent()  # a batch killed (even by SIGKILL) takes its workers along
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what an interrupt stops
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the batch's handler: a kill ends a worker
     _one_thread_each()
     settings = _restore(settings)  # forked: the parent's own object, model loaded; spawned: loads it
     guard.fence_worker(tmp)  # its own process group, an address-space limit (above the model), its temporary folder

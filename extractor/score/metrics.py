@@ -19,6 +19,7 @@ from scipy.optimize import linear_sum_assignment
 
 from ..errors import GoldFormatError
 from ..form.fields import NOT_PRINTED
+from ..safe_text import escaped
 from ..schema import Record, iter_leaves
 
 _ALIGNED = (
@@ -231,18 +232,41 @@ def scored_leaves(gold: Gold, pred: dict[str, Any]) -> dict[str, bool]:
 
 # ---------------------------------------------------------------- loading
 def load_gold(path: Path) -> Gold:
-    """A gold record: JSON in the record shape, plus ``unrecoverable: {pointer: why}``."""
+    """A gold record: JSON in the record shape, plus ``unrecoverable: {pointer: why}``; a file that
+    is not one (too large, too deep, not UTF-8, not the shape) is one :class:`GoldFormatError`."""
+    from ..io.safe_json import JSONFileError, load_json
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
-        raise GoldFormatError(f"cannot read gold record ({err}); gold files are record JSON as printed by `form4 extract`", str(path)) from err
-    unrecoverable = frozenset((data.pop("unrecoverable", None) or {}).keys())
+        data = load_json(path)
+    except JSONFileError as err:
+        raise GoldFormatError(f"cannot read gold record: {err}; gold files are record JSON as printed by `form4 extract`", str(path)) from None
+    unrecoverable = data.pop("unrecoverable", None) if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(unrecoverable or {}, dict):
+        raise GoldFormatError("gold record is not a JSON object with an optional 'unrecoverable' object; "
+                              "gold files are record JSON as printed by `form4 extract`", str(path))
     try:
         record = Record.model_validate({k: v for k, v in data.items() if k not in ("confidence", "warnings")})
     except ValueError as err:
         first = str(err).splitlines()[0:3]
-        raise GoldFormatError(f"gold record does not fit the schema: {' '.join(first)}", str(path)) from err
-    return Gold(record.to_json_dict(), unrecoverable, path.stem)
+        raise GoldFormatError(f"gold record does not fit the schema: {' '.join(first)}", str(path)) from None
+    return Gold(record.to_json_dict(), frozenset((unrecoverable or {}).keys()), path.stem)
+
+
+def load_prediction(path: Path) -> dict[str, Any]:
+    """A predicted record as `form4 extract` writes it, checked against the schema (scored as written)."""
+    from ..errors import PredictionFormatError
+    from ..io.safe_json import JSONFileError, load_json
+
+    try:
+        data = load_json(path)
+    except JSONFileError as err:
+        raise PredictionFormatError(f"cannot read the predicted record: {err}", str(path)) from None
+    try:
+        Record.model_validate(data)
+    except ValueError as err:
+        first = " ".join(str(err).splitlines()[0:3])
+        raise PredictionFormatError(f"the predicted record does not fit the schema: {first}", str(path)) from None
+    return data
 
 
 def doc_key(name: str) -> tuple[str, str]:
@@ -263,6 +287,7 @@ def score_pairs(pairs: Iterable[tuple[Gold, dict[str, Any], str, str]]) -> Repor
 
 
 def format_report(report: Report, per_field: bool = True) -> str:
+    """The report as a table; a converter's name comes from a file name, so it is escaped."""
     lines = []
     total = report.total()
     lines.append(f"documents: {len(report.docs)}   exact documents: {report.exact_rate():.1%}")
@@ -271,7 +296,7 @@ def format_report(report: Report, per_field: bool = True) -> str:
     for g in report.groups():
         c = report.total(g)
         n = sum(d.group == g for d in report.docs)
-        lines.append(f"{g:<24} {n:>5} {c.precision:>7.3f} {c.recall:>7.3f} {c.f1:>7.3f} {report.exact_rate(g):>7.1%}")
+        lines.append(f"{escaped(g, 48):<24} {n:>5} {c.precision:>7.3f} {c.recall:>7.3f} {c.f1:>7.3f} {report.exact_rate(g):>7.1%}")
     lines.append(f"{'ALL':<24} {len(report.docs):>5} {total.precision:>7.3f} {total.recall:>7.3f} {total.f1:>7.3f} {report.exact_rate():>7.1%}")
     if per_field:
         lines.append("")
