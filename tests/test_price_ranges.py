@@ -88,3 +88,8 @@ def test_the_extractor_reads_seed_004s_two_ranges_and_the_table_has_their_column
     frame = table([record])
     assert {"price_range_low", "price_range_high"} <= set(COLUMN_NAMES)
     assert frame["price_range_high"].tolist() == [110.82, 110.07]
+
+
+def test_a_range_bound_no_record_could_hold_is_not_read_so_the_record_stays_json():
+    assert ranges_in("prices ranging from $1.00 to $" + "9" * 400 + ", inclusive") == []
+    assert ranges_in("prices ranging from $1.00 to $" + "9" * 14) == [(1.0, 99999999999999.0)]

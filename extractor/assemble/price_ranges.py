@@ -16,6 +16,7 @@ import re
 from typing import Any, Sequence
 
 from ..form import evidence as E
+from ..form.normalize import MAX_INTEGER_DIGITS
 
 #: The footnote is of the weighted-average kind: it says the price is a weighted average of
 #: several trades (not a volume-weighted average price that a vesting condition names).
@@ -57,12 +58,14 @@ def ranges_in(text: str | None) -> list[tuple[float, float]]:
     [(10.0, 10.49), (10.5, 11.02)]
     >>> ranges_in("sold at prices from 1,000.10 to 1,020.00, inclusive")
     [(1000.1, 1020.0)]
+    >>> ranges_in("at prices ranging from $1.00 to $" + "9" * 400)  # no price the record could hold
+    []
     """
     out: list[tuple[float, float]] = []
     for match in RANGE.finditer(text or ""):
         numbers = [float(g.replace(",", "")) for g in match.groups() if g is not None]
         low, high = numbers[0], numbers[1]
-        if low <= high and _has_price_sign(match.group(0), text or "", match.start()):
+        if low <= high < 10**MAX_INTEGER_DIGITS and _has_price_sign(match.group(0), text or "", match.start()):
             out.append((low, high))
     return out
 
