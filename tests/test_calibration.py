@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from form4.calibrate.calibrator import Calibrator, Trees, with_review
+from form4.calibrate.calibrator import Calibrator, Trees, expected_cost, with_review
 from form4.calibrate.features import COLUMN, FEATURES, FIELDS, kind_of, leaf_features, leaf_matrix
 from form4.calibrate.text import text_layout, text_quality
 from form4.run.pipeline import RULES_ONLY, extract_file, read_filing
@@ -184,6 +184,20 @@ def test_the_review_threshold_is_the_lowest_confidence_at_which_leaves_are_99_pe
     assert 0.69 <= t <= 0.71 and y[p >= t].mean() >= 0.99
 
 
+def test_the_review_threshold_clears_the_most_records_that_stay_98_percent_exact():
+    from form4.training.reliability import record_review_threshold, records_clear
+
+    rng = np.random.default_rng(3)
+    lowest = rng.uniform(0.5, 1.0, 400)  # each record's least sure leaf
+    exact = (lowest > 0.8) | (rng.uniform(size=400) < 0.3)  # records are exact above 0.8, some below by luck
+    p = np.concatenate([lowest, np.ones(400)])  # and one sure leaf each
+    doc = np.concatenate([np.arange(400), np.arange(400)])
+    t = record_review_threshold(p, doc, exact)
+    records, clear, share = records_clear(p, doc, exact, t)
+    assert records == 400 and share >= 0.98 and clear >= (lowest > 0.81).sum()
+    assert records_clear(p, doc, exact, t - 0.05)[2] < 0.98
+
+
 def test_a_calibration_file_of_another_format_is_refused_with_how_to_refit(tmp_path):
     from form4.errors import ModelNotFoundError
     from form4.run.pipeline import _calibrator
@@ -254,5 +268,21 @@ def test_extract_lists_fields_below_the_review_threshold_given_on_the_command_li
         return json.loads(out.stdout)
 
     everything, nothing = run("--review-threshold", "1.0"), run("--review-threshold", "0")
-    assert everything["review"] == [p for p, c in everything["confidence"].items() if c < 1.0] and everything["review"]
+    assert set(everything["review"]) == {p for p, c in everything["confidence"].items() if c < 1.0} and everything["review"]
+    costs = [expected_cost(p, everything["confidence"][p]) for p in everything["review"]]
+    assert costs == sorted(costs, reverse=True)  # the costliest expected mistake first
     assert nothing["review"] == [] and nothing["confidence"] == everything["confidence"]
+
+
+def test_a_record_model_stored_with_fewer_inputs_reads_only_those_by_name():
+    old = Calibrator.from_dict({**Calibrator().to_dict(), "record_model": {"features": ["min", "has_text"], "threshold": 0.9,
+                                                                           "coef": [4.0, 1.0], "intercept": -3.0}})
+    assert old.record_names == ("min", "has_text")
+    # sigmoid(-3 + 4 * 0.5 + 1 * 1): the record's signals are not inputs of this model
+    assert old.record_probability([0.5, 0.9], True, {"doc_breaches": 9.0}) == 0.5
+
+
+def test_the_review_list_puts_a_doubtful_number_before_an_equally_doubtful_footnote_text():
+    record = Record(footnotes=({"id": "F1", "text": "x"},), non_derivative_transactions=({"shares": 5.0},),
+                    confidence={"/footnotes/0/text": 0.6, "/non_derivative_transactions/0/shares": 0.6, "/footnotes/0/id": 0.99})
+    assert with_review(record, 0.9).review == ("/non_derivative_transactions/0/shares", "/footnotes/0/text")

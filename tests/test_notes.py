@@ -40,3 +40,8 @@ def test_the_reminder_under_table_i_is_blanked_only_whole():
     assert note_spans(ends_alike) == []
     whole = "Reminder: Report on a separate line for each class of securities beneficially owned directly or indirectly.\n"
     assert _kept(whole) == []
+
+
+def test_the_forms_number_and_the_page_number_on_one_line_are_a_page_line():
+    text = "1. The price reported is a weighted average.\nSEC 1474 (11-11)                                   2 of 3\n"
+    assert _kept(text) == ["1. The price reported is a weighted average."]

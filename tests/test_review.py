@@ -121,6 +121,17 @@ def test_several_inputs_get_one_review_page_each_in_the_report_folder(tmp_path):
     assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == ["000_46eb1dd4f8015172.html", "002_f86ed184a05a2eb0.html"]
 
 
+def test_one_input_with_an_existing_report_folder_gets_its_page_inside_the_folder(tmp_path):
+    from typer.testing import CliRunner
+
+    from form4.cli import app
+
+    (tmp_path / "pages").mkdir()
+    result = CliRunner().invoke(app, ["extract", str(SEED), "--no-model", "--report", str(tmp_path / "pages")])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "pages").iterdir()] == ["000_46eb1dd4f8015172.html"]
+
+
 def _pixel_spread(png: Path) -> float:
     from PIL import Image, ImageStat
 

@@ -44,6 +44,15 @@ def test_records_with_an_empty_review_list_are_counted_for_exactness():
     assert reliability(Report([_doc([(0.9, True)], None)])).records == 0  # predictions without a review list
 
 
+def test_record_confidence_gets_its_own_reliability_table_of_exact_records():
+    docs = [_doc([(0.99, True)], (), exact=True, record_confidence=0.95), _doc([(0.9, False)], (), exact=False, record_confidence=0.3),
+            _doc([(0.9, True)], (), exact=True, record_confidence=0.35)]
+    rel = reliability(Report(docs))
+    rows = {(b["lo"], b["hi"]): (b["records"], b["share_exact"]) for b in rel.record_bins if b["records"]}
+    assert rows == {(0.2, 0.4): (2, 0.5), (0.9, 1.0): (1, 1.0)}
+    assert "record conf" in format_reliability(rel) and "share exact" in format_reliability(rel)
+
+
 def test_the_reliability_diagram_is_drawn_to_a_png(tmp_path):
     pytest.importorskip("matplotlib", reason="matplotlib (the plot extra) is not installed")
     rel = reliability(Report([_doc([(0.97, True), (0.85, False), (0.4, False)])]))

@@ -32,7 +32,7 @@ from form4.score.metrics import Report, format_reliability, reliability, score_d
 
 from .calibration_examples import Examples, collect, fold_sets, read_all, styles, vocabulary
 from .calibration_fit import cross_calibrated, fit_leaf, fit_record, held_out, isotonic, platt
-from .reliability import review_threshold, summary
+from .reliability import RECORD_GOAL, TARGET_PRECISION, ece, record_review_threshold, records_clear, review_threshold, summary
 from .evaluate import corpus_items
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,17 +45,19 @@ def folds(examples: Examples) -> list[tuple[list[int], list[int]]]:
     return [split for splits in fold_sets(examples).values() for split in splits]
 
 
-def _record_rows(examples: Examples, p, threshold: float) -> tuple[list[list[float]], list[int]]:
+def _record_rows(examples: Examples, p, threshold: float) -> tuple[list[list[float]], list[int], list[int]]:
+    """The record model's rows (one per record read), whether each record is exact, and its document index."""
     per_doc: dict[int, list[float]] = {}
     for i, d in enumerate(examples.doc):
         per_doc.setdefault(d, []).append(float(p[i]))
-    X, y = [], []
+    X, y, docs = [], [], []
     for d, doc in enumerate(examples.docs):
         if doc["failed"]:
             continue
-        X.append(record_features(per_doc.get(d, []), threshold, doc["has_text"]))
+        X.append(record_features(per_doc.get(d, []), threshold, doc["has_text"], doc.get("signals")))
         y.append(int(doc["exact"]))
-    return X, y
+        docs.append(d)
+    return X, y, docs
 
 
 # ---------------------------------------------------------------- fit
@@ -72,6 +74,8 @@ class CalibrationReport:
     held_out_records_without_review: int | None = None
     held_out_exact_without_review: float | None = None
     seconds: float = 0.0
+    review_goal: str = ""
+    held_out_record_ece: float | None = None  # record_confidence from record models that did not see the record's fold
 
 
 def fit(
@@ -83,6 +87,7 @@ def fit(
     step: str = "platt",
     cache: Path | None = None,
     exclude_styles: tuple[str, ...] = (),
+    goal: float = RECORD_GOAL,
 ) -> tuple[Calibrator, CalibrationReport]:
     """Cross-fit the calibrator on the training split (never dev), without the pages of
     ``exclude_styles``; keep ``previous`` when the corpus is too small to fit one (fewer than
@@ -95,7 +100,7 @@ def fit(
         why = f"kept the previous calibration: {len(examples)} scored leaves, {len(set(examples.right))} class(es), {len(sets)} fold set(s) (need {MIN_LEAVES}+, both, 1+)"
         kept = (_loaded(previous) if previous else None) or Calibrator()
         return kept, CalibrationReport(why, len(examples), len(examples.docs), seconds=round(time.perf_counter() - started, 1))
-    calibrator, report = fit_examples(examples, kind, step, started)
+    calibrator, report = fit_examples(examples, kind, step, started, goal)
     return replace(calibrator, vocabulary=vocabulary(items)), report
 
 
@@ -114,9 +119,11 @@ def _stacked(sets: dict[str, list], n: int) -> list[tuple[Any, Any]]:
     return [(np.asarray(fit_idx) + k * n, np.asarray(test_idx) + k * n) for k, splits in enumerate(sets.values()) for fit_idx, test_idx in splits]
 
 
-def fit_examples(examples: Examples, kind: str = "trees", step: str = "platt", started: float | None = None) -> tuple[Calibrator, CalibrationReport]:
+def fit_examples(examples: Examples, kind: str = "trees", step: str = "platt", started: float | None = None,
+                 goal: float = RECORD_GOAL) -> tuple[Calibrator, CalibrationReport]:
     """Fit on labelled leaves: held-out predictions per fold set choose the scaling step, the
-    review threshold and the record model; the leaf model is then fitted on every leaf."""
+    review threshold (records with an empty review list ``goal`` exactly right) and the record
+    model; the leaf model is then fitted on every leaf."""
     import numpy as np
 
     started = started or time.perf_counter()
@@ -127,15 +134,27 @@ def fit_examples(examples: Examples, kind: str = "trees", step: str = "platt", s
     iso = isotonic(p_out, y_all) if step == "isotonic" else None
     scale = platt(p_out, y_all) if step == "platt" else None
     p_cal = cross_calibrated(p_out, y_all, splits, step)  # the held-out view of the shipped chain
-    threshold = review_threshold(p_cal, y_all)
-    record_X, record_y = [], []
-    for k in range(len(sets)):
-        rx, ry = _record_rows(examples, p_cal[k * len(y) : (k + 1) * len(y)], threshold)
-        record_X += rx
-        record_y += ry
+    n_docs = len(examples.docs)
+    doc_all = np.concatenate([np.asarray(examples.doc, dtype=int) + k * n_docs for k in range(len(sets))])
+    exact_all = [bool(d["exact"]) for _ in sets for d in examples.docs]
+    threshold = record_review_threshold(p_cal, doc_all, exact_all, goal)
+    met = threshold < 1.0
+    if not met:  # no threshold clears enough records: fall back to the fields' own precision
+        threshold = review_threshold(p_cal, y_all)
+    records, cleared, exact_share = records_clear(p_cal, doc_all, exact_all, threshold)
+    record_X, record_y, record_held = _record_model_rows(examples, p_cal, sets, threshold)
     leaf = fit_leaf(kind, X, y)
-    calibrator = Calibrator(FEATURES, leaf, iso, scale, fit_record(record_X, record_y), threshold, threshold, info={"model": f"{kind}+{step}", "features": len(FEATURES)})
-    clear = [e for x, e in zip(record_X, record_y) if x[RECORD_FEATURES.index("below")] == 0]
+    above = p_cal >= threshold
+    right_above = f"{y_all[above].mean():.1%}" if above.any() else "-"
+    clear_text = f"{cleared} of {records} records clear, {exact_share:.1%} of them exactly right" if exact_share is not None else "no record clear"
+    goal_text = (f"records with an empty review list are >= {goal:.0%} exactly right (on held-out training pages: {clear_text}; "
+                 f"fields at or above it {right_above} right)" if met else
+                 f"fields at or above it are >= {TARGET_PRECISION:.0%} right (the goal 'records with an empty review list "
+                 f">= {goal:.0%} exactly right' was not met on held-out training pages: {clear_text})")
+    calibrator = Calibrator(FEATURES, leaf, iso, scale, fit_record(record_X, record_y),
+                            RECORD_FEATURES, threshold, threshold,
+                            info={"model": f"{kind}+{step}", "features": len(FEATURES), "review_goal": goal_text,
+                                  "review_goal_met": met})
     after = {name: summary(p_cal[k * len(y) : (k + 1) * len(y)], y) for k, name in enumerate(sets)}
     return calibrator, CalibrationReport(
         "fitted",
@@ -146,10 +165,36 @@ def fit_examples(examples: Examples, kind: str = "trees", step: str = "platt", s
         threshold,
         summary(X[:, COLUMN["evidence"]], y),
         after,
-        len(clear),
-        round(sum(clear) / len(clear), 4) if clear else None,
+        cleared,
+        exact_share,
         round(time.perf_counter() - started, 1),
+        goal_text,
+        round(ece(*zip(*record_held), edges=tuple(i / 10 for i in range(11))), 4) if record_held else None,
     )
+
+
+def _record_model_rows(examples: Examples, p_cal, sets: dict, threshold: float):
+    """Every fold set's record rows and outcomes (the record model's training data), and the
+    (record confidence, outcome) of each record from a record model fitted on the records of the
+    other folds (its held-out view)."""
+    import numpy as np
+
+    n = len(examples.right)
+    rows: list[list[float]] = []
+    outcomes: list[int] = []
+    held: list[tuple[float, int]] = []
+    for k, splits in enumerate(sets.values()):
+        rx, ry, docs = _record_rows(examples, p_cal[k * n : (k + 1) * n], threshold)
+        rows += rx
+        outcomes += ry
+        rx_a, ry_a = np.asarray(rx, dtype=float), np.asarray(ry)
+        for _, test_idx in splits:
+            held_docs = {examples.doc[i] for i in test_idx}
+            test = np.asarray([d in held_docs for d in docs], dtype=bool)
+            model = fit_record(rx_a[~test], ry_a[~test]) if test.any() else None
+            if model is not None:
+                held += list(zip((1.0 / (1.0 + np.exp(-model.raw(rx_a[test])))).tolist(), ry_a[test].tolist()))
+    return rows, outcomes, held
 
 
 # ---------------------------------------------------------------- compare and report
@@ -235,7 +280,8 @@ def _print_report(result: dict[str, Any]) -> None:
         print()
 
 
-def refit(model: str | None = None, corpus: Path = CORPUS, limit: int | None = 60, cache: Path | None = None) -> CalibrationReport:
+def refit(model: str | None = None, corpus: Path = CORPUS, limit: int | None = 60, cache: Path | None = None,
+          goal: float = RECORD_GOAL) -> CalibrationReport:
     """Refit the calibration of a trained model (default: the shipped one) on the training split and
     write ``calibration.json`` and ``calibration-report.json`` beside it; the NER and the conflict
     policy are kept."""
@@ -246,7 +292,7 @@ def refit(model: str | None = None, corpus: Path = CORPUS, limit: int | None = 6
     if where is None:
         raise SystemExit("no trained model to calibrate: run `form4 train` first")
     previous = where / "calibration.json"
-    calibrator, result = fit(corpus, extractor, limit, previous if previous.exists() else None, cache=cache)
+    calibrator, result = fit(corpus, extractor, limit, previous if previous.exists() else None, cache=cache, goal=goal)
     calibrator.save(where / "calibration.json")
     (where / "calibration-report.json").write_text(json.dumps(result.__dict__, indent=1))
     return result
@@ -271,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     fit_.add_argument("--model", default=None, help="model directory (default: the shipped one)")
     fit_.add_argument("--limit", type=int, default=60, help="at most N texts per converter (0: all)")
     fit_.add_argument("--cache", type=Path, default=None, help="keep the uncalibrated readings here (a local pickle) and reuse them")
+    fit_.add_argument("--goal", type=float, default=RECORD_GOAL, help="the review threshold's goal: records with an empty review list at least this share exactly right")
     cmp_ = sub.add_parser("compare", help="held-out comparison of candidate leaf models on the training split")
     cmp_.add_argument("--corpus", type=Path, default=CORPUS)
     cmp_.add_argument("--model", default=None)
@@ -285,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
             _print_report(result)
         return 0
     if args.command == "fit":
-        print(json.dumps(refit(args.model, args.corpus, args.limit or None, args.cache).__dict__, indent=1))
+        print(json.dumps(refit(args.model, args.corpus, args.limit or None, args.cache, args.goal).__dict__, indent=1))
         return 0
     from form4.run.pipeline import model_extractor
 

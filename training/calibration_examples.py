@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from form4.assemble.provenance import Assembly
+from form4.calibrate.calibrator import record_signals
 from form4.calibrate.features import leaf_matrix
 from form4.calibrate.text import vocabulary_of, words
 from form4.errors import Form4Error
@@ -145,8 +146,8 @@ def collect(items, extractor: Extractor, page_styles: dict[str, str] | None = No
             continue
         pred = assembly.record.to_json_dict()
         outcome = scored_leaves(gold, pred)
-        out.docs.append(doc | {"exact": score_document(gold, pred).exact, "failed": False})
         pointers, X = leaf_matrix(assembly.record, text, assembly.provenance, vocabulary_)
+        out.docs.append(doc | {"exact": score_document(gold, pred).exact, "failed": False, "signals": record_signals(X)})
         keep = [i for i, p in enumerate(pointers) if p in outcome]
         out.X.append(X[keep])
         out.right += [outcome[pointers[i]] for i in keep]

@@ -100,9 +100,10 @@ def cross_calibrated(p, y, splits, step: str) -> Any:
 
 # ---------------------------------------------------------------- measures
 def fit_record(X, y) -> Linear | None:
-    from sklearn.linear_model import LogisticRegression
+    """The record model: a logistic regression over the record's features (standardised, a
+    missing value counting as 0); None with one class only."""
+    import numpy as np
 
-    if len(set(y)) < 2:
+    if len(set(np.asarray(y).tolist())) < 2:
         return None
-    model = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
-    return Linear(tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]))
+    return fit_leaf("linear", np.asarray(X, dtype=float), np.asarray(y))

@@ -47,3 +47,45 @@ def review_threshold(p, y, precision: float = TARGET_PRECISION, support: float =
     # a threshold includes every leaf tied with it: only cut between different confidences
     cuts = [k for k in ok if k + 1 == len(ps) or ps[k + 1] < ps[k]]
     return round(float(ps[max(cuts)]), 4) if cuts else 1.0
+
+
+#: The review threshold's goal: records with an empty review list are at least this share exactly right.
+RECORD_GOAL = 0.98
+#: ... over at least this share of the records (a threshold clearing a handful of records proves nothing).
+MIN_CLEAR = 0.05
+
+
+def record_review_threshold(p, doc, exact, goal: float = RECORD_GOAL, support: float = MIN_CLEAR) -> float:
+    """The lowest confidence t at which the records whose every leaf is at or above t (an empty
+    review list) are ``goal`` exactly right, over at least ``support`` of the records; 1.0 when
+    no such t exists. ``doc`` gives each leaf's record (an index into ``exact``).
+
+    >>> record_review_threshold([0.99, 0.97, 0.9, 0.8, 0.85], [0, 0, 1, 2, 3], [True, True, False, True], support=0.0)
+    0.85
+    """
+    import numpy as np
+
+    lowest: dict[int, float] = {}
+    for value, d in zip(np.asarray(p, dtype=float), doc):
+        lowest[int(d)] = min(lowest.get(int(d), 1.0), float(value))
+    if not lowest:
+        return 1.0
+    records = sorted(lowest, key=lambda d: -lowest[d])
+    minima = np.asarray([lowest[d] for d in records])
+    share = np.cumsum([bool(exact[d]) for d in records]) / np.arange(1, len(records) + 1)
+    ok = [k for k in range(len(records)) if share[k] >= goal and k + 1 >= support * len(records)
+          and (k + 1 == len(records) or minima[k + 1] < minima[k])]
+    return round(float(minima[max(ok)]), 4) if ok else 1.0
+
+
+def records_clear(p, doc, exact, threshold: float) -> tuple[int, int, float | None]:
+    """(records, records with an empty review list at ``threshold``, the share of those exactly right).
+
+    >>> records_clear([0.99, 0.97, 0.9], [0, 0, 1], [True, False], 0.95)
+    (2, 1, 1.0)
+    """
+    lowest: dict[int, float] = {}
+    for value, d in zip(p, doc):
+        lowest[int(d)] = min(lowest.get(int(d), 1.0), float(value))
+    clear = [d for d, m in lowest.items() if m >= threshold]
+    return len(lowest), len(clear), (round(sum(bool(exact[d]) for d in clear) / len(clear), 4) if clear else None)

@@ -21,11 +21,11 @@ import math
 import weakref
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from ..assemble.provenance import Provenance
 from ..schema import Record
-from .features import COLUMN, leaf_matrix
+from .features import COLUMN, field_pattern, kind_of, leaf_matrix
 
 FORMAT = "form4-calibration/3"
 REVIEW_THRESHOLD = 0.9  # used only when a calibration file does not carry a measured one
@@ -145,19 +145,58 @@ def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
 
-RECORD_FEATURES = ("min", "mean", "log_product", "below", "log_leaves", "has_text")
+#: The record's own signals the record model reads besides its leaves' confidences: the form's
+#: checks, repairs and recovered values, and how familiar the page looked (columns of the leaf matrix).
+RECORD_SIGNALS = (
+    "doc_breaches",
+    "doc_repairs",
+    "doc_refused",
+    "doc_recovered",
+    "chain_fail_share",
+    "text_novel_share",
+    "page_anchors_found",
+    "page_rows_unsure_share",
+    "page_model_read_share",
+    "page_model_unsure_share",
+)
+RECORD_FEATURES = ("min", "mean", "log_product", "below", "log_leaves", "has_text", *RECORD_SIGNALS)
 
 
-def record_features(confidences: Sequence[float], threshold: float, has_text: bool) -> list[float]:
-    """The record-level model's inputs, from the record's calibrated leaf confidences.
+def record_features(confidences: Sequence[float], threshold: float, has_text: bool, signals: Mapping[str, float] | None = None) -> list[float]:
+    """The record-level model's inputs: the record's calibrated leaf confidences, then its
+    :data:`RECORD_SIGNALS` (NaN where unknown).
 
-    >>> [round(v, 3) for v in record_features([0.99, 0.5], 0.9, True)]
-    [0.5, 0.745, -0.703, 1.0, 1.099, 1.0]
+    >>> [round(v, 3) for v in record_features([0.99, 0.5], 0.9, True, {"doc_breaches": 2.0})][:7]
+    [0.5, 0.745, -0.703, 1.0, 1.099, 1.0, 2.0]
     """
+    known = [float((signals or {}).get(name, math.nan)) for name in RECORD_SIGNALS]
     if not confidences:
-        return [0.0, 0.0, 0.0, 0.0, 0.0, float(has_text)]
+        return [0.0, 0.0, 0.0, 0.0, 0.0, float(has_text), *known]
     logs = [math.log(max(c, 1e-6)) for c in confidences]
-    return [min(confidences), sum(confidences) / len(confidences), sum(logs), float(sum(c < threshold for c in confidences)), math.log1p(len(confidences)), float(has_text)]
+    return [min(confidences), sum(confidences) / len(confidences), sum(logs), float(sum(c < threshold for c in confidences)),
+            math.log1p(len(confidences)), float(has_text), *known]
+
+
+def record_signals(X) -> dict[str, float]:
+    """The record's signals from its leaf matrix (every row holds the same record columns)."""
+    return {name: float(X[0, COLUMN[name]]) for name in RECORD_SIGNALS} if len(X) else {}
+
+
+#: What a wrong value costs the user when it goes unchecked, by the kind of field: a share count,
+#: a price or a date changes what the filing reports; a footnote's wording rarely does.
+COST = {"number": 3.0, "date": 2.0, "code": 2.0, "flag": 1.5, "text": 1.0, "footnote": 0.5}
+#: Fields that say whose filing it is cost as much as a number.
+COSTLY_FIELDS = frozenset({"issuer/name", "issuer/trading_symbol", "reporting_owners/*/name"})
+
+
+def expected_cost(pointer: str, confidence: float) -> float:
+    """(1 - confidence) x what a mistake in the field costs (:data:`COST`).
+
+    >>> expected_cost("/non_derivative_transactions/0/shares", 0.9) > expected_cost("/footnotes/0/text", 0.8)
+    True
+    """
+    cost = COST["number"] if field_pattern(pointer) in COSTLY_FIELDS else COST[kind_of(pointer)]
+    return round((1.0 - confidence) * cost, 6)
 
 
 @dataclass(frozen=True)
@@ -174,6 +213,7 @@ class Calibrator:
     isotonic: Isotonic | None = None
     platt: Linear | None = None  # Platt scaling of the leaf model's log-odds: sigmoid(a * raw + b)
     record_model: Linear | None = None
+    record_names: tuple[str, ...] = RECORD_FEATURES[:6]  # the record model's inputs, in its coefficients' order
     review_threshold: float = REVIEW_THRESHOLD
     record_threshold: float = REVIEW_THRESHOLD  # the "below" count of the record model's inputs (fixed at fit)
     vocabulary: frozenset[str] = frozenset()  # words of the training pages: what page novelty is measured against
@@ -205,6 +245,7 @@ class Calibrator:
             isotonic=Isotonic(tuple(iso["x"]), tuple(iso["y"])) if iso else None,
             platt=Linear((float(platt["a"]),), float(platt["b"])) if platt else None,
             record_model=Linear(tuple(rec["coef"]), rec["intercept"]) if rec else None,
+            record_names=tuple((rec or {}).get("features") or RECORD_FEATURES[:6]),
             review_threshold=float(data.get("review_threshold", REVIEW_THRESHOLD)),
             record_threshold=float((rec or {}).get("threshold", REVIEW_THRESHOLD)),
             vocabulary=frozenset(data.get("vocabulary", ())),
@@ -223,7 +264,7 @@ class Calibrator:
             "leaf": leaf,
             "isotonic": {"x": list(self.isotonic.x), "y": list(self.isotonic.y)} if self.isotonic else None,
             "platt": {"a": self.platt.coef[0], "b": self.platt.intercept} if self.platt else None,
-            "record_model": {"features": list(RECORD_FEATURES), "threshold": self.record_threshold, "coef": list(self.record_model.coef), "intercept": self.record_model.intercept} if self.record_model else None,
+            "record_model": {"features": list(self.record_names), "threshold": self.record_threshold, "coef": list(self.record_model.coef), "intercept": self.record_model.intercept} if self.record_model else None,
             "review_threshold": self.review_threshold,
             "vocabulary": sorted(self.vocabulary),
             "info": self.info,
@@ -252,36 +293,45 @@ class Calibrator:
 
     def probabilities(self, record: Record, text: str | None = None, evidence: Provenance | None = None) -> dict[str, float]:
         """Calibrated probability that each leaf of ``record.confidence`` is right."""
+        return self._calibrated(record, text, evidence)[0]
+
+    def _calibrated(self, record: Record, text: str | None, evidence: Provenance | None) -> tuple[dict[str, float], dict[str, float]]:
+        """(calibrated probability per leaf, the record's signals for the record model)."""
         if not record.confidence:
-            return {}
+            return {}, {}
         if self.leaf is None:  # an identity calibrator (too little data to fit one)
-            return dict(record.confidence)
+            return dict(record.confidence), {}
         pointers, X = leaf_matrix(record, text, evidence, self.vocabulary)
         raw = self.leaf.raw(self.columns(X))
         p = _sigmoid(self.platt.coef[0] * raw + self.platt.intercept if self.platt else raw)
         if self.isotonic is not None:
             p = self.isotonic(p)
-        return {ptr: round(float(v), 4) for ptr, v in zip(pointers, p)}
+        return {ptr: round(float(v), 4) for ptr, v in zip(pointers, p)}, record_signals(X)
 
-    def record_probability(self, confidences: Sequence[float], has_text: bool) -> float | None:
+    def record_probability(self, confidences: Sequence[float], has_text: bool, signals: Mapping[str, float] | None = None) -> float | None:
+        """Probability that every field of the record is right (its record model over its leaves and signals)."""
         if self.record_model is None:
             return None
-        x = record_features(confidences, self.record_threshold, has_text)
-        z = self.record_model.intercept + sum(c * v for c, v in zip(self.record_model.coef, x))
+        values = dict(zip(RECORD_FEATURES, record_features(confidences, self.record_threshold, has_text, signals)))
+        z = self.record_model.intercept + sum(c * v for c, v in zip(self.record_model.coef, (values.get(n, math.nan) for n in self.record_names))
+                                              if not math.isnan(v))
         return round(1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z)))), 4)
 
     def apply(self, record: Record, text: str | None = None, evidence: Provenance | None = None) -> Record:
         """The record with calibrated ``confidence``, its ``review`` list and ``record_confidence``."""
-        conf = self.probabilities(record, text, evidence)
-        calibrated = record.model_copy(update={"confidence": conf, "record_confidence": self.record_probability(list(conf.values()), bool(text))})
+        conf, signals = self._calibrated(record, text, evidence)
+        calibrated = record.model_copy(update={"confidence": conf, "record_confidence": self.record_probability(list(conf.values()), bool(text), signals)})
         return with_review(calibrated, self.review_threshold)
 
 
 def with_review(record: Record, threshold: float) -> Record:
-    """The record with ``review`` = its leaves whose confidence is below ``threshold``.
+    """The record with ``review`` = its leaves whose confidence is below ``threshold``, the
+    costliest expected mistake first (:func:`expected_cost`).
 
-    >>> r = Record(remarks="x", confidence={"/remarks": 0.7})
-    >>> with_review(r, 0.9).review, with_review(r, 0.5).review
-    (('/remarks',), ())
+    >>> r = Record(remarks="x", confidence={"/remarks": 0.7, "/period_of_report": 0.8})
+    >>> with_review(r, 0.9).review, with_review(r, 0.75).review
+    (('/period_of_report', '/remarks'), ('/remarks',))
     """
-    return record.model_copy(update={"review": tuple(p for p, c in record.confidence.items() if c < threshold)})
+    low = [p for p, c in record.confidence.items() if c < threshold]
+    low.sort(key=lambda p: -expected_cost(p, record.confidence[p]))
+    return record.model_copy(update={"review": tuple(low)})

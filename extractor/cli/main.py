@@ -171,7 +171,7 @@ def _with_review_threshold(settings, threshold: float | None):
 
 
 def _write_reports(result, report: Path, several: bool, settings, threshold: float | None) -> None:
-    """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several.
+    """One review page per record: ``report`` itself, or ``report/<input name>.html`` for several inputs or a folder.
 
     Each input is read again with a trace for the offsets of its values (the record does not carry
     them); the page's threshold is the one the records' ``review`` lists were made with."""
@@ -185,7 +185,7 @@ def _write_reports(result, report: Path, several: bool, settings, threshold: flo
         if item.source not in traced:
             traced[item.source] = _read_traced(item, settings)
         text, trace = traced[item.source].get(record.source or "", next(iter(traced[item.source].values())))
-        target = report / item.relative.with_suffix(".html") if several else report
+        target = report / item.relative.with_suffix(".html") if several or report.is_dir() else report
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render(record, text, shown, title=item.source, spans=trace["provenance"].spans(), goal=goal), encoding="utf-8")
         typer.echo(f"review page: {target}", err=True)

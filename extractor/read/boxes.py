@@ -65,10 +65,12 @@ def cut_boxes(sections: Sections, span: "Span | None" = None) -> Boxes:
     boxes = Boxes()
     column_box: dict[int, str] = {}
     x_labels: dict[int, str] = {}
+    x_starts: dict[int, str] = {}
     span = span or sections.header
     for line in sections.index.lines(span.start, span.end):
         by_position = "\t" not in line.text and "|" not in line.text
-        labelled = None  # the box whose label this line printed last: a value right of it is its own
+        labelled, labelled_x = None, 0  # the box whose label this line printed last: a value right of it is its own,
+        # up to the column of a box whose label stands further right on the lines above
         for cell in line.cells:
             if not cell.text:
                 continue
@@ -78,13 +80,20 @@ def cut_boxes(sections: Sections, span: "Span | None" = None) -> Boxes:
                 if hits[0][0] > cell.start:
                     _assign_unlabelled(text, boxes, _column_of(column_box, x_labels, cell.column, x, by_position), cell.start, hits[0][0])
                 bounds = [h[0] for h in hits] + [cell.end]
-                for (s, box), e in zip(hits, bounds[1:]):
+                for k, ((s, box), e) in enumerate(zip(hits, bounds[1:])):
                     boxes.pieces[box].append(Piece(s, e))
                     if by_position:
                         x_labels[s - line.start] = box
+                        if k == 0 or hits[k - 1][1] != box:  # where a label begins ("(Check all applicable)" goes on)
+                            x_starts[s - line.start] = box
+                            labelled_x = s - line.start
                 column_box[cell.column] = column_box[-1] = labelled = hits[-1][1]
             else:
-                column = labelled if by_position and labelled else _column_of(column_box, x_labels, cell.column, x, by_position)
+                if by_position and labelled:
+                    right = [lx for lx in x_starts if labelled_x < lx <= x + 3]
+                    column = x_starts[max(right)] if right else labelled
+                else:
+                    column = _column_of(column_box, x_labels, cell.column, x, by_position)
                 box = _assign_unlabelled(text, boxes, column, cell.start, cell.end)
                 if box:
                     column_box[cell.column] = column_box[-1] = box

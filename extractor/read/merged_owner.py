@@ -26,7 +26,7 @@ def _phrase(key: str, first: str, n: int) -> str:
 
 
 #: Printed labels that never belong inside a box's value ("If" also as OCR prints it, "lf").
-_FORM_WORDS = re.compile(
+FORM_WORDS = re.compile(
     "|".join((_phrase("name", "Name", 3), _phrase("name", "Reporting", 2), _phrase("issuer", "Issuer", 2),
               _phrase("relationship", "Relationship", 2), _phrase("period", "Date", 3),
               "[Il]" + _phrase("amendment", "If", 2)[1:]))
@@ -36,6 +36,8 @@ _FORM_WORDS = re.compile(
     re.I,
 )
 _NAME_OR_ADDRESS = frozenset({F.OWNER_NAME, F.ISSUER_NAME, F.OWNER_STREET1, F.OWNER_STREET2, F.OWNER_CITY})
+#: a city's district number ("DUBLIN 2"), never the first digits of a zip after a state ("MENLO PARK CA 94")
+_DISTRICT = re.compile(r"(?<=\w\w\w)\s\d{1,2}$")
 DOUBTED = E.DOUBTED  # below evidence.RULE_SURE: the model reads the header and may override
 
 
@@ -46,15 +48,17 @@ def implausible(entity: Entity) -> str | None:
     'a date where a name or address belongs'
     >>> implausible(Entity(F.OWNER_NAME, 0, 12, "BOTHA ROELOF")) is None
     True
+    >>> [implausible(Entity(F.OWNER_CITY, 0, 9, city)) for city in ("DUBLIN 2", "MENLO PARK CA 94")]
+    [None, 'digits in a city']
     """
     value = entity.value_source
-    if _FORM_WORDS.search(value):
+    if FORM_WORDS.search(value):
         return "printed form labels inside the value"
     if entity.label in _NAME_OR_ADDRESS and DATE_IN_TEXT.search(value):
         return "a date where a name or address belongs"
     if entity.label == F.OWNER_NAME and _junk_name(value):
         return "not a name (relationship marks or no word)"
-    if entity.label == F.OWNER_CITY and re.search(r"\d", value):
+    if entity.label == F.OWNER_CITY and re.search(r"\d", _DISTRICT.sub("", value)):
         return "digits in a city"
     return None
 

@@ -15,12 +15,10 @@ from __future__ import annotations
 import re
 
 from ..form.labels import NOTES, WORDINGS, words
-#: a page's own lines: its number and the form's number with its revision
-PAGE_LINES = re.compile(
-    r"^[ \t]*(?:(?:Page|Pg\.?)[ \t]+\d{1,3}(?:[ \t]+of[ \t]+\d{1,3})?|\d{1,3}[ \t]+of[ \t]+\d{1,3}"
-    r"|SEC[ \t]+1474[ \t]*\(\d{1,2}-\d{2}\))[ \t]*$",
-    re.I | re.M,
-)
+_PAGE_ITEM = r"(?:(?:Page|Pg\.?)[ \t]+\d{1,3}(?:[ \t]+of[ \t]+\d{1,3})?|\d{1,3}[ \t]+of[ \t]+\d{1,3}|SEC[ \t]+1474[ \t]*\(\d{1,2}-\d{2}\))"
+#: a page's own lines: its number and the form's number with its revision, alone or together on
+#: one line ("SEC 1474 (11-11)        2 of 3")
+PAGE_LINES = re.compile(rf"^[ \t]*{_PAGE_ITEM}(?:[ \t]+{_PAGE_ITEM})*[ \t]*$", re.I | re.M)
 #: notes blanked only where they print whole: the reminder under Table I, whose last words
 #: ("... owned directly or indirectly") a filer's footnote may end with too
 WHOLE_ONLY = frozenset({"reminder"})

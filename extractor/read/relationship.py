@@ -9,15 +9,28 @@ from dataclasses import replace
 from ..entities import Checkbox, Entity
 from ..form import evidence as E
 from ..form import fields as F
-from ..form.labels import words
+from ..form.labels import WORDINGS, words
 from ..form.normalize import DATE_SHAPE
 from .boxes import Piece, _box_tokens, _clean_words, _entity, _split_on_breaks
+
+def _any_wording(key: str) -> str:
+    """A label in any of its printed wordings, its last word known by its first letter (OCR and
+    converters mangle it: "Ovvner").
+
+    >>> [bool(re.fullmatch(_any_wording("ten"), label)) for label in ("10% Owner", "10 % Ovvner", "Ten Percent Owner", "Tenant")]
+    [True, True, True, False]
+    """
+    variants = (words(key, v) for v in range(len(WORDINGS[key])))
+    alternatives = (r"\s*".join([*map(re.escape, ws[:-1]), re.escape(ws[-1][0]) + r"\w*"]) for ws in variants)
+    return "(?:%s)" % "|".join(dict.fromkeys(alternatives))
+
 
 _REL_LABELS = {
     # OCR drops the D of "Director"; the words after "Officer" and "Other" tell them from a title
     "is_director": re.compile(r"\bD?%s\w*" % words("director")[0][1:5], re.I),
-    "is_ten_percent_owner": re.compile(r"%s\s*%s\w*" % (words("ten")[0], words("ten")[1][0]), re.I),
-    "is_officer": re.compile(r"%s\s*\(%s" % words("officer")[:2], re.I),
+    "is_ten_percent_owner": re.compile(_any_wording("ten"), re.I),
+    # "Officer" / "below):" / "(give title": a converter may put the label's last line between its words
+    "is_officer": re.compile(r"%s(?=\s*(?:below\)?:?\s*)?\((?:%s))" % (words("officer")[0], "|".join(sorted({words("officer", v)[1] for v in range(len(WORDINGS["officer"]))}))), re.I),
     "is_other": re.compile(r"%s\s*\(%s" % (words("other")[0], words("other")[1][:4]), re.I),
 }
 _MARK_BEFORE = re.compile(r"(?:<input[^>]*checked[^>]*>|(?<![A-Za-z])[Xx✓✔☒](?![A-Za-z])|\[\s*[Xx]\s*\])[\s_*|]*$")
@@ -29,8 +42,10 @@ def read_box5(text: str, pieces: list[Piece]) -> tuple[dict[str, Checkbox], list
     rel: dict[str, Checkbox] = {}
     for field_name, pattern in _REL_LABELS.items():
         found = None
-        for s, e in joined_spans:
-            if m := pattern.search(text, s, e):
+        for k, (s, e) in enumerate(joined_spans):
+            # a label may go on in the box's next pieces ("X Officer" / "below):" / "(give title")
+            reach = joined_spans[min(k + 2, len(joined_spans) - 1)][1]
+            if (m := pattern.search(text, s, max(e, reach))) and m.start() < e:
                 found = m
                 break
         if found is None:
@@ -69,8 +84,8 @@ def _marked_below(text: str, label: re.Match[str]) -> bool:
     below = text[below_start : below_end if below_end >= 0 else len(text)]
     x = label.start() - line_start
     for m in re.finditer(r"below\)?", below):
-        if abs(m.start() - x) <= 12:
-            return bool(_MARK_BEFORE.search(below[max(0, m.start() - 6) : m.start()]))
+        if abs(m.start() - x) <= 12:  # the mark stands in the checkbox column, left of the label
+            return bool(_MARK_BEFORE.search(below[max(0, min(x, m.start()) - 12) : m.start()]))
     return False
 
 
@@ -99,12 +114,12 @@ def _titles(text: str, pieces: list[Piece], checked: tuple[bool, bool] = (False,
         after = piece.start + hits[-1].end()
         run = _clean_words(_title_run([t for t in _box_tokens(text, [Piece(after, piece.end)]) if t[2] != "\n"]))
         below: list[tuple[int, int, str]] = []
-        if not run and any(checked) and k + 1 < len(pieces) and not any(_TITLE_AFTER.search(text, p.start, p.end) for p in pieces[k + 1 :]):
+        if not run and any(checked) and k + 1 < len(pieces):
             lines = []
             for line in _split_on_breaks(_box_tokens(text, pieces[k + 1 :])):
-                if _NEXT_BOX.fullmatch(line[0][2]):
-                    break  # the next box ("2a.", "3.") or its date: the title has ended
-                if r := _clean_words(_title_run(line)):
+                if _NEXT_BOX.fullmatch(line[0][2]) or _is_label_line(text, line):
+                    break  # the next box ("2a.", "3."), its date or the next checkbox's label: the title has ended
+                if r := _clean_words(_title_run(line, continued=bool(lines))):
                     lines.append(r)
             # one value per line when both boxes are checked; else one title wrapped over lines
             run, below = (lines[0], [t for line in lines[1:] for t in line]) if all(checked) and len(lines) > 1 else ([t for line in lines for t in line], [])
@@ -117,15 +132,33 @@ def _titles(text: str, pieces: list[Piece], checked: tuple[bool, bool] = (False,
 _NEXT_BOX = re.compile(rf"\d[a-z]?\.|{DATE_SHAPE}")
 
 
-def _title_run(toks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The first run of words that are no label words (a title), up to the next box's number or a mark."""
+def _title_run(toks: list[tuple[int, int, str]], continued: bool = False) -> list[tuple[int, int, str]]:
+    """The first run of words that are no label words (a title), up to the next box's number or a
+    mark. A line that ``continued`` a title keeps its first words ("Chief Executive" / "Officer")."""
     run: list[tuple[int, int, str]] = []
     for t in toks:
         if _NEXT_BOX.fullmatch(t[2]):
             break  # the next box's number ("6.", "2a.") or its date
-        if _VOCAB.match(t[2]) and not run:
-            continue
-        if _VOCAB.match(t[2]) and t[2] in {"X", "x", "•"}:
+        if _VOCAB.match(t[2]) and t[2] in {"X", "x", "•"} and (run or continued):
             break
+        if _VOCAB.match(t[2]) and not run and not continued:
+            continue
         run.append(t)
     return run
+
+
+def _is_label_line(text: str, line: list[tuple[int, int, str]]) -> bool:
+    """A line that begins with a checkbox's label (a title under the label above ends there);
+    "Director" only alone, as titles end in it ("Managing Director").
+
+    >>> [_is_label_line(s, [(0, len(s), s)]) for s in ("Ten Percent Owner", "__ Director", "[ ] Other (specify below):",
+    ...                                                 "Managing Director", "Officer", "Trustee of 10% owner")]
+    [True, True, True, False, False, False]
+    """
+    chunk = _LEADING_MARKS.sub("", text[line[0][0] : line[-1][1]])
+    if any(_REL_LABELS[key].match(chunk) for key in ("is_ten_percent_owner", "is_officer", "is_other")) or _TITLE_AFTER.match(chunk):
+        return True
+    return bool(re.fullmatch(r"%s[\W_]*" % _REL_LABELS["is_director"].pattern, chunk, re.I))
+
+
+_LEADING_MARKS = re.compile(r"^(?:\[\s*[xX]?\s*\]|[_*•☐☒✓✔xX](?![A-Za-z])|\s)*")

@@ -285,6 +285,8 @@ def format_report(report: Report, per_field: bool = True) -> str:
 #: Confidence bins of the reliability table (the last one includes 1.0).
 BINS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
 COVERAGE_AT = (0.95, 0.99)
+#: Bins of the records' reliability table (record_confidence against exactly right records).
+RECORD_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0)
 
 
 @dataclass
@@ -301,6 +303,7 @@ class Reliability:
     records_without_review: int
     exact_without_review: float | None  # share of records with an empty review list that are exactly right
     record_confidence_ece: float | None
+    record_bins: list[dict[str, float]] = field(default_factory=list)  # lo, hi, records, mean_confidence, share_exact
 
     def to_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
@@ -356,7 +359,18 @@ def reliability(report: Report, bins: tuple[float, ...] = BINS) -> Reliability:
         len(clear),
         round(sum(d.exact for d in clear) / len(clear), 4) if clear else None,
         round(_ece(rated, tuple(i / 10 for i in range(11))), 4) if rated else None,
+        _table(rated, RECORD_BINS, "records", "share_exact") if rated else [],
     )
+
+
+def _table(pairs: list[tuple[float, bool]], edges: tuple[float, ...], count: str, right: str) -> list[dict[str, float]]:
+    """One row per bin: its edges, how many pairs, their mean confidence and share right."""
+    rows = []
+    for lo, hi, b in zip(edges, edges[1:], _binned(pairs, edges)):
+        n = len(b)
+        rows.append({"lo": lo, "hi": hi, count: n, "mean_confidence": round(sum(c for c, _ in b) / n, 4) if n else None,
+                     right: round(sum(r for _, r in b) / n, 4) if n else None})
+    return rows
 
 
 def format_reliability(rel: Reliability) -> str:
@@ -375,6 +389,12 @@ def format_reliability(rel: Reliability) -> str:
         under = f" (review threshold {rel.review_threshold:.4g})" if rel.review_threshold is not None else ""
         lines.append(f"records with an empty review list{under}: {rel.records_without_review} of {rel.records}, {share} exactly right")
     if rel.record_confidence_ece is not None:
+        lines.append("")
+        lines.append(f"{'record conf':<12} {'records':>8} {'mean conf':>10} {'share exact':>12}")
+        for b in rel.record_bins:
+            mean = f"{b['mean_confidence']:.3f}" if b["records"] else "-"
+            exact = f"{b['share_exact']:.3f}" if b["records"] else "-"
+            lines.append(f"{b['lo']:.2f}-{b['hi']:.2f}    {b['records']:>8} {mean:>10} {exact:>12}")
         lines.append(f"record_confidence ECE (10 bins): {rel.record_confidence_ece:.4f}")
     return "\n".join(lines)
 
