@@ -101,7 +101,7 @@ def predict(nlp, sections: Sections, spans: list[tuple[int, int]] | None = None)
     text = sections.raw or sections.text
     spans = [piece for span in (regions(sections) if spans is None else spans) for piece in _pieces(text, *span)]
     out: list[Entity] = []
-    for (start, _), (doc, probs) in zip(spans, read(nlp, [text[s:e] for s, e in spans])):
+    for (start, _), (doc, probs) in zip(spans, read(nlp, [_short_lines_only(text[s:e]) for s, e in spans])):
         for k, ent in enumerate(doc.ents):
             s, e = start + ent.start_char, start + ent.end_char
             if _line_length(text, s) > MAX_LINE:
@@ -131,6 +131,23 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
         start = cut
     out.append((start, end))
     return out
+
+
+def _short_lines_only(piece: str) -> str:
+    """The piece with its lines over ``MAX_LINE`` characters blanked (same length, offsets hold): no
+    entity on such a line is kept, and the model's time grows with what it reads.
+
+    >>> _short_lines_only("Common Stock 100\\n" + "x " * 1500 + "\\nend").split("\\n")[::2]
+    ['Common Stock 100', 'end']
+    >>> _short_lines_only("Common Stock 100\\n" + "x " * 1500).split("\\n")[1].strip()
+    ''
+    """
+    if len(piece) <= MAX_LINE:
+        return piece
+    lines = piece.split("\n")
+    if all(len(line) <= MAX_LINE for line in lines):
+        return piece
+    return "\n".join(line if len(line) <= MAX_LINE else " " * len(line) for line in lines)
 
 
 def _line_length(text: str, offset: int) -> int:
