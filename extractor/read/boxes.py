@@ -54,6 +54,9 @@ def _label_hits(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return sorted(hits)
 
 
+_NUMBERED = re.compile(r"\s*\d[a-z]?\s*\.")
+
+
 def cut_boxes(sections: Sections, span: "Span | None" = None) -> Boxes:
     """Give every header cell to a box.
 
@@ -84,7 +87,8 @@ def cut_boxes(sections: Sections, span: "Span | None" = None) -> Boxes:
                     boxes.pieces[box].append(Piece(s, e))
                     if by_position:
                         x_labels[s - line.start] = box
-                        if k == 0 or hits[k - 1][1] != box:  # where a label begins ("(Check all applicable)" goes on)
+                        # where a box's numbered label begins ("(Check all applicable)" under it goes on)
+                        if (k == 0 or hits[k - 1][1] != box) and _NUMBERED.match(text, s):
                             x_starts[s - line.start] = box
                             labelled_x = s - line.start
                 column_box[cell.column] = column_box[-1] = labelled = hits[-1][1]

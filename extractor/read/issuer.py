@@ -13,6 +13,7 @@ import re
 from ..entities import Entity
 from ..form import evidence as E
 from ..form import fields as F
+from .relationship import _REL_LABELS
 from .boxes import Piece, _box_tokens, _clean_words, _entity, _split_on_breaks
 from .sections import ANCHORS, Sections
 
@@ -74,6 +75,20 @@ def _ticker(text: str, start: int, m: re.Match[str], score: float) -> Entity:
     return Entity(F.TICKER, start + m.start(1), start + m.end(1), m.group(1), score, value_text=m.group(1).upper())
 
 
+def _ticker_in(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """The first bracketed ticker (EDGAR's ``[ EXMP ]``) that is not a checkbox: an ``[X]`` followed
+    by one of box 5's labels is the relationship box's mark.
+
+    >>> _ticker_in("[X] Director   Example Holdings, Inc. [ X ]").start()
+    38
+    """
+    for m in TICKER_TOKS.finditer(text, start, len(text) if end is None else end):
+        rest = text[m.end() : text.find("\n", m.end()) % (len(text) + 1)].lstrip(" \t_*|")
+        if not any(label.match(rest) for label in _REL_LABELS.values()):
+            return m
+    return None
+
+
 def read_box2(text: str, pieces: list[Piece]) -> list[Entity]:
     """The issuer's name and ticker of box 2, or nothing where no ticker is found in it.
 
@@ -89,7 +104,7 @@ def read_box2(text: str, pieces: list[Piece]) -> list[Entity]:
         chunk = text[span.start : span.end].rstrip()
         # the lines above, without another box's label a converter put between ("5. Relationship ...")
         above = [words for _, words in lines[:k] if not _BOX_NUMBER.fullmatch(words[0][2])]
-        found, score = TICKER_TOKS.search(chunk), E.PRINTED
+        found, score = _ticker_in(chunk), E.PRINTED
         if found is None:
             found, score = _IN_PARENTHESES.search(chunk), E.IN_BOX
         if found is not None and found.group(1).upper() not in _NO_TICKER:
@@ -106,7 +121,7 @@ def read_box2(text: str, pieces: list[Piece]) -> list[Entity]:
 
 def issuer_anywhere(text: str, sections: Sections) -> list[Entity]:
     """The first "NAME [ TICKER ]" of the header, the name being the words before it on its line."""
-    m = TICKER_TOKS.search(text, sections.header.start, sections.header.end)
+    m = _ticker_in(text, sections.header.start, sections.header.end)
     if not m:
         return []
     line_start = text.rfind("\n", 0, m.start()) + 1
