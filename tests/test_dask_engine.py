@@ -56,7 +56,9 @@ def test_the_dask_engine_writes_the_local_engines_records_tables_and_failures(cl
     by_source = {r["source"]: r for r in records.values()}
     assert all(by_source[r.source] == r.to_json_dict() for _, r in local.records)
     assert [(i.source, e.code) for i, e in result.failures] == [(i.source, e.code) for i, e in local.failures]
-    assert pd.read_parquet(out / FAILURES)["code"].tolist() == ["E001"]
+    # the empty file (E001) and any dev text too damaged to read (a noise variant: E004) fail alike in both
+    assert sorted(pd.read_parquet(out / FAILURES)["code"].tolist()) == sorted(e.code for _, e in local.failures)
+    assert "E001" in {e.code for _, e in local.failures}
     table = pd.read_parquet(out / TRANSACTIONS)
     tables = ("non_derivative_transactions", "non_derivative_holdings", "derivative_transactions", "derivative_holdings")
     # one row per table row, and one for a filing with no table rows (form4.io.tabular drops nothing)
