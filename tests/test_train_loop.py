@@ -33,7 +33,9 @@ def _corpus_example(doc: str, converter: str) -> dict:
 
 
 def _conversion_price(record) -> float | None:
-    return record.derivative_holdings[0].conversion_or_exercise_price if record.derivative_holdings else None
+    """The derivative rows' conversion price where every row reads the same one, else None (a row unread)."""
+    prices = {r.conversion_or_exercise_price for r in (*record.derivative_transactions, *record.derivative_holdings)}
+    return prices.pop() if len(prices) == 1 else None
 
 
 def _small_corpus(folder: Path, train: int, dev: int) -> Path:
@@ -87,7 +89,7 @@ def test_a_corrected_span_is_learnt_by_a_short_fine_tune_and_the_seeds_stay_righ
     trained = runner.invoke(app, [
         "train", "--corpus", str(_small_corpus(tmp_path / "corpus", 40, 10)), "--base", str(SHIPPED),
         "--annotations", str(tmp_path / "imported"), "--output", str(tmp_path / "run"),
-        "--set", "training.max_steps=30", "--set", "training.eval_frequency=15", "--set", "corpora.dev.limit=20",
+        "--set", "training.max_steps=60", "--set", "training.eval_frequency=30", "--set", "corpora.dev.limit=20",
     ])
     assert trained.exit_code == 0, trained.output
     model_dir = tmp_path / "run" / "form4-ner"
@@ -105,7 +107,8 @@ def test_a_corrected_span_is_learnt_by_a_short_fine_tune_and_the_seeds_stay_righ
     by_env = runner.invoke(app, ["extract", str(filing)], env={"FORM4_MODEL": str(model_dir)})
     for result in (by_option, by_env):
         assert result.exit_code == 0, result.output
-        assert json.loads(result.stdout)["derivative_holdings"][0]["conversion_or_exercise_price"] == 0.0
+        record = json.loads(result.stdout)
+        assert {r["conversion_or_exercise_price"] for r in record["derivative_transactions"] + record["derivative_holdings"]} == {0.0}
 
 
 @pytest.fixture()
