@@ -104,14 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         overrides = dict(item.split("=", 1) for item in args.set)
         print(train(args.style, args.corpus, args.out, {k: _value(v) for k, v in overrides.items()}))
         return 0
-    if args.model:
-        from .pages import STYLES
+    from .pages import STYLES
 
-        styles = args.styles.split(",") if args.styles else list(STYLES)
-        rows = [row for style in styles for row in score_style(style, args.corpus, args.model, args.limit)]
-    else:
-        styles = args.styles.split(",") if args.styles else sorted(p.parent.name for p in args.out.glob("*/form4-ner/meta.json"))
-        rows = [row for style in styles for row in score_style(style, args.corpus, args.out / style / "form4-ner", args.limit)]
+    trained = sorted(p.parent.name for p in args.out.glob("*/form4-ner/meta.json"))
+    styles = args.styles.split(",") if args.styles else list(STYLES) if args.model else trained
+    model_of = (lambda style: args.model) if args.model else (lambda style: args.out / style / "form4-ner")
+    rows = [row for style in styles for row in score_style(style, args.corpus, model_of(style), args.limit)]
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
     print(markdown(rows, held_out=args.model is None))

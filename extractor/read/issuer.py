@@ -83,7 +83,8 @@ def _ticker_in(text: str, start: int = 0, end: int | None = None) -> re.Match[st
     38
     """
     for m in TICKER_TOKS.finditer(text, start, len(text) if end is None else end):
-        rest = text[m.end() : text.find("\n", m.end()) % (len(text) + 1)].lstrip(" \t_*|")
+        line_end = text.find("\n", m.end())
+        rest = text[m.end() : line_end if line_end >= 0 else len(text)].lstrip(" \t_*|")
         if not any(label.match(rest) for label in _REL_LABELS.values()):
             return m
     return None

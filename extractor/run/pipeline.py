@@ -133,15 +133,16 @@ def _read_copy(text: str, source: str | None, settings: Extractor, trace: dict |
     tables = read_tables(sections)
     rows = [row for table in tables for row in table.rows]
     footer = read_footer(sections)
+    layouts = {table.table: table.layout for table in tables}
     if trace is not None:
-        trace["layouts"] = {table.table: table.layout for table in tables}
+        trace["layouts"] = layouts
     page_header, page_footer = header, footer
     spans, entities = None, None
     if settings.nlp is not None:
         streams = frozenset(t.table for t in tables if t.layout == "cell-stream")
         spans = unsure_spans(sections, header, rows, footer, streams) if settings.cascade else None
         entities = predict(settings.nlp, sections, spans) if spans is None or spans else []
-        wins = settings.wins_for(main_layout({table.table: table.layout for table in tables}))
+        wins = settings.wins_for(main_layout(layouts))
         rows = merge_rows(rows, model_rows(sections, entities), wins)
         header = merge_header(header, entities, sections, wins)
         footer = merge_footer(footer, entities, sections, wins)
